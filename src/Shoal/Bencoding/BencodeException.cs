@@ -1,0 +1,16 @@
+namespace Shoal.Bencoding;
+
+/// <summary>Malformed bencoded data. The message says what is wrong and at which byte offset.</summary>
+public sealed class BencodeException : FormatException
+{
+    public BencodeException(string problem, long offset)
+        : base($"{problem} at byte {offset}")
+    {
+        Problem = problem;
+        Offset = offset;
+    }
+
+    public string Problem { get; }
+
+    public long Offset { get; }
+}

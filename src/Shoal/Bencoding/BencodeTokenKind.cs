@@ -1,0 +1,11 @@
+namespace Shoal.Bencoding;
+
+public enum BencodeTokenKind
+{
+    None,
+    Integer,
+    String,
+    ListStart,
+    DictionaryStart,
+    End,
+}
