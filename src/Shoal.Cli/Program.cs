@@ -1,1 +1,3 @@
-class P{static void Main(){}}
+using Shoal.Cli;
+
+return await ShoalCli.RunAsync(args).ConfigureAwait(false);

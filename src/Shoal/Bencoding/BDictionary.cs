@@ -6,7 +6,12 @@ namespace Shoal.Bencoding;
 /// <summary>A bencode dictionary. Entries keep the order they were decoded or added in; encoding sorts them.</summary>
 public sealed class BDictionary : BValue, IReadOnlyList<KeyValuePair<BString, BValue>>
 {
+    private const int IndexThreshold = 16;
+
     private readonly List<KeyValuePair<BString, BValue>> _entries = [];
+
+    // Built once a dictionary grows past a handful of keys, so lookups in big file trees stay O(1).
+    private Dictionary<ReadOnlyMemory<byte>, int>? _index;
 
     public int Count => _entries.Count;
 
@@ -24,6 +29,7 @@ public sealed class BDictionary : BValue, IReadOnlyList<KeyValuePair<BString, BV
         }
         else
         {
+            _index?.Add(key.Bytes, _entries.Count);
             _entries.Add(new(key, value));
         }
 
@@ -50,7 +56,11 @@ public sealed class BDictionary : BValue, IReadOnlyList<KeyValuePair<BString, BV
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
-    internal void AddDecoded(BString key, BValue value) => _entries.Add(new(key, value));
+    internal void AddDecoded(BString key, BValue value)
+    {
+        _index?.TryAdd(key.Bytes, _entries.Count);
+        _entries.Add(new(key, value));
+    }
 
     public override void WriteTo(BencodeWriter writer)
     {
@@ -72,6 +82,12 @@ public sealed class BDictionary : BValue, IReadOnlyList<KeyValuePair<BString, BV
 
     private int IndexOf(ReadOnlySpan<byte> key)
     {
+        if (_entries.Count > IndexThreshold)
+        {
+            _index ??= BuildIndex();
+            return _index.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out int found) ? found : -1;
+        }
+
         for (int i = 0; i < _entries.Count; i++)
         {
             if (_entries[i].Key.Span.SequenceEqual(key))
@@ -81,5 +97,16 @@ public sealed class BDictionary : BValue, IReadOnlyList<KeyValuePair<BString, BV
         }
 
         return -1;
+    }
+
+    private Dictionary<ReadOnlyMemory<byte>, int> BuildIndex()
+    {
+        var index = new Dictionary<ReadOnlyMemory<byte>, int>(_entries.Count, ByteMemoryComparer.Instance);
+        for (int i = 0; i < _entries.Count; i++)
+        {
+            index.TryAdd(_entries[i].Key.Bytes, i);
+        }
+
+        return index;
     }
 }

@@ -64,7 +64,7 @@ internal static class FileTreeReader
 
     private static FileEntry ReadFile(BDictionary properties, List<string> path, string display, long pieceLength, ref long offset)
     {
-        if (properties["length"] is not BInteger { Value: >= 0 and <= long.MaxValue / 4 } length)
+        if (properties["length"] is not BInteger { Value: >= 0 and <= InfoParser.MaxTotalSize } length)
         {
             throw new MetainfoException($"file '{display}' needs a non-negative 'length'");
         }
@@ -78,7 +78,7 @@ internal static class FileTreeReader
             }
 
             root = piecesRoot.Bytes;
-            offset = checked((offset + pieceLength - 1) / pieceLength * pieceLength);
+            offset = (offset + pieceLength - 1) / pieceLength * pieceLength;
         }
 
         var file = new FileEntry
@@ -89,7 +89,12 @@ internal static class FileTreeReader
             Attributes = InfoParser.AttributesOf(properties),
             PiecesRoot = root,
         };
-        offset = checked(offset + length.Value);
+        offset += length.Value;
+        if (offset > InfoParser.MaxTotalSize)
+        {
+            throw new MetainfoException("the files' lengths add up to more than any disk holds");
+        }
+
         return file;
     }
 }

@@ -6,7 +6,10 @@ namespace Shoal.Metainfo;
 /// <summary>Validates an info dictionary and lays its files out in the piece address space.</summary>
 internal static class InfoParser
 {
-    private const long MaxTotalSize = long.MaxValue / 4;
+    internal const long MaxTotalSize = long.MaxValue / 4;
+
+    // Keeps the v1 'pieces' string and a have-bitfield within sane memory.
+    private const int MaxPieceCount = 50_000_000;
 
     public static Torrent Parse(
         BDictionary info,
@@ -65,7 +68,13 @@ internal static class InfoParser
             throw new MetainfoException("the torrent holds no data: every file is empty");
         }
 
-        int pieceCount = checked((int)((spaceSize + pieceLength - 1) / pieceLength));
+        long piecesNeeded = (spaceSize + pieceLength - 1) / pieceLength;
+        if (spaceSize > MaxTotalSize || piecesNeeded > MaxPieceCount)
+        {
+            throw new MetainfoException($"{spaceSize} bytes in pieces of {pieceLength} is more pieces than a torrent may have ({MaxPieceCount})");
+        }
+
+        int pieceCount = (int)piecesNeeded;
         ReadOnlyMemory<byte> v1Hashes = default;
         if (hasV1)
         {

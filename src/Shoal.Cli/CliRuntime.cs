@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Shoal.Cli;
+
+/// <summary>What every command gets: settings, logging, and the two output streams.</summary>
+public sealed class CliRuntime : IDisposable
+{
+    private CliRuntime(IConfiguration configuration, ILoggerFactory loggers, TextWriter output, IAnsiConsole status)
+    {
+        Configuration = configuration;
+        Loggers = loggers;
+        Output = output;
+        Status = status;
+    }
+
+    public IConfiguration Configuration { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    /// <summary>Results a script reads (standard output).</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Progress bars and status for a person (standard error), so standard output stays parseable.</summary>
+    public IAnsiConsole Status { get; }
+
+    public static Option<bool> VerboseOption { get; } = new("--verbose", "-v")
+    {
+        Description = "Log what Shoal is doing (to standard error)",
+        Recursive = true,
+    };
+
+    public static CliRuntime Create(ParseResult parse, IEnumerable<KeyValuePair<string, string?>>? flagSettings = null)
+    {
+        var overrides = new List<KeyValuePair<string, string?>>(flagSettings ?? []);
+        if (parse.GetValue(VerboseOption))
+        {
+            overrides.Add(new("Logging:LogLevel:Default", "Debug"));
+        }
+
+        IConfiguration configuration = ShoalConfiguration.Build(overrides);
+        ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(o => o.SingleLine = true));
+        IAnsiConsole status = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return new CliRuntime(configuration, loggers, Console.Out, status);
+    }
+
+    public void Dispose() => Loggers.Dispose();
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Shoal.Metainfo;
+using Shoal.Storage;
+using Shoal.Metainfo.Creation;
+using Spectre.Console;
+
+namespace Shoal.Cli.Commands;
+
+/// <summary>`shoal create PATH -o OUT.torrent`: hashes a file or folder into a new torrent.</summary>
+public static class CreateCommand
+{
+    public static Command Build()
+    {
+        var path = new Argument<string>("PATH") { Description = "The file or folder to make a torrent of" };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the .torrent file", Required = true };
+        var pieceSize = new Option<string?>("--piece-size") { Description = "Bytes per piece (e.g. 262144, 256K, 4M); chosen from the size when left out" };
+        var v1 = new Option<bool>("--v1") { Description = "A v1 torrent (BEP 3, SHA-1)" };
+        var v2 = new Option<bool>("--v2") { Description = "A v2 torrent (BEP 52, SHA-256 Merkle trees)" };
+        var hybrid = new Option<bool>("--hybrid") { Description = "A hybrid v1 + v2 torrent (the default)" };
+        var trackers = new Option<string[]>("--tracker") { Description = "A tracker URL (repeatable; each becomes its own tier)", AllowMultipleArgumentsPerToken = false };
+        var isPrivate = new Option<bool>("--private") { Description = "Mark the torrent private (BEP 27): no DHT, PEX or local discovery" };
+        var comment = new Option<string?>("--comment") { Description = "A comment stored in the torrent" };
+        var webSeeds = new Option<string[]>("--web-seed") { Description = "A web seed URL (BEP 19, repeatable)" };
+
+        var command = new Command("create", "Make a .torrent file from a file or a folder")
+        {
+            path, output, pieceSize, v1, v2, hybrid, trackers, isPrivate, comment, webSeeds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using CliRuntime runtime = CliRuntime.Create(parse);
+            TorrentVersion version = VersionFlags.Resolve(parse.GetValue(v1), parse.GetValue(v2), parse.GetValue(hybrid), runtime.Configuration["Create:Version"]);
+            string? pieceSizeText = parse.GetValue(pieceSize) ?? runtime.Configuration["Create:PieceSize"];
+            long? pieceLength = null;
+            if (!string.IsNullOrWhiteSpace(pieceSizeText))
+            {
+                pieceLength = ByteSize.TryParse(pieceSizeText, out long bytes)
+                    ? bytes
+                    : throw new UsageException($"--piece-size '{pieceSizeText}' is not a size in bytes");
+            }
+
+            var options = new TorrentCreationOptions
+            {
+                Version = version,
+                PieceLength = pieceLength,
+                Trackers = parse.GetValue(trackers) ?? [],
+                WebSeeds = parse.GetValue(webSeeds) ?? [],
+                IsPrivate = parse.GetValue(isPrivate),
+                Comment = parse.GetValue(comment),
+            };
+            await RunAsync(runtime, parse.GetValue(path)!, parse.GetValue(output)!, options, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task RunAsync(CliRuntime runtime, string path, string outputPath, TorrentCreationOptions options, CancellationToken cancellationToken)
+    {
+        ContentSource source = ContentScanner.Scan(path);
+        var stopwatch = Stopwatch.StartNew();
+        CreatedTorrent created = await runtime.Status.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                ProgressTask hashing = context.AddTask($"hashing {Markup.Escape(source.Name)}", maxValue: Math.Max(1, source.TotalSize));
+                return await TorrentCreator.CreateAsync(source, options, bytes => hashing.Increment(bytes), cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        stopwatch.Stop();
+
+        await AtomicFile.WriteAllBytesAsync(outputPath, created.FileBytes, cancellationToken).ConfigureAwait(false);
+        Torrent torrent = created.Torrent;
+        TextWriter output = runtime.Output;
+        await output.WriteLineAsync(
+            $"created {outputPath}: {VersionFlags.Name(torrent.Version)}, {ByteSize.Format(torrent.TotalSize)} in {torrent.ContentFiles.Count()} file(s), " +
+            $"{torrent.PieceCount} pieces of {ByteSize.Format(torrent.PieceLength)}, hashed in {stopwatch.Elapsed.TotalSeconds:0.00} s").ConfigureAwait(false);
+        if (torrent.InfoHashes.V1 is { } hashV1)
+        {
+            await output.WriteLineAsync($"info-hash v1: {hashV1.ToHex()}").ConfigureAwait(false);
+        }
+
+        if (torrent.InfoHashes.V2 is { } hashV2)
+        {
+            await output.WriteLineAsync($"info-hash v2: {hashV2.ToHex()}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(MagnetLink.FromTorrent(torrent).ToUri()).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Shoal.Bencoding;
+using Shoal.Cli.Commands;
+using Shoal.Metainfo;
+using Shoal.Metainfo.Creation;
+
+namespace Shoal.Cli;
+
+/// <summary>The `shoal` command line: parsing, dispatch, and the one-line error contract.</summary>
+public static class ShoalCli
+{
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Shoal: share and fetch files with BitTorrent peers");
+        root.Options.Add(CliRuntime.VerboseOption);
+        root.Subcommands.Add(CreateCommand.Build());
+        root.Subcommands.Add(InfoCommand.Build());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        RootCommand root = BuildRoot();
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"shoal: {parse.Errors[0].Message} (see 'shoal --help')").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            int? known = ExitCodeFor(e);
+            string message = known is null ? $"unexpected error ({e.GetType().Name}): {e.Message}" : e.Message;
+            await Console.Error.WriteLineAsync($"shoal: {OneLine(message)}").ConfigureAwait(false);
+            if (parse.GetValue(CliRuntime.VerboseOption))
+            {
+                await Console.Error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return known ?? ExitCodes.BadInput;
+        }
+    }
+
+    private static int? ExitCodeFor(Exception e) => e switch
+    {
+        UsageException => ExitCodes.BadUsage,
+        MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
+        IOException or UnauthorizedAccessException => ExitCodes.BadInput,
+        OperationCanceledException => ExitCodes.BadInput,
+        _ => null,
+    };
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

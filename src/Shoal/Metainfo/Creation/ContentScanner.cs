@@ -1,0 +1,72 @@
+namespace Shoal.Metainfo.Creation;
+
+/// <summary>
+/// Finds the files a torrent is made of. Like libtorrent: hidden files are included, empty folders
+/// leave no trace, empty files stay; symbolic links to folders are not followed.
+/// </summary>
+public static class ContentScanner
+{
+    public static ContentSource Scan(string path)
+    {
+        string fullPath = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        if (fullPath.Length == 0)
+        {
+            throw new TorrentCreationException("cannot share the root folder");
+        }
+
+        string name = Path.GetFileName(fullPath);
+        CheckName(name, name);
+        if (File.Exists(fullPath))
+        {
+            return new ContentSource(name, false, [new SourceFile(fullPath, [name], new FileInfo(fullPath).Length)]);
+        }
+
+        if (!Directory.Exists(fullPath))
+        {
+            throw new TorrentCreationException($"{path}: no such file or folder");
+        }
+
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = false,
+            ReturnSpecialDirectories = false,
+        };
+        var files = new List<SourceFile>();
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(fullPath, "*", options))
+            {
+                var info = new FileInfo(file);
+                if ((info.LinkTarget is null ? info : info.ResolveLinkTarget(true)) is not FileInfo { Exists: true } target)
+                {
+                    continue;
+                }
+
+                string[] relative = Path.GetRelativePath(fullPath, file).Split(Path.DirectorySeparatorChar);
+                foreach (string component in relative)
+                {
+                    CheckName(component, string.Join('/', relative));
+                }
+
+                files.Add(new SourceFile(file, relative, target.Length));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TorrentCreationException($"cannot read the folder {path}: {e.Message}", e);
+        }
+
+        files.Sort((a, b) => PathComponentComparer.Instance.Compare(a.RelativePath, b.RelativePath));
+        return new ContentSource(name, true, files);
+    }
+
+    private static void CheckName(string component, string path)
+    {
+        if (PathSafety.FindProblem(component) is { } problem)
+        {
+            throw new TorrentCreationException($"cannot share '{path}': {problem}");
+        }
+    }
+}
