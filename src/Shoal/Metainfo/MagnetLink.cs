@@ -122,6 +122,7 @@ public sealed record MagnetLink
         && Peers.SequenceEqual(other.Peers)
         && SelectOnly.SequenceEqual(other.SelectOnly);
 
+    // Counts rather than contents of the lists: still equal for equal links, and cheap.
     public override int GetHashCode() =>
         HashCode.Combine(InfoHashes, DisplayName, ExactLength, Trackers.Count, WebSeeds.Count, Peers.Count, SelectOnly.Count);
 
