@@ -40,7 +40,7 @@ internal static class FileTreeReader
                 throw new MetainfoException($"unsafe path in file tree entry '{display}': {problem}");
             }
 
-            if (node["" ] is BDictionary properties)
+            if (node[""] is BDictionary properties)
             {
                 if (node.Count != 1)
                 {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test in the solution, first installing the real clients the interop tests drive
+# (libtorrent's Python bindings, aria2, Transmission) when this machine lacks them.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+missing=()
+/usr/bin/python3 -c 'import libtorrent' 2>/dev/null || missing+=(python3-libtorrent)
+command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
+command -v transmission-create >/dev/null 2>&1 || missing+=(transmission-cli)
+if ((${#missing[@]} > 0)); then
+    echo "test.sh: installing ${missing[*]}"
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Shoal.slnx -c Release --nologo 2>&1 | tee "$log" || status=$?
+
+# One plain closing line for CI, summed over the test projects.
+awk '/^(Passed|Failed)!/ {
+        for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1) }
+     }
+     END { gsub(",", "", p); printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
