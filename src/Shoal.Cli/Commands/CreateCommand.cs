@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Shoal.Metainfo;
-using Shoal.Storage;
 using Shoal.Metainfo.Creation;
+using Shoal.Storage;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

@@ -14,16 +14,21 @@ internal static class FilePathConflicts
                 continue;
             }
 
+            // Components hold no '/' (PathSafety), so every '/' in the joined path ends a folder.
             string path = file.DisplayPath;
             if (!filePaths.Add(path) || folderPaths.Contains(path))
             {
                 throw new MetainfoException($"the path '{path}' is used by more than one entry");
             }
 
-            for (int i = 1; i < file.Path.Count; i++)
+            for (int slash = path.IndexOf('/', StringComparison.Ordinal); slash >= 0; slash = path.IndexOf('/', slash + 1))
             {
-                string folder = string.Join('/', file.Path.Take(i));
-                folderPaths.Add(folder);
+                string folder = path[..slash];
+                if (!folderPaths.Add(folder))
+                {
+                    continue;
+                }
+
                 if (filePaths.Contains(folder))
                 {
                     throw new MetainfoException($"the path '{folder}' is used as a file and as a folder");
