@@ -9,4 +9,7 @@ public static class ExitCodes
 
     /// <summary>The command line itself was wrong.</summary>
     public const int BadUsage = 2;
+
+    /// <summary>Stopped by Ctrl-C or SIGTERM before the work was done (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }

@@ -24,7 +24,8 @@ public static class ShoalCli
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"shoal: {parse.Errors[0].Message} (see 'shoal --help')").ConfigureAwait(false);
+            // The last error is the most specific (an unknown word rather than "command missing").
+            await Console.Error.WriteLineAsync($"shoal: {parse.Errors[^1].Message} (see 'shoal --help')").ConfigureAwait(false);
             return ExitCodes.BadUsage;
         }
 
@@ -35,7 +36,12 @@ public static class ShoalCli
         catch (Exception e)
         {
             int? known = ExitCodeFor(e);
-            string message = known is null ? $"unexpected error ({e.GetType().Name}): {e.Message}" : e.Message;
+            string message = e switch
+            {
+                OperationCanceledException => "interrupted; nothing was written",
+                _ when known is null => $"unexpected error ({e.GetType().Name}): {e.Message}",
+                _ => e.Message,
+            };
             await Console.Error.WriteLineAsync($"shoal: {OneLine(message)}").ConfigureAwait(false);
             if (parse.GetValue(CliRuntime.VerboseOption))
             {
@@ -51,7 +57,7 @@ public static class ShoalCli
         UsageException => ExitCodes.BadUsage,
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
-        OperationCanceledException => ExitCodes.BadInput,
+        OperationCanceledException => ExitCodes.Interrupted,
         _ => null,
     };
 

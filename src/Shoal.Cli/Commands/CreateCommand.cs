@@ -59,6 +59,12 @@ public static class CreateCommand
     private static async Task RunAsync(CliRuntime runtime, string path, string outputPath, TorrentCreationOptions options, CancellationToken cancellationToken)
     {
         ContentSource source = ContentScanner.Scan(path);
+        string? outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (outputFolder is not null && !Directory.Exists(outputFolder))
+        {
+            throw new IOException($"cannot write {outputPath}: the folder {outputFolder} does not exist");
+        }
+
         var stopwatch = Stopwatch.StartNew();
         CreatedTorrent created = await runtime.Status.Progress()
             .AutoClear(true)
