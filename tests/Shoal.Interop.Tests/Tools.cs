@@ -12,10 +12,10 @@ public static class Tools
 
     public static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "scripts", name);
 
-    public static async Task<ProcessResult> ShoalAsync(params string[] arguments)
-    {
-        return await ProcessRunner.RunAsync(Shoal, arguments);
-    }
+    public static Task<ProcessResult> ShoalAsync(params string[] arguments) => ProcessRunner.RunAsync(Shoal, arguments);
+
+    public static Task<ProcessResult> ShoalAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ProcessRunner.RunAsync(Shoal, arguments, environment: environment);
 
     /// <summary>Runs one of our Python helpers and parses the JSON it prints.</summary>
     public static async Task<JsonElement> PythonJsonAsync(string script, params string[] arguments)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Storage;
@@ -58,7 +59,9 @@ public static class CreateCommand
 
     private static async Task RunAsync(CliRuntime runtime, string path, string outputPath, TorrentCreationOptions options, CancellationToken cancellationToken)
     {
+        ILogger logger = runtime.Loggers.CreateLogger("shoal.create");
         ContentSource source = ContentScanner.Scan(path);
+        CliLog.ContentFound(logger, source.Files.Count, source.TotalSize, path);
         string? outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (outputFolder is not null && !Directory.Exists(outputFolder))
         {
@@ -75,13 +78,15 @@ public static class CreateCommand
                 return await TorrentCreator.CreateAsync(source, options, bytes => hashing.Increment(bytes), cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         stopwatch.Stop();
+        double seconds = stopwatch.Elapsed.TotalSeconds;
+        CliLog.Hashed(logger, source.TotalSize, seconds, options.HashingThreads);
 
         await AtomicFile.WriteAllBytesAsync(outputPath, created.FileBytes, cancellationToken).ConfigureAwait(false);
         Torrent torrent = created.Torrent;
         TextWriter output = runtime.Output;
         await output.WriteLineAsync(
             $"created {outputPath}: {VersionFlags.Name(torrent.Version)}, {ByteSize.Format(torrent.TotalSize)} in {torrent.ContentFiles.Count()} file(s), " +
-            $"{torrent.PieceCount} pieces of {ByteSize.Format(torrent.PieceLength)}, hashed in {stopwatch.Elapsed.TotalSeconds:0.00} s").ConfigureAwait(false);
+            $"{torrent.PieceCount} pieces of {ByteSize.Format(torrent.PieceLength)}, hashed in {seconds:0.00} s").ConfigureAwait(false);
         if (torrent.InfoHashes.V1 is { } hashV1)
         {
             await output.WriteLineAsync($"info-hash v1: {hashV1.ToHex()}").ConfigureAwait(false);

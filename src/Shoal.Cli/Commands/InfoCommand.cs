@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Spectre.Console;
 
@@ -26,7 +27,9 @@ public static class InfoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using CliRuntime runtime = CliRuntime.Create(parse);
+            ILogger logger = runtime.Loggers.CreateLogger("shoal.info");
             TorrentSummary summary = await ReadAsync(parse.GetValue(source)!, cancellationToken).ConfigureAwait(false);
+            CliLog.TorrentRead(logger, summary.Name, summary.Version ?? "magnet link", summary.PieceCount, summary.Files.Count);
             if (parse.GetValue(json))
             {
                 await runtime.Output.WriteLineAsync(JsonSerializer.Serialize(summary, JsonOptions)).ConfigureAwait(false);
