@@ -93,6 +93,20 @@ public class TorrentCreatorTests
     }
 
     [Fact]
+    public async Task Links_to_files_are_followed_and_links_to_folders_are_not()
+    {
+        using var folder = new TempFolder();
+        folder.File("d/sub/f", [1, 2, 3]);
+        File.CreateSymbolicLink(Path.Combine(folder.Path, "d", "sub", "loop"), "..");
+        File.CreateSymbolicLink(Path.Combine(folder.Path, "d", "link-to-f"), "sub/f");
+        File.CreateSymbolicLink(Path.Combine(folder.Path, "d", "dangling"), "nowhere");
+        Torrent torrent = (await Create(Path.Combine(folder.Path, "d"), TorrentVersion.V2)).Torrent;
+
+        Assert.Equal(["link-to-f", "sub/f"], torrent.ContentFiles.Select(f => f.DisplayPath));
+        Assert.Equal(torrent.Files[0].PiecesRoot!.Value.ToArray(), torrent.Files[1].PiecesRoot!.Value.ToArray());
+    }
+
+    [Fact]
     public async Task Empty_content_is_refused()
     {
         using var folder = new TempFolder();

@@ -21,6 +21,18 @@ public class TorrentParserTests
     }
 
     [Fact]
+    public void V2_info_hashes_truncate_to_20_bytes_for_the_wire()
+    {
+        var v2 = new InfoHash(SHA256.HashData([1, 2, 3]));
+        var hashes = new InfoHashes(null, v2);
+        Assert.Equal(v2.Span[..20].ToArray(), hashes.ForWire.Span.ToArray());
+        Assert.False(hashes.ForWire.IsV2);
+        var v1 = new InfoHash(SHA1.HashData([1, 2, 3]));
+        Assert.Equal(v1, new InfoHashes(v1, v2).ForWire);
+        Assert.Throws<ArgumentException>(() => new InfoHash(new byte[21]));
+    }
+
+    [Fact]
     public void A_newer_meta_version_is_reported_first()
     {
         byte[] torrent = new BDictionary().Set("info", new BDictionary().Set("meta version", new BInteger(3))).Encode();

@@ -1,8 +1,10 @@
+using System.IO.Enumeration;
+
 namespace Shoal.Metainfo.Creation;
 
 /// <summary>
 /// Finds the files a torrent is made of. Like libtorrent: hidden files are included, empty folders
-/// leave no trace, empty files stay; symbolic links to folders are not followed.
+/// leave no trace, empty files stay. Links to files are followed; links to folders are not (they may loop).
 /// </summary>
 public static class ContentScanner
 {
@@ -33,10 +35,15 @@ public static class ContentScanner
             IgnoreInaccessible = false,
             ReturnSpecialDirectories = false,
         };
+        var entries = new FileSystemEnumerable<string>(fullPath, (ref entry) => entry.ToFullPath(), options)
+        {
+            ShouldIncludePredicate = (ref entry) => !entry.IsDirectory,
+            ShouldRecursePredicate = (ref entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
         var files = new List<SourceFile>();
         try
         {
-            foreach (string file in Directory.EnumerateFiles(fullPath, "*", options))
+            foreach (string file in entries)
             {
                 var info = new FileInfo(file);
                 if ((info.LinkTarget is null ? info : info.ResolveLinkTarget(true)) is not FileInfo { Exists: true } target)
