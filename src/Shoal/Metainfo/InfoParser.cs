@@ -163,11 +163,11 @@ internal static class InfoParser
         }
 
         List<string> path = [.. pathList.Cast<BString>().Select(p => p.Text)];
-        PathSafety.ValidateComponents(path, $"file entry {index} ('{string.Join('/', path)}')");
+        PathSafety.ValidateComponents(path, () => $"file entry {index} ('{string.Join('/', path)}')");
         if (entry["symlink path"] is BList target)
         {
             List<string> targetPath = [.. target.OfType<BString>().Select(p => p.Text)];
-            PathSafety.ValidateComponents(targetPath, $"the symlink target of file entry {index}");
+            PathSafety.ValidateComponents(targetPath, () => $"the symlink target of file entry {index}");
         }
 
         return path;

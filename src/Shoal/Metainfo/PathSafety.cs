@@ -6,12 +6,12 @@ namespace Shoal.Metainfo;
 /// </summary>
 public static class PathSafety
 {
-    /// <summary>Throws a <see cref="MetainfoException"/> naming <paramref name="entry"/> when a component is unsafe.</summary>
-    public static void ValidateComponents(IReadOnlyList<string> components, string entry)
+    /// <summary>Throws a <see cref="MetainfoException"/> naming the entry <paramref name="describe"/> gives when a component is unsafe.</summary>
+    public static void ValidateComponents(IReadOnlyList<string> components, Func<string> describe)
     {
         if (components.Count == 0)
         {
-            throw new MetainfoException($"file entry {entry} has an empty path");
+            throw new MetainfoException($"{describe()} has an empty path");
         }
 
         foreach (string component in components)
@@ -19,7 +19,7 @@ public static class PathSafety
             string? problem = FindProblem(component);
             if (problem is not null)
             {
-                throw new MetainfoException($"unsafe path in {entry}: {problem}");
+                throw new MetainfoException($"unsafe path in {describe()}: {problem}");
             }
         }
     }
