@@ -29,12 +29,16 @@ public sealed class ContentSamples : IDisposable
         File("nested/a/b/y.txt", 32_768, 302);
         File("nested/z/.hidden", 99, 303);
         File("nested/a.txt", 65_537, 304);
+        File("nested/run.sh", 2_000, 305);
+        System.IO.File.SetUnixFileMode(PathOf("nested/run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File("tool.bin", 50_000, 306);
+        System.IO.File.SetUnixFileMode(PathOf("tool.bin"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(Path.Combine(Root, "nested", "empty-folder", "inner"));
     }
 
     public static IReadOnlyList<string> Names { get; } =
     [
-        "small.txt", "empty.bin", "one-byte.bin", "three-pieces.bin", "three-pieces-plus-one.bin", "fifty", "unicode", "nested",
+        "small.txt", "empty.bin", "one-byte.bin", "three-pieces.bin", "three-pieces-plus-one.bin", "fifty", "unicode", "nested", "tool.bin",
     ];
 
     public string Root { get; }

@@ -28,7 +28,9 @@ def main():
         # libtorrent keeps v1 files in directory-listing order; add them sorted, as Shoal orders them.
         name = os.path.basename(path)
         for parts in sorted_files(path):
-            fs.add_file(os.path.join(name, *parts), os.path.getsize(os.path.join(path, *parts)))
+            full = os.path.join(path, *parts)
+            file_flags = lt.file_storage.flag_executable if os.access(full, os.X_OK) else 0
+            fs.add_file(os.path.join(name, *parts), os.path.getsize(full), file_flags)
     else:
         lt.add_files(fs, path)
     try:

@@ -20,7 +20,8 @@ public static class ContentScanner
         CheckName(name, name);
         if (File.Exists(fullPath))
         {
-            return new ContentSource(name, false, [new SourceFile(fullPath, [name], new FileInfo(fullPath).Length)]);
+            var single = new FileInfo(fullPath);
+            return new ContentSource(name, false, [new SourceFile(fullPath, [name], single.Length, IsExecutable(single))]);
         }
 
         if (!Directory.Exists(fullPath))
@@ -57,7 +58,7 @@ public static class ContentScanner
                     CheckName(component, string.Join('/', relative));
                 }
 
-                files.Add(new SourceFile(file, relative, target.Length));
+                files.Add(new SourceFile(file, relative, target.Length, IsExecutable(target)));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -68,6 +69,9 @@ public static class ContentScanner
         files.Sort((a, b) => PathComponentComparer.Instance.Compare(a.RelativePath, b.RelativePath));
         return new ContentSource(name, true, files);
     }
+
+    private static bool IsExecutable(FileInfo file) =>
+        !OperatingSystem.IsWindows() && (file.UnixFileMode & UnixFileMode.UserExecute) != 0;
 
     private static void CheckName(string component, string path)
     {

@@ -30,6 +30,7 @@ public static class TorrentWriter
             else
             {
                 info.Set("length", new BInteger(source.Files[0].Length));
+                SetAttributes(info, source.Files[0].Attributes);
             }
         }
 
@@ -98,6 +99,7 @@ public static class TorrentWriter
             else
             {
                 entry.Set("path", new BList(segment.File.RelativePath.Select(c => new BString(c))));
+                SetAttributes(entry, segment.File.Attributes);
             }
 
             files.Add(entry);
@@ -131,10 +133,20 @@ public static class TorrentWriter
                 properties.Set("pieces root", new BString(roots[i]));
             }
 
+            SetAttributes(properties, file.Attributes);
+
             folder.Set(file.RelativePath[^1], new BDictionary().Set("", properties));
         }
 
         return tree;
+    }
+
+    private static void SetAttributes(BDictionary entry, string attributes)
+    {
+        if (attributes.Length > 0)
+        {
+            entry.Set("attr", new BString(attributes));
+        }
     }
 
     private static BDictionary PieceLayers(PieceHashes hashes, byte[][] roots)
