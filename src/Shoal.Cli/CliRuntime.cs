@@ -32,9 +32,9 @@ public sealed class CliRuntime : IDisposable
         Recursive = true,
     };
 
-    public static CliRuntime Create(ParseResult parse, IEnumerable<KeyValuePair<string, string?>>? flagSettings = null)
+    public static CliRuntime Create(ParseResult parse)
     {
-        var overrides = new List<KeyValuePair<string, string?>>(flagSettings ?? []);
+        var overrides = new List<KeyValuePair<string, string?>>();
         if (parse.GetValue(VerboseOption))
         {
             overrides.Add(new("Logging:LogLevel:Default", "Debug"));

@@ -6,11 +6,8 @@ public sealed class BencodeException : FormatException
     public BencodeException(string problem, long offset)
         : base($"{problem} at byte {offset}")
     {
-        Problem = problem;
         Offset = offset;
     }
-
-    public string Problem { get; }
 
     public long Offset { get; }
 }

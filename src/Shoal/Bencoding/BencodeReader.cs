@@ -37,9 +37,6 @@ public ref struct BencodeReader
     /// <summary>Offset just past the current token (for containers, past the start marker).</summary>
     public readonly int Position => _position;
 
-    /// <summary>Nesting depth after the current token: 0 at top level.</summary>
-    public readonly int Depth => _depth;
-
     /// <summary>True when the current string token is a dictionary key.</summary>
     public bool IsKey { get; private set; }
 

@@ -53,9 +53,6 @@ public sealed class BencodeWriter
 
     public void WriteEnd() => WriteByte((byte)'e');
 
-    /// <summary>Copies an already-encoded value verbatim (used to keep an info dictionary's exact bytes).</summary>
-    public void WriteRaw(ReadOnlySpan<byte> encoded) => _output.Write(encoded);
-
     /// <summary>The bytes written so far, when this writer owns its buffer.</summary>
     public byte[] ToArray() => _ownBuffer?.WrittenSpan.ToArray()
         ?? throw new InvalidOperationException("this writer writes to a caller's buffer");

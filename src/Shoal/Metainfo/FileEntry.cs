@@ -22,8 +22,6 @@ public sealed record FileEntry
 
     public bool IsPadding => Attributes.Contains('p', StringComparison.Ordinal);
 
-    public bool IsSymlink => Attributes.Contains('l', StringComparison.Ordinal);
-
     public string DisplayPath => string.Join('/', Path);
 
     public long EndOffset => Offset + Length;

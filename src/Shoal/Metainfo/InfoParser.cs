@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Shoal.Bencoding;
 
 namespace Shoal.Metainfo;
@@ -10,6 +11,7 @@ internal static class InfoParser
 
     // Keeps the v1 'pieces' string and a have-bitfield within sane memory.
     private const int MaxPieceCount = 50_000_000;
+    private const long MaxPieceLength = 512L * 1024 * 1024;
 
     public static Torrent Parse(
         BDictionary info,
@@ -37,12 +39,17 @@ internal static class InfoParser
             throw new MetainfoException($"unsafe torrent name: {nameProblem}");
         }
 
-        long pieceLength = TorrentParser.ValidPieceLength(info);
+        if (info["piece length"] is not BInteger { Value: > 0 and <= MaxPieceLength } pieceLengthValue)
+        {
+            throw new MetainfoException($"'piece length' must be an integer from 1 to {MaxPieceLength}");
+        }
+
+        long pieceLength = pieceLengthValue.Value;
         bool hasV1 = info.ContainsKey("pieces");
         bool hasV2 = metaVersion == 2;
-        if (hasV2)
+        if (hasV2 && !PieceLengthRules.IsValidForV2(pieceLength))
         {
-            TorrentParser.RequirePowerOfTwoPieceLength(pieceLength);
+            throw new MetainfoException($"'piece length' {pieceLength} must be a power of two of at least 16 KiB in a v2 torrent");
         }
 
         bool v1MultiFile = false;
@@ -96,10 +103,10 @@ internal static class InfoParser
             Name = name,
             PieceLength = pieceLength,
             PieceCount = pieceCount,
-            Version = (hasV1, hasV2) switch { (true, true) => TorrentVersion.Hybrid, (true, false) => TorrentVersion.V1, _ => TorrentVersion.V2 },
+            Version = TorrentVersionExtensions.FromParts(hasV1, hasV2),
             InfoHashes = new InfoHashes(
-                hasV1 ? TorrentParser.HashV1(infoBytes.Span) : null,
-                hasV2 ? TorrentParser.HashV2(infoBytes.Span) : null),
+                hasV1 ? new InfoHash(SHA1.HashData(infoBytes.Span)) : null,
+                hasV2 ? new InfoHash(SHA256.HashData(infoBytes.Span)) : null),
             InfoBytes = infoBytes,
             Files = files,
             IsMultiFile = hasV1 ? v1MultiFile : v2MultiFile,

@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Security.Cryptography;
 using Shoal.Bencoding;
 
 namespace Shoal.Metainfo;
@@ -10,8 +8,6 @@ namespace Shoal.Metainfo;
 /// </summary>
 public static class TorrentParser
 {
-    private const long MaxPieceLength = 512L * 1024 * 1024;
-
     public static Torrent Parse(ReadOnlyMemory<byte> torrentFile)
     {
         BDictionary root;
@@ -102,7 +98,7 @@ public static class TorrentParser
         _ => [],
     };
 
-    internal static string? OptionalText(BDictionary dictionary, string key) => (dictionary[key] as BString)?.Text;
+    private static string? OptionalText(BDictionary dictionary, string key) => (dictionary[key] as BString)?.Text;
 
     /// <summary>Parses a bare info dictionary, as fetched from peers (BEP 9); piece layers come later.</summary>
     public static Torrent ParseInfoDictionary(ReadOnlyMemory<byte> infoBytes)
@@ -119,26 +115,4 @@ public static class TorrentParser
 
         return InfoParser.Parse(info, infoBytes, pieceLayers: null);
     }
-
-    internal static void RequirePowerOfTwoPieceLength(long pieceLength)
-    {
-        if (pieceLength < MerkleTree.BlockSize || !BitOperations.IsPow2(pieceLength))
-        {
-            throw new MetainfoException($"'piece length' {pieceLength} must be a power of two of at least 16 KiB in a v2 torrent");
-        }
-    }
-
-    internal static long ValidPieceLength(BDictionary info)
-    {
-        if (info["piece length"] is not BInteger { Value: > 0 and <= MaxPieceLength } pieceLength)
-        {
-            throw new MetainfoException($"'piece length' must be an integer from 1 to {MaxPieceLength}");
-        }
-
-        return pieceLength.Value;
-    }
-
-    internal static InfoHash HashV1(ReadOnlySpan<byte> info) => new(SHA1.HashData(info));
-
-    internal static InfoHash HashV2(ReadOnlySpan<byte> info) => new(SHA256.HashData(info));
 }

@@ -9,23 +9,7 @@ namespace Shoal.Metainfo;
 internal static class UriComponentEncoding
 {
     /// <summary>Keeps the unreserved characters (A-Z a-z 0-9 - . _ ~) and writes every other UTF-8 byte as %XX.</summary>
-    public static string Encode(string text)
-    {
-        var encoded = new StringBuilder(text.Length);
-        foreach (byte b in Encoding.UTF8.GetBytes(text))
-        {
-            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~')
-            {
-                encoded.Append((char)b);
-            }
-            else
-            {
-                encoded.Append($"%{b:X2}");
-            }
-        }
-
-        return encoded.ToString();
-    }
+    public static string Encode(string text) => Uri.EscapeDataString(text);
 
     /// <summary>
     /// Whether <see cref="Encode"/> keeps all of <paramref name="text"/>: a lone surrogate has no UTF-8 form,

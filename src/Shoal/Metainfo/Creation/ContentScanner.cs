@@ -17,7 +17,7 @@ public static class ContentScanner
         }
 
         string name = Path.GetFileName(fullPath);
-        CheckName(name, name);
+        CheckName(name, [name]);
         if (File.Exists(fullPath))
         {
             var single = new FileInfo(fullPath);
@@ -55,7 +55,7 @@ public static class ContentScanner
                 string[] relative = Path.GetRelativePath(fullPath, file).Split(Path.DirectorySeparatorChar);
                 foreach (string component in relative)
                 {
-                    CheckName(component, string.Join('/', relative));
+                    CheckName(component, relative);
                 }
 
                 files.Add(new SourceFile(file, relative, target.Length, IsExecutable(target)));
@@ -73,11 +73,11 @@ public static class ContentScanner
     private static bool IsExecutable(FileInfo file) =>
         !OperatingSystem.IsWindows() && (file.UnixFileMode & UnixFileMode.UserExecute) != 0;
 
-    private static void CheckName(string component, string path)
+    private static void CheckName(string component, string[] path)
     {
         if (PathSafety.FindProblem(component) is { } problem)
         {
-            throw new TorrentCreationException($"cannot share '{path}': {problem}");
+            throw new TorrentCreationException($"cannot share '{string.Join('/', path)}': {problem}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Shoal.Metainfo.Creation;
@@ -16,7 +17,7 @@ public sealed class PathComponentComparer : IComparer<IReadOnlyList<string>>
         ArgumentNullException.ThrowIfNull(y);
         for (int i = 0; i < Math.Min(x.Count, y.Count); i++)
         {
-            int order = Encoding.UTF8.GetBytes(x[i]).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y[i]));
+            int order = CompareUtf8(x[i], y[i]);
             if (order != 0)
             {
                 return order;
@@ -24,5 +25,24 @@ public sealed class PathComponentComparer : IComparer<IReadOnlyList<string>>
         }
 
         return x.Count.CompareTo(y.Count);
+    }
+
+    // UTF-16 ordinal order differs from UTF-8 byte order once surrogate pairs meet U+E000..U+FFFF,
+    // so compare the encoded bytes, transcoded into pooled memory rather than new arrays.
+    private static int CompareUtf8(string a, string b)
+    {
+        byte[] left = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(a.Length));
+        byte[] right = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(b.Length));
+        try
+        {
+            int leftLength = Encoding.UTF8.GetBytes(a, left);
+            int rightLength = Encoding.UTF8.GetBytes(b, right);
+            return left.AsSpan(0, leftLength).SequenceCompareTo(right.AsSpan(0, rightLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(left);
+            ArrayPool<byte>.Shared.Return(right);
+        }
     }
 }

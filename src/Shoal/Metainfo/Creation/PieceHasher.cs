@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 
 namespace Shoal.Metainfo.Creation;
 
@@ -17,15 +16,14 @@ public static class PieceHasher
 
     public static PieceHashes Hash(
         PieceLayout layout,
-        bool v1,
-        bool v2,
+        TorrentVersion version,
         int threads,
         Action<long>? bytesHashed,
         CancellationToken cancellationToken)
     {
-        byte[] v1Hashes = v1 ? new byte[layout.PieceCount * Sha1Length] : [];
-        byte[]?[] v2Layers = new byte[]?[layout.Segments.Count(s => !s.IsPadding)];
-        if (v2)
+        byte[]? v1Hashes = version.HasV1() ? new byte[layout.PieceCount * Sha1Length] : null;
+        byte[]?[] v2Layers = new byte[]?[layout.FileCount];
+        if (version.HasV2())
         {
             foreach (PieceLayout.Segment segment in layout.Segments.Where(s => s is { IsPadding: false, Length: > 0 }))
             {
@@ -34,113 +32,98 @@ public static class PieceHasher
             }
         }
 
+        // Work items are runs of consecutive pieces, so each core reads the content nearly in order.
         int piecesPerItem = (int)Math.Max(1, BytesPerWorkItem / layout.PieceLength);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
-        int bufferLength = (int)Math.Min(layout.PieceLength, layout.SpaceSize);
         Parallel.ForEach(
             Partitioner.Create(0, layout.PieceCount, piecesPerItem),
             options,
-            () => ArrayPool<byte>.Shared.Rent(bufferLength),
-            (range, _, buffer) =>
+            () => new Worker(layout),
+            (range, _, worker) =>
             {
                 for (int piece = range.Item1; piece < range.Item2; piece++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    long contentBytes = HashPiece(layout, piece, buffer, v1 ? v1Hashes : null, v2 ? v2Layers : null);
+                    long contentBytes = worker.HashPiece(piece, v1Hashes, version.HasV2() ? v2Layers : null);
                     bytesHashed?.Invoke(contentBytes);
                 }
 
-                return buffer;
+                return worker;
             },
-            buffer => ArrayPool<byte>.Shared.Return(buffer));
-        return new PieceHashes(v1Hashes, v2Layers);
+            worker => worker.Dispose());
+        return new PieceHashes(v1Hashes ?? [], v2Layers);
     }
 
-    private static long HashPiece(PieceLayout layout, int piece, byte[] buffer, byte[]? v1Hashes, byte[]?[]? v2Layers)
+    /// <summary>One core's buffers and open file, kept across the pieces it hashes.</summary>
+    private sealed class Worker(PieceLayout layout) : IDisposable
     {
-        long start = piece * layout.PieceLength;
-        int length = (int)Math.Min(layout.PieceLength, layout.SpaceSize - start);
-        long contentBytes = 0;
-        long position = start;
-        for (int index = layout.FirstSegmentAt(start); position < start + length; index++)
-        {
-            PieceLayout.Segment segment = layout.Segments[index];
-            int take = (int)(Math.Min(segment.EndOffset, start + length) - position);
-            if (take <= 0)
-            {
-                continue;
-            }
+        private readonly byte[] _piece = ArrayPool<byte>.Shared.Rent((int)Math.Min(layout.PieceLength, layout.SpaceSize));
+        private readonly byte[] _leaves = ArrayPool<byte>.Shared.Rent((int)(layout.PieceLength / MerkleTree.BlockSize * MerkleTree.HashSize));
+        private readonly SourceFileReader _reader = new();
 
-            Span<byte> data = buffer.AsSpan((int)(position - start), take);
-            if (segment.File is null)
+        public long HashPiece(int piece, byte[]? v1Hashes, byte[]?[]? v2Layers)
+        {
+            long start = piece * layout.PieceLength;
+            int length = (int)Math.Min(layout.PieceLength, layout.SpaceSize - start);
+            long contentBytes = 0;
+            long position = start;
+            for (int index = layout.FirstSegmentAt(start); position < start + length; index++)
             {
-                data.Clear();
-            }
-            else
-            {
-                long fileOffset = position - segment.Offset;
-                ReadExactly(segment.File, fileOffset, data);
-                contentBytes += take;
-                if (v2Layers?[segment.FileIndex] is { } layer)
+                PieceLayout.Segment segment = layout.Segments[index];
+                int take = (int)(Math.Min(segment.EndOffset, start + length) - position);
+                if (take <= 0)
                 {
-                    HashBlocks(data, segment.Length, layout.PieceLength, layer.AsSpan((int)(fileOffset / layout.PieceLength) * MerkleTree.HashSize, MerkleTree.HashSize));
+                    continue;
                 }
+
+                Span<byte> data = _piece.AsSpan((int)(position - start), take);
+                if (segment.File is null)
+                {
+                    data.Clear();
+                }
+                else
+                {
+                    long fileOffset = position - segment.Offset;
+                    _reader.ReadExactly(segment.File, fileOffset, data);
+                    contentBytes += take;
+                    if (v2Layers?[segment.FileIndex] is { } layer)
+                    {
+                        int pieceInFile = (int)(fileOffset / layout.PieceLength);
+                        HashBlocks(data, segment.Length, layer.AsSpan(pieceInFile * MerkleTree.HashSize, MerkleTree.HashSize));
+                    }
+                }
+
+                position += take;
             }
 
-            position += take;
+            if (v1Hashes is not null)
+            {
+                SHA1.HashData(_piece.AsSpan(0, length), v1Hashes.AsSpan(piece * Sha1Length, Sha1Length));
+            }
+
+            return contentBytes;
         }
 
-        if (v1Hashes is not null)
+        public void Dispose()
         {
-            SHA1.HashData(buffer.AsSpan(0, length), v1Hashes.AsSpan(piece * Sha1Length, Sha1Length));
+            _reader.Dispose();
+            ArrayPool<byte>.Shared.Return(_piece);
+            ArrayPool<byte>.Shared.Return(_leaves);
         }
 
-        return contentBytes;
-    }
-
-    // BEP 52: a piece's hash is the root of its blocks' subtree; a file of one piece or less is its own tree.
-    private static void HashBlocks(ReadOnlySpan<byte> data, long fileLength, long pieceLength, Span<byte> pieceHash)
-    {
-        int blocks = (int)((data.Length + MerkleTree.BlockSize - 1) / MerkleTree.BlockSize);
-        byte[] leaves = ArrayPool<byte>.Shared.Rent(blocks * MerkleTree.HashSize);
-        try
+        // BEP 52: a piece's hash is the root of its blocks' subtree; a file of one piece or less is its own tree.
+        private void HashBlocks(ReadOnlySpan<byte> data, long fileLength, Span<byte> pieceHash)
         {
+            int blocks = (data.Length + MerkleTree.BlockSize - 1) / MerkleTree.BlockSize;
             for (int block = 0; block < blocks; block++)
             {
                 int offset = block * MerkleTree.BlockSize;
                 ReadOnlySpan<byte> blockData = data.Slice(offset, Math.Min(MerkleTree.BlockSize, data.Length - offset));
-                SHA256.HashData(blockData, leaves.AsSpan(block * MerkleTree.HashSize, MerkleTree.HashSize));
+                SHA256.HashData(blockData, _leaves.AsSpan(block * MerkleTree.HashSize, MerkleTree.HashSize));
             }
 
-            int width = fileLength <= pieceLength ? MerkleTree.PaddedCount(blocks) : (int)(pieceLength / MerkleTree.BlockSize);
-            MerkleTree.ComputeRoot(leaves.AsSpan(0, blocks * MerkleTree.HashSize), width, ZeroHash, pieceHash);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(leaves);
-        }
-    }
-
-    private static void ReadExactly(SourceFile file, long offset, Span<byte> destination)
-    {
-        try
-        {
-            using SafeFileHandle handle = File.OpenHandle(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            while (!destination.IsEmpty)
-            {
-                int read = RandomAccess.Read(handle, destination, offset);
-                if (read == 0)
-                {
-                    throw new TorrentCreationException($"{file.FullPath} got shorter while it was being hashed");
-                }
-
-                destination = destination[read..];
-                offset += read;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TorrentCreationException($"cannot read {file.FullPath}: {e.Message}", e);
+            int width = fileLength <= layout.PieceLength ? MerkleTree.PaddedCount(blocks) : (int)(layout.PieceLength / MerkleTree.BlockSize);
+            MerkleTree.ComputeRoot(_leaves.AsSpan(0, blocks * MerkleTree.HashSize), width, ZeroHash, pieceHash);
         }
     }
 }

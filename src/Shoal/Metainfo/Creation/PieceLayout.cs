@@ -7,9 +7,10 @@ namespace Shoal.Metainfo.Creation;
 /// </summary>
 public sealed class PieceLayout
 {
-    private PieceLayout(long pieceLength, IReadOnlyList<Segment> segments)
+    private PieceLayout(long pieceLength, IReadOnlyList<Segment> segments, int fileCount)
     {
         PieceLength = pieceLength;
+        FileCount = fileCount;
         Segments = segments;
         SpaceSize = segments.Count == 0 ? 0 : segments[^1].EndOffset;
         PieceCount = checked((int)((SpaceSize + pieceLength - 1) / pieceLength));
@@ -21,6 +22,9 @@ public sealed class PieceLayout
     public IReadOnlyList<Segment> Segments { get; }
 
     public long SpaceSize { get; }
+
+    /// <summary>How many files (padding not counted) the segments hold.</summary>
+    public int FileCount { get; }
 
     public int PieceCount { get; }
 
@@ -41,7 +45,7 @@ public sealed class PieceLayout
             }
         }
 
-        return new PieceLayout(pieceLength, segments);
+        return new PieceLayout(pieceLength, segments, files.Count);
     }
 
     /// <summary>The index of the first segment that holds bytes at or after <paramref name="offset"/>.</summary>

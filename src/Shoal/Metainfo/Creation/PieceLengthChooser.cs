@@ -6,8 +6,6 @@ namespace Shoal.Metainfo.Creation;
 /// </summary>
 public static class PieceLengthChooser
 {
-    public const long MinPieceLength = 16 * 1024;
-
     // Largest total size (inclusive) for each piece length from 16 KiB up: a list of about 2*sqrt(size) bytes of SHA-1 hashes.
     private static readonly long[] SizeLimits =
     [
@@ -18,6 +16,6 @@ public static class PieceLengthChooser
     public static long Choose(long totalSize)
     {
         int doublings = SizeLimits.TakeWhile(limit => limit < totalSize).Count();
-        return MinPieceLength << doublings;
+        return PieceLengthRules.Min << doublings;
     }
 }

@@ -1,8 +1,12 @@
+using System.Runtime.ExceptionServices;
+
 namespace Shoal.Metainfo.Creation;
 
 /// <summary>Makes a torrent from a file or a folder: scan, lay out, hash on all cores, encode, re-read.</summary>
 public static class TorrentCreator
 {
+    private const long MaxPieceLength = 256L * 1024 * 1024;
+
     public static async Task<CreatedTorrent> CreateAsync(
         string path,
         TorrentCreationOptions options,
@@ -26,37 +30,36 @@ public static class TorrentCreator
 
         long pieceLength = options.PieceLength ?? PieceLengthChooser.Choose(source.TotalSize);
         ValidatePieceLength(pieceLength, options.Version);
-        var layout = PieceLayout.Build(source.Files, pieceLength, alignFiles: options.Version != TorrentVersion.V1 && source.IsFolder);
+        var layout = PieceLayout.Build(source.Files, pieceLength, alignFiles: options.Version.HasV2() && source.IsFolder);
         PieceHashes hashes;
         try
         {
             hashes = await Task.Run(
-                () => PieceHasher.Hash(layout, options.Version != TorrentVersion.V2, options.Version != TorrentVersion.V1, options.HashingThreads, bytesHashed, cancellationToken),
+                () => PieceHasher.Hash(layout, options.Version, options.HashingThreads, bytesHashed, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (AggregateException e) when (e.InnerException is TorrentCreationException inner)
         {
-            throw inner;
+            ExceptionDispatchInfo.Throw(inner);
+            throw;
         }
 
         byte[] bytes = TorrentWriter.Write(source, layout, hashes, options);
         return new CreatedTorrent(bytes, TorrentParser.Parse(bytes));
     }
 
-    public static void ValidatePieceLength(long pieceLength, TorrentVersion version)
+    private static void ValidatePieceLength(long pieceLength, TorrentVersion version)
     {
-        bool powerOfTwo = pieceLength >= PieceLengthChooser.MinPieceLength && (pieceLength & (pieceLength - 1)) == 0;
-        bool multipleOfBlock = pieceLength >= PieceLengthChooser.MinPieceLength && pieceLength % PieceLengthChooser.MinPieceLength == 0;
-        if (pieceLength > 256L * 1024 * 1024)
+        if (pieceLength > MaxPieceLength)
         {
             throw new TorrentCreationException($"piece size {pieceLength} is larger than 256 MiB");
         }
 
-        if (version == TorrentVersion.V1 ? !multipleOfBlock : !powerOfTwo)
+        if (version.HasV2() ? !PieceLengthRules.IsValidForV2(pieceLength) : !PieceLengthRules.IsValidForNewV1(pieceLength))
         {
-            throw new TorrentCreationException(version == TorrentVersion.V1
-                ? $"piece size {pieceLength} must be a multiple of 16 KiB"
-                : $"piece size {pieceLength} must be a power of two of at least 16 KiB for v2 and hybrid torrents");
+            throw new TorrentCreationException(version.HasV2()
+                ? $"piece size {pieceLength} must be a power of two of at least 16 KiB for v2 and hybrid torrents"
+                : $"piece size {pieceLength} must be a multiple of 16 KiB");
         }
     }
 }

@@ -8,8 +8,8 @@ public static class TorrentWriter
 {
     public static byte[] Write(ContentSource source, PieceLayout layout, PieceHashes hashes, TorrentCreationOptions options)
     {
-        bool v1 = options.Version != TorrentVersion.V2;
-        bool v2 = options.Version != TorrentVersion.V1;
+        bool v1 = options.Version.HasV1();
+        bool v2 = options.Version.HasV2();
         byte[][] roots = v2 ? [.. hashes.V2PieceLayers.Select(layer => layer is null ? [] : FileRoot(layer, layout.PieceLength))] : [];
 
         var info = new BDictionary()
