@@ -10,7 +10,7 @@ runs="${2:-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-dotnet publish "$root/src/Shoal.Cli" -c Release -o "$work/shoal" --verbosity quiet >/dev/null
+dotnet publish "$root/src/Shoal.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/shoal" --verbosity quiet >/dev/null
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom > "$work/data.bin"
 cat "$work/data.bin" > /dev/null   # warm the page cache so both read from memory
 

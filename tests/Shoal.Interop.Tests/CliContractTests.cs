@@ -78,13 +78,39 @@ public sealed class CliContractTests : IDisposable
     {
         string config = Path.Combine(_folder, "config");
         Directory.CreateDirectory(config);
-        await File.WriteAllTextAsync(Path.Combine(config, "settings.json"), """{ "Create": { "Version": "v2" } }""");
+        await File.WriteAllTextAsync(Path.Combine(config, "settings.json"), """{ "Create": { "Version": "v2", "PieceSize": "64K" } }""");
         var fileOnly = new Dictionary<string, string> { ["SHOAL_CONFIG_DIR"] = config };
         var fileAndEnvironment = new Dictionary<string, string>(fileOnly) { ["SHOAL_CREATE__VERSION"] = "v1" };
 
         Assert.Contains(": v2,", await CreateOutputAsync(fileOnly), StringComparison.Ordinal);
+        Assert.Contains("pieces of 64 KiB", await CreateOutputAsync(fileOnly), StringComparison.Ordinal);
+        Assert.Contains("pieces of 32 KiB", await CreateOutputAsync(fileOnly, "--piece-size", "32768"), StringComparison.Ordinal);
         Assert.Contains(": v1,", await CreateOutputAsync(fileAndEnvironment), StringComparison.Ordinal);
         Assert.Contains(": hybrid,", await CreateOutputAsync(fileAndEnvironment, "--hybrid"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broken_settings_file_is_a_one_line_usage_error()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "settings.json"), "{ not json");
+        var environment = new Dictionary<string, string> { ["SHOAL_CONFIG_DIR"] = _folder };
+        ProcessResult result = await Tools.ShoalAsync(environment, "info", "magnet:?xt=urn:btih:" + new string('a', 40));
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("shoal: cannot read the settings file", Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_shows_a_progress_bar_on_a_terminal()
+    {
+        string sample = await CreateSampleAsync();
+        string command = $"{Tools.Shoal} create {Path.Combine(_folder, "sample")} -o {sample}";
+        var terminal = new Dictionary<string, string> { ["TERM"] = "xterm" };
+
+        // script(1) gives the command a pseudo-terminal, as a person's shell would.
+        ProcessResult result = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], environment: terminal);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("hashing sample", result.Output, StringComparison.Ordinal);
+        Assert.Contains("100%", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
