@@ -1,0 +1,64 @@
+namespace Shoal.Metainfo;
+
+/// <summary>Where pieces and blocks fall in a torrent's piece address space.</summary>
+public static class PieceGeometry
+{
+    /// <summary>The request unit of the peer wire protocol (BEP 3: 16 KiB).</summary>
+    public const int BlockSize = 16 * 1024;
+
+    /// <summary>Where the piece address space ends (padding files included).</summary>
+    public static long AddressSpaceLength(this Torrent torrent) => torrent.Files.Count == 0 ? 0 : torrent.Files[^1].EndOffset;
+
+    public static long PieceOffset(this Torrent torrent, int piece) => piece * torrent.PieceLength;
+
+    /// <summary>
+    /// A piece's length: the piece length, except for the last piece of the torrent, and (BEP 52, v2-only
+    /// torrents, where files are aligned to pieces without padding files) the last piece of each file.
+    /// </summary>
+    public static int PieceSize(this Torrent torrent, int piece)
+    {
+        if ((uint)piece >= (uint)torrent.PieceCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(piece), piece, $"piece index outside 0..{torrent.PieceCount - 1}");
+        }
+
+        long start = torrent.PieceOffset(piece);
+        long end = Math.Min(start + torrent.PieceLength, torrent.AddressSpaceLength());
+        if (!torrent.Version.HasV1())
+        {
+            FileEntry file = torrent.FileAt(start);
+            end = Math.Min(end, file.EndOffset);
+        }
+
+        return (int)(end - start);
+    }
+
+    public static int BlockCount(int pieceSize) => (pieceSize + BlockSize - 1) / BlockSize;
+
+    /// <summary>The file whose bytes contain <paramref name="offset"/> (never an empty file).</summary>
+    public static FileEntry FileAt(this Torrent torrent, long offset)
+    {
+        IReadOnlyList<FileEntry> files = torrent.Files;
+        int low = 0;
+        int high = files.Count - 1;
+        while (low < high)
+        {
+            int middle = (low + high + 1) / 2;
+            if (files[middle].Offset <= offset)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        while (low < files.Count - 1 && files[low].Length == 0)
+        {
+            low++;
+        }
+
+        return files[low];
+    }
+}
