@@ -3,6 +3,9 @@ using Shoal.Bencoding;
 using Shoal.Cli.Commands;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
+using Shoal.Net;
+using Shoal.Session;
+using Shoal.Wire;
 
 namespace Shoal.Cli;
 
@@ -15,6 +18,8 @@ public static class ShoalCli
         root.Options.Add(CliRuntime.VerboseOption);
         root.Subcommands.Add(CreateCommand.Build());
         root.Subcommands.Add(InfoCommand.Build());
+        root.Subcommands.Add(ShareCommand.Build());
+        root.Subcommands.Add(GetCommand.Build());
         return root;
     }
 
@@ -31,7 +36,9 @@ public static class ShoalCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            // Ctrl-C and SIGTERM cancel the command's token; a session then has time to stop cleanly.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
+            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -56,6 +63,7 @@ public static class ShoalCli
     {
         UsageException => ExitCodes.BadUsage,
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
+        SessionException or NetworkException or PeerProtocolException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,
         _ => null,

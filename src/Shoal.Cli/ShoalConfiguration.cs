@@ -30,6 +30,25 @@ public static class ShoalConfiguration
         }
     }
 
+    /// <summary>Where Shoal keeps state such as resume data: SHOAL_DATA_DIR, else $XDG_DATA_HOME/shoal, else ~/.local/share/shoal.</summary>
+    public static string DataDirectory
+    {
+        get
+        {
+            string? explicitDirectory = Environment.GetEnvironmentVariable("SHOAL_DATA_DIR");
+            if (!string.IsNullOrEmpty(explicitDirectory))
+            {
+                return explicitDirectory;
+            }
+
+            string? xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            string baseDirectory = !string.IsNullOrEmpty(xdg)
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            return Path.Combine(baseDirectory, "shoal");
+        }
+    }
+
     public static IConfiguration Build(IEnumerable<KeyValuePair<string, string?>> flagOverrides)
     {
         string settingsFile = Path.Combine(ConfigDirectory, SettingsFileName);
@@ -52,5 +71,15 @@ public static class ShoalConfiguration
     {
         ["Logging:LogLevel:Default"] = "Warning",
         ["Create:Version"] = "hybrid",
+        ["Net:ListenAddress"] = "::",
+        ["Net:Port"] = "0",
+        ["Net:MaxConnections"] = "200",
+        ["Net:MaxConnectionsPerTorrent"] = "60",
+        ["Limits:Upload"] = "0",
+        ["Limits:Download"] = "0",
+        ["Limits:TorrentUpload"] = "0",
+        ["Limits:TorrentDownload"] = "0",
+        ["Choking:UnchokeSlots"] = "4",
+        ["Choking:OptimisticSlots"] = "1",
     };
 }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Storage;
-using Spectre.Console;
 
 namespace Shoal.Cli.Commands;
 
@@ -69,14 +68,7 @@ public static class CreateCommand
         }
 
         var stopwatch = Stopwatch.StartNew();
-        CreatedTorrent created = await runtime.Status.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                ProgressTask hashing = context.AddTask($"hashing {Markup.Escape(source.Name)}", maxValue: Math.Max(1, source.TotalSize));
-                return await TorrentCreator.CreateAsync(source, options, bytes => hashing.Increment(bytes), cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+        CreatedTorrent created = await TorrentHashing.CreateAsync(runtime, source, options, cancellationToken).ConfigureAwait(false);
         stopwatch.Stop();
         double seconds = stopwatch.Elapsed.TotalSeconds;
         CliLog.Hashed(logger, source.TotalSize, seconds, options.HashingThreads);

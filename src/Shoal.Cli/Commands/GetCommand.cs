@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Shoal.Metainfo;
+using Shoal.Session;
+
+namespace Shoal.Cli.Commands;
+
+/// <summary>`shoal get TORRENT_FILE|MAGNET [-o DIR]`: downloads, verifies, prints the path; `--seed` keeps seeding.</summary>
+public static class GetCommand
+{
+    public static Command Build()
+    {
+        var source = new Argument<string>("TORRENT") { Description = "A .torrent file or a magnet link" };
+        var output = new Option<string?>("--output", "-o") { Description = "Download folder (default: the current folder)" };
+        var seed = new Option<bool>("--seed") { Description = "Keep seeding after the download completes, until Ctrl-C" };
+        var recheck = new Option<bool>("--recheck") { Description = "Check every piece on disk instead of trusting resume data" };
+        var flags = new SessionFlags();
+        var command = new Command("get", "Download a torrent") { source, output, seed, recheck };
+        flags.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using CliRuntime runtime = CliRuntime.Create(parse);
+            string what = parse.GetValue(source)!;
+            string folder = Path.GetFullPath(parse.GetValue(output) ?? ".");
+            IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
+            var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
+            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration);
+
+            await using ShoalSession session = ShoalSession.Start(sessionOptions);
+            var options = new AddTorrentOptions
+            {
+                SavePath = folder,
+                Peers = peers,
+                Recheck = parse.GetValue(recheck),
+                UploadLimit = upload,
+                DownloadLimit = download,
+            };
+            TorrentHandle handle = what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
+                ? session.Add(MagnetLink.Parse(what), options)
+                : session.Add(TorrentParser.Parse(await ReadTorrentAsync(what, cancellationToken).ConfigureAwait(false)), options);
+
+            try
+            {
+                await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+                TorrentStatus stopped = handle.GetStatus();
+                await Console.Error.WriteLineAsync(
+                    $"shoal: interrupted; {stopped.Swarm.PiecesHave} of {stopped.Swarm.PieceCount} pieces are verified and kept: run the same command to resume").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
+            }
+
+            string path = Path.Combine(folder, handle.Torrent.Name);
+            await runtime.Output.WriteLineAsync(path).ConfigureAwait(false);
+            if (parse.GetValue(seed))
+            {
+                await TransferView.SeedAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static async Task<byte[]> ReadTorrentAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new IOException($"cannot read {path}: no such file");
+        }
+    }
+}

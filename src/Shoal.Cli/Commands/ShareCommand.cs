@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Shoal.Metainfo;
+using Shoal.Metainfo.Creation;
+using Shoal.Session;
+using Shoal.Storage;
+
+namespace Shoal.Cli.Commands;
+
+/// <summary>`shoal share PATH`: seeds a file or folder, from a new torrent or one given with --torrent, until Ctrl-C or SIGTERM.</summary>
+public static class ShareCommand
+{
+    public static Command Build()
+    {
+        var path = new Argument<string>("PATH") { Description = "The file or folder to seed" };
+        var torrentFile = new Option<string?>("--torrent") { Description = "Seed with this .torrent (PATH is checked against it) instead of making a new one" };
+        var torrentOut = new Option<string?>("--torrent-out") { Description = "Also write the new .torrent here" };
+        var v1 = new Option<bool>("--v1") { Description = "Make a v1 torrent" };
+        var v2 = new Option<bool>("--v2") { Description = "Make a v2 torrent" };
+        var hybrid = new Option<bool>("--hybrid") { Description = "Make a hybrid v1 + v2 torrent (the default)" };
+        var trackers = new Option<string[]>("--tracker") { Description = "A tracker URL (repeatable)" };
+        var flags = new SessionFlags();
+        var command = new Command("share", "Seed a file or folder until Ctrl-C") { path, torrentFile, torrentOut, v1, v2, hybrid, trackers };
+        flags.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using CliRuntime runtime = CliRuntime.Create(parse);
+            string content = Path.GetFullPath(parse.GetValue(path)!);
+            if (!File.Exists(content) && !Directory.Exists(content))
+            {
+                throw new IOException($"cannot share {content}: no such file or folder");
+            }
+
+            string? given = parse.GetValue(torrentFile);
+            if (given is not null && (parse.GetValue(v1) || parse.GetValue(v2) || parse.GetValue(hybrid) || parse.GetValue(torrentOut) is not null))
+            {
+                throw new UsageException("--torrent uses an existing torrent: --v1, --v2, --hybrid and --torrent-out make a new one");
+            }
+
+            IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
+            var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
+            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration);
+            Torrent torrent;
+            if (given is not null)
+            {
+                torrent = TorrentParser.Parse(await GetCommand.ReadTorrentAsync(given, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                TorrentVersion version = VersionFlags.Resolve(parse.GetValue(v1), parse.GetValue(v2), parse.GetValue(hybrid), runtime.Configuration["Create:Version"]);
+                torrent = await CreateAsync(runtime, content, new TorrentCreationOptions { Version = version, Trackers = parse.GetValue(trackers) ?? [] }, parse.GetValue(torrentOut), cancellationToken).ConfigureAwait(false);
+            }
+
+            await using ShoalSession session = ShoalSession.Start(sessionOptions);
+            TorrentHandle handle = session.Add(torrent, new AddTorrentOptions
+            {
+                ContentPath = content,
+                ContentIsVerified = given is null,
+                Peers = peers,
+                UploadLimit = upload,
+                DownloadLimit = download,
+            });
+            if (given is not null)
+            {
+                // Checks PATH against the torrent; a mismatch fails here, before anything is announced.
+                await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
+            }
+
+            await runtime.Output.WriteLineAsync(MagnetLink.FromTorrent(torrent).ToUri()).ConfigureAwait(false);
+            await runtime.Output.WriteLineAsync($"listening on {session.ListenEndPoint}").ConfigureAwait(false);
+            await TransferView.SeedAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<Torrent> CreateAsync(CliRuntime runtime, string content, TorrentCreationOptions options, string? torrentOut, CancellationToken cancellationToken)
+    {
+        ContentSource source = ContentScanner.Scan(content);
+        CreatedTorrent created = await TorrentHashing.CreateAsync(runtime, source, options, cancellationToken).ConfigureAwait(false);
+        if (torrentOut is not null)
+        {
+            await AtomicFile.WriteAllBytesAsync(torrentOut, created.FileBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return created.Torrent;
+    }
+}

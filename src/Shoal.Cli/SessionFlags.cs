@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Shoal.Session;
+using Shoal.Swarm;
+
+namespace Shoal.Cli;
+
+/// <summary>The flags of the commands that run a session (--port, --peer, --listen, --max-up, --max-down) and the settings behind them.</summary>
+public sealed class SessionFlags
+{
+    public Option<int?> Port { get; } = new("--port") { Description = "TCP port to listen on for peers (default: any free port; setting Net:Port)" };
+
+    public Option<string[]> Peers { get; } = new("--peer") { Description = "A peer to connect to, HOST:PORT (repeatable)" };
+
+    public Option<string?> Listen { get; } = new("--listen") { Description = "Address to listen on (default :: which also accepts IPv4; setting Net:ListenAddress)" };
+
+    public Option<string?> MaxUp { get; } = new("--max-up") { Description = "Upload cap for this torrent, bytes/s or with a suffix (500K, 2MiB); setting Limits:TorrentUpload" };
+
+    public Option<string?> MaxDown { get; } = new("--max-down") { Description = "Download cap for this torrent, bytes/s or with a suffix; setting Limits:TorrentDownload" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Port);
+        command.Options.Add(Peers);
+        command.Options.Add(Listen);
+        command.Options.Add(MaxUp);
+        command.Options.Add(MaxDown);
+    }
+
+    public SessionOptions SessionOptions(ParseResult parse, IConfiguration configuration)
+    {
+        string listen = parse.GetValue(Listen) ?? configuration["Net:ListenAddress"] ?? "::";
+        if (!IPAddress.TryParse(listen, out IPAddress? address))
+        {
+            throw new UsageException($"'{listen}' is not an IP address to listen on");
+        }
+
+        int port = parse.GetValue(Port) ?? Number(configuration, "Net:Port");
+        if (port is < 0 or > 65535)
+        {
+            throw new UsageException($"port {port} is not between 0 and 65535");
+        }
+
+        return new SessionOptions
+        {
+            ListenAddress = address,
+            ListenPort = port,
+            MaxConnections = (int)Number(configuration, "Net:MaxConnections"),
+            MaxConnectionsPerTorrent = (int)Number(configuration, "Net:MaxConnectionsPerTorrent"),
+            UploadLimit = Rate(configuration["Limits:Upload"], "Limits:Upload"),
+            DownloadLimit = Rate(configuration["Limits:Download"], "Limits:Download"),
+            StateDirectory = Path.Combine(ShoalConfiguration.DataDirectory, "resume"),
+            Swarm = SwarmSettings.Default with
+            {
+                Choker = new ChokerSettings
+                {
+                    RegularSlots = (int)Number(configuration, "Choking:UnchokeSlots"),
+                    OptimisticSlots = (int)Number(configuration, "Choking:OptimisticSlots"),
+                },
+            },
+        };
+    }
+
+    public IReadOnlyList<IPEndPoint> PeerList(ParseResult parse) => [.. (parse.GetValue(Peers) ?? []).Select(PeerEndPoints.Parse)];
+
+    public (long Upload, long Download) TorrentLimits(ParseResult parse, IConfiguration configuration) =>
+        (Rate(parse.GetValue(MaxUp) ?? configuration["Limits:TorrentUpload"], "--max-up"),
+         Rate(parse.GetValue(MaxDown) ?? configuration["Limits:TorrentDownload"], "--max-down"));
+
+    private static long Rate(string? text, string name)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return 0;
+        }
+
+        string trimmed = text.Trim();
+        if (trimmed.EndsWith("/s", StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = trimmed[..^2];
+        }
+
+        return ByteSize.TryParse(trimmed, out long bytes)
+            ? bytes
+            : throw new UsageException($"{name} '{text}' is not a rate in bytes per second (e.g. 500K, 2MiB)");
+    }
+
+    private static int Number(IConfiguration configuration, string key) =>
+        int.TryParse(configuration[key], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 0
+            ? value
+            : throw new UsageException($"the setting {key} '{configuration[key]}' is not a whole number");
+}

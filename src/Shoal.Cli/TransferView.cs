@@ -1,0 +1,82 @@
+using Shoal.Metainfo;
+using Shoal.Session;
+using Shoal.Swarm;
+using Spectre.Console;
+
+namespace Shoal.Cli;
+
+/// <summary>Progress for a person on standard error: a bar while downloading or checking, a status line while seeding.</summary>
+public static class TransferView
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Shows a bar (percent, rate, ETA, peers) until the torrent is complete; throws if it fails or <paramref name="cancellationToken"/> fires.</summary>
+    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken)
+    {
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                ProgressTask task = context.AddTask(Markup.Escape(handle.Name), maxValue: Math.Max(1, handle.Torrent.AddressSpaceLength()));
+                while (true)
+                {
+                    Update(task, handle.Name, handle.GetStatus());
+                    if (handle.Completion.IsCompleted)
+                    {
+                        await handle.Completion.ConfigureAwait(false);
+                        Update(task, handle.Name, handle.GetStatus());
+                        return;
+                    }
+
+                    await Task.WhenAny(handle.Completion, Task.Delay(Refresh, cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>Shows upload rate and peers until <paramref name="cancellationToken"/> fires (then returns) or the torrent fails (then throws).</summary>
+    public static async Task SeedAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken)
+    {
+        await console.Status().StartAsync(Markup.Escape($"seeding {handle.Name}"), async context =>
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                TorrentStatus status = handle.GetStatus();
+                if (status.State == TorrentState.Failed)
+                {
+                    await handle.Completion.ConfigureAwait(false);
+                }
+
+                context.Status(Markup.Escape(SeedingLine(status)));
+                try
+                {
+                    await Task.Delay(Refresh, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public static string SeedingLine(TorrentStatus status)
+    {
+        SwarmStatus swarm = status.Swarm;
+        string state = status.State == TorrentState.Checking ? $"checking {status.Checked}/{swarm.PieceCount} pieces" : status.State.ToString().ToLowerInvariant();
+        return $"{status.Name}: {state} · up {ByteSize.Format(swarm.UploadRate)}/s · {swarm.Peers.Count} peer(s) · uploaded {ByteSize.Format(swarm.Uploaded)}";
+    }
+
+    private static void Update(ProgressTask task, string name, TorrentStatus status)
+    {
+        SwarmStatus swarm = status.Swarm;
+        string what = status.State switch
+        {
+            TorrentState.Checking => $"checking ({status.Checked}/{swarm.PieceCount})",
+            _ => $"{swarm.Peers.Count} peer(s)",
+        };
+        task.Description = Markup.Escape($"{name} · {what}");
+        task.Value = status.State == TorrentState.Checking ? 0 : swarm.VerifiedBytes;
+    }
+}

@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Shoal.Metainfo;
+using Shoal.Swarm;
+using Shoal.Wire;
+
+namespace Shoal.Net;
+
+/// <summary>
+/// One TCP connection after the handshake: a receive loop that decodes messages into the swarm, and a
+/// send loop that writes what the swarm queued, reading blocks from storage as their turn comes.
+/// </summary>
+internal sealed class PeerConnection : IPeerLink
+{
+    private const int ReceiveBufferSize = 128 * 1024;
+    private const int SendBatchSize = 256 * 1024;
+    private const int PieceHeaderLength = 13;
+
+    private readonly Socket _socket;
+    private readonly ConnectionContext _context;
+    private readonly SendQueue _queue;
+    private readonly SemaphoreSlim _sendSignal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private int _signalled;
+    private SwarmPeer? _peer;
+
+    public PeerConnection(Socket socket, IPEndPoint remote, ConnectionContext context)
+    {
+        _socket = socket;
+        Remote = remote;
+        _context = context;
+        _queue = new SendQueue(context.Pool, context.MaxQueuedBlocks);
+    }
+
+    public IPEndPoint Remote { get; }
+
+    public IPAddress Address => Remote.Address;
+
+    public IBufferWriter<byte> Output => _queue;
+
+    /// <summary>Why the connection ended, once it has.</summary>
+    public string? CloseReason { get; private set; }
+
+    public void Flush()
+    {
+        _queue.Flush();
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _sendSignal.Release();
+        }
+    }
+
+    public bool SendBlock(BlockRef block) => _queue.AddBlock(block);
+
+    public bool TryCancelBlock(BlockRef block) => _queue.TryRemoveBlock(block);
+
+    public void TakeBackQueuedBlocks(List<BlockRef> removed) => _queue.RemoveAllBlocks(removed);
+
+    public void Close(string reason)
+    {
+        CloseReason ??= reason;
+        _stop.Cancel();
+        _socket.Dispose();
+    }
+
+    /// <summary>Joins the swarm and moves messages until either side ends the connection.</summary>
+    public async Task RunAsync(Handshake remote, CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration registration = cancellationToken.Register(() => Close("shutting down"));
+        lock (_context.Gate)
+        {
+            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Address) || _context.Swarm.IsConnected(remote.PeerId.Span))
+            {
+                Close("the peer is banned, already connected, or the torrent stopped");
+                return;
+            }
+
+            _peer = _context.Swarm.AddPeer(this, remote.PeerId, remote.Reserved);
+        }
+
+        Task sending = SendLoopAsync(_stop.Token);
+        Task receiving = ReceiveLoopAsync(_peer, _stop.Token);
+        await Task.WhenAny(sending, receiving).ConfigureAwait(false);
+        Close(CloseReason ?? "the peer closed the connection");
+        await Task.WhenAll(sending.ContinueWith(_ => { }, TaskScheduler.Default), receiving.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+        lock (_context.Gate)
+        {
+            _context.Swarm.OnClosed(_peer);
+        }
+
+        _queue.Clear();
+        _sendSignal.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(SwarmPeer peer, CancellationToken cancellationToken)
+    {
+        var reader = new PeerMessageReader();
+        byte[]? buffer = null;
+        int filled = 0;
+        try
+        {
+            while (true)
+            {
+                if (filled == 0)
+                {
+                    // Idle connections hold no receive buffer: wait for data with a zero-byte read, then rent.
+                    if (buffer is not null)
+                    {
+                        _context.Pool.Return(buffer);
+                        buffer = null;
+                    }
+
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    buffer = _context.Pool.Rent(ReceiveBufferSize);
+                }
+
+                int received = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    CloseReason ??= "the peer closed the connection";
+                    return;
+                }
+
+                filled += received;
+                int consumed = Deliver(peer, reader, buffer.AsMemory(0, filled));
+                filled -= consumed;
+                buffer.AsSpan(consumed, filled).CopyTo(buffer);
+                buffer = EnsureRoomForNextMessage(buffer, filled);
+                await _context.Download.AcquireAsync(received, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (PeerProtocolException e)
+        {
+            CloseReason ??= $"protocol error: {e.Message}";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            CloseReason ??= e is SocketException socket ? socket.Message : "connection closed";
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                _context.Pool.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Decodes every whole message in <paramref name="data"/> into the swarm under one lock; returns the bytes used.</summary>
+    private int Deliver(SwarmPeer peer, PeerMessageReader reader, ReadOnlyMemory<byte> data)
+    {
+        var sequence = new ReadOnlySequence<byte>(data);
+        lock (_context.Gate)
+        {
+            try
+            {
+                while (reader.TryRead(ref sequence, out PeerMessage message))
+                {
+                    _context.Swarm.OnMessage(peer, message);
+                }
+            }
+            finally
+            {
+                _context.Swarm.EndBatch();
+            }
+        }
+
+        return data.Length - (int)sequence.Length;
+    }
+
+    /// <summary>A message longer than the buffer gets a buffer it fits in (the reader has already checked its length).</summary>
+    private byte[] EnsureRoomForNextMessage(byte[] buffer, int filled)
+    {
+        if (filled < 4)
+        {
+            return buffer;
+        }
+
+        int needed = 4 + BinaryPrimitives.ReadInt32BigEndian(buffer);
+        if (needed <= buffer.Length)
+        {
+            return buffer;
+        }
+
+        byte[] larger = _context.Pool.Rent(needed);
+        buffer.AsSpan(0, filled).CopyTo(larger);
+        _context.Pool.Return(buffer);
+        return larger;
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        List<SendItem> spare = [];
+        try
+        {
+            while (true)
+            {
+                await _sendSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _signalled, 0);
+                List<SendItem> items = _queue.TakeReady(spare);
+                try
+                {
+                    await SendAsync(items, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    items.ForEach(_queue.Release);
+                    items.Clear();
+                    spare = items;
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            CloseReason ??= e is SocketException socket ? socket.Message : "connection closed";
+        }
+    }
+
+    /// <summary>Writes the items in batches of up to <see cref="SendBatchSize"/> bytes, one socket call per batch.</summary>
+    private async Task SendAsync(List<SendItem> items, CancellationToken cancellationToken)
+    {
+        byte[] batch = _context.Pool.Rent(SendBatchSize);
+        var writer = new BatchWriter(batch);
+        try
+        {
+            foreach (SendItem item in items)
+            {
+                if (item.Chunk is { } chunk)
+                {
+                    if (writer.Free < item.Length)
+                    {
+                        await WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    chunk.AsSpan(0, item.Length).CopyTo(writer.GetSpan());
+                    writer.Advance(item.Length);
+                    continue;
+                }
+
+                BlockRef block = item.Block;
+                if (writer.Free < PieceHeaderLength + block.Length)
+                {
+                    await WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+                }
+
+                await _context.Upload.AcquireAsync(block.Length, cancellationToken).ConfigureAwait(false);
+                PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
+                _context.Storage.Read(_context.Torrent.PieceOffset(block.Piece) + block.Begin, writer.GetSpan()[..block.Length]);
+                writer.Advance(block.Length);
+                _queue.BlockSent();
+            }
+
+            await WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _context.Pool.Return(batch);
+        }
+    }
+
+    private async Task WriteAsync(BatchWriter writer, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> remaining = writer.WrittenMemory;
+        while (!remaining.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(remaining, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            remaining = remaining[sent..];
+        }
+
+        writer.Reset();
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Shoal.Net;
+
+/// <summary>The one TCP listening socket all torrents share; an IPv6 "any" address also accepts IPv4.</summary>
+internal sealed class PeerListener : IDisposable
+{
+    private readonly Socket _socket;
+
+    public PeerListener(IPEndPoint endPoint)
+    {
+        _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                _socket.DualMode = true;
+            }
+
+            _socket.Bind(endPoint);
+            _socket.Listen(128);
+        }
+        catch (SocketException e)
+        {
+            _socket.Dispose();
+            throw new NetworkException($"cannot listen on {endPoint}: {e.Message}");
+        }
+
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Accepts until disposed, handing each socket to <paramref name="accepted"/> without waiting for it.</summary>
+    public async Task AcceptLoopAsync(Func<Socket, Task> accepted)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _socket.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (!_socket.IsBound)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            socket.NoDelay = true;
+            _ = accepted(socket);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

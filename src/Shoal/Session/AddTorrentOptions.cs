@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace Shoal.Session;
+
+/// <summary>Where a torrent's files are and how to start it.</summary>
+public sealed record AddTorrentOptions
+{
+    /// <summary>Download folder: the torrent's files go under it (a folder named after the torrent for multi-file torrents).</summary>
+    public string? SavePath { get; init; }
+
+    /// <summary>
+    /// Seed files that already exist, read-only: the file itself for a single-file torrent, the folder
+    /// holding the files for a multi-file one. Every piece must verify.
+    /// </summary>
+    public string? ContentPath { get; init; }
+
+    /// <summary>The content was just hashed into this torrent: skip checking it again.</summary>
+    public bool ContentIsVerified { get; init; }
+
+    /// <summary>Check every piece even when resume data is trusted.</summary>
+    public bool Recheck { get; init; }
+
+    public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
+
+    /// <summary>Bytes per second for this torrent; 0 is unlimited.</summary>
+    public long UploadLimit { get; init; }
+
+    public long DownloadLimit { get; init; }
+}

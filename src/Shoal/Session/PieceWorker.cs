@@ -1,0 +1,87 @@
+using System.Threading.Channels;
+using Shoal.Metainfo;
+using Shoal.Storage;
+using Shoal.Swarm;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// Verifies complete pieces and writes those that pass, on thread-pool workers (one per core), then
+/// reports each verdict to the swarm under its lock. The queue needs no bound of its own: the swarm's
+/// write cache limit stops new pieces while checked pieces wait here.
+/// </summary>
+internal sealed class PieceWorker : IPieceChecker
+{
+    private readonly Torrent _torrent;
+    private readonly IPieceStorage _storage;
+    private readonly Func<TorrentSwarm> _swarm;
+    private readonly Lock _gate;
+    private readonly Action<StorageException> _storageFailed;
+    private readonly Action _completed;
+    private readonly Channel<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> _queue =
+        Channel.CreateUnbounded<(int, IReadOnlyList<ReadOnlyMemory<byte>>)>(new UnboundedChannelOptions { SingleWriter = true });
+
+    private readonly Task[] _workers;
+    private int _pending;
+
+    public PieceWorker(Torrent torrent, IPieceStorage storage, Func<TorrentSwarm> swarm, Lock gate, Action<StorageException> storageFailed, Action completed)
+    {
+        _completed = completed;
+        _torrent = torrent;
+        _storage = storage;
+        _swarm = swarm;
+        _gate = gate;
+        _storageFailed = storageFailed;
+        _workers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(WorkAsync))];
+    }
+
+    /// <summary>Pieces queued or being checked.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public void CheckAndStore(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
+    {
+        Interlocked.Increment(ref _pending);
+        _queue.Writer.TryWrite((piece, blocks));
+    }
+
+    /// <summary>Finishes the pieces already queued, then stops the workers.</summary>
+    public async Task DrainAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync()
+    {
+        await foreach (var (piece, blocks) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            bool passed = PieceVerifier.Verify(_torrent, piece, blocks);
+            if (passed)
+            {
+                try
+                {
+                    _storage.Write(_torrent.PieceOffset(piece), blocks);
+                }
+                catch (StorageException e)
+                {
+                    passed = false;
+                    _storageFailed(e);
+                }
+            }
+
+            bool complete;
+            lock (_gate)
+            {
+                TorrentSwarm swarm = _swarm();
+                swarm.OnPieceChecked(piece, passed);
+                complete = passed && swarm.IsComplete;
+            }
+
+            Interlocked.Decrement(ref _pending);
+            if (complete)
+            {
+                _completed();
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using Shoal.Buffers;
+using Shoal.Swarm;
+
+namespace Shoal.Session;
+
+/// <summary>How a session listens, limits and remembers.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>Where the peer listener binds; IPv6 "any" accepts IPv4 too.</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.IPv6Any;
+
+    /// <summary>0 picks a free port.</summary>
+    public int ListenPort { get; init; }
+
+    public int MaxConnections { get; init; } = 200;
+
+    public int MaxConnectionsPerTorrent { get; init; } = 60;
+
+    /// <summary>Bytes per second for all torrents together; 0 is unlimited.</summary>
+    public long UploadLimit { get; init; }
+
+    public long DownloadLimit { get; init; }
+
+    /// <summary>Folder for resume data; null keeps none.</summary>
+    public string? StateDirectory { get; init; }
+
+    public SwarmSettings Swarm { get; init; } = SwarmSettings.Default;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public BufferPool BufferPool { get; init; } = BufferPool.Shared;
+
+    /// <summary>How often resume data is saved while a torrent runs.</summary>
+    public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using Shoal.Metainfo;
+using Shoal.Net;
+using Shoal.Wire;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// The engine's public face: one listening port, the torrents, global connection and rate limits. The
+/// command-line tool and the node talk only to this.
+/// </summary>
+public sealed class ShoalSession : IAsyncDisposable
+{
+    private readonly PeerListener _listener;
+    private readonly Dictionary<InfoHash, TorrentRuntime> _torrents = [];
+    private readonly Lock _gate = new();
+    private readonly Task _accepting;
+    private int _connections;
+    private bool _disposed;
+
+    private ShoalSession(SessionOptions options)
+    {
+        Options = options;
+        PeerId = PeerIdentity.Create();
+        UploadBucket = new TokenBucket(options.Time, options.UploadLimit);
+        DownloadBucket = new TokenBucket(options.Time, options.DownloadLimit);
+        _listener = new PeerListener(new IPEndPoint(options.ListenAddress, options.ListenPort));
+        _accepting = _listener.AcceptLoopAsync(AcceptAsync);
+    }
+
+    public SessionOptions Options { get; }
+
+    public ReadOnlyMemory<byte> PeerId { get; }
+
+    public IPEndPoint ListenEndPoint => _listener.LocalEndPoint;
+
+    public IReadOnlyList<TorrentHandle> Torrents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _torrents.Values.Distinct().Select(t => t.Handle)];
+            }
+        }
+    }
+
+    internal TokenBucket UploadBucket { get; }
+
+    internal TokenBucket DownloadBucket { get; }
+
+    /// <summary>Opens the listening port. A port in use or an address that is not ours is a <see cref="NetworkException"/>.</summary>
+    public static ShoalSession Start(SessionOptions options) => new(options);
+
+    /// <summary>Adds a torrent and starts it: checking its files first when needed, then downloading or seeding.</summary>
+    public TorrentHandle Add(Torrent torrent, AddTorrentOptions options)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var runtime = new TorrentRuntime(this, torrent, options);
+        lock (_gate)
+        {
+            if (_torrents.ContainsKey(torrent.InfoHashes.ForWire))
+            {
+                throw new SessionException($"the torrent '{torrent.Name}' is already in the session");
+            }
+
+            _torrents[torrent.InfoHashes.ForWire] = runtime;
+        }
+
+        runtime.Start();
+        return runtime.Handle;
+    }
+
+    /// <summary>A magnet link needs the torrent's metadata from peers (BEP 9), which Shoal does not fetch yet.</summary>
+    public TorrentHandle Add(MagnetLink magnet, AddTorrentOptions options)
+    {
+        _ = options;
+        throw new SessionException(
+            $"the magnet link for {magnet.DisplayName ?? magnet.InfoHashes.ForWire.ToHex()} carries no metadata, and fetching it from peers (BEP 9) is not supported yet: use the .torrent file");
+    }
+
+    /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>
+    public async Task RemoveAsync(TorrentHandle handle, bool deleteFiles)
+    {
+        lock (_gate)
+        {
+            _torrents.Remove(handle.Torrent.InfoHashes.ForWire);
+        }
+
+        await handle.Runtime.StopAsync().ConfigureAwait(false);
+        if (deleteFiles)
+        {
+            handle.Runtime.DeleteFiles();
+        }
+    }
+
+    /// <summary>Stops every torrent cleanly (resume data saved) and closes the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _listener.Dispose();
+        await _accepting.ConfigureAwait(false);
+        TorrentRuntime[] torrents;
+        lock (_gate)
+        {
+            torrents = [.. _torrents.Values];
+            _torrents.Clear();
+        }
+
+        await Task.WhenAll(torrents.Select(t => t.StopAsync())).ConfigureAwait(false);
+    }
+
+    internal bool TryReserveConnection()
+    {
+        if (Interlocked.Increment(ref _connections) <= Options.MaxConnections)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _connections);
+        return false;
+    }
+
+    internal void ReleaseConnection() => Interlocked.Decrement(ref _connections);
+
+    private async Task AcceptAsync(Socket socket)
+    {
+        try
+        {
+            var remote = (IPEndPoint)socket.RemoteEndPoint!;
+            using var timeout = new CancellationTokenSource(PeerHandshaker.Timeout);
+            Handshake handshake = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
+            TorrentRuntime? runtime;
+            lock (_gate)
+            {
+                _torrents.TryGetValue(handshake.InfoHash, out runtime);
+            }
+
+            if (runtime is null)
+            {
+                socket.Dispose();
+                return;
+            }
+
+            await runtime.AcceptAsync(socket, remote, handshake).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
+        {
+            socket.Dispose();
+        }
+    }
+}

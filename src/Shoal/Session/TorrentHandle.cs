@@ -1,0 +1,44 @@
+using System.Net;
+using Shoal.Metainfo;
+
+namespace Shoal.Session;
+
+/// <summary>A torrent in a session: its status, and the controls a user has over it.</summary>
+public sealed class TorrentHandle
+{
+    private readonly TorrentRuntime _runtime;
+
+    internal TorrentHandle(TorrentRuntime runtime)
+    {
+        _runtime = runtime;
+        _runtime.Ticked += status => StatusUpdated?.Invoke(this, status);
+    }
+
+    /// <summary>Raised about once a second while the torrent runs, off the caller's thread.</summary>
+    public event EventHandler<TorrentStatus>? StatusUpdated;
+
+    public Torrent Torrent => _runtime.Torrent;
+
+    public string Name => Torrent.Name;
+
+    public TorrentState State => _runtime.State;
+
+    /// <summary>Completes when every piece is verified and written; faults if the torrent fails, cancels if it is stopped first.</summary>
+    public Task Completion => _runtime.Completion;
+
+    /// <summary>Where each of the torrent's files is (padding entries included).</summary>
+    public IReadOnlyList<string> FilePaths => _runtime.FilePaths;
+
+    internal TorrentRuntime Runtime => _runtime;
+
+    public TorrentStatus GetStatus() => _runtime.GetStatus();
+
+    public void AddPeers(IEnumerable<IPEndPoint> peers) => _runtime.AddPeers(peers);
+
+    /// <summary>Changes this torrent's rate limits (bytes per second, 0 unlimited).</summary>
+    public void SetLimits(long upload, long download) => _runtime.SetLimits(upload, download);
+
+    public Task PauseAsync() => _runtime.PauseAsync();
+
+    public void Resume() => _runtime.Resume();
+}

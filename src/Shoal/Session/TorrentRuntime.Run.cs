@@ -1,0 +1,263 @@
+using System.Net;
+using System.Net.Sockets;
+using Shoal.Metainfo;
+using Shoal.Net;
+using Shoal.Storage;
+using Shoal.Swarm;
+using Shoal.Wire;
+
+namespace Shoal.Session;
+
+internal sealed partial class TorrentRuntime
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    public event Action<TorrentStatus>? Ticked;
+
+    private async Task RunAsync(Bitfield? have, CancellationToken cancellationToken)
+    {
+        try
+        {
+            have ??= await InitialPiecesAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.ContentPath is { } content && !have.IsComplete)
+            {
+                throw new StorageException(
+                    $"'{content}' does not match the torrent: {Torrent.PieceCount - have.Count} of {Torrent.PieceCount} pieces differ");
+            }
+
+            if (_storage.Access == StorageAccess.ReadWrite)
+            {
+                _storage.Allocate();
+            }
+
+            StartSwarm(have);
+            await SaveResumeAsync(cancellationToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(TickInterval, _session.Options.Time);
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await TickAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
+        {
+            Fail(e.Message);
+        }
+    }
+
+    private void Fail(string error)
+    {
+        Error = error;
+        State = TorrentState.Failed;
+        _completed.TrySetException(new StorageException(error));
+        _stop.Cancel();
+        lock (_gate)
+        {
+            _swarm?.Close();
+        }
+    }
+
+    /// <summary>Trusted resume data, or a check of the files when there is any doubt.</summary>
+    private async Task<Bitfield> InitialPiecesAsync(CancellationToken cancellationToken)
+    {
+        State = TorrentState.Checking;
+        var have = new Bitfield(Torrent.PieceCount);
+        if (_options.ContentIsVerified)
+        {
+            have.SetAll();
+            return have;
+        }
+
+        if (!_options.Recheck && ResumePath is { } resumePath && ResumeDataFile.TryLoad(resumePath, Torrent) is { } resume
+            && ResumeDataFile.Matches(resume, Torrent, _paths))
+        {
+            return resume.Pieces;
+        }
+
+        if (!_paths.Zip(Torrent.Files).Any(pair => !pair.Second.IsPadding && File.Exists(pair.First)))
+        {
+            return have;
+        }
+
+        return await StorageChecker.CheckAsync(Torrent, _storage, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+    }
+
+    private void StartSwarm(Bitfield have)
+    {
+        var settings = _session.Options.Swarm with { ListenPort = _session.ListenEndPoint.Port };
+        lock (_gate)
+        {
+            _worker = new PieceWorker(Torrent, _storage, () => _swarm!, _gate, e => Fail(e.Message), OnDownloadComplete);
+            _swarm = new TorrentSwarm(Torrent, have, settings, _worker, _session.Options.Time, new Random(), _session.Options.BufferPool);
+            State = have.IsComplete ? TorrentState.Seeding : TorrentState.Downloading;
+        }
+
+        if (have.IsComplete)
+        {
+            _completed.TrySetResult();
+        }
+    }
+
+    private void OnDownloadComplete()
+    {
+        State = TorrentState.Seeding;
+        _ = SaveResumeAsync(CancellationToken.None);
+        _completed.TrySetResult();
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        TorrentSwarm swarm = _swarm!;
+        lock (_gate)
+        {
+            swarm.Tick();
+        }
+
+        DialPeers();
+        if (Now - _lastResumeSave >= _session.Options.ResumeSaveInterval)
+        {
+            await SaveResumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Ticked?.Invoke(GetStatus());
+    }
+
+    private void DialPeers()
+    {
+        IReadOnlyList<IPEndPoint> due;
+        lock (_gate)
+        {
+            int room = _session.Options.MaxConnectionsPerTorrent - _connections.Count;
+            if (room <= 0 || _swarm!.IsComplete && _known.Count == 0)
+            {
+                return;
+            }
+
+            due = _known.TakeDue(Now, room);
+        }
+
+        foreach (IPEndPoint endPoint in due)
+        {
+            _ = DialAsync(endPoint);
+        }
+    }
+
+    private async Task DialAsync(IPEndPoint endPoint)
+    {
+        bool failed = true;
+        if (!_session.TryReserveConnection())
+        {
+            lock (_gate)
+            {
+                _known.Released(endPoint, Now, failed: false);
+            }
+
+            return;
+        }
+
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                timeout.CancelAfter(DialTimeout);
+                await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+                await PeerHandshaker.WriteAsync(socket, OurHandshake(), timeout.Token).ConfigureAwait(false);
+                Handshake remote = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
+                if (!remote.InfoHash.Equals(Torrent.InfoHashes.ForWire))
+                {
+                    throw new PeerProtocolException("the peer answered for another torrent");
+                }
+
+                if (remote.PeerId.Span.SequenceEqual(_session.PeerId.Span))
+                {
+                    lock (_gate)
+                    {
+                        _known.Forget(endPoint);
+                    }
+
+                    return;
+                }
+
+                failed = false;
+                lock (_gate)
+                {
+                    _known.Connected(endPoint);
+                }
+
+                await RunConnectionAsync(socket, endPoint, remote).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+            _session.ReleaseConnection();
+            lock (_gate)
+            {
+                _known.Released(endPoint, Now, failed);
+            }
+        }
+    }
+
+    private async Task SaveResumeAsync(CancellationToken cancellationToken)
+    {
+        _lastResumeSave = Now;
+        if (ResumePath is not { } path || _swarm is null)
+        {
+            return;
+        }
+
+        Bitfield pieces;
+        lock (_gate)
+        {
+            if (_swarm.Have.Count == _savedPieceCount)
+            {
+                return;
+            }
+
+            pieces = _swarm.Have.Clone();
+        }
+
+        await _resumeSaving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _savedPieceCount = pieces.Count;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await ResumeDataFile.SaveAsync(path, ResumeDataFile.Capture(Torrent, _paths, pieces), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _resumeSaving.Release();
+        }
+    }
+
+    private async Task StopSwarmAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _running.ConfigureAwait(false);
+        Task[] connections;
+        lock (_gate)
+        {
+            _swarm?.Close();
+            connections = [.. _connections];
+        }
+
+        await Task.WhenAll(connections).ConfigureAwait(false);
+        if (_worker is not null)
+        {
+            await _worker.DrainAsync().ConfigureAwait(false);
+        }
+
+        if (State != TorrentState.Failed)
+        {
+            _storage.Flush();
+            _savedPieceCount = -1;
+            await SaveResumeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Shoal.Session;
+
+public enum TorrentState
+{
+    Checking,
+    Downloading,
+    Seeding,
+    Paused,
+    Stopped,
+    Failed,
+}

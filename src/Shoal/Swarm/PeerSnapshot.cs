@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace Shoal.Swarm;
+
+/// <summary>What the swarm knows of one connection at a moment, for progress displays and summaries.</summary>
+public sealed record PeerSnapshot(
+    IPAddress Address,
+    string PeerId,
+    string? Client,
+    bool IsSeed,
+    double Progress,
+    long Downloaded,
+    long Uploaded,
+    long DownloadRate,
+    long UploadRate,
+    bool AmChoking,
+    bool PeerChoking,
+    bool IsSnubbed);

@@ -1,0 +1,255 @@
+using Shoal.Buffers;
+using Shoal.Metainfo;
+using Shoal.Wire;
+
+namespace Shoal.Swarm;
+
+/// <summary>
+/// Decides which blocks to ask a peer for: blocks of pieces already started first (oldest first), then a
+/// new piece chosen rarest first with a random tie-break, then, once every missing block has been asked
+/// for, endgame duplicates of blocks still in flight.
+/// </summary>
+internal sealed class PiecePicker
+{
+    private readonly Torrent _torrent;
+    private readonly Random _random;
+    private readonly BufferPool _pool;
+    private readonly int[] _availability;
+    private readonly PartialPiece?[] _partialByIndex;
+    private readonly List<PartialPiece> _partials = [];
+
+    public PiecePicker(Torrent torrent, Bitfield have, Random random, BufferPool pool)
+    {
+        _torrent = torrent;
+        Have = have;
+        _random = random;
+        _pool = pool;
+        _availability = new int[torrent.PieceCount];
+        _partialByIndex = new PartialPiece?[torrent.PieceCount];
+    }
+
+    public Bitfield Have { get; }
+
+    public IReadOnlyList<PartialPiece> Partials => _partials;
+
+    /// <summary>Bytes of received blocks held in memory.</summary>
+    public long BufferedBytes { get; private set; }
+
+    /// <summary>Every missing piece is started and every missing block has been asked for at least once.</summary>
+    public bool IsEndgame
+    {
+        get
+        {
+            if (Have.Count + _partials.Count < _torrent.PieceCount)
+            {
+                return false;
+            }
+
+            foreach (PartialPiece partial in _partials)
+            {
+                if (partial.Unrequested > 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    public int Availability(int piece) => _availability[piece];
+
+    public PartialPiece? Partial(int piece) => _partialByIndex[piece];
+
+    public void AddAvailability(Bitfield pieces, int delta)
+    {
+        if (pieces.IsComplete)
+        {
+            for (int i = 0; i < _availability.Length; i++)
+            {
+                _availability[i] += delta;
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < _availability.Length; i++)
+        {
+            if (pieces[i])
+            {
+                _availability[i] += delta;
+            }
+        }
+    }
+
+    public void AddAvailability(int piece) => _availability[piece]++;
+
+    /// <summary>Whether the peer has a piece we still need.</summary>
+    public bool WantsAnythingFrom(Bitfield peerPieces)
+    {
+        if (Have.IsComplete || peerPieces.IsEmpty)
+        {
+            return false;
+        }
+
+        if (peerPieces.IsComplete)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < peerPieces.Length; i++)
+        {
+            if (peerPieces[i] && !Have[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds up to <paramref name="count"/> blocks to ask <paramref name="peer"/> for, marking them requested.</summary>
+    public void Pick(SwarmPeer peer, int count, bool mayStartPieces, int endgameDuplicates, List<BlockRef> picked)
+    {
+        int start = picked.Count;
+        foreach (PartialPiece partial in _partials)
+        {
+            if (picked.Count - start >= count)
+            {
+                return;
+            }
+
+            if (!partial.IsChecking && partial.Unrequested > 0 && peer.Pieces[partial.Index] && peer.CanRequest(partial.Index))
+            {
+                TakeUnrequested(partial, count - (picked.Count - start), picked);
+            }
+        }
+
+        while (mayStartPieces && picked.Count - start < count)
+        {
+            int piece = PickRarest(peer);
+            if (piece < 0)
+            {
+                break;
+            }
+
+            var partial = new PartialPiece(piece, _torrent.PieceSize(piece));
+            _partialByIndex[piece] = partial;
+            _partials.Add(partial);
+            TakeUnrequested(partial, count - (picked.Count - start), picked);
+        }
+
+        if (picked.Count - start < count && IsEndgame)
+        {
+            PickEndgame(peer, count - (picked.Count - start), endgameDuplicates, picked);
+        }
+    }
+
+    /// <summary>Keeps a received block; false when it was not wanted (not started, already here, or being checked).</summary>
+    public bool Store(BlockRef block, ReadOnlySpan<byte> data, System.Net.IPAddress sender, out PartialPiece? partial)
+    {
+        partial = _partialByIndex[block.Piece];
+        if (partial is null || partial.IsChecking || !partial.Store(block.BlockIndex, data, sender, _pool))
+        {
+            return false;
+        }
+
+        BufferedBytes += data.Length;
+        return true;
+    }
+
+    public void ReleaseRequest(BlockRef block) => _partialByIndex[block.Piece]?.RemoveRequest(block.BlockIndex);
+
+    /// <summary>Forgets a piece that was checked, returning its buffers: it is now had (passed) or missing again.</summary>
+    public void Finish(PartialPiece partial, bool passed)
+    {
+        _partialByIndex[partial.Index] = null;
+        _partials.Remove(partial);
+        BufferedBytes -= partial.Size;
+        partial.ReturnBuffers(_pool);
+        if (passed)
+        {
+            Have.Set(partial.Index);
+        }
+    }
+
+    /// <summary>Returns the buffers of pieces not with the checker, when the swarm stops; checked pieces return theirs in <see cref="Finish"/>.</summary>
+    public void ReleaseUnchecked()
+    {
+        foreach (PartialPiece partial in _partials.Where(p => !p.IsChecking).ToList())
+        {
+            BufferedBytes -= partial.ReceivedBytes;
+            partial.ReturnBuffers(_pool);
+            _partialByIndex[partial.Index] = null;
+            _partials.Remove(partial);
+        }
+    }
+
+    /// <summary>A piece not yet started that the peer has, least available first; ties broken at random.</summary>
+    private int PickRarest(SwarmPeer peer)
+    {
+        int best = -1;
+        int bestAvailability = int.MaxValue;
+        int ties = 0;
+        for (int i = 0; i < _availability.Length; i++)
+        {
+            if (Have[i] || _partialByIndex[i] is not null || !peer.Pieces[i] || !peer.CanRequest(i))
+            {
+                continue;
+            }
+
+            int availability = _availability[i];
+            if (availability < bestAvailability)
+            {
+                best = i;
+                bestAvailability = availability;
+                ties = 1;
+            }
+            else if (availability == bestAvailability && _random.Next(++ties) == 0)
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static void TakeUnrequested(PartialPiece partial, int count, List<BlockRef> picked)
+    {
+        for (int taken = 0; taken < count; taken++)
+        {
+            int block = partial.NextUnrequested();
+            if (block < 0)
+            {
+                return;
+            }
+
+            partial.AddRequest(block);
+            picked.Add(partial.Block(block));
+        }
+    }
+
+    private void PickEndgame(SwarmPeer peer, int count, int duplicates, List<BlockRef> picked)
+    {
+        foreach (PartialPiece partial in _partials)
+        {
+            if (partial.IsChecking || !peer.Pieces[partial.Index] || !peer.CanRequest(partial.Index))
+            {
+                continue;
+            }
+
+            for (int i = 0; i < partial.BlockCount && count > 0; i++)
+            {
+                BlockRef block = partial.Block(i);
+                if (partial.IsReceived(i) || partial.RequestCount(i) >= duplicates || peer.FindOutstanding(block) >= 0)
+                {
+                    continue;
+                }
+
+                partial.AddRequest(i);
+                picked.Add(block);
+                count--;
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Shoal.Wire;
+
+namespace Shoal.Swarm;
+
+/// <summary>The swarm's state of one connection: choke and interest on both sides, what the peer has, our requests to it.</summary>
+public sealed class SwarmPeer
+{
+    internal SwarmPeer(int id, IPeerLink link, ReadOnlyMemory<byte> peerId, ReservedBits reserved, int pieceCount, TimeSpan now)
+    {
+        Id = id;
+        Link = link;
+        Address = link.Address.IsIPv4MappedToIPv6 ? link.Address.MapToIPv4() : link.Address;
+        PeerId = peerId;
+        SupportsFast = reserved.SupportsFastExtension;
+        SupportsExtensions = reserved.SupportsExtensionProtocol;
+        Pieces = new Bitfield(pieceCount);
+        ConnectedAt = now;
+        LastReceived = now;
+        LastSent = now;
+    }
+
+    /// <summary>Unique within the swarm, for the choker.</summary>
+    public int Id { get; }
+
+    public IPeerLink Link { get; }
+
+    public IPAddress Address { get; }
+
+    public ReadOnlyMemory<byte> PeerId { get; }
+
+    public bool SupportsFast { get; }
+
+    public bool SupportsExtensions { get; }
+
+    /// <summary>The pieces the peer says it has.</summary>
+    public Bitfield Pieces { get; internal set; }
+
+    public string? Client { get; internal set; }
+
+    /// <summary>BEP 10 <c>p</c>: where the peer listens, if it said.</summary>
+    public int? ListenPort { get; internal set; }
+
+    public bool AmChoking { get; internal set; } = true;
+
+    public bool AmInterested { get; internal set; }
+
+    public bool PeerChoking { get; internal set; } = true;
+
+    public bool PeerInterested { get; internal set; }
+
+    public bool IsSnubbed { get; internal set; }
+
+    public long Downloaded { get; internal set; }
+
+    public long Uploaded { get; internal set; }
+
+    public bool IsSeed => Pieces.IsComplete;
+
+    internal TimeSpan ConnectedAt { get; }
+
+    internal TimeSpan LastReceived { get; set; }
+
+    internal TimeSpan LastSent { get; set; }
+
+    internal TimeSpan LastBlockReceived { get; set; }
+
+    /// <summary>When we last unchoked it (for the choker's rotation).</summary>
+    internal TimeSpan UnchokedAt { get; set; }
+
+    internal bool HasPieceInformation { get; set; }
+
+    internal bool HasPendingOutput { get; set; }
+
+    /// <summary>BEP 10 <c>reqq</c>: how many requests the peer accepts queued.</summary>
+    internal int PeerRequestQueue { get; set; }
+
+    internal int QueueDepth { get; set; }
+
+    /// <summary>Our requests it has not answered, oldest first.</summary>
+    internal List<PendingRequest> Outstanding { get; } = [];
+
+    /// <summary>Blocks it asked for that we queued and have not seen cancelled.</summary>
+    internal int QueuedUploads { get; set; }
+
+    /// <summary>BEP 6: pieces it lets us request while it chokes us.</summary>
+    internal HashSet<int> AllowedFastFromPeer { get; } = [];
+
+    /// <summary>BEP 6: pieces we let it request while we choke it.</summary>
+    internal IReadOnlyList<int> AllowedFastForPeer { get; set; } = [];
+
+    internal RateMeter DownloadMeter { get; } = new();
+
+    internal RateMeter UploadMeter { get; } = new();
+
+    internal bool CanRequest(int piece) => !PeerChoking || AllowedFastFromPeer.Contains(piece);
+
+    internal int FindOutstanding(BlockRef block)
+    {
+        for (int i = 0; i < Outstanding.Count; i++)
+        {
+            if (Outstanding[i].Block == block)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public override string ToString() => $"{Address} ({Client ?? "unknown client"})";
+}
+
+/// <summary>A request we sent and when.</summary>
+internal readonly record struct PendingRequest(BlockRef Block, TimeSpan SentAt);

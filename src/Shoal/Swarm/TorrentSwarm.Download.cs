@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Net;
+using Shoal.Metainfo;
+using Shoal.Wire;
+
+namespace Shoal.Swarm;
+
+public sealed partial class TorrentSwarm
+{
+    /// <summary>The checker's verdict on a complete piece (it has already written a piece that passed).</summary>
+    public void OnPieceChecked(int piece, bool passed)
+    {
+        PartialPiece? partial = _picker.Partial(piece);
+        if (partial is null || !partial.IsChecking)
+        {
+            return;
+        }
+
+        var blocks = new (IPAddress Sender, ReadOnlyMemory<byte> Block)[partial.BlockCount];
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = (partial.Senders[i]!, partial.Data(i));
+        }
+
+        if (passed)
+        {
+            Ban(_smartBan.OnPiecePassed(piece, blocks), "sent a corrupt block (found when the piece later verified)");
+            _picker.Finish(partial, passed: true);
+            _verifiedBytes += partial.Size;
+            AnnouncePiece(piece);
+        }
+        else
+        {
+            HashFailures++;
+            Wasted += partial.Size;
+            Ban(_smartBan.OnPieceFailed(piece, blocks), "sent pieces that fail their hash check");
+            _picker.Finish(partial, passed: false);
+        }
+
+        if (!IsClosed)
+        {
+            foreach (SwarmPeer peer in _peers.ToArray())
+            {
+                RequestBlocks(peer);
+            }
+
+            FlushOutput();
+        }
+    }
+
+    private void Ban(IReadOnlyCollection<IPAddress> addresses, string reason)
+    {
+        foreach (IPAddress address in addresses)
+        {
+            foreach (SwarmPeer peer in _peers.Where(p => p.Address.Equals(address)).ToArray())
+            {
+                Disconnect(peer, $"banned: {reason}");
+            }
+        }
+    }
+
+    private void AnnouncePiece(int piece)
+    {
+        foreach (SwarmPeer peer in _peers.ToArray())
+        {
+            if (!peer.Pieces[piece])
+            {
+                PeerMessageWriter.WriteIndex(Output(peer), MessageId.Have, piece);
+            }
+
+            if (IsComplete && peer.IsSeed)
+            {
+                Disconnect(peer, "both sides are seeds");
+            }
+            else if (peer.AmInterested)
+            {
+                UpdateInterest(peer);
+            }
+        }
+    }
+
+    private void UpdateInterest(SwarmPeer peer)
+    {
+        bool interested = _picker.WantsAnythingFrom(peer.Pieces);
+        if (interested != peer.AmInterested)
+        {
+            peer.AmInterested = interested;
+            PeerMessageWriter.WriteSimple(Output(peer), interested ? MessageId.Interested : MessageId.NotInterested);
+        }
+
+        RequestBlocks(peer);
+    }
+
+    /// <summary>Tops up the peer's request pipeline.</summary>
+    private void RequestBlocks(SwarmPeer peer)
+    {
+        if (!peer.AmInterested || IsComplete || IsClosed || (peer.PeerChoking && peer.AllowedFastFromPeer.Count == 0))
+        {
+            return;
+        }
+
+        int depth = peer.IsSnubbed ? 1 : Math.Min(peer.QueueDepth, peer.PeerRequestQueue);
+        int wanted = depth - peer.Outstanding.Count;
+        if (wanted <= 0)
+        {
+            return;
+        }
+
+        // Back-pressure: start no new piece while received and requested blocks fill the write cache.
+        bool mayStartPieces = _picker.BufferedBytes + ((long)_outstandingBlocks * PieceGeometry.BlockSize) < _settings.WriteCacheLimit;
+        _blocks.Clear();
+        _picker.Pick(peer, wanted, mayStartPieces, _settings.EndgameDuplicates, _blocks);
+        if (_blocks.Count == 0)
+        {
+            return;
+        }
+
+        TimeSpan now = Now;
+        IBufferWriter<byte> output = Output(peer);
+        foreach (BlockRef block in _blocks)
+        {
+            peer.Outstanding.Add(new PendingRequest(block, now));
+            _outstandingBlocks++;
+            PeerMessageWriter.WriteBlockReference(output, MessageId.Request, block.Piece, block.Begin, block.Length);
+        }
+    }
+
+    private void OnBlock(SwarmPeer peer, BlockRef block, ReadOnlySequence<byte> data)
+    {
+        int index = peer.FindOutstanding(block);
+        if (index >= 0)
+        {
+            peer.Outstanding.RemoveAt(index);
+            _outstandingBlocks--;
+        }
+
+        bool kept = _picker.Store(block, data.IsSingleSegment ? data.FirstSpan : data.ToArray(), peer.Address, out PartialPiece? partial);
+        if (index >= 0)
+        {
+            _picker.ReleaseRequest(block);
+        }
+
+        if (!kept)
+        {
+            Wasted += block.Length;
+            return;
+        }
+
+        TimeSpan now = Now;
+        Downloaded += block.Length;
+        peer.Downloaded += block.Length;
+        peer.DownloadMeter.Add(block.Length, now);
+        _downloadMeter.Add(block.Length, now);
+        peer.LastBlockReceived = now;
+        peer.IsSnubbed = false;
+        if (partial!.RequestCount(block.BlockIndex) > 0)
+        {
+            CancelDuplicates(block, peer);
+        }
+
+        if (partial.IsComplete)
+        {
+            partial.IsChecking = true;
+            _checker.CheckAndStore(partial.Index, partial.AllData());
+        }
+
+        RequestBlocks(peer);
+    }
+
+    /// <summary>Endgame: the block arrived, so other peers asked for it are told not to send it.</summary>
+    private void CancelDuplicates(BlockRef block, SwarmPeer receivedFrom)
+    {
+        foreach (SwarmPeer other in _peers)
+        {
+            int index = other == receivedFrom ? -1 : other.FindOutstanding(block);
+            if (index >= 0)
+            {
+                other.Outstanding.RemoveAt(index);
+                _outstandingBlocks--;
+                _picker.ReleaseRequest(block);
+                PeerMessageWriter.WriteBlockReference(Output(other), MessageId.Cancel, block.Piece, block.Begin, block.Length);
+            }
+        }
+    }
+
+    private void OnReject(SwarmPeer peer, BlockRef block)
+    {
+        int index = peer.FindOutstanding(block);
+        if (index < 0)
+        {
+            return;
+        }
+
+        peer.Outstanding.RemoveAt(index);
+        _outstandingBlocks--;
+        _picker.ReleaseRequest(block);
+        if (!peer.PeerChoking)
+        {
+            RequestBlocks(peer);
+        }
+    }
+
+    private void ReleaseOutstanding(SwarmPeer peer)
+    {
+        foreach (PendingRequest request in peer.Outstanding)
+        {
+            _picker.ReleaseRequest(request.Block);
+        }
+
+        _outstandingBlocks -= peer.Outstanding.Count;
+        peer.Outstanding.Clear();
+    }
+
+    /// <summary>A peer that leaves a request unanswered too long is snubbed and its requests go to others.</summary>
+    private void ExpireRequests(SwarmPeer peer, TimeSpan now)
+    {
+        if (peer.Outstanding.Count == 0)
+        {
+            return;
+        }
+
+        TimeSpan waitingSince = peer.Outstanding[0].SentAt > peer.LastBlockReceived ? peer.Outstanding[0].SentAt : peer.LastBlockReceived;
+        if (now - waitingSince > _settings.RequestTimeout)
+        {
+            peer.IsSnubbed = true;
+            ReleaseOutstanding(peer);
+        }
+    }
+
+    /// <summary>Keeps about <see cref="SwarmSettings.RequestQueueTime"/> of the peer's rate in flight.</summary>
+    private void AdaptQueueDepth(SwarmPeer peer, TimeSpan now)
+    {
+        long rate = peer.DownloadMeter.Rate(now);
+        if (rate > 0)
+        {
+            long depth = (long)(rate * _settings.RequestQueueTime.TotalSeconds) / PieceGeometry.BlockSize;
+            peer.QueueDepth = (int)Math.Clamp(depth, _settings.MinQueueDepth, _settings.MaxQueueDepth);
+        }
+    }
+}

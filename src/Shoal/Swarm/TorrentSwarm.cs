@@ -1,0 +1,265 @@
+using System.Net;
+using Shoal.Buffers;
+using Shoal.Metainfo;
+using Shoal.Wire;
+
+namespace Shoal.Swarm;
+
+/// <summary>
+/// One torrent's download and upload logic, sans I/O: it consumes decoded wire messages, closed
+/// connections, checked pieces and timer ticks, and produces messages on each peer's
+/// <see cref="IPeerLink"/> and pieces for the <see cref="IPieceChecker"/>. It is single-threaded: the
+/// caller serializes every call (the session holds one lock per torrent).
+/// </summary>
+public sealed partial class TorrentSwarm
+{
+    private readonly Torrent _torrent;
+    private readonly SwarmSettings _settings;
+    private readonly IPieceChecker _checker;
+    private readonly TimeProvider _time;
+    private readonly long _startTimestamp;
+    private readonly BufferPool _pool;
+    private readonly PiecePicker _picker;
+    private readonly Choker _choker;
+    private readonly SmartBan<IPAddress> _smartBan = new();
+    private readonly List<SwarmPeer> _peers = [];
+    private readonly List<BlockRef> _blocks = [];
+    private readonly RateMeter _downloadMeter = new();
+    private readonly RateMeter _uploadMeter = new();
+    private readonly Dictionary<string, long> _downloadedFromClosed = new(StringComparer.Ordinal);
+    private int _nextPeerId;
+    private int _outstandingBlocks;
+    private TimeSpan _lastRechoke;
+    private long _verifiedBytes;
+
+    public TorrentSwarm(Torrent torrent, Bitfield have, SwarmSettings settings, IPieceChecker checker, TimeProvider time, Random random, BufferPool pool)
+    {
+        if (have.Length != torrent.PieceCount)
+        {
+            throw new ArgumentException("the bitfield does not match the torrent's piece count", nameof(have));
+        }
+
+        _torrent = torrent;
+        _settings = settings;
+        _checker = checker;
+        _time = time;
+        _startTimestamp = time.GetTimestamp();
+        _pool = pool;
+        _picker = new PiecePicker(torrent, have, random, pool);
+        _choker = new Choker(settings.Choker, random);
+        for (int i = 0; i < torrent.PieceCount; i++)
+        {
+            if (have[i])
+            {
+                _verifiedBytes += torrent.PieceSize(i);
+            }
+        }
+    }
+
+    /// <summary>Pieces verified and stored.</summary>
+    public Bitfield Have => _picker.Have;
+
+    public bool IsComplete => Have.IsComplete;
+
+    public IReadOnlyList<SwarmPeer> Peers => _peers;
+
+    /// <summary>Payload bytes received that we kept.</summary>
+    public long Downloaded { get; private set; }
+
+    /// <summary>Payload bytes queued to peers.</summary>
+    public long Uploaded { get; private set; }
+
+    /// <summary>Payload bytes received and thrown away: duplicates, unrequested blocks, pieces that failed their check.</summary>
+    public long Wasted { get; private set; }
+
+    public int HashFailures { get; private set; }
+
+    public bool IsClosed { get; private set; }
+
+    private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
+
+    public bool IsBanned(IPAddress address) => _smartBan.IsBanned(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
+    /// <summary>Whether a connection with this peer id is already open (a second one is dropped).</summary>
+    public bool IsConnected(ReadOnlySpan<byte> peerId)
+    {
+        foreach (SwarmPeer peer in _peers)
+        {
+            if (peer.PeerId.Span.SequenceEqual(peerId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds a connection whose handshake is done; sends our extension handshake and what we have.</summary>
+    public SwarmPeer AddPeer(IPeerLink link, ReadOnlyMemory<byte> peerId, ReservedBits reserved)
+    {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
+        var peer = new SwarmPeer(_nextPeerId++, link, peerId, reserved, _torrent.PieceCount, Now)
+        {
+            QueueDepth = _settings.InitialQueueDepth,
+            PeerRequestQueue = _settings.DefaultPeerRequestQueue,
+        };
+        _peers.Add(peer);
+        if (peer.SupportsExtensions)
+        {
+            SendExtensionHandshake(peer);
+        }
+
+        SendPieceInformation(peer);
+        FlushOutput();
+        return peer;
+    }
+
+    /// <summary>Forgets a connection the transport lost; its requests go back to the picker.</summary>
+    public void OnClosed(SwarmPeer peer)
+    {
+        if (!_peers.Remove(peer))
+        {
+            return;
+        }
+
+        ReleaseOutstanding(peer);
+        _choker.Forget(peer.Id);
+        string peerId = PeerIdText.Format(peer.PeerId.Span);
+        _downloadedFromClosed[peerId] = _downloadedFromClosed.GetValueOrDefault(peerId) + peer.Downloaded;
+        if (peer.HasPieceInformation)
+        {
+            _picker.AddAvailability(peer.Pieces, -1);
+        }
+
+        if (!peer.AmChoking)
+        {
+            UnchokeWaitingPeer();
+        }
+
+        FlushOutput();
+    }
+
+    /// <summary>Called about once a second: timeouts, keep-alives, request queue sizes, choking rounds.</summary>
+    public void Tick()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        TimeSpan now = Now;
+        for (int i = _peers.Count - 1; i >= 0; i--)
+        {
+            SwarmPeer peer = _peers[i];
+            if (now - peer.LastReceived > _settings.IdleTimeout)
+            {
+                Disconnect(peer, "the peer sent nothing for too long");
+                continue;
+            }
+
+            ExpireRequests(peer, now);
+            AdaptQueueDepth(peer, now);
+            if (now - peer.LastSent > _settings.KeepAliveInterval)
+            {
+                PeerMessageWriter.WriteKeepAlive(Output(peer));
+            }
+
+            RequestBlocks(peer);
+        }
+
+        if (now - _lastRechoke >= _settings.Choker.RechokeInterval)
+        {
+            _lastRechoke = now;
+            Rechoke(now);
+        }
+
+        FlushOutput();
+    }
+
+    /// <summary>Closes every connection and returns every buffer not with the checker.</summary>
+    public void Close()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        IsClosed = true;
+        foreach (SwarmPeer peer in _peers.ToArray())
+        {
+            Disconnect(peer, "shutting down");
+        }
+
+        _picker.ReleaseUnchecked();
+    }
+
+    public SwarmStatus GetStatus()
+    {
+        TimeSpan now = Now;
+        return new SwarmStatus(
+            PiecesHave: Have.Count,
+            PieceCount: _torrent.PieceCount,
+            VerifiedBytes: _verifiedBytes,
+            TotalBytes: _torrent.AddressSpaceLength(),
+            Downloaded: Downloaded,
+            Uploaded: Uploaded,
+            Wasted: Wasted,
+            HashFailures: HashFailures,
+            DownloadRate: _downloadMeter.Rate(now),
+            UploadRate: _uploadMeter.Rate(now),
+            Peers: [.. _peers.Select(p => Snapshot(p, now))],
+            DownloadedByPeerId: DownloadedByPeerId());
+    }
+
+    /// <summary>Payload kept from each peer id over every connection so far, open or closed.</summary>
+    private Dictionary<string, long> DownloadedByPeerId()
+    {
+        var totals = new Dictionary<string, long>(_downloadedFromClosed, StringComparer.Ordinal);
+        foreach (SwarmPeer peer in _peers)
+        {
+            string peerId = PeerIdText.Format(peer.PeerId.Span);
+            totals[peerId] = totals.GetValueOrDefault(peerId) + peer.Downloaded;
+        }
+
+        return totals;
+    }
+
+    private PeerSnapshot Snapshot(SwarmPeer peer, TimeSpan now) => new(
+        peer.Address,
+        PeerIdText.Format(peer.PeerId.Span),
+        peer.Client,
+        peer.IsSeed,
+        _torrent.PieceCount == 0 ? 1 : (double)peer.Pieces.Count / _torrent.PieceCount,
+        peer.Downloaded,
+        peer.Uploaded,
+        peer.DownloadMeter.Rate(now),
+        peer.UploadMeter.Rate(now),
+        peer.AmChoking,
+        peer.PeerChoking,
+        peer.IsSnubbed);
+
+    private void Disconnect(SwarmPeer peer, string reason)
+    {
+        OnClosed(peer);
+        peer.Link.Close(reason);
+    }
+
+    private System.Buffers.IBufferWriter<byte> Output(SwarmPeer peer)
+    {
+        peer.HasPendingOutput = true;
+        peer.LastSent = Now;
+        return peer.Link.Output;
+    }
+
+    private void FlushOutput()
+    {
+        foreach (SwarmPeer peer in _peers)
+        {
+            if (peer.HasPendingOutput)
+            {
+                peer.HasPendingOutput = false;
+                peer.Link.Flush();
+            }
+        }
+    }
+}
