@@ -1,0 +1,403 @@
+using Microsoft.Win32.SafeHandles;
+using Shoal.Metainfo;
+
+namespace Shoal.Storage;
+
+/// <summary>
+/// One torrent's pieces in its files on disk. Files are opened on first use and kept open until
+/// <see cref="Dispose"/>; with <see cref="StorageAccess.ReadWrite"/> they are created on first write (or by
+/// <see cref="Allocate"/>) as sparse files of their final length. Parts of files that are not on disk read
+/// as zeros. Safe for concurrent calls on distinct ranges.
+/// </summary>
+public sealed partial class FileStorage : IPieceStorage
+{
+    private const FileShare Sharing = FileShare.ReadWrite | FileShare.Delete;
+
+    [ThreadStatic]
+    private static List<ReadOnlyMemory<byte>>? t_gather;
+
+    private readonly Torrent _torrent;
+    private readonly string[] _paths;
+    private readonly ContentMap _map;
+
+    // One per torrent file; null until the file is first looked at. Replaced, never mutated, under _lock.
+    private readonly OpenFile?[] _files;
+    private readonly Lock _lock = new();
+    private volatile bool _disposed;
+
+    /// <param name="torrent">The torrent whose pieces are stored.</param>
+    /// <param name="filePaths">The absolute path of each of <paramref name="torrent"/>'s files (padding entries are ignored).</param>
+    /// <param name="access">Whether files may be created and written.</param>
+    public FileStorage(Torrent torrent, IReadOnlyList<string> filePaths, StorageAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        ArgumentNullException.ThrowIfNull(filePaths);
+        if (filePaths.Count != torrent.Files.Count)
+        {
+            throw new ArgumentException($"{filePaths.Count} paths for a torrent of {torrent.Files.Count} files", nameof(filePaths));
+        }
+
+        _torrent = torrent;
+        _paths = new string[filePaths.Count];
+        for (int i = 0; i < _paths.Length; i++)
+        {
+            _paths[i] = torrent.Files[i].IsPadding ? "" : Path.GetFullPath(filePaths[i]);
+        }
+
+        _map = new ContentMap(torrent);
+        _files = new OpenFile?[_paths.Length];
+        Access = access;
+    }
+
+    public StorageAccess Access { get; }
+
+    /// <summary>Where each of the torrent's files is stored (empty for padding files).</summary>
+    public IReadOnlyList<string> FilePaths => _paths;
+
+    public void Read(long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (ContentMap.Segment segment in _map.Segments(offset, destination.Length))
+        {
+            Span<byte> part = destination.Slice((int)(segment.AddressOffset - offset), segment.Length);
+            if (segment.IsGap)
+            {
+                part.Clear();
+            }
+            else
+            {
+                ReadFile(segment.FileIndex, segment.FileOffset, part);
+            }
+        }
+    }
+
+    public void Write(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Access == StorageAccess.ReadOnly)
+        {
+            throw new InvalidOperationException($"the files of '{_torrent.Name}' are open read-only");
+        }
+
+        long total = 0;
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            total += buffers[i].Length;
+        }
+
+        var cursor = new BufferCursor(buffers);
+        foreach (ContentMap.Segment segment in _map.Segments(offset, total))
+        {
+            if (segment.IsGap)
+            {
+                cursor.Skip(segment.Length);
+                continue;
+            }
+
+            SafeFileHandle handle = OpenForWrite(segment.FileIndex);
+            try
+            {
+                if (segment.Length == total && buffers.Count == 1)
+                {
+                    RandomAccess.Write(handle, buffers[0].Span, segment.FileOffset);
+                }
+                else if (segment.Length == total)
+                {
+                    RandomAccess.Write(handle, buffers, segment.FileOffset);
+                }
+                else
+                {
+                    List<ReadOnlyMemory<byte>> slices = t_gather ??= [];
+                    cursor.Take(segment.Length, slices);
+                    try
+                    {
+                        RandomAccess.Write(handle, slices, segment.FileOffset);
+                    }
+                    finally
+                    {
+                        slices.Clear();
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Failure("cannot write", segment.FileIndex, e);
+            }
+        }
+    }
+
+    /// <summary>Creates every file of the torrent (empty ones too) at its final length, sparse.</summary>
+    public void Allocate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Access == StorageAccess.ReadOnly)
+        {
+            throw new InvalidOperationException($"the files of '{_torrent.Name}' are open read-only");
+        }
+
+        for (int i = 0; i < _paths.Length; i++)
+        {
+            FileEntry file = _torrent.Files[i];
+            if (file.IsPadding)
+            {
+                continue;
+            }
+
+            if (file.Length > 0)
+            {
+                OpenForWrite(i);
+                continue;
+            }
+
+            try
+            {
+                CreateFolderFor(i);
+                File.OpenHandle(_paths[i], FileMode.OpenOrCreate, FileAccess.ReadWrite, Sharing).Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Failure("cannot create", i, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether every content byte of the range lies inside a file on disk. Ranges that are not would read
+    /// partly as zeros, so the pieces over them are known to be missing without hashing.
+    /// </summary>
+    public bool IsOnDisk(long offset, long length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (ContentMap.Segment segment in _map.Segments(offset, length))
+        {
+            if (segment.IsGap)
+            {
+                continue;
+            }
+
+            OpenFile file = GetForRead(segment.FileIndex);
+            if (file.Handle is null || file.Length < segment.FileOffset + segment.Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes what the operating system still holds in memory to the disk.</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Access == StorageAccess.ReadOnly)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _files.Length; i++)
+        {
+            if (Volatile.Read(ref _files[i])?.Handle is { } handle)
+            {
+                try
+                {
+                    RandomAccess.FlushToDisk(handle);
+                }
+                catch (IOException e)
+                {
+                    throw Failure("cannot flush", i, e);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (OpenFile? file in _files)
+            {
+                file?.Handle?.Dispose();
+            }
+        }
+    }
+
+    private void ReadFile(int fileIndex, long fileOffset, Span<byte> destination)
+    {
+        OpenFile file = GetForRead(fileIndex);
+        int filled = 0;
+        if (file.Handle is not null)
+        {
+            try
+            {
+                while (filled < destination.Length)
+                {
+                    int read = RandomAccess.Read(file.Handle, destination[filled..], fileOffset + filled);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    filled += read;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Failure("cannot read", fileIndex, e);
+            }
+        }
+
+        destination[filled..].Clear();
+    }
+
+    private OpenFile GetForRead(int fileIndex)
+    {
+        OpenFile? file = Volatile.Read(ref _files[fileIndex]);
+        if (file is not null)
+        {
+            return file;
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            file = _files[fileIndex];
+            if (file is null)
+            {
+                file = OpenExisting(fileIndex);
+                Volatile.Write(ref _files[fileIndex], file);
+            }
+
+            return file;
+        }
+    }
+
+    private SafeFileHandle OpenForWrite(int fileIndex)
+    {
+        long length = _torrent.Files[fileIndex].Length;
+        OpenFile? file = Volatile.Read(ref _files[fileIndex]);
+        if (file is { Handle: { } ready } && file.Length >= length)
+        {
+            return ready;
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            file = _files[fileIndex] ?? OpenExisting(fileIndex);
+            OpenFile known = file;
+            SafeFileHandle? created = null;
+            try
+            {
+                if (file.Handle is null)
+                {
+                    CreateFolderFor(fileIndex);
+                    created = File.OpenHandle(_paths[fileIndex], FileMode.OpenOrCreate, FileAccess.ReadWrite, Sharing);
+                    file = new OpenFile(created, RandomAccess.GetLength(created));
+                }
+
+                // Sparse: ftruncate reserves no blocks, so a download never writes zeros it will overwrite.
+                if (file.Length < length)
+                {
+                    RandomAccess.SetLength(file.Handle!, length);
+                    file = file with { Length = length };
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                created?.Dispose();
+                Volatile.Write(ref _files[fileIndex], known);
+                throw Failure("cannot create", fileIndex, e);
+            }
+
+            Volatile.Write(ref _files[fileIndex], file);
+            return file.Handle!;
+        }
+    }
+
+    // A missing file is remembered as such: reads of it are zeros until this storage creates it.
+    private OpenFile OpenExisting(int fileIndex)
+    {
+        FileAccess access = Access == StorageAccess.ReadWrite ? FileAccess.ReadWrite : FileAccess.Read;
+        try
+        {
+            SafeFileHandle handle = File.OpenHandle(_paths[fileIndex], FileMode.Open, access, Sharing);
+            try
+            {
+                return new OpenFile(handle, RandomAccess.GetLength(handle));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return OpenFile.Missing;
+        }
+        catch (UnauthorizedAccessException e) when (Directory.Exists(_paths[fileIndex]))
+        {
+            throw new StorageException($"cannot open '{_paths[fileIndex]}': it is a folder, not a file", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("cannot open", fileIndex, e);
+        }
+    }
+
+    private void CreateFolderFor(int fileIndex)
+    {
+        if (Path.GetDirectoryName(_paths[fileIndex]) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+
+    private StorageException Failure(string what, int fileIndex, Exception e)
+    {
+        string path = _paths[fileIndex];
+
+        // .NET appends " : 'path'" to messages made from an errno; the path is already in ours.
+        string reason = e.Message.Replace($" : '{path}'", "", StringComparison.Ordinal);
+        return new StorageException($"{what} '{path}': {reason}", e);
+    }
+
+    /// <summary>An open file and its length as this storage knows it, or (null handle) a file that is not on disk.</summary>
+    private sealed record OpenFile(SafeFileHandle? Handle, long Length)
+    {
+        public static OpenFile Missing { get; } = new(null, 0);
+    }
+
+    /// <summary>Walks a list of buffers as one run of bytes.</summary>
+    private struct BufferCursor(IReadOnlyList<ReadOnlyMemory<byte>> buffers)
+    {
+        private int _index;
+        private int _offset;
+
+        public void Skip(int count) => Take(count, null);
+
+        public void Take(int count, List<ReadOnlyMemory<byte>>? slices)
+        {
+            while (count > 0)
+            {
+                ReadOnlyMemory<byte> buffer = buffers[_index];
+                int take = Math.Min(count, buffer.Length - _offset);
+                slices?.Add(buffer.Slice(_offset, take));
+                count -= take;
+                _offset += take;
+                if (_offset == buffer.Length)
+                {
+                    _index++;
+                    _offset = 0;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Shoal.Metainfo;
+using Shoal.Wire;
+
+namespace Shoal.Storage;
+
+/// <summary>
+/// Saves and loads <see cref="ResumeData"/>, and tells whether the files on disk are still the ones it
+/// describes. Loading never throws: resume data that cannot be used is simply not there.
+/// </summary>
+public static class ResumeDataFile
+{
+    // Far more than the bitfield of the largest torrent and a few dozen bytes per file need.
+    private const long MaxFileLength = 256L * 1024 * 1024;
+
+    /// <summary>Writes <paramref name="data"/> to <paramref name="path"/> so that a crash leaves the old file or the new one.</summary>
+    public static async Task SaveAsync(string path, ResumeData data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        byte[] bytes = ResumeDataCodec.Encode(data);
+        try
+        {
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await AtomicFile.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot save resume data to '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The resume data saved at <paramref name="path"/> for <paramref name="torrent"/>, or null when it is missing, unreadable, malformed or for another torrent.</summary>
+    public static ResumeData? TryLoad(string path, Torrent torrent)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        byte[] bytes;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length > MaxFileLength)
+            {
+                return null;
+            }
+
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+
+        return ResumeDataCodec.TryDecode(bytes, torrent);
+    }
+
+    /// <summary>Resume data for <paramref name="pieces"/>, with the content files' state on disk now.</summary>
+    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, Bitfield pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        return new ResumeData(torrent.InfoHashes.ForWire, pieces.Clone(), FileStates(torrent, filePaths));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="data"/> still describes the files: same torrent, and every content file's size
+    /// and modification time as recorded (a missing file matches only a file recorded as missing).
+    /// </summary>
+    public static bool Matches(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!data.InfoHash.Equals(torrent.InfoHashes.ForWire) || data.Pieces.Length != torrent.PieceCount)
+        {
+            return false;
+        }
+
+        ResumeFileState[] now = FileStates(torrent, filePaths);
+        return now.AsSpan().SequenceEqual([.. data.Files]);
+    }
+
+    private static ResumeFileState[] FileStates(Torrent torrent, IReadOnlyList<string> filePaths)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        ArgumentNullException.ThrowIfNull(filePaths);
+        if (filePaths.Count != torrent.Files.Count)
+        {
+            throw new ArgumentException($"{filePaths.Count} paths for a torrent of {torrent.Files.Count} files", nameof(filePaths));
+        }
+
+        var states = new List<ResumeFileState>(torrent.Files.Count);
+        for (int i = 0; i < torrent.Files.Count; i++)
+        {
+            if (!torrent.Files[i].IsPadding)
+            {
+                states.Add(ResumeFileState.Of(filePaths[i]));
+            }
+        }
+
+        return [.. states];
+    }
+}

@@ -1,0 +1,95 @@
+using Shoal.Buffers;
+using Shoal.Metainfo;
+using Shoal.Wire;
+
+namespace Shoal.Storage;
+
+/// <summary>
+/// Finds which pieces a storage holds by hashing all of them: for a recheck, for content the user
+/// already has, and when resume data cannot be trusted.
+/// </summary>
+public static class StorageChecker
+{
+    // Consecutive pieces per work item, so each worker reads its files nearly in order.
+    private const long BytesPerWorkItem = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Hashes every piece on <see cref="Environment.ProcessorCount"/> workers and returns the pieces that
+    /// verify. Pieces over parts of files that are not on disk are missing without being hashed.
+    /// <paramref name="pieceChecked"/> is called from the workers, concurrently, after each piece.
+    /// </summary>
+    public static Task<Bitfield> CheckAsync(
+        Torrent torrent,
+        IPieceStorage storage,
+        Action<int>? pieceChecked,
+        CancellationToken cancellationToken) =>
+        CheckAsync(torrent, storage, BufferPool.Shared, pieceChecked, cancellationToken);
+
+    /// <summary>Checks as <see cref="CheckAsync(Torrent, IPieceStorage, Action{int}, CancellationToken)"/> does, one buffer per worker rented from <paramref name="pool"/>.</summary>
+    public static async Task<Bitfield> CheckAsync(
+        Torrent torrent,
+        IPieceStorage storage,
+        BufferPool pool,
+        Action<int>? pieceChecked,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(pool);
+        var verified = new Bitfield(torrent.PieceCount);
+        var verifiedLock = new Lock();
+        int piecesPerItem = (int)Math.Max(1, BytesPerWorkItem / torrent.PieceLength);
+        int itemCount = (torrent.PieceCount + piecesPerItem - 1) / piecesPerItem;
+        int nextItem = -1;
+        int bufferLength = (int)Math.Min(torrent.PieceLength, torrent.AddressSpaceLength());
+
+        void Work()
+        {
+            byte[] buffer = pool.Rent(bufferLength);
+            try
+            {
+                for (int item = Interlocked.Increment(ref nextItem); item < itemCount; item = Interlocked.Increment(ref nextItem))
+                {
+                    int end = Math.Min(torrent.PieceCount, (item + 1) * piecesPerItem);
+                    for (int piece = item * piecesPerItem; piece < end; piece++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (IsPresent(torrent, storage, piece, buffer))
+                        {
+                            lock (verifiedLock)
+                            {
+                                verified.Set(piece);
+                            }
+                        }
+
+                        pieceChecked?.Invoke(piece);
+                    }
+                }
+            }
+            finally
+            {
+                pool.Return(buffer);
+            }
+        }
+
+        int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, itemCount));
+        var tasks = new Task[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            tasks[i] = Task.Run(Work, cancellationToken);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return verified;
+    }
+
+    private static bool IsPresent(Torrent torrent, IPieceStorage storage, int piece, byte[] buffer)
+    {
+        if (storage is FileStorage files && !files.IsOnDisk(torrent.PieceOffset(piece), torrent.PieceSize(piece)))
+        {
+            return false;
+        }
+
+        return PieceVerifier.VerifyPieceInStorage(torrent, storage, piece, buffer);
+    }
+}
