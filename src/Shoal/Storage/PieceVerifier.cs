@@ -43,13 +43,20 @@ public static class PieceVerifier
         if (torrent.Version.HasV1())
         {
             IncrementalHash sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-            for (int i = 0; i < blocks.Count; i++)
+            Span<byte> hash = stackalloc byte[Sha1Length];
+            try
             {
-                sha1.AppendData(blocks[i].Span);
+                for (int i = 0; i < blocks.Count; i++)
+                {
+                    sha1.AppendData(blocks[i].Span);
+                }
+            }
+            finally
+            {
+                // Also on failure: the hash is reused by this thread's next call.
+                sha1.GetHashAndReset(hash);
             }
 
-            Span<byte> hash = stackalloc byte[Sha1Length];
-            sha1.GetHashAndReset(hash);
             return hash.SequenceEqual(ExpectedSha1(torrent, piece));
         }
 
@@ -168,26 +175,33 @@ public static class PieceVerifier
         IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         int count = 0;
         int inLeaf = 0;
-        for (int i = 0; i < blocks.Count; i++)
+        try
         {
-            ReadOnlySpan<byte> span = blocks[i].Span;
-            while (span.Length > 0)
+            for (int i = 0; i < blocks.Count; i++)
             {
-                int take = Math.Min(span.Length, MerkleTree.BlockSize - inLeaf);
-                sha256.AppendData(span[..take]);
-                span = span[take..];
-                inLeaf += take;
-                if (inLeaf == MerkleTree.BlockSize)
+                ReadOnlySpan<byte> span = blocks[i].Span;
+                while (span.Length > 0)
                 {
-                    sha256.GetHashAndReset(leaves.AsSpan(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
-                    inLeaf = 0;
+                    int take = Math.Min(span.Length, MerkleTree.BlockSize - inLeaf);
+                    sha256.AppendData(span[..take]);
+                    span = span[take..];
+                    inLeaf += take;
+                    if (inLeaf == MerkleTree.BlockSize)
+                    {
+                        sha256.GetHashAndReset(leaves.AsSpan(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
+                        inLeaf = 0;
+                    }
                 }
             }
         }
-
-        if (inLeaf > 0)
+        finally
         {
-            sha256.GetHashAndReset(leaves.AsSpan(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
+            // A leaf left open (the last, short block, or data cut off by a failure) is finished here, so the
+            // thread's hash starts clean next time.
+            if (inLeaf > 0)
+            {
+                sha256.GetHashAndReset(leaves.AsSpan(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
+            }
         }
 
         return count;

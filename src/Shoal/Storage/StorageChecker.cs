@@ -43,6 +43,9 @@ public static class StorageChecker
         int nextItem = -1;
         int bufferLength = (int)Math.Min(torrent.PieceLength, torrent.AddressSpaceLength());
 
+        // A failing worker stops the others, so a read error ends the check at once rather than after every piece.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
         void Work()
         {
             byte[] buffer = pool.Rent(bufferLength);
@@ -53,7 +56,7 @@ public static class StorageChecker
                     int end = Math.Min(torrent.PieceCount, (item + 1) * piecesPerItem);
                     for (int piece = item * piecesPerItem; piece < end; piece++)
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
+                        stop.Token.ThrowIfCancellationRequested();
                         if (IsPresent(torrent, storage, piece, buffer))
                         {
                             lock (verifiedLock)
@@ -66,6 +69,11 @@ public static class StorageChecker
                     }
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stop.Cancel();
+                throw;
+            }
             finally
             {
                 pool.Return(buffer);
@@ -76,9 +84,10 @@ public static class StorageChecker
         var tasks = new Task[workers];
         for (int i = 0; i < workers; i++)
         {
-            tasks[i] = Task.Run(Work, cancellationToken);
+            tasks[i] = Task.Run(Work, stop.Token);
         }
 
+        // Workers stopped by a failing one end cancelled, so the failure is what surfaces.
         await Task.WhenAll(tasks).ConfigureAwait(false);
         return verified;
     }

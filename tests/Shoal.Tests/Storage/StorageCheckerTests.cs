@@ -98,8 +98,45 @@ public class StorageCheckerTests
         Assert.Equal(0, pool.Outstanding);
     }
 
+    [Fact]
+    public async Task A_read_failure_ends_the_check_with_that_failure()
+    {
+        using var folder = new TempFolder();
+        StorageSample sample = await StorageSamples.FolderAsync(folder, TorrentVersion.V1, StorageSamples.Block);
+        var storage = new FailingStorage(MemoryStorage.WithContent(sample.Torrent, sample.Content), sample.Torrent.PieceOffset(3));
+        var pool = new CountingPool();
+
+        var error = await Assert.ThrowsAsync<StorageException>(() =>
+            StorageChecker.CheckAsync(sample.Torrent, storage, pool, null, CancellationToken.None));
+        Assert.Equal("cannot read 'x': Input/output error", error.Message);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
     private static int IndexOf(Torrent torrent, string displayPath) =>
         torrent.Files.Select((f, i) => (f, i)).Single(e => e.f.DisplayPath == displayPath).i;
+
+    private sealed class FailingStorage(MemoryStorage inner, long failAt) : IPieceStorage
+    {
+        public void Read(long offset, Span<byte> destination)
+        {
+            if (offset == failAt)
+            {
+                throw new StorageException("cannot read 'x': Input/output error");
+            }
+
+            inner.Read(offset, destination);
+        }
+
+        public void Write(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers) => inner.Write(offset, buffers);
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed class CountingPool : BufferPool
     {
