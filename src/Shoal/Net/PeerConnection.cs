@@ -12,7 +12,7 @@ namespace Shoal.Net;
 /// One TCP connection after the handshake: a receive loop that decodes messages into the swarm, and a
 /// send loop that writes what the swarm queued, reading blocks from storage as their turn comes.
 /// </summary>
-internal sealed class PeerConnection : IPeerLink
+internal sealed class PeerConnection : IPeerLink, IDisposable
 {
     private const int ReceiveBufferSize = 128 * 1024;
     private const int SendBatchSize = 256 * 1024;
@@ -90,6 +90,12 @@ internal sealed class PeerConnection : IPeerLink
             _context.Swarm.OnClosed(_peer);
         }
 
+        Dispose();
+    }
+
+    /// <summary>Returns what the send queue holds; only after both loops have ended.</summary>
+    public void Dispose()
+    {
         _queue.Clear();
         _sendSignal.Dispose();
         _stop.Dispose();
@@ -128,7 +134,7 @@ internal sealed class PeerConnection : IPeerLink
                 int consumed = Deliver(peer, reader, buffer.AsMemory(0, filled));
                 filled -= consumed;
                 buffer.AsSpan(consumed, filled).CopyTo(buffer);
-                buffer = EnsureRoomForNextMessage(buffer, filled);
+                buffer = EnsureRoomForNextMessage(buffer!, filled);
                 await _context.Download.AcquireAsync(received, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -76,6 +76,7 @@ public sealed class ShoalSession : IAsyncDisposable
     public TorrentHandle Add(MagnetLink magnet, AddTorrentOptions options)
     {
         _ = options;
+        ObjectDisposedException.ThrowIf(_disposed, this);
         throw new SessionException(
             $"the magnet link for {magnet.DisplayName ?? magnet.InfoHashes.ForWire.ToHex()} carries no metadata, and fetching it from peers (BEP 9) is not supported yet: use the .torrent file");
     }

@@ -12,7 +12,7 @@ namespace Shoal.Session;
 /// Runs one torrent: checks what is on disk, then drives its swarm (one lock serializes every call into
 /// it), dials known peers, accepts connections the session hands over, saves resume data.
 /// </summary>
-internal sealed partial class TorrentRuntime
+internal sealed partial class TorrentRuntime : IDisposable
 {
     private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
     private readonly ShoalSession _session;
@@ -154,8 +154,15 @@ internal sealed partial class TorrentRuntime
             State = State == TorrentState.Failed ? State : TorrentState.Stopped;
         }
 
-        _storage.Dispose();
+        Dispose();
         _completed.TrySetCanceled();
+    }
+
+    public void Dispose()
+    {
+        _storage.Dispose();
+        _resumeSaving.Dispose();
+        _stop.Dispose();
     }
 
     public void DeleteFiles()
