@@ -13,6 +13,7 @@ public sealed partial class TorrentSwarm
         bool allowed = Have[block.Piece] && (!peer.AmChoking || peer.AllowedFastForPeer.Contains(block.Piece));
         if (allowed && peer.Link.SendBlock(block))
         {
+            peer.HasPendingOutput = true;
             TimeSpan now = Now;
             Uploaded += block.Length;
             peer.Uploaded += block.Length;
