@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Shoal.Interop.Tests;
@@ -24,6 +26,14 @@ public static class Tools
         ProcessResult result = await ProcessRunner.RunAsync(Python, [Script(script), .. arguments]);
         Assert.True(result.ExitCode == 0, $"{script} failed (is python3-libtorrent installed? ./test.sh installs it): {result.Error}");
         return JsonDocument.Parse(result.Output).RootElement;
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static string? Hash(JsonElement json, string property) =>

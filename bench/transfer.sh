@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Transfers one random file seeder -> leecher over 127.0.0.1 for each pair of clients, in one
+# run, and prints a table: time from the leecher's start to its verified completion (seeder
+# start-up and check excluded), throughput, SHA-256 of the result against the source, and the
+# leecher's peak RSS. Run by hand; not a test. A pair that fails is reported and the run goes on.
+#
+# usage: [SIZE_MB=1024] [VERSION=v1|v2|hybrid] [PIECE_SIZE=0] [PAIRS="lt:lt lt:shoal ..."] bench/transfer.sh
+#   PIECE_SIZE 0 lets libtorrent choose (512 KiB for 1 GiB). aria2 1.36 reads only v1 torrents.
+#   KEEP=1 keeps the work folder (logs) for a look afterwards.
+set -uo pipefail
+root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+scripts="$root/tests/Shoal.Interop.Tests/scripts"
+py=/usr/bin/python3
+size_mb="${SIZE_MB:-1024}"
+version="${VERSION:-v1}"
+piece_size="${PIECE_SIZE:-0}"
+pairs="${PAIRS:-lt:lt lt:shoal shoal:lt shoal:aria2 shoal:shoal lt:aria2}"
+leech_timeout=$((60 + size_mb / 5))   # at least 5 MB/s, or the pair failed
+start_timeout=$((60 + size_mb / 50))  # seeder start-up, including its check of the data
+
+command -v bc >/dev/null || { echo "needs bc: apt-get install bc" >&2; exit 1; }
+$py -c 'import libtorrent' 2>/dev/null || { echo "needs python3-libtorrent for /usr/bin/python3" >&2; exit 1; }
+command -v aria2c >/dev/null || { echo "needs aria2: apt-get install aria2" >&2; exit 1; }
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time for peak RSS" >&2
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null || { echo "cannot install time" >&2; exit 1; }
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/shoal-transfer.XXXXXX")"
+pids=()   # every process this script starts in the background, ended by PID on exit
+children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
+cleanup() {
+    local pid
+    # The leecher runs under time and timeout: signal timeout, which passes it on.
+    for pid in "${pids[@]}"; do kill -TERM $(children "$pid") "$pid" 2>/dev/null; done
+    sleep 0.5
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+    if [ "${KEEP:-0}" = 1 ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { $py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+
+# Waits until FILE has a line matching PATTERN while PID lives; at most SECONDS.
+wait_for_line() {
+    local file="$1" pattern="$2" pid="$3" seconds="$4" end
+    end=$(($(date +%s) + seconds))
+    while [ "$(date +%s)" -le "$end" ]; do
+        grep -qE "$pattern" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# Waits until something accepts TCP connections on 127.0.0.1:PORT; at most SECONDS.
+wait_for_port() {
+    local port="$1" seconds="$2" end
+    end=$(($(date +%s) + seconds))
+    while [ "$(date +%s)" -le "$end" ]; do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+stop() {  # SIGTERM (to timeout too, when PID is time), up to 10 s to go, then SIGKILL
+    local pid="$1" i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM $(children "$pid") "$pid" 2>/dev/null
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+}
+
+# Starts the leecher in the background under GNU time (exact peak RSS, -o FILE) and timeout, and
+# samples the leecher's RssAnon from /proc (libtorrent maps the files it writes, so its VmHWM
+# counts file pages; RssAnon is its heap). Sets leech_pid (the time process).
+start_leecher() {
+    local dir="$1"; shift
+    /usr/bin/time -f %M -o "$dir/rss_kb" timeout -k 5 "$leech_timeout" "$@" >"$dir/leech.out" 2>"$dir/leech.err" &
+    leech_pid=$!
+    pids+=("$leech_pid")
+    (   # the sampler: child of time is timeout, child of timeout is the leecher
+        peak=0
+        while kill -0 "$leech_pid" 2>/dev/null; do
+            for t in $(children "$leech_pid"); do
+                for c in $(children "$t"); do
+                    a=$(awk '/^RssAnon:/ { print $2 }' /proc/"$c"/status 2>/dev/null)
+                    [ -n "$a" ] && [ "$a" -gt "$peak" ] && peak=$a
+                done
+            done
+            echo "$peak" >"$dir/anon_kb"
+            sleep 0.05
+        done
+    ) &
+    pids+=("$!")
+}
+
+# Starts a seeder: lt or shoal. Sets seed_pid and seed_port; returns 1 if it does not come up.
+start_seeder() {
+    local kind="$1" dir="$2" peer dial=(); shift 2   # the rest: HOST:PORT peers for the seeder to dial
+    for peer in "$@"; do dial+=("$([ "$kind" = lt ] && echo --connect || echo --peer)" "$peer"); done
+    seed_port=$(free_port)
+    cp "$work/data.torrent" "$dir/seed.torrent"
+    case "$kind" in
+        lt) $py "$scripts/lt_seed.py" "$dir/seed.torrent" "$work/src" --port "$seed_port" "${dial[@]}" \
+                >"$dir/seed.out" 2>"$dir/seed.err" &
+            seed_pid=$!; pids+=("$seed_pid")
+            wait_for_line "$dir/seed.out" '"event": "seeding"' "$seed_pid" "$start_timeout" ;;
+        shoal) "$shoal" share "$work/src/$name" --torrent "$dir/seed.torrent" --port "$seed_port" "${dial[@]}" \
+                >"$dir/seed.out" 2>"$dir/seed.err" &
+            seed_pid=$!; pids+=("$seed_pid")
+            wait_for_line "$dir/seed.out" '^listening on ' "$seed_pid" "$start_timeout" ;;
+    esac
+}
+
+results=()
+run_pair() {
+    local seeder="$1" leecher="$2" pair="$1 -> $2" dir="$work/${1}-${2}" t0 t1 code=0 why="" aria_port=""
+    mkdir -p "$dir/dl"
+    echo "== $pair" >&2
+    if [ "$leecher" = aria2 ]; then
+        # aria2 cannot dial: it listens, the seeder dials it; timed from the seeder being ready.
+        aria_port=$(free_port)
+        cp "$work/data.torrent" "$dir/seed.torrent"
+        start_leecher "$dir" aria2c --no-conf=true -d "$dir/dl" --listen-port="$aria_port" --enable-dht=false \
+            --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --seed-time=0 \
+            --summary-interval=0 --console-log-level=warn --file-allocation=none "$dir/seed.torrent"
+        wait_for_port "$aria_port" 30 || why="aria2 did not listen"
+        [ -z "$why" ] && { start_seeder "$seeder" "$dir" "127.0.0.1:$aria_port" || why="seeder did not start"; }
+        t0=$(now)
+    else
+        start_seeder "$seeder" "$dir" || why="seeder did not start"
+        t0=$(now)
+        if [ -z "$why" ]; then
+            case "$leecher" in
+                lt) start_leecher "$dir" $py "$scripts/lt_get.py" "$dir/seed.torrent" "$dir/dl" \
+                        --port "$(free_port)" --connect "127.0.0.1:$seed_port" --timeout "$leech_timeout" ;;
+                shoal) start_leecher "$dir" "$shoal" get "$dir/seed.torrent" -o "$dir/dl" \
+                        --port "$(free_port)" --peer "127.0.0.1:$seed_port" ;;
+            esac
+        fi
+    fi
+    if [ -z "$why" ]; then
+        wait "$leech_pid"; code=$?
+        t1=$(now)
+        [ "$code" -eq 0 ] || why="leecher exit $code"
+        [ "$code" -eq 124 ] && why="leecher timed out (${leech_timeout} s)"
+    else
+        [ -n "${leech_pid:-}" ] && stop "$leech_pid"
+    fi
+    [ -n "${seed_pid:-}" ] && stop "$seed_pid"
+    seed_pid=""; leech_pid=""
+
+    local sha="-" secs="-" rate="-" rss="-" anon="-"
+    if [ -z "$why" ]; then
+        secs=$(echo "$t1 - $t0" | bc)
+        rate=$(printf '%.0f' "$(echo "$size_bytes / $secs / 1000000" | bc -l)")
+        secs=$(printf '%.2f' "$secs")
+        if [ -f "$dir/dl/$name" ] && [ "$(sha256sum <"$dir/dl/$name" | cut -d' ' -f1)" = "$source_sha" ]; then
+            sha=ok
+        else
+            sha=WRONG; why="SHA-256 differs"
+        fi
+    fi
+    [ -s "$dir/rss_kb" ] && rss=$(( $(tail -1 "$dir/rss_kb" | tr -dc 0-9) / 1024 ))
+    [ -s "$dir/anon_kb" ] && anon=$(( $(cat "$dir/anon_kb") / 1024 ))
+    local status=ok
+    if [ -n "$why" ]; then
+        status="failed"
+        echo "   $pair failed: $why" >&2
+        for f in seed.out seed.err leech.out leech.err; do
+            [ -s "$dir/$f" ] && { echo "   -- $f:" >&2; tail -3 "$dir/$f" | sed 's/^/      /' >&2; }
+        done
+    fi
+    results+=("$(printf '%-18s %-7s %8s %8s %9s %10s %7s  %s' "$pair" "$status" "$secs" "$rate" "$rss" "$anon" "$sha" "$why")")
+    rm -rf "$dir/dl"   # a GiB per pair adds up
+    sync               # and its write-back would slow the next pair
+}
+
+echo "publishing shoal (Release, ReadyToRun)" >&2
+shoal="$work/shoal/shoal"
+dotnet publish "$root/src/Shoal.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/shoal" --verbosity quiet >"$work/publish.log" 2>&1 || echo "publish failed (see KEEP=1 $work/publish.log); shoal pairs will fail" >&2
+
+echo "making ${size_mb} MB of random data and a $version torrent" >&2
+name=data.bin
+mkdir -p "$work/src"
+head -c "$((size_mb * 1024 * 1024))" /dev/urandom >"$work/src/$name"
+size_bytes=$(stat -c %s "$work/src/$name")
+source_sha=$(sha256sum <"$work/src/$name" | cut -d' ' -f1)
+$py "$scripts/lt_create.py" "$work/src/$name" "$piece_size" "$version" "$work/data.torrent" >/dev/null
+piece_bytes=$($py "$scripts/lt_hashes.py" "$work/data.torrent" | $py -c 'import json,sys; print(json.load(sys.stdin)["pieceLength"])')
+
+sync   # write the source out now, not during the first pair
+for p in $pairs; do run_pair "${p%%:*}" "${p##*:}"; done
+
+echo
+echo "${size_mb} MiB ($size_bytes bytes), $version, $((piece_bytes / 1024)) KiB pieces, $(nproc) cores, loopback; $(date -u +%Y-%m-%d)"
+echo "time: leecher start to verified completion (for aria2: seeder ready to aria2 exit); RSS: leecher's peak (MiB)"
+printf '%-18s %-7s %8s %8s %9s %10s %7s\n' "seeder -> leecher" status seconds "MB/s" "peak RSS" "peak anon" sha256
+printf '%s\n' "${results[@]}"

@@ -1,0 +1,78 @@
+"""Download a torrent with libtorrent (python3-libtorrent) from peers on loopback, then exit.
+
+usage: lt_get.py TORRENT SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
+
+Each --connect peer is dialed, and dialed again every second while not connected.
+stdout: {"event":"started","port":P} once listening, then exactly one of the lines below (the last line).
+Exit 0 once every piece has passed its hash check, after printing one JSON line:
+  {"event":"finished","seconds":T,"bytes":N,"peak_rss_kb":K,"peak_rss_anon_kb":A,"hash_failures":F,...}
+seconds counts from adding the torrent to completion (session start-up excluded). peak_rss_kb is
+the process's VmHWM; libtorrent 2 maps the files it writes, so it includes file pages, and
+peak_rss_anon_kb (sampled) is the heap alone.
+Exit 1 with {"event":"error","message":...} on a timeout or an error.
+"""
+import argparse
+import signal
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
+from lt_common import Alerts, Dialer, add_torrent, emit, make_session, peak_rss_kb, rss_anon_kb
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("torrent")
+    parser.add_argument("save_dir")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--connect", action="append", default=[])
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+
+    # Connection attempts wait for the session tick: 100 ms rather than 500 ms to start sooner.
+    session, port = make_session(args.host, args.port, {"tick_interval": 100})
+    started = time.monotonic()
+    handle = add_torrent(session, args.torrent, args.save_dir)
+    alerts = Alerts(session)
+    dialer = Dialer(handle, args.connect)
+    emit("started", port=port)
+
+    peak_anon = 0
+    while True:
+        status = alerts.drain(handle)
+        dialer.tick(status)
+        peak_anon = max(peak_anon, rss_anon_kb())
+        if alerts.errors:
+            emit("error", message="; ".join(alerts.errors))
+            return 1
+        if status.is_seeding and status.num_pieces == handle.torrent_file().num_pieces():
+            break
+        elapsed = time.monotonic() - started
+        if stop or elapsed > args.timeout:
+            why = "stopped by a signal" if stop else f"timed out after {args.timeout} s"
+            emit("error", message=f"{why}: {status.total_wanted_done} of {status.total_wanted} bytes, "
+                                  f"{status.num_peers} peers, state {status.state}")
+            return 1
+        time.sleep(0.02)
+
+    seconds = time.monotonic() - started
+    # Finished means every piece passed its hash; wait for the writes to reach the files too.
+    handle.flush_cache()
+    emit("finished", seconds=round(seconds, 3), bytes=status.total_wanted,
+         mb_per_s=round(status.total_wanted / seconds / 1e6, 1),
+         peak_rss_kb=peak_rss_kb(), peak_rss_anon_kb=peak_anon,
+         hash_failures=alerts.hash_failures, total_payload_download=status.total_payload_download,
+         total_redundant_bytes=status.total_redundant_bytes)
+    return 0
+
+
+try:
+    code = main()
+except Exception as error:  # one JSON line, not a traceback, for whoever reads stdout
+    emit("error", message=f"{type(error).__name__}: {error}")
+    code = 1
+sys.exit(code)
