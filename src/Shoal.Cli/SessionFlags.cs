@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Shoal.Session;
 using Shoal.Swarm;
 
@@ -29,7 +30,7 @@ public sealed class SessionFlags
         command.Options.Add(MaxDown);
     }
 
-    public SessionOptions SessionOptions(ParseResult parse, IConfiguration configuration)
+    public SessionOptions SessionOptions(ParseResult parse, IConfiguration configuration, ILoggerFactory loggers)
     {
         string listen = parse.GetValue(Listen) ?? configuration["Net:ListenAddress"] ?? "::";
         if (!IPAddress.TryParse(listen, out IPAddress? address))
@@ -52,6 +53,7 @@ public sealed class SessionFlags
             UploadLimit = Rate(configuration["Limits:Upload"], "Limits:Upload"),
             DownloadLimit = Rate(configuration["Limits:Download"], "Limits:Download"),
             StateDirectory = Path.Combine(ShoalConfiguration.DataDirectory, "resume"),
+            Loggers = loggers,
             Swarm = SwarmSettings.Default with
             {
                 Choker = new ChokerSettings

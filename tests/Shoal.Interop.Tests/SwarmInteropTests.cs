@@ -51,9 +51,6 @@ public sealed class SwarmCollection;
 [Collection(nameof(SwarmCollection))]
 public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<SwarmSamples>, IDisposable
 {
-    /// <summary>Set to null once `shoal share` and `shoal get` exist, and these tests run.</summary>
-    private const string? Pending = "waits for `shoal share` and `shoal get` (the Swarm issue)";
-
     private static readonly TimeSpan TransferTimeout = TimeSpan.FromMinutes(2);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("shoal-swarm-").FullName;
@@ -78,7 +75,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Theory(Skip = Pending)]
+    [Theory]
     [MemberData(nameof(Contents))]
     public async Task Shoal_gets_from_a_libtorrent_seed(string name, string version)
     {
@@ -93,7 +90,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
     }
 
-    [Theory(Skip = Pending)]
+    [Theory]
     [MemberData(nameof(Contents))]
     public async Task Libtorrent_gets_from_shoal_share(string name, string version)
     {
@@ -116,7 +113,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         await share.StopAsync();
     }
 
-    [Theory(Skip = Pending)]
+    [Theory]
     [MemberData(nameof(Aria2Contents))]
     public async Task Aria2_gets_from_shoal_share(string name, string version)
     {
@@ -142,7 +139,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         await share.StopAsync();
     }
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public async Task Shoal_get_killed_half_way_resumes_without_fetching_again()
     {
         const long Size = 200_000_000;

@@ -23,7 +23,7 @@ public static class GetCommand
             string folder = Path.GetFullPath(parse.GetValue(output) ?? ".");
             IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
             var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
-            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration);
+            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers);
 
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
             var options = new AddTorrentOptions

@@ -38,7 +38,7 @@ public static class ShareCommand
 
             IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
             var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
-            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration);
+            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers);
             Torrent torrent;
             if (given is not null)
             {

@@ -146,6 +146,11 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         {
             CloseReason ??= e is SocketException socket ? socket.Message : "connection closed";
         }
+        catch (Exception e)
+        {
+            // Whatever a peer sends, the node keeps running: an unexpected failure ends only this connection.
+            CloseReason ??= $"internal error: {e}";
+        }
         finally
         {
             if (buffer is not null)
@@ -222,6 +227,10 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             CloseReason ??= e is SocketException socket ? socket.Message : "connection closed";
+        }
+        catch (Exception e)
+        {
+            CloseReason ??= e is Storage.StorageException ? e.Message : $"internal error: {e}";
         }
     }
 

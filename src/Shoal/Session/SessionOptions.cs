@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Buffers;
 using Shoal.Swarm;
 
@@ -30,6 +32,8 @@ public sealed record SessionOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public BufferPool BufferPool { get; init; } = BufferPool.Shared;
+
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>How often resume data is saved while a torrent runs.</summary>
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
 using Shoal.Storage;
@@ -49,6 +50,7 @@ internal sealed partial class TorrentRuntime
 
     private void Fail(string error)
     {
+        EngineLog.Failed(_logger, Torrent.Name, error);
         Error = error;
         State = TorrentState.Failed;
         _completed.TrySetException(new StorageException(error));
@@ -73,6 +75,7 @@ internal sealed partial class TorrentRuntime
         if (!_options.Recheck && ResumePath is { } resumePath && ResumeDataFile.TryLoad(resumePath, Torrent) is { } resume
             && ResumeDataFile.Matches(resume, Torrent, _paths))
         {
+            EngineLog.PiecesFound(_logger, Torrent.Name, resume.Pieces.Count, Torrent.PieceCount, "trusting resume data");
             return resume.Pieces;
         }
 
@@ -81,7 +84,9 @@ internal sealed partial class TorrentRuntime
             return have;
         }
 
-        return await StorageChecker.CheckAsync(Torrent, _storage, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+        Bitfield found = await StorageChecker.CheckAsync(Torrent, _storage, _session.Options.BufferPool, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+        EngineLog.PiecesFound(_logger, Torrent.Name, found.Count, Torrent.PieceCount, "a full check");
+        return found;
     }
 
     private void StartSwarm(Bitfield have)
@@ -102,6 +107,7 @@ internal sealed partial class TorrentRuntime
 
     private void OnDownloadComplete()
     {
+        EngineLog.Completed(_logger, Torrent.Name);
         State = TorrentState.Seeding;
         _ = SaveResumeAsync(CancellationToken.None);
         _completed.TrySetResult();
@@ -187,11 +193,12 @@ internal sealed partial class TorrentRuntime
                     _known.Connected(endPoint);
                 }
 
-                await RunConnectionAsync(socket, endPoint, remote).ConfigureAwait(false);
+                await RunConnectionAsync(socket, endPoint, remote, "outgoing").ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
         {
+            EngineLog.DialFailed(_logger, Torrent.Name, endPoint, e.Message);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
 using Shoal.Storage;
@@ -29,6 +30,7 @@ internal sealed partial class TorrentRuntime : IDisposable
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startTimestamp;
     private readonly SemaphoreSlim _resumeSaving = new(1);
+    private readonly ILogger _logger;
     private CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
     private TorrentSwarm? _swarm;
@@ -54,6 +56,7 @@ internal sealed partial class TorrentRuntime : IDisposable
             _storage = new FileStorage(torrent, _paths, StorageAccess.ReadWrite);
         }
 
+        _logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
         TimeProvider time = session.Options.Time;
         _startTimestamp = time.GetTimestamp();
         _uploadBucket = new TokenBucket(time, options.UploadLimit);
@@ -195,7 +198,7 @@ internal sealed partial class TorrentRuntime : IDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(PeerHandshaker.Timeout);
             await PeerHandshaker.WriteAsync(socket, OurHandshake(), timeout.Token).ConfigureAwait(false);
-            await RunConnectionAsync(socket, remote, handshake).ConfigureAwait(false);
+            await RunConnectionAsync(socket, remote, handshake, "incoming").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -222,7 +225,7 @@ internal sealed partial class TorrentRuntime : IDisposable
         return _session.TryReserveConnection();
     }
 
-    private async Task RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake)
+    private async Task RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake, string direction)
     {
         if (handshake.PeerId.Span.SequenceEqual(_session.PeerId.Span))
         {
@@ -231,6 +234,7 @@ internal sealed partial class TorrentRuntime : IDisposable
         }
 
         var connection = new PeerConnection(socket, remote, Context());
+        EngineLog.Connected(_logger, Torrent.Name, remote, direction);
         Task running = connection.RunAsync(handshake, _stop.Token);
         lock (_gate)
         {
@@ -242,6 +246,8 @@ internal sealed partial class TorrentRuntime : IDisposable
         {
             _connections.Remove(running);
         }
+
+        EngineLog.Disconnected(_logger, Torrent.Name, remote, connection.CloseReason ?? "closed");
     }
 
     private ConnectionContext Context() =>

@@ -139,11 +139,15 @@ public sealed partial class TorrentSwarm
         return new BlockRef(piece, message.Begin, message.Length);
     }
 
+    /// <summary>
+    /// A bitfield, have all or have none. BEP 3 and 6 send it once, first; a peer that sends another (aria2
+    /// follows its have none with a bitfield) is taken at its latest word rather than dropped.
+    /// </summary>
     private void SetPieceInformation(SwarmPeer peer, Bitfield pieces)
     {
         if (peer.HasPieceInformation)
         {
-            throw new PeerProtocolException("the peer sent its bitfield twice");
+            _picker.AddAvailability(peer.Pieces, -1);
         }
 
         peer.HasPieceInformation = true;
