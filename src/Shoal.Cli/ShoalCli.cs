@@ -20,6 +20,7 @@ public static class ShoalCli
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(ShareCommand.Build());
         root.Subcommands.Add(GetCommand.Build());
+        root.Subcommands.Add(DemoCommand.Build());
         return root;
     }
 
