@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Shoal.Metainfo;
 using Shoal.Session;
+using Spectre.Console;
 
 namespace Shoal.Cli.Commands;
 
@@ -38,6 +39,7 @@ public static class GetCommand
                 ? session.Add(MagnetLink.Parse(what), options)
                 : session.Add(TorrentParser.Parse(await ReadTorrentAsync(what, cancellationToken).ConfigureAwait(false)), options);
 
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
@@ -51,6 +53,10 @@ public static class GetCommand
                 return ExitCodes.Interrupted;
             }
 
+            TorrentStatus done = handle.GetStatus();
+            double seconds = stopwatch.Elapsed.TotalSeconds;
+            runtime.Status.MarkupLine(Markup.Escape(
+                $"fetched {ByteSize.Format(done.Swarm.Downloaded)} in {seconds:0.00} s ({ByteSize.Format((long)(done.Swarm.Downloaded / Math.Max(seconds, 0.001)))}/s), {done.Swarm.HashFailures} piece(s) failed their check"));
             string path = Path.Combine(folder, handle.Torrent.Name);
             await runtime.Output.WriteLineAsync(path).ConfigureAwait(false);
             if (parse.GetValue(seed))

@@ -32,6 +32,7 @@ internal sealed partial class TorrentRuntime
             }
 
             StartSwarm(have);
+            DialPeers();
             await SaveResumeAsync(cancellationToken).ConfigureAwait(false);
             using var timer = new PeriodicTimer(TickInterval, _session.Options.Time);
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))

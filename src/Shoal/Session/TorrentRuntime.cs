@@ -111,6 +111,11 @@ internal sealed partial class TorrentRuntime : IDisposable
                 _known.Add(peer);
             }
         }
+
+        if (_swarm is not null)
+        {
+            DialPeers();
+        }
     }
 
     public void SetLimits(long upload, long download)

@@ -241,7 +241,7 @@ internal sealed class PiecePicker
             for (int i = 0; i < partial.BlockCount && count > 0; i++)
             {
                 BlockRef block = partial.Block(i);
-                if (partial.IsReceived(i) || partial.RequestCount(i) >= duplicates || peer.FindOutstanding(block) >= 0)
+                if (partial.IsReceived(i) || partial.RequestCount(i) >= duplicates || peer.Outstanding.Contains(block))
                 {
                     continue;
                 }

@@ -78,7 +78,7 @@ public sealed class SwarmPeer
     internal int QueueDepth { get; set; }
 
     /// <summary>Our requests it has not answered, oldest first.</summary>
-    internal List<PendingRequest> Outstanding { get; } = [];
+    internal OutstandingRequests Outstanding { get; } = new();
 
     /// <summary>Blocks it asked for that we queued and have not seen cancelled.</summary>
     internal int QueuedUploads { get; set; }
@@ -95,21 +95,5 @@ public sealed class SwarmPeer
 
     internal bool CanRequest(int piece) => !PeerChoking || AllowedFastFromPeer.Contains(piece);
 
-    internal int FindOutstanding(BlockRef block)
-    {
-        for (int i = 0; i < Outstanding.Count; i++)
-        {
-            if (Outstanding[i].Block == block)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
     public override string ToString() => $"{Address} ({Client ?? "unknown client"})";
 }
-
-/// <summary>A request we sent and when.</summary>
-internal readonly record struct PendingRequest(BlockRef Block, TimeSpan SentAt);

@@ -119,7 +119,7 @@ public sealed partial class TorrentSwarm
         IBufferWriter<byte> output = Output(peer);
         foreach (BlockRef block in _blocks)
         {
-            peer.Outstanding.Add(new PendingRequest(block, now));
+            peer.Outstanding.Add(block, now);
             _outstandingBlocks++;
             PeerMessageWriter.WriteBlockReference(output, MessageId.Request, block.Piece, block.Begin, block.Length);
         }
@@ -127,15 +127,14 @@ public sealed partial class TorrentSwarm
 
     private void OnBlock(SwarmPeer peer, BlockRef block, ReadOnlySequence<byte> data)
     {
-        int index = peer.FindOutstanding(block);
-        if (index >= 0)
+        bool requested = peer.Outstanding.Remove(block);
+        if (requested)
         {
-            peer.Outstanding.RemoveAt(index);
             _outstandingBlocks--;
         }
 
         bool kept = _picker.Store(block, data.IsSingleSegment ? data.FirstSpan : data.ToArray(), peer.Address, out PartialPiece? partial);
-        if (index >= 0)
+        if (requested)
         {
             _picker.ReleaseRequest(block);
         }
@@ -153,6 +152,10 @@ public sealed partial class TorrentSwarm
         _downloadMeter.Add(block.Length, now);
         peer.LastBlockReceived = now;
         peer.IsSnubbed = false;
+
+        // Slow start: each block answered grows the pipeline by one (doubling it every round trip) until
+        // the next tick sizes it from the measured rate.
+        peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
         if (partial!.RequestCount(block.BlockIndex) > 0)
         {
             CancelDuplicates(block, peer);
@@ -172,10 +175,8 @@ public sealed partial class TorrentSwarm
     {
         foreach (SwarmPeer other in _peers)
         {
-            int index = other == receivedFrom ? -1 : other.FindOutstanding(block);
-            if (index >= 0)
+            if (other != receivedFrom && other.Outstanding.Remove(block))
             {
-                other.Outstanding.RemoveAt(index);
                 _outstandingBlocks--;
                 _picker.ReleaseRequest(block);
                 PeerMessageWriter.WriteBlockReference(Output(other), MessageId.Cancel, block.Piece, block.Begin, block.Length);
@@ -185,13 +186,11 @@ public sealed partial class TorrentSwarm
 
     private void OnReject(SwarmPeer peer, BlockRef block)
     {
-        int index = peer.FindOutstanding(block);
-        if (index < 0)
+        if (!peer.Outstanding.Remove(block))
         {
             return;
         }
 
-        peer.Outstanding.RemoveAt(index);
         _outstandingBlocks--;
         _picker.ReleaseRequest(block);
         if (!peer.PeerChoking)
@@ -202,13 +201,14 @@ public sealed partial class TorrentSwarm
 
     private void ReleaseOutstanding(SwarmPeer peer)
     {
-        foreach (PendingRequest request in peer.Outstanding)
+        _blocks.Clear();
+        peer.Outstanding.Clear(_blocks);
+        foreach (BlockRef block in _blocks)
         {
-            _picker.ReleaseRequest(request.Block);
+            _picker.ReleaseRequest(block);
         }
 
-        _outstandingBlocks -= peer.Outstanding.Count;
-        peer.Outstanding.Clear();
+        _outstandingBlocks -= _blocks.Count;
     }
 
     /// <summary>A peer that leaves a request unanswered too long is snubbed and its requests go to others.</summary>
@@ -219,7 +219,8 @@ public sealed partial class TorrentSwarm
             return;
         }
 
-        TimeSpan waitingSince = peer.Outstanding[0].SentAt > peer.LastBlockReceived ? peer.Outstanding[0].SentAt : peer.LastBlockReceived;
+        TimeSpan oldest = peer.Outstanding.Oldest.SentAt;
+        TimeSpan waitingSince = oldest > peer.LastBlockReceived ? oldest : peer.LastBlockReceived;
         if (now - waitingSince > _settings.RequestTimeout)
         {
             peer.IsSnubbed = true;
@@ -227,7 +228,7 @@ public sealed partial class TorrentSwarm
         }
     }
 
-    /// <summary>Keeps about <see cref="SwarmSettings.RequestQueueTime"/> of the peer's rate in flight.</summary>
+    /// <summary>Keeps about <see cref="SwarmSettings.RequestQueueTime"/> of the peer's measured rate in flight.</summary>
     private void AdaptQueueDepth(SwarmPeer peer, TimeSpan now)
     {
         long rate = peer.DownloadMeter.Rate(now);
