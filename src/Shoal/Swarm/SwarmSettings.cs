@@ -16,7 +16,7 @@ public sealed record SwarmSettings
 
     public int MinQueueDepth { get; init; } = 4;
 
-    public int MaxQueueDepth { get; init; } = 1000;
+    public int MaxQueueDepth { get; init; } = 500;
 
     /// <summary>Our BEP 10 <c>reqq</c>: requests we accept queued from one peer; more are rejected.</summary>
     public int MaxIncomingRequests { get; init; } = 1000;
@@ -28,7 +28,7 @@ public sealed record SwarmSettings
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Bytes of downloaded blocks held in memory before they are verified and written.</summary>
-    public long WriteCacheLimit { get; init; } = 32L * 1024 * 1024;
+    public long WriteCacheLimit { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Endgame: how many peers may be asked for the same block at once.</summary>
     public int EndgameDuplicates { get; init; } = 2;
