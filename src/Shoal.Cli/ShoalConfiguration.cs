@@ -12,42 +12,10 @@ public static class ShoalConfiguration
     public const string SettingsFileName = "settings.json";
 
     /// <summary>SHOAL_CONFIG_DIR, else $XDG_CONFIG_HOME/shoal, else ~/.config/shoal.</summary>
-    public static string ConfigDirectory
-    {
-        get
-        {
-            string? explicitDirectory = Environment.GetEnvironmentVariable("SHOAL_CONFIG_DIR");
-            if (!string.IsNullOrEmpty(explicitDirectory))
-            {
-                return explicitDirectory;
-            }
-
-            string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-            string baseDirectory = !string.IsNullOrEmpty(xdg)
-                ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-            return Path.Combine(baseDirectory, "shoal");
-        }
-    }
+    public static string ConfigDirectory => UserFolder("SHOAL_CONFIG_DIR", "XDG_CONFIG_HOME", ".config");
 
     /// <summary>Where Shoal keeps state such as resume data: SHOAL_DATA_DIR, else $XDG_DATA_HOME/shoal, else ~/.local/share/shoal.</summary>
-    public static string DataDirectory
-    {
-        get
-        {
-            string? explicitDirectory = Environment.GetEnvironmentVariable("SHOAL_DATA_DIR");
-            if (!string.IsNullOrEmpty(explicitDirectory))
-            {
-                return explicitDirectory;
-            }
-
-            string? xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-            string baseDirectory = !string.IsNullOrEmpty(xdg)
-                ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-            return Path.Combine(baseDirectory, "shoal");
-        }
-    }
+    public static string DataDirectory => UserFolder("SHOAL_DATA_DIR", "XDG_DATA_HOME", Path.Combine(".local", "share"));
 
     public static IConfiguration Build(IEnumerable<KeyValuePair<string, string?>> flagOverrides)
     {
@@ -65,6 +33,22 @@ public static class ShoalConfiguration
         {
             throw new UsageException($"cannot read the settings file {settingsFile}: {e.Message}");
         }
+    }
+
+    /// <summary>The folder an explicit variable names, else the XDG base folder's "shoal", else the home fallback's.</summary>
+    private static string UserFolder(string explicitVariable, string xdgVariable, string homeFallback)
+    {
+        string? explicitDirectory = Environment.GetEnvironmentVariable(explicitVariable);
+        if (!string.IsNullOrEmpty(explicitDirectory))
+        {
+            return explicitDirectory;
+        }
+
+        string? xdg = Environment.GetEnvironmentVariable(xdgVariable);
+        string baseDirectory = !string.IsNullOrEmpty(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), homeFallback);
+        return Path.Combine(baseDirectory, "shoal");
     }
 
     private static readonly Dictionary<string, string?> Defaults = new()
