@@ -45,7 +45,13 @@ public sealed class CliRuntime : IDisposable
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .AddSimpleConsole(o => o.SingleLine = true));
-        IAnsiConsole status = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Colours and redraws only on a terminal: a redirected standard error gets plain lines.
+        IAnsiConsole status = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
         return new CliRuntime(configuration, loggers, Console.Out, status);
     }
 

@@ -9,6 +9,7 @@ namespace Shoal.Cli;
 public static class TransferView
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>Shows a bar (percent, rate, ETA, peers) until the torrent is complete; throws if it fails or <paramref name="cancellationToken"/> fires.</summary>
     public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken)
@@ -38,27 +39,37 @@ public static class TransferView
     /// <summary>Shows upload rate and peers until <paramref name="cancellationToken"/> fires (then returns) or the torrent fails (then throws).</summary>
     public static async Task SeedAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken)
     {
-        await console.Status().StartAsync(Markup.Escape($"seeding {handle.Name}"), async context =>
+        if (!console.Profile.Capabilities.Interactive)
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                TorrentStatus status = handle.GetStatus();
-                if (status.State == TorrentState.Failed)
-                {
-                    await handle.Completion.ConfigureAwait(false);
-                }
+            // Not a terminal (a log, a pipe): a line every few seconds, not a redraw every quarter second.
+            await ReportSeedingAsync(status => console.WriteLine(SeedingLine(status)), handle, LogInterval, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
-                context.Status(Markup.Escape(SeedingLine(status)));
-                try
-                {
-                    await Task.Delay(Refresh, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+        await console.Status().StartAsync(Markup.Escape($"seeding {handle.Name}"), context =>
+            ReportSeedingAsync(status => context.Status(Markup.Escape(SeedingLine(status))), handle, Refresh, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static async Task ReportSeedingAsync(Action<TorrentStatus> show, TorrentHandle handle, TimeSpan every, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TorrentStatus status = handle.GetStatus();
+            if (status.State == TorrentState.Failed)
+            {
+                await handle.Completion.ConfigureAwait(false);
             }
-        }).ConfigureAwait(false);
+
+            show(status);
+            try
+            {
+                await Task.Delay(every, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     public static string SeedingLine(TorrentStatus status)
