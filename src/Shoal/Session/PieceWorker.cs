@@ -16,7 +16,7 @@ internal sealed class PieceWorker : IPieceChecker
     private readonly IPieceStorage _storage;
     private readonly Func<TorrentSwarm> _swarm;
     private readonly Lock _gate;
-    private readonly Action<StorageException> _storageFailed;
+    private readonly Action<string> _failed;
     private readonly Action _completed;
     private readonly Channel<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> _queue =
         Channel.CreateUnbounded<(int, IReadOnlyList<ReadOnlyMemory<byte>>)>(new UnboundedChannelOptions { SingleWriter = true });
@@ -24,14 +24,14 @@ internal sealed class PieceWorker : IPieceChecker
     private readonly Task[] _workers;
     private int _pending;
 
-    public PieceWorker(Torrent torrent, IPieceStorage storage, Func<TorrentSwarm> swarm, Lock gate, Action<StorageException> storageFailed, Action completed)
+    public PieceWorker(Torrent torrent, IPieceStorage storage, Func<TorrentSwarm> swarm, Lock gate, Action<string> failed, Action completed)
     {
         _completed = completed;
         _torrent = torrent;
         _storage = storage;
         _swarm = swarm;
         _gate = gate;
-        _storageFailed = storageFailed;
+        _failed = failed;
         _workers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(WorkAsync))];
     }
 
@@ -55,33 +55,50 @@ internal sealed class PieceWorker : IPieceChecker
     {
         await foreach (var (piece, blocks) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            bool passed = PieceVerifier.Verify(_torrent, piece, blocks);
-            if (passed)
+            try
             {
-                try
+                Check(piece, blocks);
+            }
+            catch (StorageException e)
+            {
+                lock (_gate)
                 {
-                    _storage.Write(_torrent.PieceOffset(piece), blocks);
+                    _swarm().OnPieceNotStored(piece);
                 }
-                catch (StorageException e)
-                {
-                    passed = false;
-                    _storageFailed(e);
-                }
-            }
 
-            bool complete;
-            lock (_gate)
-            {
-                TorrentSwarm swarm = _swarm();
-                swarm.OnPieceChecked(piece, passed);
-                complete = passed && swarm.IsComplete;
+                _failed(e.Message);
             }
+            catch (Exception e)
+            {
+                // A bug must not kill the worker silently and stall the download: the torrent stops and says why.
+                _failed($"internal error while checking piece {piece}: {e}");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
 
-            Interlocked.Decrement(ref _pending);
-            if (complete)
-            {
-                _completed();
-            }
+    private void Check(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
+    {
+        bool passed = PieceVerifier.Verify(_torrent, piece, blocks);
+        if (passed)
+        {
+            _storage.Write(_torrent.PieceOffset(piece), blocks);
+        }
+
+        bool complete;
+        lock (_gate)
+        {
+            TorrentSwarm swarm = _swarm();
+            swarm.OnPieceChecked(piece, passed);
+            complete = passed && swarm.IsComplete;
+        }
+
+        if (complete)
+        {
+            _completed();
         }
     }
 }

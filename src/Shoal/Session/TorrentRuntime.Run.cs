@@ -47,6 +47,11 @@ internal sealed partial class TorrentRuntime
         {
             Fail(e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug must not leave a torrent silently stalled: it stops, and says why.
+            Fail($"internal error: {e}");
+        }
     }
 
     private void Fail(string error)
@@ -95,7 +100,7 @@ internal sealed partial class TorrentRuntime
         var settings = _session.Options.Swarm with { ListenPort = _session.ListenEndPoint.Port };
         lock (_gate)
         {
-            _worker = new PieceWorker(Torrent, _storage, () => _swarm!, _gate, e => Fail(e.Message), OnDownloadComplete);
+            _worker = new PieceWorker(Torrent, _storage, () => _swarm!, _gate, Fail, OnDownloadComplete);
             _swarm = new TorrentSwarm(Torrent, have, settings, _worker, _session.Options.Time, new Random(), _session.Options.BufferPool);
             State = have.IsComplete ? TorrentState.Seeding : TorrentState.Downloading;
         }

@@ -48,6 +48,15 @@ public sealed partial class TorrentSwarm
         }
     }
 
+    /// <summary>A piece that could not be written (disk full, I/O error) is dropped without blaming its senders.</summary>
+    public void OnPieceNotStored(int piece)
+    {
+        if (_picker.Partial(piece) is { IsChecking: true } partial)
+        {
+            _picker.Finish(partial, passed: false);
+        }
+    }
+
     private void Ban(IReadOnlyCollection<IPAddress> addresses, string reason)
     {
         foreach (IPAddress address in addresses)
