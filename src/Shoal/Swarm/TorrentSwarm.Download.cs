@@ -110,7 +110,10 @@ public sealed partial class TorrentSwarm
 
         int depth = peer.IsSnubbed ? 1 : Math.Min(peer.QueueDepth, peer.PeerRequestQueue);
         int wanted = depth - peer.Outstanding.Count;
-        if (wanted <= 0)
+
+        // Requests go out in batches (a quarter of the pipeline, at most 32): one message burst, one
+        // wake-up of each side's send loop per batch rather than per block.
+        if (wanted <= 0 || wanted < Math.Clamp(depth / 4, 1, 32))
         {
             return;
         }
