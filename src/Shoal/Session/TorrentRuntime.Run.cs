@@ -240,6 +240,14 @@ internal sealed partial class TorrentRuntime
         try
         {
             _savedPieceCount = pieces.Count;
+
+            // The pieces the resume data vouches for must be on disk before it is: after a power cut, a
+            // file's size and mtime can survive while its last writes did not.
+            if (_storage.Access == StorageAccess.ReadWrite)
+            {
+                _storage.Flush();
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await ResumeDataFile.SaveAsync(path, ResumeDataFile.Capture(Torrent, _paths, pieces), cancellationToken).ConfigureAwait(false);
         }
@@ -268,7 +276,6 @@ internal sealed partial class TorrentRuntime
 
         if (State != TorrentState.Failed)
         {
-            _storage.Flush();
             _savedPieceCount = -1;
             await SaveResumeAsync(CancellationToken.None).ConfigureAwait(false);
         }
