@@ -75,11 +75,12 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
 
     public void BlockSent() => Interlocked.Decrement(ref _queuedBlocks);
 
+    /// <summary>Takes out the oldest queued copy of the block (a peer that asked twice and cancels once still gets one).</summary>
     public bool TryRemoveBlock(BlockRef block)
     {
         lock (_gate)
         {
-            return RemoveBlocks(_ready, b => b == block, null) > 0 || RemoveBlocks(_building, b => b == block, null) > 0;
+            return RemoveFirstBlock(_ready, block) || RemoveFirstBlock(_building, block);
         }
     }
 
@@ -87,8 +88,8 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
     {
         lock (_gate)
         {
-            RemoveBlocks(_ready, _ => true, removed);
-            RemoveBlocks(_building, _ => true, removed);
+            RemoveBlocks(_ready, removed);
+            RemoveBlocks(_building, removed);
         }
     }
 
@@ -112,20 +113,32 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
         }
     }
 
-    private int RemoveBlocks(List<SendItem> items, Predicate<BlockRef> match, List<BlockRef>? removed)
+    private bool RemoveFirstBlock(List<SendItem> items, BlockRef block)
+    {
+        int index = items.FindIndex(item => item.Chunk is null && item.Block == block);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        items.RemoveAt(index);
+        Interlocked.Decrement(ref _queuedBlocks);
+        return true;
+    }
+
+    private void RemoveBlocks(List<SendItem> items, List<BlockRef> removed)
     {
         int count = items.RemoveAll(item =>
         {
-            if (item.Chunk is not null || !match(item.Block))
+            if (item.Chunk is not null)
             {
                 return false;
             }
 
-            removed?.Add(item.Block);
+            removed.Add(item.Block);
             return true;
         });
         Interlocked.Add(ref _queuedBlocks, -count);
-        return count;
     }
 
     private SendItem Tail(int sizeHint)

@@ -141,7 +141,7 @@ internal sealed class PiecePicker
 
         if (picked.Count - start < count && IsEndgame)
         {
-            PickEndgame(peer, count - (picked.Count - start), endgameDuplicates, picked);
+            PickEndgame(peer, count - (picked.Count - start), endgameDuplicates, picked, start);
         }
     }
 
@@ -229,7 +229,8 @@ internal sealed class PiecePicker
         }
     }
 
-    private void PickEndgame(SwarmPeer peer, int count, int duplicates, List<BlockRef> picked)
+    /// <summary>Duplicates of blocks in flight, never of one the peer was asked for already, in an earlier call or this one (from <paramref name="pickedFrom"/>).</summary>
+    private void PickEndgame(SwarmPeer peer, int count, int duplicates, List<BlockRef> picked, int pickedFrom)
     {
         foreach (PartialPiece partial in _partials)
         {
@@ -241,7 +242,7 @@ internal sealed class PiecePicker
             for (int i = 0; i < partial.BlockCount && count > 0; i++)
             {
                 BlockRef block = partial.Block(i);
-                if (partial.IsReceived(i) || partial.RequestCount(i) >= duplicates || peer.Outstanding.Contains(block))
+                if (partial.IsReceived(i) || partial.RequestCount(i) >= duplicates || peer.Outstanding.Contains(block) || picked.IndexOf(block, pickedFrom) >= 0)
                 {
                     continue;
                 }

@@ -1,0 +1,167 @@
+using System.Net;
+using Shoal.Net;
+
+namespace Shoal.Tests.Net;
+
+public class KnownPeersTests
+{
+    private static readonly IPEndPoint Peer = IPEndPoint.Parse("192.0.2.1:6881");
+
+    private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    /// <summary>The earliest whole second from <paramref name="from"/> at which the peer is due again.</summary>
+    private static TimeSpan NextDue(KnownPeers peers, TimeSpan from)
+    {
+        for (TimeSpan at = from; at <= from + TimeSpan.FromHours(1); at += Seconds(1))
+        {
+            if (peers.TakeDue(at, 10).Count > 0)
+            {
+                return at - from;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException("the peer never came due");
+    }
+
+    [Fact]
+    public void A_new_peer_is_due_at_once_and_once_only()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        peers.Add(Peer);
+
+        Assert.Equal(1, peers.Count);
+        Assert.Equal([Peer], peers.TakeDue(TimeSpan.Zero, 10));
+        Assert.Empty(peers.TakeDue(TimeSpan.FromDays(1), 10));
+    }
+
+    [Fact]
+    public void Failed_dials_back_off_from_five_seconds_doubling_up_to_ten_minutes()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        TimeSpan now = TimeSpan.Zero;
+        Assert.Single(peers.TakeDue(now, 10));
+        var waits = new List<double>();
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            peers.Released(Peer, now, failed: true);
+            TimeSpan wait = NextDue(peers, now);
+            waits.Add(wait.TotalSeconds);
+            now += wait;
+        }
+
+        Assert.Equal([5, 10, 20, 40, 80, 160, 320, 600, 600, 600], waits);
+    }
+
+    [Fact]
+    public void The_back_off_is_exact_to_the_tick()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        peers.TakeDue(TimeSpan.Zero, 1);
+        peers.Released(Peer, Seconds(100), failed: true);
+
+        Assert.Empty(peers.TakeDue(Seconds(105) - TimeSpan.FromTicks(1), 1));
+        Assert.Single(peers.TakeDue(Seconds(105), 1));
+    }
+
+    [Fact]
+    public void A_connection_resets_the_back_off_and_a_clean_disconnect_waits_five_seconds()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        TimeSpan now = TimeSpan.Zero;
+        Assert.Single(peers.TakeDue(now, 1));
+        for (int i = 0; i < 5; i++)
+        {
+            peers.Released(Peer, now, failed: true);
+            now += NextDue(peers, now);
+        }
+
+        // Due again after 160 s; this time the dial works, and later the peer leaves.
+        peers.Released(Peer, now, failed: true);
+        Assert.Equal(Seconds(160), NextDue(peers, now));
+        now += Seconds(160);
+        peers.Connected(Peer);
+        Assert.Empty(peers.TakeDue(now + TimeSpan.FromDays(1), 10));
+        peers.Released(Peer, now, failed: false);
+        Assert.Equal(Seconds(5), NextDue(peers, now));
+
+        // A failure after that starts again from ten seconds, not from where the old streak was.
+        peers.Released(Peer, now, failed: true);
+        Assert.Equal(Seconds(10), NextDue(peers, now));
+    }
+
+    [Fact]
+    public void A_forgotten_peer_is_never_dialled_again()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        peers.TakeDue(TimeSpan.Zero, 1);
+        peers.Forget(Peer);
+        peers.Released(Peer, TimeSpan.Zero, failed: true);
+        peers.Released(Peer, TimeSpan.Zero, failed: false);
+        peers.Add(Peer);
+
+        Assert.Empty(peers.TakeDue(TimeSpan.FromDays(365), 10));
+
+        var idle = new KnownPeers();
+        idle.Add(Peer);
+        idle.Forget(Peer);
+        Assert.Empty(idle.TakeDue(TimeSpan.Zero, 10));
+    }
+
+    [Fact]
+    public void TakeDue_hands_out_at_most_max_and_every_peer_in_turn()
+    {
+        var peers = new KnownPeers();
+        IPEndPoint[] all = [.. Enumerable.Range(1, 10).Select(i => new IPEndPoint(IPAddress.Parse($"192.0.2.{i}"), 6881))];
+        foreach (IPEndPoint endPoint in all)
+        {
+            peers.Add(endPoint);
+        }
+
+        var taken = new List<IPEndPoint>();
+        for (int round = 0; round < 4; round++)
+        {
+            IReadOnlyList<IPEndPoint> due = peers.TakeDue(TimeSpan.Zero, 3);
+            Assert.Equal(round < 3 ? 3 : 1, due.Count);
+            taken.AddRange(due);
+        }
+
+        Assert.Equal(all.OrderBy(e => e.ToString()), taken.OrderBy(e => e.ToString()));
+        Assert.Empty(peers.TakeDue(TimeSpan.Zero, 3));
+        Assert.Empty(new KnownPeers().TakeDue(TimeSpan.Zero, 3));
+
+        var none = new KnownPeers();
+        none.Add(Peer);
+        Assert.Empty(none.TakeDue(TimeSpan.Zero, 0));
+        Assert.Single(none.TakeDue(TimeSpan.Zero, 1));
+    }
+
+    [Fact]
+    public void Ipv4_mapped_addresses_are_the_same_peer_as_their_ipv4_form()
+    {
+        var peers = new KnownPeers();
+        var mapped = new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.1"), 6881);
+        peers.Add(mapped);
+        peers.Add(Peer);
+
+        Assert.Equal(1, peers.Count);
+        IPEndPoint due = Assert.Single(peers.TakeDue(TimeSpan.Zero, 10));
+        Assert.Equal(Peer, due);
+        Assert.False(due.Address.IsIPv4MappedToIPv6);
+
+        // Reports under either form reach the one entry.
+        peers.Released(mapped, TimeSpan.Zero, failed: true);
+        Assert.Equal(Seconds(5), NextDue(peers, TimeSpan.Zero));
+        peers.Forget(mapped);
+        peers.Released(Peer, Seconds(5), failed: true);
+        Assert.Empty(peers.TakeDue(TimeSpan.FromDays(1), 10));
+
+        // The port still tells peers apart.
+        peers.Add(new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.1"), 6882));
+        Assert.Equal(2, peers.Count);
+    }
+}
