@@ -211,6 +211,7 @@ public sealed partial class TorrentSwarm
         }
     }
 
+    /// <summary>Gives the peer's requests back to the picker and lets the other peers ask for them at once.</summary>
     private void ReleaseOutstanding(SwarmPeer peer)
     {
         _blocks.Clear();
@@ -221,6 +222,18 @@ public sealed partial class TorrentSwarm
         }
 
         _outstandingBlocks -= _blocks.Count;
+        if (_blocks.Count == 0)
+        {
+            return;
+        }
+
+        foreach (SwarmPeer other in _peers)
+        {
+            if (other != peer)
+            {
+                RequestBlocks(other);
+            }
+        }
     }
 
     /// <summary>A peer that leaves a request unanswered too long is snubbed and its requests go to others.</summary>

@@ -21,7 +21,10 @@ public sealed partial class TorrentSwarm
     private readonly BufferPool _pool;
     private readonly PiecePicker _picker;
     private readonly Choker _choker;
-    private readonly SmartBan<IPAddress> _smartBan = new();
+    // Bans only on proof: the lone sender of a second failed piece, or a block that differs from the one
+    // that later verified. Counting strikes across mixed pieces would ban honest peers whose blocks
+    // shared a piece with a liar's.
+    private readonly SmartBan<IPAddress> _smartBan = new(maxStrikes: int.MaxValue);
     private readonly List<SwarmPeer> _peers = [];
     private readonly List<BlockRef> _blocks = [];
     private readonly RateMeter _downloadMeter = new();
