@@ -41,10 +41,12 @@ public sealed class CliRuntime : IDisposable
         }
 
         IConfiguration configuration = ShoalConfiguration.Build(overrides);
-        ILoggerFactory loggers = LoggerFactory.Create(builder => builder
-            .AddConfiguration(configuration.GetSection("Logging"))
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o => o.SingleLine = true));
+        var loggers = new DeferredLoggerFactory(
+            () => LoggerFactory.Create(builder => builder
+                .AddConfiguration(configuration.GetSection("Logging"))
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(o => o.SingleLine = true)),
+            LowestConfiguredLevel(configuration));
         // Colours and redraws only on a terminal: a redirected standard error gets plain lines.
         IAnsiConsole status = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -56,4 +58,17 @@ public sealed class CliRuntime : IDisposable
     }
 
     public void Dispose() => Loggers.Dispose();
+
+    /// <summary>The most verbose level any category is set to: below it nothing can be logged.</summary>
+    private static LogLevel LowestConfiguredLevel(IConfiguration configuration)
+    {
+        LogLevel lowest = LogLevel.None;
+        foreach (IConfigurationSection section in configuration.GetSection("Logging").GetSection("LogLevel").GetChildren())
+        {
+            LogLevel level = Enum.TryParse(section.Value, ignoreCase: true, out LogLevel parsed) ? parsed : LogLevel.Trace;
+            lowest = level < lowest ? level : lowest;
+        }
+
+        return lowest;
+    }
 }
