@@ -185,6 +185,59 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
             $"the resumed run fetched {uploaded - Size} bytes more than the file, more than 2 pieces of {ResumePieceLength}");
     }
 
+    /// <summary>Transmission 3.00 reads v1 torrents only, and moves about 23 MB/s here: the 6 MB file, generous timeouts.</summary>
+    [Fact]
+    public async Task Shoal_gets_from_transmission()
+    {
+        string torrent = await MakeTorrentAsync(samples.PathOf("single.bin"), "v1", SwarmSamples.PieceLength);
+        int port = Tools.FreeTcpPort();
+        await using RunningProcess transmission = StartTransmission(torrent, samples.Root, port);
+        await WaitUntilListeningAsync(port, transmission, TimeSpan.FromSeconds(60));
+
+        string output = NewFolder("got");
+        ProcessResult get = await ProcessRunner.RunAsync(
+            Tools.Shoal, ["get", torrent, "-o", output, "--port", Port(), "--peer", $"127.0.0.1:{port}"], timeout: TransferTimeout);
+
+        Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}; transmission: {transmission.Tail()}");
+        AssertSameContent(samples.PathOf("single.bin"), Path.Combine(output, "single.bin"));
+    }
+
+    [Fact]
+    public async Task Transmission_gets_from_shoal_share()
+    {
+        string torrent = await MakeTorrentAsync(samples.PathOf("single.bin"), "v1", SwarmSamples.PieceLength);
+        string output = NewFolder("got");
+        int port = Tools.FreeTcpPort();
+        await using RunningProcess transmission = StartTransmission(torrent, output, port);
+        await WaitUntilListeningAsync(port, transmission, TimeSpan.FromSeconds(60));
+        await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("single.bin"), torrent, dial: [$"127.0.0.1:{port}"]);
+
+        // transmission-cli keeps running when done: wait for its copy to match.
+        string copy = Path.Combine(output, "single.bin");
+        string expected = Sha256(samples.PathOf("single.bin"));
+        using var deadline = new CancellationTokenSource(TransferTimeout);
+        while (!(File.Exists(copy) && new FileInfo(copy).Length == new FileInfo(samples.PathOf("single.bin")).Length && Sha256(copy) == expected))
+        {
+            Assert.False(deadline.IsCancellationRequested, $"transmission did not finish: {transmission.Tail()}; shoal share: {share.Tail()}");
+            await Task.Delay(500);
+        }
+
+        await share.StopAsync();
+    }
+
+    private RunningProcess StartTransmission(string torrent, string folder, int port)
+    {
+        string config = NewFolder("transmission");
+        File.WriteAllText(Path.Combine(config, "settings.json"), $$"""
+            {
+              "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
+              "port-forwarding-enabled": false, "rpc-enabled": false, "encryption": 0,
+              "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1", "peer-port": {{port}}
+            }
+            """);
+        return RunningProcess.Start("transmission-cli", ["-g", config, "-w", folder, "-p", port.ToString(CultureInfo.InvariantCulture), "-D", "-U", "-M", "-et", torrent]);
+    }
+
     private static string Port() => Tools.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
 
     private static async Task WaitUntilListeningAsync(int port, RunningProcess owner, TimeSpan timeout)
