@@ -55,12 +55,16 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
 
     private readonly string _folder = Directory.CreateTempSubdirectory("shoal-swarm-").FullName;
 
-    /// <summary>Content name and torrent version: a single file, several files, and a hybrid torrent (with BEP 47 pad files).</summary>
+    /// <summary>
+    /// Content name and torrent version: a single file, several files, a hybrid torrent (with BEP 47 pad files)
+    /// and a v2-only one (pieces verified against the BEP 52 piece layers).
+    /// </summary>
     public static TheoryData<string, string> Contents => new()
     {
         { "single.bin", "v1" },
         { "multi", "v1" },
         { "multi", "hybrid" },
+        { "multi", "v2" },
     };
 
     /// <summary>

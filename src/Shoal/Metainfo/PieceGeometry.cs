@@ -33,6 +33,18 @@ public static class PieceGeometry
         return (int)(end - start);
     }
 
+    /// <summary>
+    /// How far into a piece a peer may request. For v1 and hybrid torrents, the piece's size. For v2-only
+    /// torrents, libtorrent pads every file to a piece boundary (BEP 52 aligns files; the last one too) and
+    /// asks for whole 16 KiB blocks that reach into that padding: a piece's size rounded up to whole
+    /// blocks, within the piece length. Bytes past a file's end read as zeros.
+    /// </summary>
+    public static int AlignedPieceSize(this Torrent torrent, int piece)
+    {
+        int size = torrent.PieceSize(piece);
+        return torrent.Version.HasV1() ? size : (int)Math.Min(torrent.PieceLength, (long)BlockCount(size) * BlockSize);
+    }
+
     public static int BlockCount(int pieceSize) => (pieceSize + BlockSize - 1) / BlockSize;
 
     /// <summary>The file whose bytes contain <paramref name="offset"/> (never an empty file).</summary>

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Metainfo;
+using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
 
@@ -263,7 +264,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
 
                 await _context.Upload.AcquireAsync(block.Length, cancellationToken).ConfigureAwait(false);
                 PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
-                _context.Storage.Read(_context.Torrent.PieceOffset(block.Piece) + block.Begin, writer.GetSpan()[..block.Length]);
+                _context.Storage.ReadBlock(_context.Torrent, block.Piece, block.Begin, writer.GetSpan()[..block.Length]);
                 writer.Advance(block.Length);
                 _queue.BlockSent();
             }

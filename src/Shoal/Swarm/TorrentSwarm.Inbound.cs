@@ -79,13 +79,13 @@ public sealed partial class TorrentSwarm
                 SetPieceInformation(peer, pieces);
                 break;
             case MessageId.Request:
-                OnRequest(peer, CheckBlock(message, MaxRequestLength));
+                OnRequest(peer, CheckBlock(message, MaxRequestLength, intoPadding: true));
                 break;
             case MessageId.Piece:
                 OnBlock(peer, CheckBlock(message with { Length = (int)message.Payload.Length }, PieceGeometry.BlockSize), message.Payload);
                 break;
             case MessageId.Cancel:
-                OnCancel(peer, CheckBlock(message, MaxRequestLength));
+                OnCancel(peer, CheckBlock(message, MaxRequestLength, intoPadding: true));
                 break;
             case MessageId.RejectRequest:
                 RequireFast(peer, message.Id);
@@ -127,10 +127,14 @@ public sealed partial class TorrentSwarm
             ? index
             : throw new PeerProtocolException($"piece index {index} is outside the torrent's {_torrent.PieceCount} pieces");
 
-    private BlockRef CheckBlock(in PeerMessage message, int maxLength)
+    /// <summary>
+    /// Checks a block reference against piece <c>Index</c>. Requests may reach into the padding that aligns a
+    /// v2 file's last piece (libtorrent asks for whole 16 KiB blocks there, and gets zeros past the file's end).
+    /// </summary>
+    private BlockRef CheckBlock(in PeerMessage message, int maxLength, bool intoPadding = false)
     {
         int piece = CheckPiece(message.Index);
-        int size = _torrent.PieceSize(piece);
+        int size = intoPadding ? _torrent.AlignedPieceSize(piece) : _torrent.PieceSize(piece);
         if (message.Begin < 0 || message.Length <= 0 || message.Length > maxLength || message.Begin > size - message.Length)
         {
             throw new PeerProtocolException($"block {message.Begin}+{message.Length} does not fit piece {piece} of {size} bytes");

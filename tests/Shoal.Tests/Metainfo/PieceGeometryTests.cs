@@ -85,6 +85,9 @@ public class PieceGeometryTests
         Torrent torrent = await CreateAsync(folder, "d", TorrentVersion.V2, 65536);
 
         Assert.Equal([65536, 70000 - 65536, 3, 65536], Enumerable.Range(0, torrent.PieceCount).Select(torrent.PieceSize));
+
+        // What a peer may request: whole 16 KiB blocks into the padding that aligns each file, as libtorrent does.
+        Assert.Equal([65536, 16384, 16384, 65536], Enumerable.Range(0, torrent.PieceCount).Select(torrent.AlignedPieceSize));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using Shoal.Metainfo;
+using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
 
@@ -155,7 +156,7 @@ internal sealed class SimulatedLink : IPeerLink
         var writer = new ArrayBufferWriter<byte>(13 + block.Length);
         PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
         Span<byte> data = writer.GetSpan(block.Length)[..block.Length];
-        _local.Storage.Read(_local.Torrent.PieceOffset(block.Piece) + block.Begin, data);
+        _local.Storage.ReadBlock(_local.Torrent, block.Piece, block.Begin, data);
         if (_local.CorruptPiece?.Invoke(block.Piece) == true)
         {
             data[0] ^= 0xFF;
