@@ -53,12 +53,15 @@ public static class ScrapeRequestCodec
     /// The info-hashes of a raw scrape query string, in order, duplicates dropped. Other parameters
     /// are ignored. None means a full scrape, which the tracker may refuse. More than
     /// <paramref name="maxInfoHashes"/>, or one that is not 20 bytes, is a <see cref="TrackerProtocolException"/>.
+    /// The query may be up to 4 KiB longer than <paramref name="maxInfoHashes"/> escaped hashes need.
     /// </summary>
     public static IReadOnlyList<InfoHash> Parse(string rawQueryString, int maxInfoHashes = DefaultMaxInfoHashes)
     {
         var hashes = new List<InfoHash>();
         var seen = new HashSet<InfoHash>();
-        foreach ((string name, byte[] value) in TrackerQuery.Parse(rawQueryString))
+        // Each info_hash takes at most 70 characters ("info_hash=" and 20 escaped bytes, plus "&").
+        int extra = Math.Clamp(maxInfoHashes, 0, 1_000_000);
+        foreach ((string name, byte[] value) in TrackerQuery.Parse(rawQueryString, TrackerQuery.MaxLength + (71 * extra), TrackerQuery.MaxParameters + extra))
         {
             if (name != "info_hash")
             {

@@ -8,7 +8,7 @@ namespace Shoal.Discovery.Trackers;
 /// </summary>
 internal static class TrackerQuery
 {
-    /// <summary>Longest raw query string a tracker accepts.</summary>
+    /// <summary>Longest raw announce query string a tracker accepts.</summary>
     public const int MaxLength = 4096;
 
     /// <summary>Most parameters in one query string.</summary>
@@ -87,12 +87,12 @@ internal static class TrackerQuery
     /// Splits a raw query string (with or without its leading <c>?</c>) into names and percent-decoded
     /// byte values, in order. <c>+</c> decodes to a space (form encoding).
     /// </summary>
-    public static List<KeyValuePair<string, byte[]>> Parse(string rawQuery)
+    public static List<KeyValuePair<string, byte[]>> Parse(string rawQuery, int maxLength = MaxLength, int maxParameters = MaxParameters)
     {
         ArgumentNullException.ThrowIfNull(rawQuery);
-        if (rawQuery.Length > MaxLength)
+        if (rawQuery.Length > maxLength)
         {
-            throw new TrackerProtocolException($"query string longer than {MaxLength} characters");
+            throw new TrackerProtocolException($"query string longer than {maxLength} characters");
         }
 
         ReadOnlySpan<char> rest = rawQuery.AsSpan();
@@ -102,7 +102,7 @@ internal static class TrackerQuery
         }
 
         var parameters = new List<KeyValuePair<string, byte[]>>();
-        Span<byte> buffer = stackalloc byte[MaxLength];
+        byte[] buffer = new byte[rawQuery.Length];
         while (!rest.IsEmpty)
         {
             int end = rest.IndexOf('&');
@@ -113,16 +113,16 @@ internal static class TrackerQuery
                 continue;
             }
 
-            if (parameters.Count == MaxParameters)
+            if (parameters.Count == maxParameters)
             {
-                throw new TrackerProtocolException($"more than {MaxParameters} query parameters");
+                throw new TrackerProtocolException($"more than {maxParameters} query parameters");
             }
 
             int equals = pair.IndexOf('=');
             ReadOnlySpan<char> rawName = equals < 0 ? pair : pair[..equals];
             ReadOnlySpan<char> rawValue = equals < 0 ? [] : pair[(equals + 1)..];
-            string name = Encoding.Latin1.GetString(buffer[..Decode(rawName, buffer)]);
-            byte[] value = buffer[..Decode(rawValue, buffer)].ToArray();
+            string name = Encoding.Latin1.GetString(buffer, 0, Decode(rawName, buffer));
+            byte[] value = buffer.AsSpan(0, Decode(rawValue, buffer)).ToArray();
             parameters.Add(new(name, value));
         }
 

@@ -309,7 +309,7 @@ public static class UdpTrackerCodec
 
         if (packet.Length < minimumLength)
         {
-            throw new TrackerProtocolException($"a {action} request is at least {minimumLength} bytes, not {packet.Length}");
+            throw new TrackerProtocolException($"{action} request is at least {minimumLength} bytes, not {packet.Length}");
         }
     }
 
@@ -322,7 +322,7 @@ public static class UdpTrackerCodec
 
         if (packet.Length < minimumLength)
         {
-            throw new TrackerProtocolException($"a {action} response is at least {minimumLength} bytes, not {packet.Length}");
+            throw new TrackerProtocolException($"{action} response is at least {minimumLength} bytes, not {packet.Length}");
         }
     }
 
