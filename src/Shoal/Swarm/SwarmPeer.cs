@@ -15,7 +15,6 @@ public sealed class SwarmPeer
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;
         Pieces = new Bitfield(pieceCount);
-        ConnectedAt = now;
         LastReceived = now;
         LastSent = now;
     }
@@ -57,8 +56,6 @@ public sealed class SwarmPeer
 
     public bool IsSeed => Pieces.IsComplete;
 
-    internal TimeSpan ConnectedAt { get; }
-
     internal TimeSpan LastReceived { get; set; }
 
     internal TimeSpan LastSent { get; set; }
@@ -69,6 +66,9 @@ public sealed class SwarmPeer
     internal TimeSpan UnchokedAt { get; set; }
 
     internal bool HasPieceInformation { get; set; }
+
+    /// <summary>Still one of the swarm's peers (false once closed), so a late message is ignored without a search.</summary>
+    internal bool IsAttached { get; set; } = true;
 
     internal bool HasPendingOutput { get; set; }
 

@@ -16,15 +16,14 @@ public sealed partial class TorrentSwarm
             return;
         }
 
-        var blocks = new (IPAddress Sender, ReadOnlyMemory<byte> Block)[partial.BlockCount];
-        for (int i = 0; i < blocks.Length; i++)
-        {
-            blocks[i] = (partial.Senders[i]!, partial.Data(i));
-        }
-
         if (passed)
         {
-            Ban(_smartBan.OnPiecePassed(piece, blocks), "sent a corrupt block (found when the piece later verified)");
+            // Only a piece that failed before has bad versions to compare with; the rest need no block list.
+            if (_smartBan.HasFailed(piece))
+            {
+                Ban(_smartBan.OnPiecePassed(piece, BlocksAndSenders(partial)), "sent a corrupt block (found when the piece later verified)");
+            }
+
             _picker.Finish(partial, passed: true);
             _verifiedBytes += partial.Size;
             AnnouncePiece(piece);
@@ -33,7 +32,7 @@ public sealed partial class TorrentSwarm
         {
             HashFailures++;
             Wasted += partial.Size;
-            Ban(_smartBan.OnPieceFailed(piece, blocks), "sent pieces that fail their hash check");
+            Ban(_smartBan.OnPieceFailed(piece, BlocksAndSenders(partial)), "sent pieces that fail their hash check");
             _picker.Finish(partial, passed: false);
         }
 
@@ -46,6 +45,17 @@ public sealed partial class TorrentSwarm
 
             FlushOutput();
         }
+    }
+
+    private static (IPAddress Sender, ReadOnlyMemory<byte> Block)[] BlocksAndSenders(PartialPiece partial)
+    {
+        var blocks = new (IPAddress Sender, ReadOnlyMemory<byte> Block)[partial.BlockCount];
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            blocks[i] = (partial.Senders[i]!, partial.Data(i));
+        }
+
+        return blocks;
     }
 
     /// <summary>A piece that could not be written (disk full, I/O error) is dropped without blaming its senders.</summary>

@@ -12,7 +12,7 @@ public sealed partial class TorrentSwarm
     /// <summary>Handles one message from a peer. A <see cref="PeerProtocolException"/> means the peer broke the protocol: close it.</summary>
     public void OnMessage(SwarmPeer peer, in PeerMessage message)
     {
-        if (IsClosed || !_peers.Contains(peer))
+        if (IsClosed || !peer.IsAttached)
         {
             return;
         }

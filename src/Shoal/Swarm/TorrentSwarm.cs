@@ -120,10 +120,13 @@ public sealed partial class TorrentSwarm
     /// <summary>Forgets a connection the transport lost; its requests go back to the picker.</summary>
     public void OnClosed(SwarmPeer peer)
     {
-        if (!_peers.Remove(peer))
+        if (!peer.IsAttached)
         {
             return;
         }
+
+        peer.IsAttached = false;
+        _peers.Remove(peer);
 
         ReleaseOutstanding(peer);
         _choker.Forget(peer.Id);
