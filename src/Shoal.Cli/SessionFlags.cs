@@ -71,7 +71,8 @@ public sealed class SessionFlags
         (Rate(parse.GetValue(MaxUp) ?? configuration["Limits:TorrentUpload"], "--max-up"),
          Rate(parse.GetValue(MaxDown) ?? configuration["Limits:TorrentDownload"], "--max-down"));
 
-    private static long Rate(string? text, string name)
+    /// <summary>A rate in bytes per second (500K, 2MiB, 10M/s); empty is unlimited (0).</summary>
+    public static long Rate(string? text, string name)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

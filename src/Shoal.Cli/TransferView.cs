@@ -11,12 +11,16 @@ public static class TransferView
     private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>The columns of every transfer bar: what, bar, percent, rate, time left.</summary>
+    public static ProgressColumn[] Columns() =>
+        [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn()];
+
     /// <summary>Shows a bar (percent, rate, ETA, peers) until the torrent is complete; throws if it fails or <paramref name="cancellationToken"/> fires.</summary>
     public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken)
     {
         await console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Columns(Columns())
             .StartAsync(async context =>
             {
                 ProgressTask task = context.AddTask(Markup.Escape(handle.Name), maxValue: Math.Max(1, handle.Torrent.AddressSpaceLength()));

@@ -34,12 +34,7 @@ public static class DemoCommand
                 throw new UsageException("--peers must be between 1 and 32");
             }
 
-            long seedLimit = 0;
-            if (parse.GetValue(maxUp) is { } limitText && !ByteSize.TryParse(limitText, out seedLimit))
-            {
-                throw new UsageException($"--seed-max-up '{limitText}' is not a rate in bytes per second");
-            }
-
+            long seedLimit = SessionFlags.Rate(parse.GetValue(maxUp), "--seed-max-up");
             return await new DemoRun(runtime, bytes, leechers, seedLimit).RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -117,7 +112,7 @@ public static class DemoCommand
             var finished = new TimeSpan[handles.Count];
             await runtime.Status.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .Columns(TransferView.Columns())
                 .StartAsync(async context =>
                 {
                     ProgressTask[] tasks = [.. handles.Select((h, i) => context.AddTask($"leecher {i + 1}", maxValue: h.Torrent.AddressSpaceLength()))];

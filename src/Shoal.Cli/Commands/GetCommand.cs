@@ -37,7 +37,7 @@ public static class GetCommand
             };
             TorrentHandle handle = what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
                 ? session.Add(MagnetLink.Parse(what), options)
-                : session.Add(TorrentParser.Parse(await ReadTorrentAsync(what, cancellationToken).ConfigureAwait(false)), options);
+                : session.Add(await TorrentFile.ReadAsync(what, cancellationToken).ConfigureAwait(false), options);
 
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             try
@@ -67,17 +67,5 @@ public static class GetCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    internal static async Task<byte[]> ReadTorrentAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new IOException($"cannot read {path}: no such file");
-        }
     }
 }

@@ -42,7 +42,7 @@ public static class ShareCommand
             Torrent torrent;
             if (given is not null)
             {
-                torrent = TorrentParser.Parse(await GetCommand.ReadTorrentAsync(given, cancellationToken).ConfigureAwait(false));
+                torrent = await TorrentFile.ReadAsync(given, cancellationToken).ConfigureAwait(false);
             }
             else
             {

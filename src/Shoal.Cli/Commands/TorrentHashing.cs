@@ -9,7 +9,7 @@ public static class TorrentHashing
     public static async Task<CreatedTorrent> CreateAsync(CliRuntime runtime, ContentSource source, TorrentCreationOptions options, CancellationToken cancellationToken) =>
         await runtime.Status.Progress()
             .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Columns(TransferView.Columns())
             .StartAsync(async context =>
             {
                 ProgressTask hashing = context.AddTask($"hashing {Markup.Escape(source.Name)}", maxValue: Math.Max(1, source.TotalSize));
