@@ -35,9 +35,10 @@ internal sealed class LoopbackSwarm : IAsyncDisposable
         return new LoopbackSwarm(folder, content, created.Torrent);
     }
 
-    public ShoalSession StartSession(string? stateDirectory = null)
+    public ShoalSession StartSession(string? stateDirectory = null, Func<SessionOptions, SessionOptions>? configure = null)
     {
-        var session = ShoalSession.Start(new SessionOptions { ListenAddress = IPAddress.Loopback, StateDirectory = stateDirectory });
+        var options = new SessionOptions { ListenAddress = IPAddress.Loopback, StateDirectory = stateDirectory };
+        var session = ShoalSession.Start(configure?.Invoke(options) ?? options);
         _sessions.Add(session);
         return session;
     }
