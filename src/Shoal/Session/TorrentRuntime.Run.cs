@@ -141,7 +141,7 @@ internal sealed partial class TorrentRuntime
         IReadOnlyList<IPEndPoint> due;
         lock (_gate)
         {
-            int room = _session.Options.MaxConnectionsPerTorrent - _connections.Count;
+            int room = _session.Options.MaxConnectionsPerTorrent - _reservedConnections;
             if (room <= 0 || _swarm!.IsComplete && _known.Count == 0)
             {
                 return;
@@ -159,7 +159,7 @@ internal sealed partial class TorrentRuntime
     private async Task DialAsync(IPEndPoint endPoint)
     {
         bool failed = true;
-        if (!_session.TryReserveConnection())
+        if (!TryReserveConnection())
         {
             lock (_gate)
             {
@@ -209,7 +209,7 @@ internal sealed partial class TorrentRuntime
         finally
         {
             socket.Dispose();
-            _session.ReleaseConnection();
+            ReleaseConnection();
             lock (_gate)
             {
                 _known.Released(endPoint, Now, failed);

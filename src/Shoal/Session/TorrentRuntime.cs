@@ -23,6 +23,7 @@ internal sealed partial class TorrentRuntime : IDisposable
     private readonly Lock _gate = new();
     private readonly KnownPeers _known = new();
     private readonly HashSet<Task> _connections = [];
+    private int _reservedConnections;
     private readonly TokenBucket _uploadBucket;
     private readonly TokenBucket _downloadBucket;
     private readonly BandwidthLimiter _upload;
@@ -211,23 +212,49 @@ internal sealed partial class TorrentRuntime : IDisposable
         }
         finally
         {
-            _session.ReleaseConnection();
+            ReleaseConnection();
         }
     }
 
     private Handshake OurHandshake() => new(ReservedBits.Shoal, Torrent.InfoHashes.ForWire, _session.PeerId);
 
+    /// <summary>
+    /// Takes a connection slot of this torrent and of the session, from the moment a dial or an accept
+    /// starts: counting only established connections let simultaneous handshakes pass the limit together.
+    /// </summary>
     private bool TryReserveConnection()
     {
         lock (_gate)
         {
-            if (_connections.Count >= _session.Options.MaxConnectionsPerTorrent)
+            if (_reservedConnections >= _session.Options.MaxConnectionsPerTorrent)
             {
                 return false;
             }
+
+            _reservedConnections++;
         }
 
-        return _session.TryReserveConnection();
+        if (_session.TryReserveConnection())
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            _reservedConnections--;
+        }
+
+        return false;
+    }
+
+    private void ReleaseConnection()
+    {
+        lock (_gate)
+        {
+            _reservedConnections--;
+        }
+
+        _session.ReleaseConnection();
     }
 
     private async Task RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake, string direction)
