@@ -120,7 +120,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
                         buffer = null;
                     }
 
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    await WaitForDataAsync(cancellationToken).ConfigureAwait(false);
                     buffer = _context.Pool.Rent(ReceiveBufferSize);
                 }
 
@@ -157,6 +157,25 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
             if (buffer is not null)
             {
                 _context.Pool.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits, holding no buffer, until the socket has data or has ended. A zero-byte read can also
+    /// complete with nothing to read (seen on Linux right after a burst); that wake-up is not taken as data,
+    /// or the connection would then wait in a real read holding a receive buffer.
+    /// </summary>
+    private async Task WaitForDataAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+
+            // Readable with nothing available is the end of the stream, which the real read reports.
+            if (_socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead))
+            {
+                return;
             }
         }
     }
