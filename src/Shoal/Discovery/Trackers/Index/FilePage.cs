@@ -1,0 +1,20 @@
+namespace Shoal.Discovery.Trackers.Index;
+
+/// <summary>
+/// One page of a tracker's file index (<c>GET /api/files?q=TEXT&amp;page=N&amp;perPage=M</c>), newest
+/// registrations first. <see cref="Total"/> counts every file that matches the query.
+/// </summary>
+public sealed record FilePage
+{
+    public const int DefaultPerPage = 50;
+    public const int MaxPerPage = 500;
+
+    public required long Total { get; init; }
+
+    /// <summary>The page number, from 1.</summary>
+    public required int Page { get; init; }
+
+    public required int PerPage { get; init; }
+
+    public required IReadOnlyList<IndexedFile> Files { get; init; }
+}
