@@ -1,8 +1,43 @@
+using System.Net;
+
 namespace Shoal.Tracker;
 
 /// <summary>How a tracker instance runs: where it listens, what it stores, and what it answers.</summary>
 public sealed record TrackerOptions
 {
-    /// <summary>The port number for both HTTP (TCP) and UDP (BEP 15).</summary>
+    /// <summary>The port number for both HTTP (TCP) and UDP (BEP 15); 0 picks a free one for both.</summary>
     public int Port { get; init; } = 6969;
+
+    /// <summary>The address to listen on; <see cref="IPAddress.IPv6Any"/> also accepts IPv4.</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.IPv6Any;
+
+    /// <summary>Where the default SQLite database lives.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary><c>sqlite:PATH</c> or <c>postgres:CONNECTION-STRING</c>; SQLite in the data folder when not given.</summary>
+    public string? Store { get; init; }
+
+    /// <summary>Track only torrents registered in the file index (otherwise any info-hash).</summary>
+    public bool Closed { get; init; }
+
+    /// <summary>How often clients should announce (<c>interval</c>).</summary>
+    public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How soon a client may announce again on its own (<c>min interval</c>).</summary>
+    public TimeSpan MinAnnounceInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A peer that has not announced for this long has left: one and a half intervals and a minute.</summary>
+    public TimeSpan PeerTimeout => (AnnounceInterval * 1.5) + TimeSpan.FromMinutes(1);
+
+    /// <summary>Peers returned when the client does not say how many it wants.</summary>
+    public int DefaultNumWant { get; init; } = 50;
+
+    /// <summary>The most peers one answer carries, whatever <c>numwant</c> asks.</summary>
+    public int MaxNumWant { get; init; } = 200;
+
+    /// <summary>Announces and scrapes one IP address may make per minute (HTTP and UDP together); 0 for no limit.</summary>
+    public int RequestsPerMinutePerAddress { get; init; } = 600;
+
+    /// <summary>The largest .torrent the file index accepts.</summary>
+    public int MaxTorrentBytes { get; init; } = 10 << 20;
 }

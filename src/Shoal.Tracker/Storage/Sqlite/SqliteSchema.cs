@@ -1,0 +1,57 @@
+using Microsoft.Data.Sqlite;
+
+namespace Shoal.Tracker.Storage.Sqlite;
+
+/// <summary>The SQLite schema, as numbered migrations applied in order and recorded in <c>user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE torrents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_folded TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            info_hash_v1 BLOB UNIQUE,
+            info_hash_v2 BLOB UNIQUE,
+            swarm_v2 BLOB,
+            torrent BLOB NOT NULL,
+            registered_ms INTEGER NOT NULL
+        );
+        CREATE INDEX torrents_swarm_v2 ON torrents (swarm_v2);
+        CREATE TABLE completed (
+            info_hash BLOB PRIMARY KEY,
+            count INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using (SqliteCommand wal = connection.CreateCommand())
+        {
+            // WAL lets the index page read while an announce's completed count is being written.
+            wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using SqliteCommand version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        long applied = (long)(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (applied > Migrations.Length)
+        {
+            throw new TrackerStoreException($"the database was written by a newer Shoal (schema {applied}, this one knows {Migrations.Length})");
+        }
+
+        for (long next = applied; next < Migrations.Length; next++)
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            using SqliteCommand migrate = connection.CreateCommand();
+            migrate.Transaction = transaction;
+            migrate.CommandText = $"{Migrations[next]}; PRAGMA user_version = {next + 1};";
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

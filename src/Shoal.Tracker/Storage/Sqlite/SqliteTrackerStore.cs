@@ -1,0 +1,158 @@
+using Microsoft.Data.Sqlite;
+using Shoal.Tracker.Index;
+using Shoal.Tracker.Swarms;
+
+namespace Shoal.Tracker.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: registered torrents and finished-download counts in one SQLite file. Peers
+/// stay in memory (<see cref="MemorySwarmStore"/>), so only one tracker process uses the file.
+/// </summary>
+public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
+{
+    private readonly string _connectionString;
+
+    private SqliteTrackerStore(string connectionString) => _connectionString = connectionString;
+
+    public static async Task<SqliteTrackerStore> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        string fullPath = Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            string connectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+            var store = new SqliteTrackerStore(connectionString);
+            await using SqliteConnection connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await SqliteSchema.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new TrackerStoreException($"cannot open the tracker database {fullPath}: {e.Message}", e);
+        }
+    }
+
+    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered_ms)
+            VALUES ($name, $folded, $size, $v1, $v2, $swarmV2, $torrent, $registered)
+            ON CONFLICT DO NOTHING
+            """;
+        insert.Parameters.AddWithValue("$name", torrent.Name);
+        insert.Parameters.AddWithValue("$folded", StoredTorrents.Fold(torrent.Name));
+        insert.Parameters.AddWithValue("$size", torrent.Size);
+        insert.Parameters.AddWithValue("$v1", (object?)torrent.InfoHashV1 ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$v2", (object?)torrent.InfoHashV2 ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$swarmV2", (object?)torrent.InfoHashV2?[..InfoHashKey.Length] ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$torrent", torrent.TorrentBytes);
+        insert.Parameters.AddWithValue("$registered", torrent.Registered.ToUnixTimeMilliseconds());
+        bool created = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (created)
+        {
+            return (torrent, true);
+        }
+
+        using SqliteCommand existing = connection.CreateCommand();
+        existing.CommandText = $"SELECT {Columns} FROM torrents WHERE info_hash_v1 = $v1 OR info_hash_v2 = $v2 LIMIT 1";
+        existing.Parameters.AddWithValue("$v1", (object?)torrent.InfoHashV1 ?? DBNull.Value);
+        existing.Parameters.AddWithValue("$v2", (object?)torrent.InfoHashV2 ?? DBNull.Value);
+        IReadOnlyList<StoredTorrent> found = await ReadAllAsync(existing, cancellationToken).ConfigureAwait(false);
+        return (found.Count > 0 ? found[0] : torrent, false);
+    }
+
+    public async Task<(long Total, IReadOnlyList<StoredTorrent> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        string filter = search is null ? "" : "WHERE instr(name_folded, $search) > 0";
+        using SqliteCommand count = connection.CreateCommand();
+        count.CommandText = $"SELECT count(*) FROM torrents {filter}";
+        using SqliteCommand page = connection.CreateCommand();
+        page.CommandText = $"SELECT {Columns} FROM torrents {filter} ORDER BY registered_ms DESC, id DESC LIMIT $limit OFFSET $offset";
+        page.Parameters.AddWithValue("$limit", limit);
+        page.Parameters.AddWithValue("$offset", offset);
+        if (search is not null)
+        {
+            count.Parameters.AddWithValue("$search", StoredTorrents.Fold(search));
+            page.Parameters.AddWithValue("$search", StoredTorrents.Fold(search));
+        }
+
+        long total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return (total, await ReadAllAsync(page, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand find = connection.CreateCommand();
+        find.CommandText = $"SELECT {Columns} FROM torrents WHERE info_hash_v1 = $key OR swarm_v2 = $key LIMIT 1";
+        find.Parameters.AddWithValue("$key", swarm.ToArray());
+        IReadOnlyList<StoredTorrent> found = await ReadAllAsync(find, cancellationToken).ConfigureAwait(false);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    public async Task<IReadOnlyDictionary<InfoHashKey, long>> LoadCompletedAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT info_hash, count FROM completed";
+        var counts = new Dictionary<InfoHashKey, long>();
+        await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[InfoHashKey.Read((byte[])reader[0])] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public async Task AddCompletedAsync(IReadOnlyDictionary<InfoHashKey, long> increments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(increments);
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = "INSERT INTO completed (info_hash, count) VALUES ($hash, $count) ON CONFLICT (info_hash) DO UPDATE SET count = count + excluded.count";
+        SqliteParameter hash = upsert.Parameters.Add("$hash", SqliteType.Blob);
+        SqliteParameter count = upsert.Parameters.Add("$count", SqliteType.Integer);
+        foreach ((InfoHashKey infoHash, long increment) in increments)
+        {
+            hash.Value = infoHash.ToArray();
+            count.Value = increment;
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string Columns = "name, size, info_hash_v1, info_hash_v2, torrent, registered_ms";
+
+    private static async Task<IReadOnlyList<StoredTorrent>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var torrents = new List<StoredTorrent>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            torrents.Add(new StoredTorrent(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : (byte[])reader[2],
+                reader.IsDBNull(3) ? null : (byte[])reader[3],
+                (byte[])reader[4],
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+        }
+
+        return torrents;
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+}

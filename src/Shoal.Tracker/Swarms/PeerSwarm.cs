@@ -1,0 +1,152 @@
+using Shoal.Discovery.Trackers;
+
+namespace Shoal.Tracker.Swarms;
+
+/// <summary>
+/// The peers of one info-hash in memory: an array for random sampling and an index by address for
+/// updates. Not thread-safe: <see cref="SwarmTable"/> locks it.
+/// </summary>
+internal sealed class PeerSwarm
+{
+    private readonly Dictionary<PeerAddress, int> _index = [];
+    private Entry[] _peers = new Entry[2];
+    private int _seeders;
+
+    public int Count { get; private set; }
+
+    public int Seeders => _seeders;
+
+    public int Leechers => Count - _seeders;
+
+    /// <summary>Set once the table has dropped this swarm; an announcer holding it must look again.</summary>
+    public bool IsRetired { get; set; }
+
+    /// <summary>
+    /// Adds, refreshes or (on stopped) removes the peer. Returns whether this announce counts as a
+    /// finished download: <c>completed</c> from a peer not already known as a seeder.
+    /// </summary>
+    public bool Record(PeerAddress peer, bool isSeeder, AnnounceEvent announceEvent, long expiresAt)
+    {
+        bool known = _index.TryGetValue(peer, out int slot);
+        if (announceEvent == AnnounceEvent.Stopped)
+        {
+            if (known)
+            {
+                RemoveAt(slot);
+            }
+
+            return false;
+        }
+
+        bool finished = announceEvent == AnnounceEvent.Completed && !(known && _peers[slot].IsSeeder);
+        if (known)
+        {
+            ref Entry entry = ref _peers[slot];
+            _seeders += (isSeeder ? 1 : 0) - (entry.IsSeeder ? 1 : 0);
+            entry = new Entry(peer, expiresAt, isSeeder);
+        }
+        else
+        {
+            if (Count == _peers.Length)
+            {
+                Array.Resize(ref _peers, Count * 2);
+            }
+
+            _peers[Count] = new Entry(peer, expiresAt, isSeeder);
+            _index.Add(peer, Count);
+            Count++;
+            _seeders += isSeeder ? 1 : 0;
+        }
+
+        return finished;
+    }
+
+    /// <summary>
+    /// Writes up to <paramref name="numWant"/> peers other than <paramref name="asker"/> in compact
+    /// form, in random order, into <paramref name="peers4"/> and <paramref name="peers6"/>; leechers
+    /// only when <paramref name="askerIsSeeder"/>. Returns the bytes written to each.
+    /// </summary>
+    public (int Bytes4, int Bytes6) Sample(PeerAddress asker, bool askerIsSeeder, int numWant, PeerFamilies families, Span<byte> peers4, Span<byte> peers6)
+    {
+        int count = Count;
+        if (numWant <= 0 || count == 0)
+        {
+            return (0, 0);
+        }
+
+        // A window of the array from a random start; the array's order is itself churned by removals,
+        // and the window is shuffled below, so no peer is favoured by where it sits.
+        Span<int> chosen = numWant <= 512 ? stackalloc int[numWant] : new int[numWant];
+        int found = 0;
+        int start = Random.Shared.Next(count);
+        for (int step = 0; step < count && found < numWant; step++)
+        {
+            int slot = start + step;
+            slot = slot >= count ? slot - count : slot;
+            ref readonly Entry entry = ref _peers[slot];
+            bool familyWanted = entry.Peer.IsIPv4 ? families.HasFlag(PeerFamilies.IPv4) : families.HasFlag(PeerFamilies.IPv6);
+            if (familyWanted && entry.Peer != asker && !(askerIsSeeder && entry.IsSeeder))
+            {
+                chosen[found++] = slot;
+            }
+        }
+
+        chosen = chosen[..found];
+        Random.Shared.Shuffle(chosen);
+        int bytes4 = 0, bytes6 = 0;
+        foreach (int slot in chosen)
+        {
+            PeerAddress peer = _peers[slot].Peer;
+            if (peer.IsIPv4)
+            {
+                bytes4 += peer.WriteCompact(peers4[bytes4..]);
+            }
+            else
+            {
+                bytes6 += peer.WriteCompact(peers6[bytes6..]);
+            }
+        }
+
+        return (bytes4, bytes6);
+    }
+
+    /// <summary>Drops the peers whose last announce is older than their expiry; returns how many.</summary>
+    public int Expire(long now)
+    {
+        int removed = 0;
+        for (int slot = Count - 1; slot >= 0; slot--)
+        {
+            if (_peers[slot].ExpiresAt <= now)
+            {
+                RemoveAt(slot);
+                removed++;
+            }
+        }
+
+        if (Count < _peers.Length / 4 && _peers.Length > 8)
+        {
+            Array.Resize(ref _peers, Math.Max(Count * 2, 2));
+            _index.TrimExcess();
+        }
+
+        return removed;
+    }
+
+    private void RemoveAt(int slot)
+    {
+        Entry removed = _peers[slot];
+        _index.Remove(removed.Peer);
+        _seeders -= removed.IsSeeder ? 1 : 0;
+        int last = Count - 1;
+        if (slot != last)
+        {
+            _peers[slot] = _peers[last];
+            _index[_peers[slot].Peer] = slot;
+        }
+
+        _peers[last] = default;
+        Count--;
+    }
+
+    private readonly record struct Entry(PeerAddress Peer, long ExpiresAt, bool IsSeeder);
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+
+namespace Shoal.Tracker.Swarms;
+
+/// <summary>
+/// Every swarm's peers in memory, one lock per swarm so announces to different torrents never wait
+/// for each other. Peers are sampled straight into compact form.
+/// </summary>
+internal sealed class SwarmTable
+{
+    private readonly ConcurrentDictionary<InfoHashKey, PeerSwarm> _swarms = new();
+
+    public int SwarmCount => _swarms.Count;
+
+    /// <summary>
+    /// Records the announce and samples the answer's peers. Returns whether the announce counts as a
+    /// finished download, the swarm's seeders and leechers after it, and the peers in compact form.
+    /// </summary>
+    public (bool Finished, int Seeders, int Leechers, byte[] Peers4, byte[] Peers6) Announce(in PeerAnnouncement announcement, long expiresAt)
+    {
+        while (true)
+        {
+            PeerSwarm swarm = _swarms.GetOrAdd(announcement.InfoHash, static _ => new PeerSwarm());
+            lock (swarm)
+            {
+                if (swarm.IsRetired)
+                {
+                    continue;
+                }
+
+                bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
+                int wanted = Math.Min(announcement.NumWant, swarm.Count);
+                Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * 6] : new byte[wanted * 6];
+                Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * 18] : new byte[wanted * 18];
+                (int bytes4, int bytes6) = swarm.Sample(announcement.Peer, announcement.IsSeeder, wanted, announcement.Families, peers4, peers6);
+                var answer = (finished, swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
+                if (swarm.Count == 0)
+                {
+                    Retire(announcement.InfoHash, swarm);
+                }
+
+                return answer;
+            }
+        }
+    }
+
+    public (int Seeders, int Leechers) Counts(InfoHashKey infoHash)
+    {
+        if (!_swarms.TryGetValue(infoHash, out PeerSwarm? swarm))
+        {
+            return (0, 0);
+        }
+
+        lock (swarm)
+        {
+            return (swarm.Seeders, swarm.Leechers);
+        }
+    }
+
+    /// <summary>Drops every peer whose announces stopped, and swarms left empty; returns the peers dropped.</summary>
+    public int Expire(long now)
+    {
+        int removed = 0;
+        foreach ((InfoHashKey infoHash, PeerSwarm swarm) in _swarms)
+        {
+            lock (swarm)
+            {
+                removed += swarm.Expire(now);
+                if (swarm.Count == 0)
+                {
+                    Retire(infoHash, swarm);
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    // Called under the swarm's lock: an announcer that already holds this swarm sees it retired and
+    // fetches (or creates) the current one instead of writing into a swarm nobody can find.
+    private void Retire(InfoHashKey infoHash, PeerSwarm swarm)
+    {
+        swarm.IsRetired = true;
+        _swarms.TryRemove(new KeyValuePair<InfoHashKey, PeerSwarm>(infoHash, swarm));
+    }
+}
