@@ -5,6 +5,7 @@ using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
 using Shoal.Session;
+using Shoal.Tracker.Storage;
 using Shoal.Wire;
 
 namespace Shoal.Cli;
@@ -21,6 +22,7 @@ public static class ShoalCli
         root.Subcommands.Add(ShareCommand.Build());
         root.Subcommands.Add(GetCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(TrackerCommand.Build());
         return root;
     }
 
@@ -65,6 +67,7 @@ public static class ShoalCli
         UsageException => ExitCodes.BadUsage,
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
         SessionException or NetworkException or PeerProtocolException => ExitCodes.BadInput,
+        TrackerStoreException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,
         _ => null,

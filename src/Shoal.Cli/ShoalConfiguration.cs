@@ -54,6 +54,8 @@ public static class ShoalConfiguration
     private static readonly Dictionary<string, string?> Defaults = new()
     {
         ["Logging:LogLevel:Default"] = "Warning",
+        // A tracker is a server: it says where it listens and what it registers.
+        ["Logging:LogLevel:Shoal.Tracker"] = "Information",
         ["Create:Version"] = "hybrid",
         ["Net:ListenAddress"] = "::",
         ["Net:Port"] = "0",

@@ -26,4 +26,7 @@ internal static partial class TrackerLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Dropped a UDP packet from {Remote}: {Reason}")]
     public static partial void UdpDropped(ILogger logger, EndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "UDP socket error {Error}")]
+    public static partial void UdpSocketError(ILogger logger, System.Net.Sockets.SocketError error);
 }

@@ -8,7 +8,7 @@ namespace Shoal.Discovery.Trackers;
 /// Compact endpoint lists: 4-byte address and 2-byte port (BEP 23 <c>peers</c>, BEP 15 IPv4), or
 /// 16-byte address and 2-byte port (BEP 7 <c>peers6</c>, BEP 15 IPv6), all in network byte order.
 /// </summary>
-internal static class CompactPeers
+public static class CompactPeers
 {
     public const int IPv4Stride = 6;
     public const int IPv6Stride = 18;

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Shoal.Discovery.Trackers.Index;
+using Shoal.Metainfo;
+using Shoal.Tracker.Protocol;
+using Shoal.Tracker.Swarms;
+
+namespace Shoal.Tracker.Index;
+
+/// <summary>
+/// The file index as clients see it: registering a .torrent, and listing registered files with their
+/// swarms' figures and a magnet link that names this tracker.
+/// </summary>
+internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, TimeProvider time, ILogger logger)
+{
+    /// <summary>Registers the .torrent; a malformed one is a <see cref="FormatException"/> whose message says what is wrong.</summary>
+    public async Task<(IndexedFile File, bool Created)> RegisterAsync(byte[] torrentFile, Uri announceUrl, CancellationToken cancellationToken)
+    {
+        StoredTorrent parsed = StoredTorrents.FromTorrentFile(torrentFile, time.GetUtcNow());
+        (StoredTorrent stored, bool created) = await store.RegisterAsync(parsed, cancellationToken).ConfigureAwait(false);
+        registered.Add(stored);
+        IndexedFile file = (await DescribeAsync([stored], announceUrl, cancellationToken).ConfigureAwait(false))[0];
+        if (created)
+        {
+            TrackerLog.Registered(logger, file.Name, file.InfoHashV1 ?? file.InfoHashV2!);
+        }
+
+        return (file, created);
+    }
+
+    public async Task<FilePage> SearchAsync(string? search, int page, int perPage, Uri announceUrl, CancellationToken cancellationToken)
+    {
+        (long total, IReadOnlyList<StoredTorrent> torrents) = await store.SearchAsync(search, (page - 1) * perPage, perPage, cancellationToken).ConfigureAwait(false);
+        return new FilePage
+        {
+            Total = total,
+            Page = page,
+            PerPage = perPage,
+            Files = await DescribeAsync(torrents, announceUrl, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    public Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken) => store.FindAsync(swarm, cancellationToken);
+
+    // A hybrid torrent is announced in two swarms (v1 and truncated v2), often by the same peers:
+    // the larger figure of the two is shown rather than a sum that counts such peers twice.
+    private async Task<IReadOnlyList<IndexedFile>> DescribeAsync(IReadOnlyList<StoredTorrent> torrents, Uri announceUrl, CancellationToken cancellationToken)
+    {
+        InfoHashKey[] keys = [.. torrents.SelectMany(torrent => torrent.SwarmKeys)];
+        IReadOnlyList<SwarmCounts> counts = await swarms.ScrapeAsync(keys, cancellationToken).ConfigureAwait(false);
+        var files = new List<IndexedFile>(torrents.Count);
+        int next = 0;
+        foreach (StoredTorrent torrent in torrents)
+        {
+            SwarmCounts best = default;
+            for (int i = 0; i < torrent.SwarmKeys.Count; i++, next++)
+            {
+                SwarmCounts swarm = counts[next];
+                best = new SwarmCounts(Math.Max(best.Seeders, swarm.Seeders), Math.Max(best.Leechers, swarm.Leechers), Math.Max(best.Completed, swarm.Completed));
+            }
+
+            files.Add(Describe(torrent, best, announceUrl));
+        }
+
+        return files;
+    }
+
+    private static IndexedFile Describe(StoredTorrent torrent, SwarmCounts counts, Uri announceUrl)
+    {
+        var hashes = new InfoHashes(
+            torrent.InfoHashV1 is null ? null : new InfoHash(torrent.InfoHashV1),
+            torrent.InfoHashV2 is null ? null : new InfoHash(torrent.InfoHashV2));
+        var magnet = new MagnetLink
+        {
+            InfoHashes = hashes,
+            DisplayName = torrent.Name,
+            ExactLength = torrent.Size,
+            Trackers = [announceUrl.AbsoluteUri],
+        };
+        return new IndexedFile
+        {
+            Name = torrent.Name,
+            Size = torrent.Size,
+            InfoHashV1 = hashes.V1?.ToHex(),
+            InfoHashV2 = hashes.V2?.ToHex(),
+            Magnet = magnet.ToUri(),
+            Seeders = counts.Seeders,
+            Leechers = counts.Leechers,
+            Completed = counts.Completed,
+            Registered = torrent.Registered,
+        };
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Shoal.Tracker.Index;
+using Shoal.Tracker.Storage.Sqlite;
+using Shoal.Tracker.Swarms;
+
+namespace Shoal.Tracker.Storage;
+
+/// <summary>Opens the store that <see cref="TrackerOptions.Store"/> names: SQLite (embedded, the default) or PostgreSQL (shared).</summary>
+public static class TrackerStores
+{
+    public const string SqlitePrefix = "sqlite:";
+    public const string PostgresPrefix = "postgres:";
+    public const string DefaultFileName = "tracker.db";
+
+    public static async Task<OpenedTrackerStore> OpenAsync(TrackerOptions options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        string spec = options.Store ?? SqlitePrefix + Path.Combine(options.DataDirectory, DefaultFileName);
+        ILogger logger = loggers.CreateLogger("Shoal.Tracker.Store");
+        if (spec.StartsWith(SqlitePrefix, StringComparison.Ordinal) && spec.Length > SqlitePrefix.Length)
+        {
+            string path = spec[SqlitePrefix.Length..];
+            SqliteTrackerStore sqlite = await SqliteTrackerStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            MemorySwarmStore swarms = await MemorySwarmStore.OpenAsync(sqlite, options.PeerTimeout, time, logger, cancellationToken).ConfigureAwait(false);
+            return new OpenedTrackerStore(sqlite, swarms, $"SQLite {Path.GetFullPath(path)}", swarms);
+        }
+
+        if (spec.StartsWith(PostgresPrefix, StringComparison.Ordinal) && spec.Length > PostgresPrefix.Length)
+        {
+            throw new TrackerStoreException("PostgreSQL is not wired in yet");
+        }
+
+        throw new TrackerStoreException($"--store must be {SqlitePrefix}PATH or {PostgresPrefix}CONNECTION-STRING, not '{spec}'");
+    }
+}

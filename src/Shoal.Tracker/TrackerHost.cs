@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shoal.Net;
+using Shoal.Tracker.Http;
+using Shoal.Tracker.Index;
+using Shoal.Tracker.Protocol;
+using Shoal.Tracker.Storage;
+using Shoal.Tracker.Udp;
+
+namespace Shoal.Tracker;
+
+/// <summary>
+/// A running tracker: HTTP (ASP.NET Core) and UDP on the same port number, over one store.
+/// <c>shoal tracker</c> runs one until stopped; <c>shoal demo</c> and tests embed one.
+/// </summary>
+public sealed class TrackerHost : IAsyncDisposable
+{
+    private const int PortAttempts = 10;
+
+    private readonly WebApplication _web;
+    private readonly UdpTrackerServer _udp;
+    private readonly OpenedTrackerStore _store;
+    private readonly AddressRateLimiter _limiter;
+
+    private TrackerHost(WebApplication web, UdpTrackerServer udp, OpenedTrackerStore store, AddressRateLimiter limiter, IPAddress address)
+    {
+        _web = web;
+        _udp = udp;
+        _store = store;
+        _limiter = limiter;
+        Address = address;
+    }
+
+    /// <summary>The port number both HTTP and UDP listen on.</summary>
+    public int Port => _udp.Port;
+
+    public IPAddress Address { get; }
+
+    public string StoreDescription => _store.Description;
+
+    /// <summary>The HTTP announce URL on <paramref name="host"/> (the listen address when it is a specific one).</summary>
+    public Uri HttpAnnounceUrl(string? host = null) => new($"http://{HostPart(host)}:{Port}/announce");
+
+    /// <summary>The UDP announce URL (BEP 15) on <paramref name="host"/>.</summary>
+    public Uri UdpAnnounceUrl(string? host = null) => new($"udp://{HostPart(host)}:{Port}/announce");
+
+    /// <summary>Opens the store and starts listening. Port 0 picks a port free for both TCP and UDP.</summary>
+    public static async Task<TrackerHost> StartAsync(TrackerOptions options, ILoggerFactory loggers, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        time ??= TimeProvider.System;
+        OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, loggers, cancellationToken).ConfigureAwait(false);
+        var limiter = new AddressRateLimiter(options.RequestsPerMinutePerAddress);
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    TrackerHost host = await ListenAsync(options, store, limiter, loggers, time, cancellationToken).ConfigureAwait(false);
+                    ILogger logger = loggers.CreateLogger<TrackerHost>();
+                    TrackerLog.Listening(logger, options.ListenAddress, host.Port, store.Description, options.Closed ? "closed" : "open");
+                    return host;
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && options.Port == 0 && attempt < PortAttempts)
+                {
+                    // The port Kestrel was given is taken for UDP: try another.
+                }
+            }
+        }
+        catch
+        {
+            limiter.Dispose();
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _web.StopAsync().ConfigureAwait(false);
+        await _udp.DisposeAsync().ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+        _limiter.Dispose();
+    }
+
+    private string HostPart(string? host)
+    {
+        host ??= Address.Equals(IPAddress.IPv6Any) || Address.Equals(IPAddress.Any) ? "127.0.0.1" : Address.ToString();
+        return IPAddress.TryParse(host, out IPAddress? ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
+    }
+
+    private static async Task<TrackerHost> ListenAsync(
+        TrackerOptions options, OpenedTrackerStore store, AddressRateLimiter limiter, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var registered = new RegisteredSwarms(store.Files, time);
+        var tracker = new TrackerService(options, store.Swarms, registered);
+        var index = new FileIndexService(store.Files, store.Swarms, registered, time, loggers.CreateLogger<FileIndexService>());
+        ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
+
+        // UDP first when the port is fixed, so "port in use" is reported before HTTP starts.
+        UdpTrackerServer? udp = options.Port == 0 ? null : StartUdp(options, options.Port, tracker, limiter, time, requests);
+        WebApplication web = BuildWeb(options, options.Port, loggers, requests, tracker, limiter, index);
+        try
+        {
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            int port = ListeningPort(web);
+            udp ??= StartUdp(options, port, tracker, limiter, time, requests);
+            return new TrackerHost(web, udp, store, limiter, options.ListenAddress);
+        }
+        catch (Exception e)
+        {
+            await web.DisposeAsync().ConfigureAwait(false);
+            if (udp is not null)
+            {
+                await udp.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (e is IOException { InnerException: { } inner } && inner.GetType().Name == "AddressInUseException")
+            {
+                throw new NetworkException($"cannot listen on TCP port {options.Port}: it is in use");
+            }
+
+            throw;
+        }
+    }
+
+    private static UdpTrackerServer StartUdp(TrackerOptions options, int port, TrackerService tracker, AddressRateLimiter limiter, TimeProvider time, ILogger logger)
+    {
+        var handler = new UdpRequestHandler(tracker, new ConnectionIds(time), limiter, logger);
+        try
+        {
+            return UdpTrackerServer.Start(options.ListenAddress, port, handler, UdpRequestHandler.MaxResponseLength(options.MaxNumWant), logger);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && options.Port != 0)
+        {
+            throw new NetworkException($"cannot listen on UDP port {port}: it is in use");
+        }
+    }
+
+    private static WebApplication BuildWeb(
+        TrackerOptions options, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, FileIndexService index)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Tracker", ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.ListenAddress, port);
+            kestrel.Limits.MaxRequestBodySize = options.MaxTorrentBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        WebApplication web = builder.Build();
+        web.Use(new ErrorBoundary(requests).InvokeAsync);
+        var announce = new HttpAnnounceEndpoint(tracker, limiter, options.MaxNumWant, requests);
+        var scrape = new HttpScrapeEndpoint(tracker, limiter, requests);
+        var files = new FileIndexEndpoints(index, options.MaxTorrentBytes);
+        var page = new IndexPage(index, options.Closed);
+        web.MapGet("/announce", announce.HandleAsync);
+        web.MapGet("/scrape", scrape.HandleAsync);
+        web.MapPost("/api/torrents", files.RegisterAsync);
+        web.MapGet("/api/files", files.ListAsync);
+        web.MapGet("/api/torrents/{file}", files.TorrentFileAsync);
+        web.MapGet("/", page.HandleAsync);
+        return web;
+    }
+
+    private static int ListeningPort(WebApplication web)
+    {
+        string address = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Shoal.Discovery.Trackers;
+using Shoal.Tracker.Protocol;
+using Shoal.Tracker.Swarms;
+
+namespace Shoal.Tracker.Udp;
+
+/// <summary>
+/// Answers one BEP 15 packet: connect, announce or scrape. Packets too short or garbled to carry a
+/// transaction id, and requests over the rate limit, are dropped (answering them would make the
+/// tracker a reflector); a readable request with a bad field or connection id gets an error packet.
+/// </summary>
+internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds connectionIds, AddressRateLimiter limiter, ILogger logger)
+{
+    public const string UnknownConnection = "unknown or expired connection id: connect again";
+
+    /// <summary>The largest answer: an announce with the most IPv6 peers a tracker returns.</summary>
+    public static int MaxResponseLength(int maxNumWant) => UdpTrackerCodec.AnnounceResponseHeaderLength + (maxNumWant * 18);
+
+    /// <summary>Writes the answer to <paramref name="packet"/> into <paramref name="response"/>; returns its length, 0 to send nothing.</summary>
+    public async ValueTask<int> HandleAsync(ReadOnlyMemory<byte> packet, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
+    {
+        UdpTrackerAction action;
+        try
+        {
+            action = UdpTrackerCodec.ReadRequestAction(packet.Span);
+            if (action == UdpTrackerAction.Connect)
+            {
+                UdpConnectRequest connect = UdpTrackerCodec.ReadConnectRequest(packet.Span);
+                return UdpTrackerCodec.WriteConnectResponse(response.Span, new UdpConnectResponse(connect.TransactionId, connectionIds.Issue(remote)));
+            }
+        }
+        catch (TrackerProtocolException e)
+        {
+            TrackerLog.UdpDropped(logger, remote, e.Message);
+            return 0;
+        }
+
+        int transactionId = BinaryPrimitives.ReadInt32BigEndian(packet.Span[12..]);
+        if (!connectionIds.IsValid(BinaryPrimitives.ReadInt64BigEndian(packet.Span), remote))
+        {
+            return Error(response, transactionId, UnknownConnection);
+        }
+
+        if (!limiter.TryAcquire(remote.Address))
+        {
+            TrackerLog.UdpDropped(logger, remote, "over the rate limit");
+            return 0;
+        }
+
+        try
+        {
+            return action == UdpTrackerAction.Announce
+                ? await AnnounceAsync(UdpTrackerCodec.ReadAnnounceRequest(packet.Span), remote, response, cancellationToken).ConfigureAwait(false)
+                : await ScrapeAsync(UdpTrackerCodec.ReadScrapeRequest(packet.Span), response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TrackerProtocolException e)
+        {
+            return Error(response, transactionId, e.Message);
+        }
+    }
+
+    private async ValueTask<int> AnnounceAsync(UdpAnnounceRequest request, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
+    {
+        if (request.Port == 0)
+        {
+            return Error(response, request.TransactionId, "port must be between 1 and 65535");
+        }
+
+        // BEP 15: an answer over IPv6 carries 18-byte IPv6 entries, over IPv4 6-byte IPv4 entries.
+        PeerFamilies family = remote.Address.IsIPv4MappedToIPv6 || remote.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? PeerFamilies.IPv4
+            : PeerFamilies.IPv6;
+        int? numWant = request.NumWant < 0 ? null : request.NumWant;
+        AnnounceOutcome outcome = await tracker.AnnounceAsync(
+            InfoHashKey.From(request.InfoHash), new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken)
+            .ConfigureAwait(false);
+        if (outcome.Answer is not { } answer)
+        {
+            return Error(response, request.TransactionId, outcome.FailureReason!);
+        }
+
+        Span<byte> packet = response.Span;
+        BinaryPrimitives.WriteInt32BigEndian(packet, (int)UdpTrackerAction.Announce);
+        BinaryPrimitives.WriteInt32BigEndian(packet[4..], request.TransactionId);
+        BinaryPrimitives.WriteInt32BigEndian(packet[8..], tracker.IntervalSeconds);
+        BinaryPrimitives.WriteInt32BigEndian(packet[12..], answer.Counts.Leechers);
+        BinaryPrimitives.WriteInt32BigEndian(packet[16..], answer.Counts.Seeders);
+        ReadOnlySpan<byte> peers = family == PeerFamilies.IPv4 ? answer.Peers4.Span : answer.Peers6.Span;
+        peers.CopyTo(packet[UdpTrackerCodec.AnnounceResponseHeaderLength..]);
+        return UdpTrackerCodec.AnnounceResponseHeaderLength + peers.Length;
+    }
+
+    private async ValueTask<int> ScrapeAsync(UdpScrapeRequest request, Memory<byte> response, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SwarmCounts> counts = await tracker.ScrapeAsync([.. request.InfoHashes.Select(InfoHashKey.From)], cancellationToken).ConfigureAwait(false);
+        ScrapeStats[] stats = [.. counts.Select(count => count.ToScrapeStats())];
+        return UdpTrackerCodec.WriteScrapeResponse(response.Span, new UdpScrapeResponse(request.TransactionId, stats));
+    }
+
+    private static int Error(Memory<byte> response, int transactionId, string message) =>
+        UdpTrackerCodec.WriteError(response.Span, new UdpErrorResponse(transactionId, message));
+}
