@@ -6,9 +6,9 @@ namespace Shoal.Tracker.Udp;
 
 /// <summary>
 /// BEP 15 connection ids without per-client state: the first 8 bytes of an HMAC-SHA256, under a
-/// secret made at start, of the client's address, port and the current minute. An id is accepted
-/// in the minute it was made and the next, so it lives one to two minutes; forging one means
-/// breaking the HMAC.
+/// secret made at start, of the client's IP address and the current minute. An id is accepted in
+/// the minute it was made and the next, so it lives one to two minutes; forging one means breaking
+/// the HMAC. The source port is left out: some clients send each request from a new socket.
 /// </summary>
 internal sealed class ConnectionIds
 {
@@ -19,9 +19,9 @@ internal sealed class ConnectionIds
 
     public ConnectionIds(TimeProvider time) => _time = time;
 
-    public long Issue(IPEndPoint client) => Compute(client, CurrentWindow());
+    public long Issue(IPAddress client) => Compute(client, CurrentWindow());
 
-    public bool IsValid(long connectionId, IPEndPoint client)
+    public bool IsValid(long connectionId, IPAddress client)
     {
         long window = CurrentWindow();
         return connectionId == Compute(client, window) || connectionId == Compute(client, window - 1);
@@ -29,13 +29,12 @@ internal sealed class ConnectionIds
 
     private long CurrentWindow() => _time.GetUtcNow().ToUnixTimeSeconds() / (long)Window.TotalSeconds;
 
-    private long Compute(IPEndPoint client, long window)
+    private long Compute(IPAddress client, long window)
     {
-        Span<byte> message = stackalloc byte[8 + 16 + 2];
+        Span<byte> message = stackalloc byte[8 + 16];
         BinaryPrimitives.WriteInt64BigEndian(message, window);
-        IPAddress address = client.Address.IsIPv4MappedToIPv6 ? client.Address : client.Address.MapToIPv6();
+        IPAddress address = client.IsIPv4MappedToIPv6 ? client : client.MapToIPv6();
         address.TryWriteBytes(message[8..], out _);
-        BinaryPrimitives.WriteUInt16BigEndian(message[24..], (ushort)client.Port);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(_secret, message, mac);
         return BinaryPrimitives.ReadInt64BigEndian(mac);

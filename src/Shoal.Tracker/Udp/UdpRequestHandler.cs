@@ -29,7 +29,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             if (action == UdpTrackerAction.Connect)
             {
                 UdpConnectRequest connect = UdpTrackerCodec.ReadConnectRequest(packet.Span);
-                return UdpTrackerCodec.WriteConnectResponse(response.Span, new UdpConnectResponse(connect.TransactionId, connectionIds.Issue(remote)));
+                return UdpTrackerCodec.WriteConnectResponse(response.Span, new UdpConnectResponse(connect.TransactionId, connectionIds.Issue(remote.Address)));
             }
         }
         catch (TrackerProtocolException e)
@@ -39,7 +39,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         }
 
         int transactionId = BinaryPrimitives.ReadInt32BigEndian(packet.Span[12..]);
-        if (!connectionIds.IsValid(BinaryPrimitives.ReadInt64BigEndian(packet.Span), remote))
+        if (!connectionIds.IsValid(BinaryPrimitives.ReadInt64BigEndian(packet.Span), remote.Address))
         {
             return Error(response, transactionId, UnknownConnection);
         }
