@@ -64,6 +64,24 @@ public sealed class PostgresSwarmStoreTests(PostgresDatabaseFixture fixture) : I
     }
 
     [Fact]
+    public async Task Concurrent_completed_announces_through_two_instances_count_each_peer_once()
+    {
+        await using PostgresTrackerStore first = await OpenAsync();
+        await using PostgresTrackerStore second = await OpenAsync();
+        InfoHashKey swarm = NewSwarm();
+        PeerAddress[] peers = [.. Enumerable.Range(1, 20).Select(V4)];
+        foreach (PeerAddress peer in peers)
+        {
+            await first.AnnounceAsync(Announce(swarm, peer, announceEvent: AnnounceEvent.Started), default);
+        }
+
+        await Task.WhenAll(peers.SelectMany(peer => new[] { first, second, first }.Select(store =>
+            store.AnnounceAsync(Announce(swarm, peer, seeder: true, announceEvent: AnnounceEvent.Completed), default).AsTask())));
+
+        Assert.Equal([new SwarmCounts(20, 0, 20)], await second.ScrapeAsync([swarm], default));
+    }
+
+    [Fact]
     public async Task Expired_peers_are_neither_counted_nor_returned_and_are_swept_once()
     {
         var clock = new ManualClock();

@@ -12,9 +12,9 @@ namespace Shoal.Tracker.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerTimeout, TimeProvider time)
 {
-    // The asker's previous row is read, and locked, before the asker is written: the upsert consumes
-    // it, which makes PostgreSQL evaluate it first, and RETURNING would only give the new row.
-    // A completed event counts unless that row was a seeder's.
+    // RETURNING gives only the new row, so the asker's previous row is read in a CTE, locked so that
+    // concurrent announces of one peer take turns; the upsert reads that CTE, so it is evaluated
+    // before the row changes. A completed event counts unless the previous row was a seeder's.
     private const string RecordSql = """
         WITH previous AS MATERIALIZED (
             SELECT seeder FROM peers WHERE info_hash = @hash AND ip = @ip AND port = @port FOR UPDATE
