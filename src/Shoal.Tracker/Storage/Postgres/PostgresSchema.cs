@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Shoal.Tracker.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, as numbered migrations applied in order and recorded in <c>schema_version</c>.
+/// </summary>
+internal static class PostgresSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE torrents (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text NOT NULL,
+            name_folded text NOT NULL,
+            size bigint NOT NULL,
+            info_hash_v1 bytea UNIQUE,
+            info_hash_v2 bytea UNIQUE,
+            swarm_v2 bytea,
+            torrent bytea NOT NULL,
+            registered timestamptz NOT NULL
+        );
+        CREATE INDEX torrents_swarm_v2 ON torrents (swarm_v2);
+        CREATE INDEX torrents_newest ON torrents (registered DESC, id DESC);
+        CREATE TABLE completed (
+            info_hash bytea PRIMARY KEY,
+            count bigint NOT NULL
+        );
+        CREATE TABLE peers (
+            info_hash bytea NOT NULL,
+            ip inet NOT NULL,
+            port integer NOT NULL,
+            seeder boolean NOT NULL,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (info_hash, ip, port)
+        );
+        CREATE INDEX peers_expires_at ON peers (expires_at);
+        """,
+    ];
+
+    /// <summary>Applies the migrations not yet recorded, all in one transaction.</summary>
+    public static async Task MigrateAsync(NpgsqlConnection connection, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@key)", new NpgsqlParameter<long>("key", PostgresAdvisoryLocks.Migration), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())", null, cancellationToken).ConfigureAwait(false);
+
+        await using NpgsqlCommand version = new("SELECT coalesce(max(version), 0) FROM schema_version", connection);
+        int applied = (int)(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (applied > Migrations.Length)
+        {
+            throw new TrackerStoreException($"the database was written by a newer Shoal (schema {applied}, this one knows {Migrations.Length})");
+        }
+
+        for (int next = applied + 1; next <= Migrations.Length; next++)
+        {
+            await ExecuteAsync(connection, Migrations[next - 1], null, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "INSERT INTO schema_version (version) VALUES (@version)", new NpgsqlParameter<int>("version", next), cancellationToken).ConfigureAwait(false);
+            PostgresLog.Migrated(logger, next);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlParameter? parameter, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand command = new(sql, connection);
+        if (parameter is not null)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Shoal.Tracker.Index;
+using Shoal.Tracker.Swarms;
+
+namespace Shoal.Tracker.Storage.Postgres;
+
+/// <summary>
+/// The shared store: registered torrents, finished-download counts and the peers themselves in one
+/// PostgreSQL database, so several tracker instances serve the same swarms (a peer that announced to
+/// one is given out by the others).
+/// </summary>
+public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresFileIndex _index;
+    private readonly PostgresSwarms _swarms;
+    private readonly PostgresPeerSweeper _sweeper;
+
+    private PostgresTrackerStore(NpgsqlDataSource dataSource, TimeSpan peerTimeout, TimeProvider time, ILogger logger)
+    {
+        _dataSource = dataSource;
+        _index = new PostgresFileIndex(dataSource);
+        _swarms = new PostgresSwarms(dataSource, peerTimeout, time);
+        _sweeper = new PostgresPeerSweeper(dataSource, time, logger);
+    }
+
+    /// <summary>Connects, brings the schema up to date and starts sweeping expired peers every minute.</summary>
+    public static async Task<PostgresTrackerStore> OpenAsync(string connectionString, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        NpgsqlDataSource dataSource = PostgresStartup.CreateDataSource(connectionString);
+        try
+        {
+            await PostgresStartup.PrepareAsync(dataSource, logger, cancellationToken).ConfigureAwait(false);
+            return new PostgresTrackerStore(dataSource, peerTimeout, time, logger);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, CancellationToken cancellationToken) =>
+        _index.RegisterAsync(torrent, cancellationToken);
+
+    public Task<(long Total, IReadOnlyList<StoredTorrent> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken) =>
+        _index.SearchAsync(search, offset, limit, cancellationToken);
+
+    public Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken) =>
+        _index.FindAsync(swarm, cancellationToken);
+
+    public ValueTask<AnnounceAnswer> AnnounceAsync(PeerAnnouncement announcement, CancellationToken cancellationToken) =>
+        _swarms.AnnounceAsync(announcement, cancellationToken);
+
+    public ValueTask<IReadOnlyList<SwarmCounts>> ScrapeAsync(IReadOnlyList<InfoHashKey> infoHashes, CancellationToken cancellationToken) =>
+        _swarms.ScrapeAsync(infoHashes, cancellationToken);
+
+    /// <summary>Deletes expired peers now, as the background sweep does every minute; returns how many.</summary>
+    public Task<int> ExpirePeersAsync(CancellationToken cancellationToken) => _sweeper.SweepAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}
