@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Shoal.Tracker.Index;
+using Shoal.Tracker.Storage.Postgres;
 using Shoal.Tracker.Storage.Sqlite;
 using Shoal.Tracker.Swarms;
 
@@ -28,7 +30,11 @@ public static class TrackerStores
 
         if (spec.StartsWith(PostgresPrefix, StringComparison.Ordinal) && spec.Length > PostgresPrefix.Length)
         {
-            throw new TrackerStoreException("PostgreSQL is not wired in yet");
+            string connectionString = spec[PostgresPrefix.Length..];
+            PostgresTrackerStore postgres = await PostgresTrackerStore.OpenAsync(connectionString, options.PeerTimeout, time, logger, cancellationToken).ConfigureAwait(false);
+            // Named without the password the connection string may hold: the description is logged.
+            var named = new NpgsqlConnectionStringBuilder(connectionString);
+            return new OpenedTrackerStore(postgres, postgres, $"PostgreSQL {named.Host}:{named.Port}/{named.Database}", postgres);
         }
 
         throw new TrackerStoreException($"--store must be {SqlitePrefix}PATH or {PostgresPrefix}CONNECTION-STRING, not '{spec}'");

@@ -1,3 +1,4 @@
+using Shoal.Tests.Net;
 using System.Buffers.Binary;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,9 +83,9 @@ public sealed class PostgresSwarmStoreTests(PostgresDatabaseFixture fixture) : I
     }
 
     [Fact]
-    public async Task Expired_peers_are_neither_counted_nor_returned_and_are_swept_once()
+    public async Task Expired_peers_are_neither_counted_nor_returned_and_are_swept()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         await using PostgresTrackerStore first = await OpenAsync(clock);
         await using PostgresTrackerStore second = await OpenAsync(clock);
         InfoHashKey swarm = NewSwarm();
@@ -97,7 +98,8 @@ public sealed class PostgresSwarmStoreTests(PostgresDatabaseFixture fixture) : I
 
         Assert.Equal(new SwarmCounts(0, 1, 0), answer.Counts);
         Assert.Empty(Decode(answer));
-        Assert.Equal(2, swept.Sum());
+        // The clock's advance also fired the background sweeps, which may have got there first.
+        Assert.InRange(swept.Sum(), 0, 2);
         Assert.Equal(1L, await fixture.Database.ScalarAsync($"SELECT count(*) FROM peers WHERE info_hash = '\\x{swarm.ToHex()}'"));
     }
 
