@@ -1,8 +1,8 @@
-using Shoal.Tests.Net;
 using System.Buffers.Binary;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Discovery.Trackers;
+using Shoal.Tests.Net;
 using Shoal.Tracker.Storage.Postgres;
 using Shoal.Tracker.Swarms;
 
