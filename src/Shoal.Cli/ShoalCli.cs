@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Shoal.Bencoding;
+using Shoal.Discovery.Trackers.Index;
 using Shoal.Cli.Commands;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
@@ -20,6 +21,7 @@ public static class ShoalCli
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(ShareCommand.Build());
         root.Subcommands.Add(GetCommand.Build());
+        root.Subcommands.Add(FilesCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         return root;
     }
@@ -64,7 +66,7 @@ public static class ShoalCli
     {
         UsageException => ExitCodes.BadUsage,
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
-        SessionException or NetworkException or PeerProtocolException => ExitCodes.BadInput,
+        SessionException or NetworkException or PeerProtocolException or TrackerIndexException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,
         _ => null,
