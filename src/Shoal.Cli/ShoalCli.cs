@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Shoal.Bencoding;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Cli.Commands;
+using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
