@@ -5,8 +5,9 @@ using Shoal.Metainfo;
 namespace Shoal.Tests.Discovery;
 
 /// <summary>
-/// An HTTP tracker on 127.0.0.1 that remembers who announced each info-hash (at 127.0.0.1 and the
-/// announced port, until it says <c>stopped</c>) and answers each with the others. Every announce is kept.
+/// An HTTP tracker on 127.0.0.1 that remembers who announced each info-hash (at <c>peerAddress</c>,
+/// 127.0.0.1 by default, and the announced port, until it says <c>stopped</c>) and answers each with the
+/// others. Every announce is kept.
 /// </summary>
 internal sealed class TestSwarmTracker : IAsyncDisposable
 {
@@ -15,9 +16,9 @@ internal sealed class TestSwarmTracker : IAsyncDisposable
     private readonly List<AnnounceRequest> _announces = [];
     private readonly TestHttpTracker _http;
 
-    public TestSwarmTracker(int interval = 1800, Func<AnnounceRequest, bool>? ignore = null)
+    public TestSwarmTracker(int interval = 1800, Func<AnnounceRequest, bool>? ignore = null, IPAddress? peerAddress = null)
     {
-        _http = new TestHttpTracker(target => Handle(target, interval, ignore));
+        _http = new TestHttpTracker(target => Handle(target, interval, ignore, peerAddress ?? IPAddress.Loopback));
     }
 
     public Uri AnnounceUrl => _http.AnnounceUrl;
@@ -48,7 +49,7 @@ internal sealed class TestSwarmTracker : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _http.DisposeAsync();
 
-    private byte[]? Handle(string target, int interval, Func<AnnounceRequest, bool>? ignore)
+    private byte[]? Handle(string target, int interval, Func<AnnounceRequest, bool>? ignore, IPAddress peerAddress)
     {
         AnnounceRequest request = AnnounceRequestCodec.Parse(target[(target.IndexOf('?', StringComparison.Ordinal) + 1)..]);
         IPEndPoint[] peers;
@@ -74,7 +75,7 @@ internal sealed class TestSwarmTracker : IAsyncDisposable
                 swarm.Add(request.Port);
             }
 
-            peers = [.. swarm.Where(port => port != request.Port).Select(port => new IPEndPoint(IPAddress.Loopback, port))];
+            peers = [.. swarm.Where(port => port != request.Port).Select(port => new IPEndPoint(peerAddress, port))];
         }
 
         var response = new AnnounceResponse { Interval = interval, Complete = peers.Length, Incomplete = 0, Peers = peers };

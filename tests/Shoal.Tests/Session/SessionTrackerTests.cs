@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Shoal.Discovery.Trackers;
 using Shoal.Session;
 using Shoal.Tests.Discovery;
@@ -49,6 +50,23 @@ public sealed class SessionTrackerTests
         Assert.Equal(0, stopped.Left);
         Assert.Equal(0, stopped.NumWant);
         Assert.True(stopped.Downloaded >= swarm.Torrent.TotalSize);
+    }
+
+    [Fact]
+    public async Task Peers_the_tracker_gives_as_ipv6_are_dialled()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024);
+        await using var tracker = new TestSwarmTracker(peerAddress: IPAddress.IPv6Loopback);
+        Func<SessionOptions, SessionOptions> onIpv6 = options => options with { ListenAddress = IPAddress.IPv6Loopback };
+        ShoalSession seeder = swarm.StartSession(configure: onIpv6);
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
+        await tracker.WaitForAsync(a => a.Count > 0, Timeout);
+
+        ShoalSession leecher = swarm.StartSession(configure: onIpv6);
+        TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("download"), Trackers = [tracker.AnnounceUrl.ToString()] });
+        await handle.Completion.WaitAsync(Timeout);
+
+        swarm.AssertDownloaded(swarm.DownloadFolder("download"));
     }
 
     [Fact]
