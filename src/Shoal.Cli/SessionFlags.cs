@@ -8,12 +8,14 @@ using Shoal.Swarm;
 
 namespace Shoal.Cli;
 
-/// <summary>The flags of the commands that run a session (--port, --peer, --listen, --max-up, --max-down) and the settings behind them.</summary>
+/// <summary>The flags of the commands that run a session (--port, --peer, --tracker, --listen, --max-up, --max-down) and the settings behind them.</summary>
 public sealed class SessionFlags
 {
     public Option<int?> Port { get; } = new("--port") { Description = "TCP port to listen on for peers (default: any free port; setting Net:Port)" };
 
     public Option<string[]> Peers { get; } = new("--peer") { Description = "A peer to connect to, HOST:PORT (repeatable)" };
+
+    public Option<string[]> Trackers { get; } = new("--tracker") { Description = "A tracker URL to announce to, http(s):// or udp:// (repeatable; each its own tier)" };
 
     public Option<string?> Listen { get; } = new("--listen") { Description = "Address to listen on (default :: which also accepts IPv4; setting Net:ListenAddress)" };
 
@@ -25,6 +27,7 @@ public sealed class SessionFlags
     {
         command.Options.Add(Port);
         command.Options.Add(Peers);
+        command.Options.Add(Trackers);
         command.Options.Add(Listen);
         command.Options.Add(MaxUp);
         command.Options.Add(MaxDown);
@@ -66,6 +69,9 @@ public sealed class SessionFlags
     }
 
     public IReadOnlyList<IPEndPoint> PeerList(ParseResult parse) => [.. (parse.GetValue(Peers) ?? []).Select(PeerEndPoints.Parse)];
+
+    /// <summary>The --tracker URLs, each checked to be an http, https or udp URL.</summary>
+    public IReadOnlyList<string> TrackerList(ParseResult parse) => [.. (parse.GetValue(Trackers) ?? []).Select(TrackerUrl.Check)];
 
     public (long Upload, long Download) TorrentLimits(ParseResult parse, IConfiguration configuration) =>
         (Rate(parse.GetValue(MaxUp) ?? configuration["Limits:TorrentUpload"], "--max-up"),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Shoal.Bencoding;
 using Shoal.Cli.Commands;
+using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
@@ -21,6 +22,7 @@ public static class ShoalCli
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(ShareCommand.Build());
         root.Subcommands.Add(GetCommand.Build());
+        root.Subcommands.Add(FilesCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(TrackerCommand.Build());
         return root;
@@ -66,7 +68,7 @@ public static class ShoalCli
     {
         UsageException => ExitCodes.BadUsage,
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
-        SessionException or NetworkException or PeerProtocolException => ExitCodes.BadInput,
+        SessionException or NetworkException or PeerProtocolException or TrackerIndexException => ExitCodes.BadInput,
         TrackerStoreException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,

@@ -80,8 +80,13 @@ public static class TransferView
     {
         SwarmStatus swarm = status.Swarm;
         string state = status.State == TorrentState.Checking ? $"checking {status.Checked}/{swarm.PieceCount} pieces" : status.State.ToString().ToLowerInvariant();
-        return $"{status.Name}: {state} · up {ByteSize.Format(swarm.UploadRate)}/s · {swarm.Peers.Count} peer(s) · uploaded {ByteSize.Format(swarm.Uploaded)}";
+        string line = $"{status.Name}: {state} · up {ByteSize.Format(swarm.UploadRate)}/s · {swarm.Peers.Count} peer(s) · uploaded {ByteSize.Format(swarm.Uploaded)}";
+        return WithTrackers(line, status);
     }
+
+    /// <summary>The line, then the trackers' state when the torrent has any: a line without trackers stays as it always was.</summary>
+    private static string WithTrackers(string line, TorrentStatus status) =>
+        TrackerLine.For(status.Trackers) is { } trackers ? $"{line} · {trackers}" : line;
 
     private static void Update(ProgressTask task, string name, TorrentStatus status)
     {
@@ -91,7 +96,7 @@ public static class TransferView
             TorrentState.Checking => $"checking ({status.Checked}/{swarm.PieceCount})",
             _ => $"{swarm.Peers.Count} peer(s)",
         };
-        task.Description = Markup.Escape($"{name} · {what}");
+        task.Description = Markup.Escape(WithTrackers($"{name} · {what}", status));
         task.Value = status.State == TorrentState.Checking ? 0 : swarm.VerifiedBytes;
     }
 }

@@ -50,6 +50,11 @@ public sealed class CliContractTests : IDisposable
     [InlineData(2, "create", "{sample}")]
     [InlineData(2, "create", "{sample}", "-o", "{out}", "--v1", "--v2")]
     [InlineData(2, "create", "{sample}", "-o", "{out}", "--piece-size", "lots")]
+    [InlineData(2, "create", "{sample}", "-o", "{out}", "--register")]
+    [InlineData(2, "get", "{garbage}", "--tracker", "not-a-url")]
+    [InlineData(1, "files", "--tracker", "http://127.0.0.1:9/announce")]
+    [InlineData(2, "files", "--tracker", "wss://tracker.example/announce")]
+    [InlineData(2, "files")]
     [InlineData(2, "info")]
     [InlineData(2, "no-such-command")]
     public async Task Errors_are_one_line_with_the_documented_exit_code(int exitCode, params string[] arguments)

@@ -23,10 +23,11 @@ public static class CreateCommand
         var isPrivate = new Option<bool>("--private") { Description = "Mark the torrent private (BEP 27): no DHT, PEX or local discovery" };
         var comment = new Option<string?>("--comment") { Description = "A comment stored in the torrent" };
         var webSeeds = new Option<string[]>("--web-seed") { Description = "A web seed URL (BEP 19, repeatable)" };
+        var register = new Option<bool>("--register") { Description = "Register the torrent in the file index of each --tracker" };
 
         var command = new Command("create", "Make a .torrent file from a file or a folder")
         {
-            path, output, pieceSize, v1, v2, hybrid, trackers, isPrivate, comment, webSeeds,
+            path, output, pieceSize, v1, v2, hybrid, trackers, isPrivate, comment, webSeeds, register,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,22 +42,37 @@ public static class CreateCommand
                     : throw new UsageException($"--piece-size '{pieceSizeText}' is not a size in bytes");
             }
 
+            string[] trackerUrls = parse.GetValue(trackers) ?? [];
+            bool registering = parse.GetValue(register);
+            if (registering && trackerUrls.Length == 0)
+            {
+                throw new UsageException("--register needs at least one --tracker to register with");
+            }
+
+            IReadOnlyList<string> registerWith = registering ? [.. trackerUrls.Select(TrackerUrl.Check)] : [];
+
             var options = new TorrentCreationOptions
             {
                 Version = version,
                 PieceLength = pieceLength,
-                Trackers = parse.GetValue(trackers) ?? [],
+                Trackers = trackerUrls,
                 WebSeeds = parse.GetValue(webSeeds) ?? [],
                 IsPrivate = parse.GetValue(isPrivate),
                 Comment = parse.GetValue(comment),
             };
-            await RunAsync(runtime, parse.GetValue(path)!, parse.GetValue(output)!, options, cancellationToken).ConfigureAwait(false);
+            byte[] torrentFile = await RunAsync(runtime, parse.GetValue(path)!, parse.GetValue(output)!, options, cancellationToken).ConfigureAwait(false);
+            if (registerWith.Count > 0)
+            {
+                using var http = new HttpClient();
+                await TrackerRegistration.RegisterAsync(runtime, http, registerWith, torrentFile, cancellationToken).ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task RunAsync(CliRuntime runtime, string path, string outputPath, TorrentCreationOptions options, CancellationToken cancellationToken)
+    private static async Task<byte[]> RunAsync(CliRuntime runtime, string path, string outputPath, TorrentCreationOptions options, CancellationToken cancellationToken)
     {
         ILogger logger = runtime.Loggers.CreateLogger("shoal.create");
         ContentSource source = ContentScanner.Scan(path);
@@ -90,5 +106,6 @@ public static class CreateCommand
         }
 
         await output.WriteLineAsync(MagnetLink.FromTorrent(torrent).ToUri()).ConfigureAwait(false);
+        return created.FileBytes;
     }
 }

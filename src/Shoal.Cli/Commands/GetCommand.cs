@@ -23,6 +23,7 @@ public static class GetCommand
             string what = parse.GetValue(source)!;
             string folder = Path.GetFullPath(parse.GetValue(output) ?? ".");
             IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
+            IReadOnlyList<string> trackers = flags.TrackerList(parse);
             var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
             SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers);
 
@@ -31,6 +32,7 @@ public static class GetCommand
             {
                 SavePath = folder,
                 Peers = peers,
+                Trackers = trackers,
                 Recheck = parse.GetValue(recheck),
                 UploadLimit = upload,
                 DownloadLimit = download,

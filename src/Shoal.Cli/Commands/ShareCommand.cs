@@ -17,9 +17,8 @@ public static class ShareCommand
         var v1 = new Option<bool>("--v1") { Description = "Make a v1 torrent" };
         var v2 = new Option<bool>("--v2") { Description = "Make a v2 torrent" };
         var hybrid = new Option<bool>("--hybrid") { Description = "Make a hybrid v1 + v2 torrent (the default)" };
-        var trackers = new Option<string[]>("--tracker") { Description = "A tracker URL (repeatable)" };
         var flags = new SessionFlags();
-        var command = new Command("share", "Seed a file or folder until Ctrl-C") { path, torrentFile, torrentOut, v1, v2, hybrid, trackers };
+        var command = new Command("share", "Seed a file or folder until Ctrl-C; with --tracker, announce to it and register in its file index") { path, torrentFile, torrentOut, v1, v2, hybrid };
         flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,17 +36,21 @@ public static class ShareCommand
             }
 
             IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
+            IReadOnlyList<string> trackers = flags.TrackerList(parse);
             var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
-            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers);
+            using var http = new HttpClient();
+            SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers) with { HttpClient = http };
             Torrent torrent;
+            byte[] torrentBytes;
             if (given is not null)
             {
-                torrent = await TorrentFile.ReadAsync(given, cancellationToken).ConfigureAwait(false);
+                (torrent, torrentBytes) = await TorrentFile.ReadWithBytesAsync(given, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 TorrentVersion version = VersionFlags.Resolve(parse.GetValue(v1), parse.GetValue(v2), parse.GetValue(hybrid), runtime.Configuration["Create:Version"]);
-                torrent = await CreateAsync(runtime, content, new TorrentCreationOptions { Version = version, Trackers = parse.GetValue(trackers) ?? [] }, parse.GetValue(torrentOut), cancellationToken).ConfigureAwait(false);
+                CreatedTorrent created = await CreateAsync(runtime, content, new TorrentCreationOptions { Version = version, Trackers = trackers }, parse.GetValue(torrentOut), cancellationToken).ConfigureAwait(false);
+                (torrent, torrentBytes) = (created.Torrent, created.FileBytes);
             }
 
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
@@ -56,6 +59,7 @@ public static class ShareCommand
                 ContentPath = content,
                 ContentIsVerified = given is null,
                 Peers = peers,
+                Trackers = trackers,
                 UploadLimit = upload,
                 DownloadLimit = download,
             });
@@ -65,6 +69,7 @@ public static class ShareCommand
                 await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
             }
 
+            await TrackerRegistration.TryRegisterAsync(runtime, http, trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync(MagnetLink.FromTorrent(torrent).ToUri()).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {session.ListenEndPoint}").ConfigureAwait(false);
             await TransferView.SeedAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
@@ -73,7 +78,7 @@ public static class ShareCommand
         return command;
     }
 
-    private static async Task<Torrent> CreateAsync(CliRuntime runtime, string content, TorrentCreationOptions options, string? torrentOut, CancellationToken cancellationToken)
+    private static async Task<CreatedTorrent> CreateAsync(CliRuntime runtime, string content, TorrentCreationOptions options, string? torrentOut, CancellationToken cancellationToken)
     {
         ContentSource source = ContentScanner.Scan(content);
         CreatedTorrent created = await TorrentHashing.CreateAsync(runtime, source, options, cancellationToken).ConfigureAwait(false);
@@ -82,6 +87,6 @@ public static class ShareCommand
             await AtomicFile.WriteAllBytesAsync(torrentOut, created.FileBytes, cancellationToken).ConfigureAwait(false);
         }
 
-        return created.Torrent;
+        return created;
     }
 }

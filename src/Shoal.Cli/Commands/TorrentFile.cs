@@ -5,11 +5,16 @@ namespace Shoal.Cli.Commands;
 /// <summary>Reads and parses a .torrent named on the command line (`get`, `share --torrent`).</summary>
 public static class TorrentFile
 {
-    public static async Task<Torrent> ReadAsync(string path, CancellationToken cancellationToken)
+    public static async Task<Torrent> ReadAsync(string path, CancellationToken cancellationToken) =>
+        (await ReadWithBytesAsync(path, cancellationToken).ConfigureAwait(false)).Torrent;
+
+    /// <summary>The torrent and the file's bytes, as a tracker's file index wants them.</summary>
+    public static async Task<(Torrent Torrent, byte[] Bytes)> ReadWithBytesAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return TorrentParser.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+            byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return (TorrentParser.Parse(bytes), bytes);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -22,6 +22,9 @@ public sealed record AddTorrentOptions
 
     public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
 
+    /// <summary>Tracker URLs announced to besides the torrent's own, each its own tier.</summary>
+    public IReadOnlyList<string> Trackers { get; init; } = [];
+
     /// <summary>Bytes per second for this torrent; 0 is unlimited.</summary>
     public long UploadLimit { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Shoal.Discovery.Trackers;
 
 namespace Shoal.Session;
 
@@ -20,6 +21,18 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: download complete")]
     public static partial void Completed(ILogger logger, string torrent);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: announce ({Event}) to {Tracker}: {Peers} peer(s), {Seeders} seeder(s), {Leechers} leecher(s)")]
+    public static partial void Announced(ILogger logger, string torrent, AnnounceEvent @event, Uri tracker, int peers, int? seeders, int? leechers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: announce ({Event}) to {Tracker} failed: {Error}")]
+    public static partial void AnnounceFailed(ILogger logger, string torrent, AnnounceEvent @event, Uri tracker, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: no tracker of tier {Tier} answered stopped within {Seconds} s")]
+    public static partial void StoppedUnanswered(ILogger logger, string torrent, int tier, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Torrent}: announce to tier {Tier} failed")]
+    public static partial void TierFailed(ILogger logger, string torrent, int tier, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Torrent}: stopped: {Error}")]
     public static partial void Failed(ILogger logger, string torrent, string error);

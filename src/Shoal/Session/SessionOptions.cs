@@ -35,6 +35,9 @@ public sealed record SessionOptions
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>The client for HTTP(S) trackers; the session makes (and disposes) its own when null.</summary>
+    public HttpClient? HttpClient { get; init; }
+
     /// <summary>How often resume data is saved while a torrent runs.</summary>
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Net;
 using Shoal.Wire;
@@ -16,6 +18,8 @@ public sealed class ShoalSession : IAsyncDisposable
     private readonly Dictionary<InfoHash, TorrentRuntime> _torrents = [];
     private readonly Lock _gate = new();
     private readonly Task _accepting;
+    private readonly HttpClient _trackerHttp;
+    private readonly bool _ownsTrackerHttp;
     private int _connections;
     private bool _disposed;
 
@@ -23,6 +27,9 @@ public sealed class ShoalSession : IAsyncDisposable
     {
         Options = options;
         PeerId = PeerIdentity.Create();
+        TrackerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+        _ownsTrackerHttp = options.HttpClient is null;
+        _trackerHttp = options.HttpClient ?? new HttpClient();
         UploadBucket = new TokenBucket(options.Time, options.UploadLimit);
         DownloadBucket = new TokenBucket(options.Time, options.DownloadLimit);
         _listener = new PeerListener(new IPEndPoint(options.ListenAddress, options.ListenPort));
@@ -45,6 +52,9 @@ public sealed class ShoalSession : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The <c>key</c> of every announce (BEP 3): the same for the session's life, so trackers know us across address changes.</summary>
+    internal string TrackerKey { get; }
 
     internal TokenBucket UploadBucket { get; }
 
@@ -115,7 +125,19 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         await Task.WhenAll(torrents.Select(t => t.StopAsync())).ConfigureAwait(false);
+        if (_ownsTrackerHttp)
+        {
+            _trackerHttp.Dispose();
+        }
     }
+
+    /// <summary>The client of a tracker URL: HTTP(S) on the session's <see cref="HttpClient"/>, UDP (BEP 15), or none for another scheme.</summary>
+    internal ITrackerClient? CreateTrackerClient(Uri url) => url.Scheme switch
+    {
+        "http" or "https" => new HttpTrackerClient(url, _trackerHttp),
+        "udp" when url.Port is > 0 and <= 65535 && url.DnsSafeHost.Length > 0 => new UdpTrackerClient(url, Options.Time),
+        _ => null,
+    };
 
     internal bool TryReserveConnection()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 
 namespace Shoal.Session;
@@ -37,6 +38,9 @@ public sealed class TorrentHandle
 
     /// <summary>Changes this torrent's rate limits (bytes per second, 0 unlimited).</summary>
     public void SetLimits(long upload, long download) => _runtime.SetLimits(upload, download);
+
+    /// <summary>Asks the first tracker of each tier for the swarm's numbers (BEP 48, BEP 15); a tracker's failure is in its result.</summary>
+    public Task<IReadOnlyList<TrackerScrapeResult>> ScrapeAsync(CancellationToken cancellationToken = default) => _runtime.Trackers.ScrapeAsync(cancellationToken);
 
     public Task PauseAsync() => _runtime.PauseAsync();
 

@@ -33,6 +33,7 @@ internal sealed partial class TorrentRuntime
 
             StartSwarm(have);
             DialPeers();
+            Trackers.Start();
             await SaveResumeAsync(cancellationToken).ConfigureAwait(false);
             using var timer = new PeriodicTimer(TickInterval, _session.Options.Time);
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -116,6 +117,7 @@ internal sealed partial class TorrentRuntime
         EngineLog.Completed(_logger, Torrent.Name);
         State = TorrentState.Seeding;
         _ = SaveResumeAsync(CancellationToken.None);
+        Trackers.OnDownloadCompleted();
         _completed.TrySetResult();
     }
 
@@ -128,6 +130,7 @@ internal sealed partial class TorrentRuntime
         }
 
         DialPeers();
+        Trackers.Tick();
         if (Now - _lastResumeSave >= _session.Options.ResumeSaveInterval)
         {
             await SaveResumeAsync(cancellationToken).ConfigureAwait(false);
@@ -279,5 +282,7 @@ internal sealed partial class TorrentRuntime
             _savedPieceCount = -1;
             await SaveResumeAsync(CancellationToken.None).ConfigureAwait(false);
         }
+
+        await Trackers.StopAsync().ConfigureAwait(false);
     }
 }

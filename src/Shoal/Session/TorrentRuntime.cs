@@ -69,10 +69,13 @@ internal sealed partial class TorrentRuntime : IDisposable
             _known.Add(peer);
         }
 
+        Trackers = new TorrentTrackers(session, torrent, options.Trackers, TransferTotals, AddPeers, _logger);
         Handle = new TorrentHandle(this);
     }
 
     public TorrentHandle Handle { get; }
+
+    public TorrentTrackers Trackers { get; }
 
     public Torrent Torrent { get; }
 
@@ -96,10 +99,21 @@ internal sealed partial class TorrentRuntime : IDisposable
 
     public TorrentStatus GetStatus()
     {
+        IReadOnlyList<TrackerStatus> trackers = Trackers.Statuses;
         lock (_gate)
         {
             SwarmStatus swarm = _swarm?.GetStatus() ?? new SwarmStatus(0, Torrent.PieceCount, 0, Torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
-            return new TorrentStatus(Torrent.Name, State, swarm, Volatile.Read(ref _checked), Error);
+            return new TorrentStatus(Torrent.Name, State, swarm, Volatile.Read(ref _checked), Error) { Trackers = trackers };
+        }
+    }
+
+    /// <summary>What an announce reports: bytes moved since the swarm started, and bytes still missing.</summary>
+    private (long Uploaded, long Downloaded, long Left) TransferTotals()
+    {
+        lock (_gate)
+        {
+            SwarmStatus? swarm = _swarm?.GetStatus();
+            return swarm is null ? (0, 0, Torrent.TotalSize) : (swarm.Uploaded, swarm.Downloaded, swarm.TotalBytes - swarm.VerifiedBytes);
         }
     }
 
@@ -170,6 +184,7 @@ internal sealed partial class TorrentRuntime : IDisposable
     public void Dispose()
     {
         _storage.Dispose();
+        Trackers.Dispose();
         _resumeSaving.Dispose();
         _stop.Dispose();
     }

@@ -3,4 +3,8 @@ using Shoal.Swarm;
 namespace Shoal.Session;
 
 /// <summary>A torrent's state and transfer figures at a moment; <see cref="Checked"/> counts pieces checked while <see cref="TorrentState.Checking"/>.</summary>
-public sealed record TorrentStatus(string Name, TorrentState State, SwarmStatus Swarm, int Checked, string? Error);
+public sealed record TorrentStatus(string Name, TorrentState State, SwarmStatus Swarm, int Checked, string? Error)
+{
+    /// <summary>The torrent's trackers, tier by tier.</summary>
+    public IReadOnlyList<TrackerStatus> Trackers { get; init; } = [];
+}

@@ -7,22 +7,31 @@ using Shoal.Discovery.Trackers;
 namespace Shoal.Tests.Discovery;
 
 /// <summary>
-/// A tiny HTTP/1.1 tracker on 127.0.0.1: one request per connection, answered by the handler
-/// (given the request target, returning the whole raw response) and closed.
+/// A tiny HTTP/1.1 server on 127.0.0.1: one request per connection, answered by the handler
+/// (given the request, returning the whole raw response, or null to never answer) and closed.
 /// </summary>
 internal sealed class TestHttpTracker : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Func<string, byte[]?> _handler;
+    private readonly Func<TestHttpRequest, byte[]?> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
+    /// <summary>A server whose handler sees only the request target.</summary>
     public TestHttpTracker(Func<string, byte[]?> handler)
+        : this(request => handler(request.Target))
+    {
+    }
+
+    private TestHttpTracker(Func<TestHttpRequest, byte[]?> handler)
     {
         _handler = handler;
         _listener.Start();
         _loop = AcceptLoopAsync();
     }
+
+    /// <summary>A server whose handler sees the whole request: method, headers and body too.</summary>
+    public static TestHttpTracker Serving(Func<TestHttpRequest, byte[]?> handler) => new(handler);
 
     public ConcurrentQueue<string> Targets { get; } = new();
 
@@ -47,9 +56,9 @@ internal sealed class TestHttpTracker : IAsyncDisposable
 
     public static byte[] Ok(byte[] body) => Response("200 OK", body);
 
-    public static byte[] Response(string status, byte[] body, bool contentLength = true)
+    public static byte[] Response(string status, byte[] body, bool contentLength = true, string contentType = "text/plain")
     {
-        string head = $"HTTP/1.1 {status}\r\nContent-Type: text/plain\r\n{(contentLength ? $"Content-Length: {body.Length}\r\n" : "")}Connection: close\r\n\r\n";
+        string head = $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\n{(contentLength ? $"Content-Length: {body.Length}\r\n" : "")}Connection: close\r\n\r\n";
         return [.. Encoding.ASCII.GetBytes(head), .. body];
     }
 
@@ -96,10 +105,31 @@ internal sealed class TestHttpTracker : IAsyncDisposable
                     filled += read;
                 }
 
-                string requestLine = Encoding.ASCII.GetString(buffer, 0, filled).Split("\r\n")[0];
-                string target = requestLine.Split(' ')[1];
+                string head = Encoding.ASCII.GetString(buffer, 0, filled);
+                int headLength = head.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+                string[] lines = head[..headLength].Split("\r\n");
+                string target = lines[0].Split(' ')[1];
+                string? lengthLine = lines.FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                int bodyLength = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                if (headLength + bodyLength > buffer.Length)
+                {
+                    Array.Resize(ref buffer, headLength + bodyLength);
+                }
+
+                while (filled < headLength + bodyLength)
+                {
+                    int read = await socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    filled += read;
+                }
+
                 Targets.Enqueue(target);
-                byte[]? response = _handler(target);
+                var request = new TestHttpRequest(lines[0].Split(' ')[0], target, lines[1..].Where(l => l.Length > 0).ToArray(), buffer[headLength..(headLength + bodyLength)]);
+                byte[]? response = _handler(request);
                 if (response is null)
                 {
                     await Task.Delay(Timeout.Infinite, _stop.Token); // never answer

@@ -1,6 +1,7 @@
 namespace Shoal.Discovery.Trackers;
 
-/// <summary>The answer of the tracker that succeeded in a <see cref="TrackerTiers"/> announce.</summary>
-/// <param name="Tracker">The URL of the tracker that answered.</param>
-/// <param name="Response">Its answer (never a failure reason).</param>
-public sealed record TrackerAnnounceResult(Uri Tracker, AnnounceResponse Response);
+/// <summary>What one tracker of a <see cref="TrackerTier"/> said to an announce: its answer, or why it could not be used.</summary>
+/// <param name="Tracker">The tracker's URL.</param>
+/// <param name="Response">Its answer; never a failure reason, which is an <paramref name="Error"/>.</param>
+/// <param name="Error">Why it failed: unreachable, silent, garbled, or its <c>failure reason</c>.</param>
+public sealed record TrackerAnnounceResult(Uri Tracker, AnnounceResponse? Response, string? Error);

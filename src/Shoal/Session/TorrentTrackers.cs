@@ -1,0 +1,294 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Shoal.Discovery.Trackers;
+using Shoal.Metainfo;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// Announces one torrent to every tier of its trackers while it runs: each tier on its own
+/// <see cref="AnnounceSchedule"/>, with at most one announce on its way; the peers they return go to the
+/// torrent. Stopping cancels what is on its way and says <c>stopped</c> to each tier that heard
+/// <c>started</c>, waiting at most <see cref="StopTimeout"/> for the answers.
+/// </summary>
+internal sealed class TorrentTrackers : IDisposable
+{
+    /// <summary>How many peers an announce asks for.</summary>
+    public const int NumWant = 50;
+
+    /// <summary>The longest a stop waits for the trackers to answer <c>stopped</c>: a tracker that is down must not hold up a shutdown.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ShoalSession _session;
+    private readonly Torrent _torrent;
+    private readonly IReadOnlyList<TrackerTier> _tiers;
+    private readonly Func<(long Uploaded, long Downloaded, long Left)> _totals;
+    private readonly Action<IReadOnlyList<IPEndPoint>> _foundPeers;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Uri, TrackerStatus> _statuses = [];
+    private readonly AnnounceSchedule?[] _schedules;
+    private readonly bool[] _busy;
+    private readonly List<Task> _inFlight = [];
+    private CancellationTokenSource? _stop;
+
+    public TorrentTrackers(
+        ShoalSession session,
+        Torrent torrent,
+        IReadOnlyList<string> extraTrackers,
+        Func<(long Uploaded, long Downloaded, long Left)> totals,
+        Action<IReadOnlyList<IPEndPoint>> foundPeers,
+        ILogger logger)
+    {
+        _session = session;
+        _torrent = torrent;
+        _totals = totals;
+        _foundPeers = foundPeers;
+        _logger = logger;
+        IReadOnlyList<IReadOnlyList<string>> urls = [.. torrent.AnnounceTiers, .. extraTrackers.Select(url => (IReadOnlyList<string>)[url])];
+        _tiers = new TrackerTiers(urls, session.CreateTrackerClient).Tiers;
+        _schedules = new AnnounceSchedule?[_tiers.Count];
+        _busy = new bool[_tiers.Count];
+        for (int tier = 0; tier < _tiers.Count; tier++)
+        {
+            foreach (Uri url in _tiers[tier].Urls)
+            {
+                _statuses[url] = new TrackerStatus(url, tier);
+            }
+        }
+    }
+
+    /// <summary>Every tracker, tier by tier, in the order each tier tries them now.</summary>
+    public IReadOnlyList<TrackerStatus> Statuses
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _tiers.SelectMany((tier, index) => tier.Urls.Select(url => _statuses[url] with
+                {
+                    NextAnnounce = _stop is null ? null : _schedules[index]!.NextAnnounce,
+                }))];
+            }
+        }
+    }
+
+    /// <summary>Starts announcing: <c>started</c> to every tier now.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            _stop = new CancellationTokenSource();
+            for (int tier = 0; tier < _tiers.Count; tier++)
+            {
+                _schedules[tier] = new AnnounceSchedule(_session.Options.Time);
+            }
+        }
+
+        Tick();
+    }
+
+    /// <summary>Sends the announces that are due.</summary>
+    public void Tick()
+    {
+        lock (_lock)
+        {
+            if (_stop is null)
+            {
+                return;
+            }
+
+            _inFlight.RemoveAll(task => task.IsCompleted);
+            for (int tier = 0; tier < _tiers.Count; tier++)
+            {
+                AnnounceSchedule schedule = _schedules[tier]!;
+                if (!_busy[tier] && schedule.IsDue)
+                {
+                    _busy[tier] = true;
+                    int index = tier;
+                    CancellationToken token = _stop.Token;
+                    _inFlight.Add(Task.Run(() => AnnounceAsync(index, schedule, token), CancellationToken.None));
+                }
+            }
+        }
+    }
+
+    /// <summary>The download has just finished: <c>completed</c> goes to every tier now (BEP 3).</summary>
+    public void OnDownloadCompleted()
+    {
+        lock (_lock)
+        {
+            foreach (AnnounceSchedule? schedule in _schedules)
+            {
+                schedule?.OnDownloadCompleted();
+            }
+        }
+
+        Tick();
+    }
+
+    /// <summary>Cancels the announces on their way, then says <c>stopped</c> to the tiers that heard <c>started</c>.</summary>
+    public async Task StopAsync()
+    {
+        CancellationTokenSource? stop;
+        Task[] inFlight;
+        List<int> started;
+        lock (_lock)
+        {
+            stop = _stop;
+            _stop = null;
+            inFlight = [.. _inFlight];
+            _inFlight.Clear();
+        }
+
+        if (stop is null)
+        {
+            return;
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        stop.Dispose();
+        lock (_lock)
+        {
+            started = [.. Enumerable.Range(0, _tiers.Count).Where(tier => _schedules[tier]!.HasStarted)];
+        }
+
+        using var timeout = new CancellationTokenSource(StopTimeout, _session.Options.Time);
+        await Task.WhenAll(started.Select(tier => StoppedAsync(tier, timeout.Token))).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stop?.Dispose();
+            _stop = null;
+        }
+    }
+
+    /// <summary>Scrapes the torrent at the first tracker of each tier.</summary>
+    public async Task<IReadOnlyList<TrackerScrapeResult>> ScrapeAsync(CancellationToken ct)
+    {
+        TrackerScrapeResult[] results = await Task.WhenAll(_tiers.Select(tier => tier.ScrapeAsync(_torrent.InfoHashes.ForWire, ct))).ConfigureAwait(false);
+        lock (_lock)
+        {
+            foreach (TrackerScrapeResult result in results)
+            {
+                if (result.Stats is { } stats)
+                {
+                    _statuses[result.Tracker] = _statuses[result.Tracker] with { Seeders = stats.Complete, Leechers = stats.Incomplete };
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private async Task AnnounceAsync(int tier, AnnounceSchedule schedule, CancellationToken ct)
+    {
+        AnnounceEvent announceEvent;
+        string? trackerId;
+        lock (_lock)
+        {
+            announceEvent = schedule.NextEvent;
+            trackerId = schedule.TrackerId;
+        }
+
+        try
+        {
+            IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(announceEvent, trackerId), ct).ConfigureAwait(false);
+            AnnounceResponse? answer = results.Count > 0 ? results[^1].Response : null;
+            lock (_lock)
+            {
+                Record(announceEvent, results);
+                if (answer is null)
+                {
+                    schedule.OnFailed();
+                }
+                else
+                {
+                    schedule.OnAnswered(announceEvent, answer);
+                }
+            }
+
+            if (answer is not null && answer.Peers.Count > 0)
+            {
+                _foundPeers(answer.Peers);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A tracker client's bug must not take the torrent down: the tier just counts as failed.
+            EngineLog.TierFailed(_logger, _torrent.Name, tier, e);
+            lock (_lock)
+            {
+                schedule.OnFailed();
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _busy[tier] = false;
+            }
+        }
+    }
+
+    private async Task StoppedAsync(int tier, CancellationToken ct)
+    {
+        try
+        {
+            IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(AnnounceEvent.Stopped, null), ct).ConfigureAwait(false);
+            lock (_lock)
+            {
+                Record(AnnounceEvent.Stopped, results);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            EngineLog.StoppedUnanswered(_logger, _torrent.Name, tier, StopTimeout.TotalSeconds);
+        }
+    }
+
+    private AnnounceRequest Request(AnnounceEvent announceEvent, string? trackerId)
+    {
+        (long uploaded, long downloaded, long left) = _totals();
+        return new AnnounceRequest(_torrent.InfoHashes.ForWire, _session.PeerId, _session.ListenEndPoint.Port, uploaded, downloaded, left, announceEvent)
+        {
+            NumWant = announceEvent == AnnounceEvent.Stopped ? 0 : NumWant,
+            Key = _session.TrackerKey,
+            TrackerId = trackerId,
+        };
+    }
+
+    /// <summary>Keeps what each tracker said, and logs it.</summary>
+    private void Record(AnnounceEvent sent, IReadOnlyList<TrackerAnnounceResult> results)
+    {
+        DateTimeOffset now = _session.Options.Time.GetUtcNow();
+        foreach (TrackerAnnounceResult result in results)
+        {
+            TrackerStatus status = _statuses[result.Tracker];
+            if (result.Response is { } response)
+            {
+                EngineLog.Announced(_logger, _torrent.Name, sent, result.Tracker, response.Peers.Count, response.Complete, response.Incomplete);
+                _statuses[result.Tracker] = status with
+                {
+                    LastAnnounce = now,
+                    LastError = null,
+                    Seeders = response.Complete ?? status.Seeders,
+                    Leechers = response.Incomplete ?? status.Leechers,
+                    Peers = response.Peers.Count,
+                };
+            }
+            else
+            {
+                EngineLog.AnnounceFailed(_logger, _torrent.Name, sent, result.Tracker, result.Error ?? "no answer");
+                _statuses[result.Tracker] = status with { LastError = result.Error };
+            }
+        }
+    }
+}
