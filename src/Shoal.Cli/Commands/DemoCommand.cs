@@ -2,10 +2,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Session;
 using Shoal.Swarm;
+using Shoal.Tracker;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;
@@ -35,22 +38,38 @@ public static class DemoCommand
             }
 
             long seedLimit = SessionFlags.Rate(parse.GetValue(maxUp), "--seed-max-up");
-            return await new DemoRun(runtime, bytes, leechers, seedLimit).RunAsync(cancellationToken).ConfigureAwait(false);
+            // The embedded tracker's log lines would break the progress bars; -v shows them.
+            ILoggerFactory trackerLoggers = parse.GetValue(CliRuntime.VerboseOption) ? runtime.Loggers : NullLoggerFactory.Instance;
+            return await new DemoRun(runtime, trackerLoggers, bytes, leechers, seedLimit).RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed class DemoRun(CliRuntime runtime, long size, int leecherCount, long seedLimit)
+    private sealed class DemoRun(CliRuntime runtime, ILoggerFactory trackerLoggers, long size, int leecherCount, long seedLimit)
     {
+        // Short, so that a peer which announced before others joined hears of them soon.
+        private static readonly TimeSpan TrackerInterval = TimeSpan.FromSeconds(10);
+
         private readonly string _folder = Directory.CreateTempSubdirectory("shoal-demo-").FullName;
 
         public async Task<int> RunAsync(CancellationToken cancellationToken)
         {
             try
             {
+                var trackerOptions = new TrackerOptions
+                {
+                    Port = 0,
+                    ListenAddress = IPAddress.Loopback,
+                    DataDirectory = Path.Combine(_folder, "tracker"),
+                    AnnounceInterval = TrackerInterval,
+                    MinAnnounceInterval = TrackerInterval,
+                };
+                await using TrackerHost tracker = await TrackerHost.StartAsync(trackerOptions, trackerLoggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await runtime.Output.WriteLineAsync($"demo: tracker at {tracker.HttpAnnounceUrl()} (and {tracker.UdpAnnounceUrl()})").ConfigureAwait(false);
                 string file = Path.Combine(_folder, "seed", "demo.bin");
                 byte[] expected = await WriteRandomFileAsync(file, cancellationToken).ConfigureAwait(false);
-                CreatedTorrent created = await TorrentHashing.CreateAsync(runtime, ContentScanner.Scan(file), new TorrentCreationOptions(), cancellationToken).ConfigureAwait(false);
+                var creation = new TorrentCreationOptions { Trackers = [tracker.HttpAnnounceUrl().AbsoluteUri] };
+                CreatedTorrent created = await TorrentHashing.CreateAsync(runtime, ContentScanner.Scan(file), creation, cancellationToken).ConfigureAwait(false);
                 return await TransferAsync(created.Torrent, file, expected, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -80,23 +99,25 @@ public static class DemoCommand
         {
             var options = new SessionOptions { ListenAddress = IPAddress.Loopback, Loggers = runtime.Loggers };
             await using ShoalSession seeder = ShoalSession.Start(options);
-            seeder.Add(torrent, new AddTorrentOptions { ContentPath = seedFile, ContentIsVerified = true, UploadLimit = seedLimit });
+            TorrentHandle seed = seeder.Add(torrent, new AddTorrentOptions { ContentPath = seedFile, ContentIsVerified = true, UploadLimit = seedLimit });
             var sessions = new List<ShoalSession>();
             var handles = new List<TorrentHandle>();
             try
             {
+                // No peer is given an address: each announces and learns the others from the tracker.
+                // One at a time, so each finds everyone before it and no two dial each other at once.
+                await AnnouncedAsync(seed, cancellationToken).ConfigureAwait(false);
+                var stopwatch = Stopwatch.StartNew();
                 for (int i = 0; i < leecherCount; i++)
                 {
                     ShoalSession session = ShoalSession.Start(options);
                     sessions.Add(session);
-
-                    // Each leecher dials the seeder and the leechers before it, so no two dial each other at once.
-                    List<IPEndPoint> peers = [seeder.ListenEndPoint, .. sessions.Take(i).Select(s => s.ListenEndPoint)];
-                    handles.Add(session.Add(torrent, new AddTorrentOptions { SavePath = Path.Combine(_folder, $"leecher{i + 1}"), Peers = peers }));
+                    TorrentHandle handle = session.Add(torrent, new AddTorrentOptions { SavePath = Path.Combine(_folder, $"leecher{i + 1}") });
+                    handles.Add(handle);
+                    await AnnouncedAsync(handle, cancellationToken).ConfigureAwait(false);
                 }
 
                 await runtime.Output.WriteLineAsync($"demo: 1 seeder and {leecherCount} leechers on 127.0.0.1 move {ByteSize.Format(size)} ({torrent.PieceCount} pieces of {ByteSize.Format(torrent.PieceLength)})").ConfigureAwait(false);
-                var stopwatch = Stopwatch.StartNew();
                 TimeSpan[] finished = await ShowProgressAsync(handles, stopwatch, cancellationToken).ConfigureAwait(false);
                 stopwatch.Stop();
                 return await SummarizeAsync(torrent, seeder, sessions, handles, finished, stopwatch.Elapsed, expected, cancellationToken).ConfigureAwait(false);
@@ -104,6 +125,21 @@ public static class DemoCommand
             finally
             {
                 await Task.WhenAll(sessions.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task AnnouncedAsync(TorrentHandle handle, CancellationToken cancellationToken)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (handle.GetStatus().Trackers is not [{ LastAnnounce: not null }, ..])
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    string error = handle.GetStatus().Trackers is [{ LastError: { } last }, ..] ? last : "no answer";
+                    throw new SessionException($"the demo's tracker did not answer: {error}");
+                }
+
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
         }
 
