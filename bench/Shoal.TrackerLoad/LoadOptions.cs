@@ -21,7 +21,8 @@ internal sealed record LoadOptions(
     int NumWant,
     int Seed,
     bool Fill,
-    double TimeoutSeconds)
+    double TimeoutSeconds,
+    string? WatchPid)
 {
     public const string Usage = """
         usage: Shoal.TrackerLoad http|udp --target HOST:PORT [options]
@@ -39,6 +40,7 @@ internal sealed record LoadOptions(
           --seed S             seeds the info-hashes and the choice of peers (default 1)
           --timeout SECONDS    UDP response timeout before the request counts as timed out (default 2)
           --fill               announce every peer once (event=started), as fast as possible, then stop
+          --watch-pid PID      also report that process's CPU over the measured window (the tracker)
           --out FILE           (hashes) write the info-hashes as hex lines, e.g. an opentracker whitelist
         """;
 
@@ -59,7 +61,8 @@ internal sealed record LoadOptions(
             (int)Number(values, "--numwant", 50L),
             (int)Number(values, "--seed", 1L),
             values.Remove("--fill"),
-            Number(values, "--timeout", 2.0));
+            Number(values, "--timeout", 2.0),
+            Take(values, "--watch-pid"));
         RejectLeftovers(values);
         return options;
     }

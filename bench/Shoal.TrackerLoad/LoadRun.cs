@@ -9,6 +9,8 @@ internal static class LoadRun
     {
         var swarms = new Swarms(options.Hashes, options.Peers, options.Seed);
         var schedule = new Schedule(options);
+        var cpu = new CpuWindow(options.WatchPid);
+        var cpuStarted = cpu.StartAtAsync(schedule.MeasureFrom);
         var stats = new List<WorkerStats>();
         var workers = new List<Task>();
         if (options.Transport == Transport.Http)
@@ -33,6 +35,8 @@ internal static class LoadRun
             }
         }
         await Task.WhenAll(workers);
+        await cpuStarted;
+        cpu.Stop();
         udp.ForEach(announcer => announcer.Dispose());
         var ended = Stopwatch.GetTimestamp();
         var total = new WorkerStats();
@@ -41,6 +45,6 @@ internal static class LoadRun
             total.Add(worker);
         }
         var measuredEnd = Math.Min(ended, schedule.Deadline);
-        return new LoadResult(options, total, Stopwatch.GetElapsedTime(schedule.MeasureFrom, measuredEnd));
+        return new LoadResult(options, total, Stopwatch.GetElapsedTime(schedule.MeasureFrom, measuredEnd), cpu);
     }
 }
