@@ -140,10 +140,11 @@ dotnet build "$root/bench/Shoal.TrackerLoad" -c Release --nologo -v q >"$work/bu
 shoal_args=()
 if [[ " $trackers " == *" shoal "* ]]; then
     echo "building shoal..." >&2
-    if ! help="$("$root/shoal" tracker --help 2>&1)"; then
+    # An unknown command prints the root help and succeeds, so look for it in the command list.
+    if ! "$root/shoal" --help 2>/dev/null | grep -qE '^ +tracker( |$)'; then
         echo "note: this tree has no 'shoal tracker' command; measuring opentracker only" >&2
         trackers="${trackers//shoal/}"
-    elif grep -q -- '--rate-limit' <<<"$help"; then
+    elif grep -q -- '--rate-limit' <<<"$("$root/shoal" tracker --help 2>&1)"; then
         shoal_args=(--rate-limit 0)
     else
         echo "note: 'shoal tracker' has no --rate-limit option; its per-IP limit may turn announces into errors" >&2
