@@ -76,7 +76,7 @@ start_tracker() {
             generate hashes --out "$dir/whitelist.txt" --hashes "$count" --seed "$seed" || return 1
             chmod 644 "$dir/whitelist.txt"
             "${tracker_cpu[@]}" /usr/bin/opentracker -i 127.0.0.1 -p "$port" -P "$port" -d "$dir" \
-                -w whitelist.txt >"$work/$name-$count.log" 2>&1 &
+                -w whitelist.txt -A 127.0.0.1 >"$work/$name-$count.log" 2>&1 &
             ;;
         shoal)
             "${tracker_cpu[@]}" "$root/shoal" tracker --port "$port" --data "$dir" "${shoal_args[@]}" \
@@ -130,6 +130,10 @@ fill() {
         "$(awk -v s="$s0" -v e="$s1" 'BEGIN { printf "%.1f s", e - s }')" \
         "$(field "$line" errors)/$(field "$line" timeouts)" "$(mib "$before")" \
         "$(mib "$(status_kb "$pid" VmRSS)")" "$(mib "$(status_kb "$pid" VmHWM)")"
+    if [ "$name" = opentracker ] && command -v curl >/dev/null; then
+        # -A 127.0.0.1 lets us read its statistics: the first line is the number of peers held.
+        echo "opentracker holds $(curl -s "http://127.0.0.1:$port/stats?mode=peer" | head -n 1) peers" >>"$work/fill.txt"
+    fi
     stop_tracker "$pid"
 }
 
@@ -182,4 +186,6 @@ if [[ " $phases " == *" fill "* ]]; then
     echo "| tracker | announces | time | errors/timeouts | RSS before | RSS after | peak RSS |"
     echo "|---|---|---|---|---|---|---|"
     for name in $trackers; do fill "$name"; done
+    echo
+    cat "$work/fill.txt" 2>/dev/null
 fi
