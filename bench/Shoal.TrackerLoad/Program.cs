@@ -15,6 +15,9 @@ try
             var (path, hashes, seed) = LoadOptions.ParseHashes(args[1..]);
             await File.WriteAllLinesAsync(path, new Swarms(hashes, hashes, seed).HexLines());
             return 0;
+        case "--help" or "-h":
+            Console.WriteLine(LoadOptions.Usage);
+            return 0;
         default:
             throw new UsageException("no mode given");
     }
