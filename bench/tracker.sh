@@ -104,6 +104,7 @@ measure() {
         --concurrency "$concurrency" --hashes "$hashes" --peers "$peers" --numwant "$numwant" --seed "$seed" \
         --watch-pid "$pid" 2>&1)"
     echo "$out" >"$work/$name-$transport.out"
+    grep -o 'first error: .*' <<<"$out" | sed "s/^/$name $transport: /" >>"$work/notes.txt"
     line="$(grep '^RESULT ' <<<"$out")"
     if [ -z "$line" ]; then
         printf '| %s | %s | failed: %s |\n' "$name" "$transport" "$(tail -n 1 <<<"$out")"
@@ -124,6 +125,7 @@ fill() {
         --hashes "$fill_hashes" --peers "$fill_peers" --numwant 0 --seed "$seed" --timeout 5 2>&1)"
     s1="$(now)"
     echo "$out" >"$work/$name-fill.out"
+    grep -o 'first error: .*' <<<"$out" | sed "s/^/$name fill: /" >>"$work/fill.txt"
     line="$(grep '^RESULT ' <<<"$out")"
     sleep 2   # let the tracker settle (a .NET tracker may still be collecting)
     printf '| %s | %s | %s | %s | %s MiB | %s MiB | %s MiB |\n' "$name" "$(field "$line" announces)" \
@@ -176,7 +178,7 @@ if [[ " $phases " == *" load "* ]]; then
         stop_tracker "$pid"
     done
     echo
-    cat "$work/rss.txt" 2>/dev/null
+    cat "$work/rss.txt" "$work/notes.txt" 2>/dev/null
 fi
 
 if [[ " $phases " == *" fill "* ]]; then

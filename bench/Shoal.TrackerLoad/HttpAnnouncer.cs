@@ -29,10 +29,7 @@ internal sealed class HttpAnnouncer(LoadOptions options, HttpRequestWriter write
             catch (Exception e) when (e is SocketException or IOException)
             {
                 Close();
-                if (stats is not null)
-                {
-                    stats.Errors++;
-                }
+                stats?.Error(e.Message);
                 // A tracker that is down should not turn the generator into a busy loop.
                 await Task.Delay(10);
             }
@@ -73,9 +70,9 @@ internal sealed class HttpAnnouncer(LoadOptions options, HttpRequestWriter write
         {
             return;
         }
-        if (response.Status != 200 || response.Failure)
+        if (response.Status != 200 || response.Failure is not null)
         {
-            stats.Errors++;
+            stats.Error(response.Failure ?? $"HTTP status {response.Status}");
         }
         else
         {

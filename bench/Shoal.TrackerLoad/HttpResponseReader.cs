@@ -4,7 +4,8 @@ using System.Text;
 
 namespace Shoal.TrackerLoad;
 
-internal readonly record struct HttpResponse(int Status, bool KeepAlive, bool Failure);
+/// <summary>Failure is the BEP 3 failure reason and what follows it, when the body has one.</summary>
+internal readonly record struct HttpResponse(int Status, bool KeepAlive, string? Failure);
 
 /// <summary>
 /// Reads one HTTP/1.x response at a time from a socket: Content-Length, chunked, or until the
@@ -28,11 +29,11 @@ internal sealed class HttpResponseReader(Socket socket)
         }
         var header = ParseHeader(_buffer.AsSpan(_start, headerEnd - _start));
         var position = headerEnd + 4;
-        bool failure;
+        string? failure;
         if (header.ContentLength is { } length)
         {
             await EnsureAsync(position + length);
-            failure = IsFailure(position, length);
+            failure = FailureText(position, length);
             position += length;
         }
         else if (header.Chunked)
@@ -44,7 +45,7 @@ internal sealed class HttpResponseReader(Socket socket)
             while (await ReceiveMoreAsync(eofAllowed: true))
             {
             }
-            failure = IsFailure(position, _end - position);
+            failure = FailureText(position, _end - position);
             position = _end;
             header = header with { KeepAlive = false };
         }
@@ -52,9 +53,9 @@ internal sealed class HttpResponseReader(Socket socket)
         return new HttpResponse(header.Status, header.KeepAlive, failure);
     }
 
-    private async ValueTask<(int Position, bool Failure)> ReadChunksAsync(int position)
+    private async ValueTask<(int Position, string? Failure)> ReadChunksAsync(int position)
     {
-        var failure = false;
+        string? failure = null;
         while (true)
         {
             int lineEnd;
@@ -82,7 +83,7 @@ internal sealed class HttpResponseReader(Socket socket)
                 }
             }
             await EnsureAsync(position + size + 2);
-            failure |= IsFailure(position, size);
+            failure ??= FailureText(position, size);
             position += size + 2;
         }
     }
@@ -139,8 +140,12 @@ internal sealed class HttpResponseReader(Socket socket)
         return int.Parse(hex, NumberStyles.HexNumber);
     }
 
-    private bool IsFailure(int position, int length) =>
-        _buffer.AsSpan(position, length).IndexOf("failure reason"u8) >= 0;
+    private string? FailureText(int position, int length)
+    {
+        var body = _buffer.AsSpan(position, length);
+        var found = body.IndexOf("failure reason"u8);
+        return found < 0 ? null : Encoding.ASCII.GetString(body[found..][..Math.Min(body.Length - found, 100)]);
+    }
 
     private int IndexOf(ReadOnlySpan<byte> needle, int from)
     {

@@ -16,6 +16,7 @@ internal sealed record LoadResult(LoadOptions Options, WorkerStats Stats, TimeSp
             .AppendLine($"  {Stats.Announces} announces in {Measured.TotalSeconds:F1} s: {AnnouncesPerSecond:F0}/s")
             .AppendLine($"  latency p50 {Ms(latency.Percentile(0.5))} ms, p99 {Ms(latency.Percentile(0.99))} ms, max {Ms(latency.MaxMicroseconds)} ms")
             .AppendLine($"  errors {Stats.Errors}, timeouts {Stats.Timeouts}, connects {Stats.Connects}, received {Stats.BytesReceived / 1024} KiB")
+            .AppendLine(Stats.FirstError is { } error ? $"  first error: {error}" : "  no errors")
             .AppendLine($"  CPU (% of one core): tracker {Percent(Cpu.WatchedPercent)}, generator {Percent(Cpu.SelfPercent)}")
             .ToString();
     }

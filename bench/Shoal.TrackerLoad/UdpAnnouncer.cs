@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Shoal.TrackerLoad;
 
@@ -58,7 +59,7 @@ internal sealed class UdpAnnouncer(LoadOptions options, Swarms swarms, Schedule 
                 }
                 else
                 {
-                    stats.Errors++;
+                    stats.Error($"{received}-byte answer to an announce with action {BinaryPrimitives.ReadInt32BigEndian(_receive)}");
                 }
             }
             catch (OperationCanceledException)
@@ -71,13 +72,10 @@ internal sealed class UdpAnnouncer(LoadOptions options, Swarms swarms, Schedule 
                     stats.Timeouts++;
                 }
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or TrackerErrorException)
             {
                 _socket = Drop(_socket);
-                if (stats is not null)
-                {
-                    stats.Errors++;
-                }
+                stats?.Error(e.Message);
                 // A tracker that is down should not turn the generator into a busy loop.
                 await Task.Delay(10);
             }
@@ -99,7 +97,7 @@ internal sealed class UdpAnnouncer(LoadOptions options, Swarms swarms, Schedule 
         var received = await ExchangeAsync(16);
         if (received < 16 || BinaryPrimitives.ReadInt32BigEndian(_receive) != ActionConnect)
         {
-            throw new SocketException((int)SocketError.ProtocolNotSupported);
+            throw new TrackerErrorException($"{received}-byte answer to a connect that is not a connect");
         }
         _connectionId = BinaryPrimitives.ReadInt64BigEndian(_receive.AsSpan(8));
         _connectedAt = Stopwatch.GetTimestamp();
@@ -151,7 +149,7 @@ internal sealed class UdpAnnouncer(LoadOptions options, Swarms swarms, Schedule 
                 Stats.BytesReceived += received;
                 if (BinaryPrimitives.ReadInt32BigEndian(_receive) == ActionError)
                 {
-                    throw new SocketException((int)SocketError.ConnectionReset);
+                    throw new TrackerErrorException(Encoding.UTF8.GetString(_receive, 8, received - 8));
                 }
                 return received;
             }

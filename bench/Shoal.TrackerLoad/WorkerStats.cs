@@ -9,7 +9,10 @@ internal sealed class WorkerStats
     public long Announces { get; set; }
 
     /// <summary>Non-200 statuses, failure reasons, error actions, broken connections.</summary>
-    public long Errors { get; set; }
+    public long Errors { get; private set; }
+
+    /// <summary>The first error's text, to tell a rate limit from a crash.</summary>
+    public string? FirstError { get; private set; }
 
     public long Timeouts { get; set; }
 
@@ -18,8 +21,15 @@ internal sealed class WorkerStats
 
     public long BytesReceived { get; set; }
 
+    public void Error(string text)
+    {
+        Errors++;
+        FirstError ??= text;
+    }
+
     public void Add(WorkerStats other)
     {
+        FirstError ??= other.FirstError;
         Latency.Add(other.Latency);
         Announces += other.Announces;
         Errors += other.Errors;
