@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test in the solution, first installing the real clients the interop tests drive
-# (libtorrent's Python bindings, aria2, Transmission) when this machine lacks them.
+# (libtorrent's Python bindings, aria2, Transmission, opentracker) and PostgreSQL when this
+# machine lacks them. A throw-away PostgreSQL server runs for the duration of the tests; its
+# Npgsql connection string is exported as SHOAL_TEST_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -8,6 +10,8 @@ missing=()
 /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || missing+=(python3-libtorrent)
 command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
 command -v transmission-create >/dev/null 2>&1 || missing+=(transmission-cli)
+[ -x /usr/bin/opentracker ] || missing+=(opentracker)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
     sudo=""
@@ -17,7 +21,13 @@ if ((${#missing[@]} > 0)); then
 fi
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+pgdir="$(mktemp -d)"
+trap '.ci/postgres.sh stop "$pgdir"; rm -f "$log"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+SHOAL_TEST_POSTGRES="$(.ci/postgres.sh start "$pgdir")"
+export SHOAL_TEST_POSTGRES
+echo "test.sh: PostgreSQL at $SHOAL_TEST_POSTGRES"
 status=0
 dotnet test Shoal.slnx -c Release --nologo 2>&1 | tee "$log" || status=$?
 

@@ -1,0 +1,3 @@
+namespace Shoal.TrackerLoad;
+
+internal sealed class UsageException(string message) : Exception(message);
