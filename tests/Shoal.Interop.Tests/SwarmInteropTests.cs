@@ -91,7 +91,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
             Tools.Shoal, ["get", torrent, "-o", output, "--port", Port(), "--peer", seed.Endpoint], timeout: TransferTimeout);
 
         Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}");
-        AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
+        Transfers.AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         JsonElement finished = LibtorrentSeed.Json(get.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         Assert.Equal("finished", finished.GetProperty("event").GetString());
         Assert.Equal(0, finished.GetProperty("hash_failures").GetInt32());
-        AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
+        Transfers.AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
         Assert.False(share.HasExited, "shoal share must keep seeding after a peer finishes");
         await share.StopAsync();
     }
@@ -133,13 +133,13 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
                 "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0", "--summary-interval=0",
                 "--console-log-level=warn", "--file-allocation=none", torrent,
             ]);
-        await WaitUntilListeningAsync(ariaPort, aria, TimeSpan.FromSeconds(30));
+        await Transfers.WaitUntilListeningAsync(ariaPort, aria, TimeSpan.FromSeconds(30));
 
         await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf(name), torrent, dial: [$"127.0.0.1:{ariaPort}"]);
         int code = await aria.WaitForExitAsync(TransferTimeout);
 
         Assert.True(code == 0, $"aria2c exited with {code}: {aria.Tail()}; shoal share: {share.Tail()}");
-        AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
+        Transfers.AssertSameContent(samples.PathOf(name), Path.Combine(output, name));
         await share.StopAsync();
     }
 
@@ -179,7 +179,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         // Second run: the same command finishes the download.
         ProcessResult second = await ProcessRunner.RunAsync(Tools.Shoal, get, timeout: TransferTimeout);
         Assert.True(second.ExitCode == 0, $"shoal get (resumed) exited with {second.ExitCode}: {second.Error}");
-        AssertSameContent(content, Path.Combine(output, "resume.bin"));
+        Transfers.AssertSameContent(content, Path.Combine(output, "resume.bin"));
 
         // It fetched at most the missing pieces plus two (one being written, one in flight when killed).
         long uploaded = await seed.StopAsync();
@@ -196,14 +196,14 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         string torrent = await MakeTorrentAsync(samples.PathOf("single.bin"), "v1", SwarmSamples.PieceLength);
         int port = Tools.FreeTcpPort();
         await using RunningProcess transmission = StartTransmission(torrent, samples.Root, port);
-        await WaitUntilListeningAsync(port, transmission, TimeSpan.FromSeconds(60));
+        await Transfers.WaitUntilListeningAsync(port, transmission, TimeSpan.FromSeconds(60));
 
         string output = NewFolder("got");
         ProcessResult get = await ProcessRunner.RunAsync(
             Tools.Shoal, ["get", torrent, "-o", output, "--port", Port(), "--peer", $"127.0.0.1:{port}"], timeout: TransferTimeout);
 
         Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}; transmission: {transmission.Tail()}");
-        AssertSameContent(samples.PathOf("single.bin"), Path.Combine(output, "single.bin"));
+        Transfers.AssertSameContent(samples.PathOf("single.bin"), Path.Combine(output, "single.bin"));
     }
 
     [Fact]
@@ -213,14 +213,14 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         string output = NewFolder("got");
         int port = Tools.FreeTcpPort();
         await using RunningProcess transmission = StartTransmission(torrent, output, port);
-        await WaitUntilListeningAsync(port, transmission, TimeSpan.FromSeconds(60));
+        await Transfers.WaitUntilListeningAsync(port, transmission, TimeSpan.FromSeconds(60));
         await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("single.bin"), torrent, dial: [$"127.0.0.1:{port}"]);
 
         // transmission-cli keeps running when done: wait for its copy to match.
         string copy = Path.Combine(output, "single.bin");
-        string expected = Sha256(samples.PathOf("single.bin"));
+        string expected = Transfers.Sha256(samples.PathOf("single.bin"));
         using var deadline = new CancellationTokenSource(TransferTimeout);
-        while (!(File.Exists(copy) && new FileInfo(copy).Length == new FileInfo(samples.PathOf("single.bin")).Length && Sha256(copy) == expected))
+        while (!(File.Exists(copy) && new FileInfo(copy).Length == new FileInfo(samples.PathOf("single.bin")).Length && Transfers.Sha256(copy) == expected))
         {
             Assert.False(deadline.IsCancellationRequested, $"transmission did not finish: {transmission.Tail()}; shoal share: {share.Tail()}");
             await Task.Delay(500);
@@ -243,54 +243,6 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
     }
 
     private static string Port() => Tools.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
-
-    private static async Task WaitUntilListeningAsync(int port, RunningProcess owner, TimeSpan timeout)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(owner.HasExited, $"{owner.Description} ended before listening on {port}: {owner.Tail()}");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException) when (clock.Elapsed < timeout)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
-    /// <summary>Every file under <paramref name="expected"/> (or the file itself) is at <paramref name="actual"/> with the same SHA-256, and nothing else is.</summary>
-    private static void AssertSameContent(string expected, string actual)
-    {
-        if (File.Exists(expected))
-        {
-            Assert.True(File.Exists(actual), $"missing {actual}");
-            Assert.Equal(Sha256(expected), Sha256(actual));
-            return;
-        }
-
-        Assert.True(Directory.Exists(actual), $"missing folder {actual}");
-        string[] want = RelativeFiles(expected);
-        string[] got = RelativeFiles(actual);
-        Assert.Equal(want, got);   // no file missing, and no stray ones (pad files, partial-download leftovers)
-        foreach (string file in want)
-        {
-            Assert.True(Sha256(Path.Combine(expected, file)) == Sha256(Path.Combine(actual, file)), $"{file} differs");
-        }
-    }
-
-    private static string[] RelativeFiles(string root) =>
-        [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal)];
-
-    private static string Sha256(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     private static void WriteRandomFile(string path, long length, int seed)
     {

@@ -111,11 +111,15 @@ public sealed class ShoalShare : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts seeding <paramref name="path"/>, returning once it prints `listening on` (and its magnet line).</summary>
-    public static async Task<ShoalShare> StartAsync(string path, string torrent, IEnumerable<string>? dial = null, TimeSpan? startTimeout = null)
+    /// <summary>
+    /// Starts seeding <paramref name="path"/> (with <paramref name="torrent"/>, or a torrent share makes when null),
+    /// returning once it prints `listening on` (and its magnet line).
+    /// </summary>
+    public static async Task<ShoalShare> StartAsync(
+        string path, string? torrent, IEnumerable<string>? dial = null, TimeSpan? startTimeout = null, IEnumerable<string>? extra = null)
     {
         int port = Tools.FreeTcpPort();
-        List<string> arguments = ["share", path, "--torrent", torrent, "--port", port.ToString(CultureInfo.InvariantCulture)];
+        List<string> arguments = ["share", path, .. torrent is null ? Array.Empty<string>() : ["--torrent", torrent], "--port", port.ToString(CultureInfo.InvariantCulture), .. extra ?? []];
         foreach (string peer in dial ?? [])
         {
             arguments.AddRange(["--peer", peer]);

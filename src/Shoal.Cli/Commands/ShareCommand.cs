@@ -53,6 +53,8 @@ public static class ShareCommand
                 (torrent, torrentBytes) = (created.Torrent, created.FileBytes);
             }
 
+            // Registered before the first announce, which a closed tracker refuses for an unknown torrent.
+            await TrackerRegistration.TryRegisterAsync(runtime, http, trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
             TorrentHandle handle = session.Add(torrent, new AddTorrentOptions
             {
@@ -69,7 +71,6 @@ public static class ShareCommand
                 await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
             }
 
-            await TrackerRegistration.TryRegisterAsync(runtime, http, trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync(MagnetLink.FromTorrent(torrent).ToUri()).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {session.ListenEndPoint}").ConfigureAwait(false);
             await TransferView.SeedAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);

@@ -213,18 +213,12 @@ public static class AnnounceRequestCodec
             throw new TrackerProtocolException($"{name} is longer than {MaxTokenLength} bytes");
         }
 
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(value);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new TrackerProtocolException($"{name} is not UTF-8 text");
-        }
+        // Opaque to the tracker, and clients send raw bytes (aria2's key is 8 random bytes):
+        // Latin-1 keeps every byte as one character.
+        return Encoding.Latin1.GetString(value);
     }
 
-    private static IPAddress Address(byte[] value) =>
-        value.Length <= 64 && IPAddress.TryParse(Encoding.ASCII.GetString(value), out IPAddress? address)
-            ? address
-            : throw new TrackerProtocolException("ip is not an IP address");
+    // BEP 3 allows a DNS name here too; a tracker does not resolve it, so anything but an address is left out.
+    private static IPAddress? Address(byte[] value) =>
+        value.Length <= 64 && IPAddress.TryParse(Encoding.ASCII.GetString(value), out IPAddress? address) ? address : null;
 }

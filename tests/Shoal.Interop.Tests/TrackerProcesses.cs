@@ -1,0 +1,107 @@
+using System.Globalization;
+using Shoal.Metainfo;
+
+namespace Shoal.Interop.Tests;
+
+/// <summary>`shoal tracker --port 0 --listen 127.0.0.1 --data DIR` running until the test stops it.</summary>
+public sealed class ShoalTrackerProcess : IAsyncDisposable
+{
+    private readonly RunningProcess _process;
+
+    private ShoalTrackerProcess(RunningProcess process, string httpAnnounce, string udpAnnounce)
+    {
+        _process = process;
+        HttpAnnounce = httpAnnounce;
+        UdpAnnounce = udpAnnounce;
+    }
+
+    /// <summary>The `announce: http://…` line it printed.</summary>
+    public string HttpAnnounce { get; }
+
+    /// <summary>The `announce: udp://…` line it printed.</summary>
+    public string UdpAnnounce { get; }
+
+    public static async Task<ShoalTrackerProcess> StartAsync(string dataFolder, params string[] extra)
+    {
+        RunningProcess process = RunningProcess.Start(Tools.Shoal, ["tracker", "--port", "0", "--listen", "127.0.0.1", "--data", dataFolder, .. extra]);
+        try
+        {
+            string http = await process.WaitForOutputLineAsync(l => l.StartsWith("announce: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            string udp = await process.WaitForOutputLineAsync(l => l.StartsWith("announce: udp://", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+            return new ShoalTrackerProcess(process, http["announce: ".Length..], udp["announce: ".Length..]);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string Tail() => _process.Tail();
+
+    /// <summary>SIGTERM; a clean stop is exit code 0.</summary>
+    public async Task StopAsync()
+    {
+        int code = await _process.TerminateAsync(TimeSpan.FromSeconds(15));
+        Assert.True(code == 0, $"shoal tracker exited with {code}: {_process.Tail()}");
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
+
+/// <summary>
+/// Debian's opentracker on 127.0.0.1, HTTP and UDP on one port. Debian builds it in whitelist mode:
+/// only the info-hashes given are tracked (real-clients.md).
+/// </summary>
+public sealed class OpenTracker : IAsyncDisposable
+{
+    private readonly RunningProcess _process;
+    private readonly string _folder;
+
+    private OpenTracker(RunningProcess process, string folder, int port)
+    {
+        _process = process;
+        _folder = folder;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string HttpAnnounce => $"http://127.0.0.1:{Port}/announce";
+
+    public string UdpAnnounce => $"udp://127.0.0.1:{Port}/announce";
+
+    /// <summary>Starts opentracker allowing the swarms of <paramref name="torrentFiles"/> (v1 and truncated v2 hashes).</summary>
+    public static async Task<OpenTracker> StartAsync(params string[] torrentFiles)
+    {
+        string folder = Directory.CreateTempSubdirectory("shoal-opentracker-").FullName;
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        IEnumerable<string> hashes = torrentFiles
+            .Select(path => TorrentParser.Parse(File.ReadAllBytes(path)).InfoHashes)
+            .SelectMany(h => new[] { h.V1?.ToHex(), h.V2?.Truncated.ToHex() })
+            .OfType<string>();
+        string whitelist = Path.Combine(folder, "whitelist.txt");
+        await File.WriteAllLinesAsync(whitelist, hashes);
+        File.SetUnixFileMode(whitelist, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        int port = Tools.FreeTcpPort();
+        string text = port.ToString(CultureInfo.InvariantCulture);
+        RunningProcess process = RunningProcess.Start("opentracker", ["-i", "127.0.0.1", "-p", text, "-P", text, "-d", folder, "-w", "whitelist.txt"]);
+        try
+        {
+            await Transfers.WaitUntilListeningAsync(port, process, TimeSpan.FromSeconds(20));
+            return new OpenTracker(process, folder, port);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
