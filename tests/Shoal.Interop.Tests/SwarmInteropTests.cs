@@ -181,12 +181,15 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         Assert.True(second.ExitCode == 0, $"shoal get (resumed) exited with {second.ExitCode}: {second.Error}");
         Transfers.AssertSameContent(content, Path.Combine(output, "resume.bin"));
 
-        // It fetched at most the missing pieces plus two (one being written, one in flight when killed).
+        // It fetched again at most two pieces (one being written, one in flight when killed) and what sat
+        // in the loopback socket buffers at the kill: sent by libtorrent, counted by it, never read by
+        // shoal (a few MiB when the machine is busy). Fetching the first half again would be 100 MB.
+        const long SocketSlack = 4 * 1024 * 1024;
         long uploaded = await seed.StopAsync();
         Assert.True(
-            uploaded <= Size + (2 * ResumePieceLength),
+            uploaded <= Size + (2 * ResumePieceLength) + SocketSlack,
             $"libtorrent sent {uploaded} bytes in all for a {Size}-byte file ({uploadedAtKill} before the kill): " +
-            $"the resumed run fetched {uploaded - Size} bytes more than the file, more than 2 pieces of {ResumePieceLength}");
+            $"the resumed run fetched {uploaded - Size} bytes more than the file, more than 2 pieces of {ResumePieceLength} and {SocketSlack} in socket buffers");
     }
 
     /// <summary>Transmission 3.00 reads v1 torrents only, and moves about 23 MB/s here: the 6 MB file, generous timeouts.</summary>

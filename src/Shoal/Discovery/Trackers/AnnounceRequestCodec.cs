@@ -14,6 +14,8 @@ public static class AnnounceRequestCodec
     /// <summary>Longest <c>key</c> or <c>trackerid</c> value accepted, in bytes.</summary>
     public const int MaxTokenLength = 256;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// The GET URL for the announce: the announce URL (its own query, such as a passkey, kept) with
     /// the request's parameters appended, binary values percent-encoded byte by byte.
@@ -213,9 +215,16 @@ public static class AnnounceRequestCodec
             throw new TrackerProtocolException($"{name} is longer than {MaxTokenLength} bytes");
         }
 
-        // Opaque to the tracker, and clients send raw bytes (aria2's key is 8 random bytes):
-        // Latin-1 keeps every byte as one character.
-        return Encoding.Latin1.GetString(value);
+        // Opaque to the tracker, and some clients send raw bytes (aria2's key is 8 random bytes):
+        // text when it is UTF-8, as Shoal's own clients send it, else Latin-1, one character per byte.
+        try
+        {
+            return StrictUtf8.GetString(value);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(value);
+        }
     }
 
     // BEP 3 allows a DNS name here too; a tracker does not resolve it, so anything but an address is left out.
