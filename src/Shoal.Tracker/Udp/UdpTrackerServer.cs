@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Shoal.Tracker.Udp;
 
 /// <summary>
-/// The UDP tracker socket (BEP 15): a few receive loops on one socket, each with its own buffers,
-/// so a store that answers asynchronously (PostgreSQL) does not hold up every other client.
+/// The UDP tracker socket (BEP 15), read by one blocking thread per core: an answer the store gives
+/// at once (the in-memory swarms) goes back on the same thread with no hand-off, the way a C tracker
+/// answers; one the store must wait for (PostgreSQL) finishes on the thread pool with its own buffers.
 /// </summary>
 internal sealed class UdpTrackerServer : IAsyncDisposable
 {
@@ -18,7 +19,8 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
     private readonly int _responseLength;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task[] _loops;
+    private readonly Thread[] _readers;
+    private int _pending;
 
     private UdpTrackerServer(Socket socket, UdpRequestHandler handler, int responseLength, ILogger logger)
     {
@@ -26,7 +28,11 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
         _handler = handler;
         _responseLength = responseLength;
         _logger = logger;
-        _loops = [.. Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount * 2)).Select(_ => Task.Run(() => ReceiveLoopAsync(_stop.Token)))];
+        _readers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => new Thread(ReadLoop) { IsBackground = true, Name = $"udp tracker {i + 1}" })];
+        foreach (Thread reader in _readers)
+        {
+            reader.Start();
+        }
     }
 
     public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
@@ -56,34 +62,47 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        // Closing the socket ends the blocking reads.
         _socket.Dispose();
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        foreach (Thread reader in _readers)
+        {
+            reader.Join();
+        }
+
+        while (Volatile.Read(ref _pending) > 0)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken stop)
+    private void ReadLoop()
     {
         byte[] request = new byte[ReceiveBufferLength];
         byte[] response = new byte[_responseLength];
         var from = new SocketAddress(_socket.AddressFamily);
         var template = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        CancellationToken stop = _stop.Token;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                int received = await _socket.ReceiveFromAsync(request, SocketFlags.None, from, stop).ConfigureAwait(false);
+                int received = _socket.ReceiveFrom(request, SocketFlags.None, from);
                 var remote = (IPEndPoint)template.Create(from);
-                int length = await _handler.HandleAsync(request.AsMemory(0, received), remote, response, stop).ConfigureAwait(false);
-                if (length > 0)
+                ValueTask<int> answer = _handler.HandleAsync(request.AsMemory(0, received), remote, response, stop);
+                if (answer.IsCompletedSuccessfully)
                 {
-                    await _socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, from, stop).ConfigureAwait(false);
+                    Send(response, answer.Result, from);
+                    continue;
                 }
+
+                // The answer now owns these buffers and this address; the loop takes new ones.
+                _ = FinishAsync(answer, response, Copy(from));
+                request = new byte[ReceiveBufferLength];
+                response = new byte[_responseLength];
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
                 return;
             }
@@ -97,5 +116,41 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
                 TrackerLog.RequestFailed(_logger, IPAddress.None, e);
             }
         }
+    }
+
+    private async Task FinishAsync(ValueTask<int> answer, byte[] response, SocketAddress to)
+    {
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            Send(response, await answer.ConfigureAwait(false), to);
+        }
+        catch (Exception e) when (!_stop.IsCancellationRequested)
+        {
+            TrackerLog.RequestFailed(_logger, IPAddress.None, e);
+        }
+        catch (Exception)
+        {
+            // Stopping: the socket is gone.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    private void Send(byte[] response, int length, SocketAddress to)
+    {
+        if (length > 0)
+        {
+            _socket.SendTo(response.AsSpan(0, length), SocketFlags.None, to);
+        }
+    }
+
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer[..address.Size].CopyTo(copy.Buffer);
+        return copy;
     }
 }
