@@ -3,12 +3,16 @@ using Shoal.Discovery.Trackers;
 namespace Shoal.Tracker.Swarms;
 
 /// <summary>
-/// The peers of one info-hash in memory: an array for random sampling and an index by address for
-/// updates. Not thread-safe: <see cref="SwarmTable"/> locks it.
+/// The peers of one info-hash in memory: an array for random sampling and, once the swarm is large,
+/// an index by address for updates. Not thread-safe: <see cref="SwarmTable"/> locks it.
 /// </summary>
 internal sealed class PeerSwarm
 {
-    private readonly Dictionary<PeerAddress, int> _index = [];
+    // Most swarms are small: a scan of a few entries is as fast as a lookup, and a dictionary per
+    // swarm would cost more memory than the peers themselves (100,000 swarms of 10: 90 MB).
+    private const int IndexFrom = 24;
+
+    private Dictionary<PeerAddress, int>? _index;
     private Entry[] _peers = new Entry[2];
     private int _seeders;
 
@@ -27,7 +31,8 @@ internal sealed class PeerSwarm
     /// </summary>
     public bool Record(PeerAddress peer, bool isSeeder, AnnounceEvent announceEvent, long expiresAt)
     {
-        bool known = _index.TryGetValue(peer, out int slot);
+        int slot = Find(peer);
+        bool known = slot >= 0;
         if (announceEvent == AnnounceEvent.Stopped)
         {
             if (known)
@@ -53,8 +58,17 @@ internal sealed class PeerSwarm
             }
 
             _peers[Count] = new Entry(peer, expiresAt, isSeeder);
-            _index.Add(peer, Count);
+            _index?.Add(peer, Count);
             Count++;
+            if (_index is null && Count >= IndexFrom)
+            {
+                _index = new Dictionary<PeerAddress, int>(Count * 2);
+                for (int i = 0; i < Count; i++)
+                {
+                    _index.Add(_peers[i].Peer, i);
+                }
+            }
+
             _seeders += isSeeder ? 1 : 0;
         }
 
@@ -126,22 +140,44 @@ internal sealed class PeerSwarm
         if (Count < _peers.Length / 4 && _peers.Length > 8)
         {
             Array.Resize(ref _peers, Math.Max(Count * 2, 2));
-            _index.TrimExcess();
+            _index = Count < IndexFrom / 2 ? null : _index;
+            _index?.TrimExcess();
         }
 
         return removed;
     }
 
+    private int Find(PeerAddress peer)
+    {
+        if (_index is not null)
+        {
+            return _index.TryGetValue(peer, out int slot) ? slot : -1;
+        }
+
+        for (int slot = 0; slot < Count; slot++)
+        {
+            if (_peers[slot].Peer == peer)
+            {
+                return slot;
+            }
+        }
+
+        return -1;
+    }
+
     private void RemoveAt(int slot)
     {
         Entry removed = _peers[slot];
-        _index.Remove(removed.Peer);
+        _index?.Remove(removed.Peer);
         _seeders -= removed.IsSeeder ? 1 : 0;
         int last = Count - 1;
         if (slot != last)
         {
             _peers[slot] = _peers[last];
-            _index[_peers[slot].Peer] = slot;
+            if (_index is not null)
+            {
+                _index[_peers[slot].Peer] = slot;
+            }
         }
 
         _peers[last] = default;

@@ -127,4 +127,41 @@ public sealed class PeerSwarmTests
         Assert.Equal(9, swarm.Expire(now: 250));
         Assert.Equal(Peer(35), Assert.Single(Sampled(swarm, Peer(999), false, 10)));
     }
+
+    [Fact]
+    public void Random_announces_and_expiry_agree_with_a_simple_model_across_the_index_threshold()
+    {
+        var random = new Random(4);
+        var swarm = new PeerSwarm();
+        var model = new Dictionary<PeerAddress, (bool Seeder, long ExpiresAt)>();
+        for (long now = 1; now < 20_000; now++)
+        {
+            PeerAddress peer = Peer(random.Next(80));
+            bool seeder = random.Next(3) == 0;
+            if (random.Next(10) == 0)
+            {
+                swarm.Record(peer, seeder, AnnounceEvent.Stopped, 0);
+                model.Remove(peer);
+            }
+            else
+            {
+                long expiresAt = now + random.Next(1, 400);
+                swarm.Record(peer, seeder, AnnounceEvent.None, expiresAt);
+                model[peer] = (seeder, expiresAt);
+            }
+
+            if (now % 250 == 0)
+            {
+                swarm.Expire(now);
+                foreach (PeerAddress gone in model.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToList())
+                {
+                    model.Remove(gone);
+                }
+
+                Assert.Equal(model.Count, swarm.Count);
+                Assert.Equal(model.Values.Count(v => v.Seeder), swarm.Seeders);
+                Assert.True(model.Keys.ToHashSet().SetEquals(Sampled(swarm, Peer(999), false, 200)));
+            }
+        }
+    }
 }
