@@ -8,11 +8,12 @@ namespace Shoal.Cli;
 /// <summary>What every command gets: settings, logging, and the two output streams.</summary>
 public sealed class CliRuntime : IDisposable
 {
-    private CliRuntime(IConfiguration configuration, ILoggerFactory loggers, TextWriter output, IAnsiConsole status)
+    private CliRuntime(IConfiguration configuration, ILoggerFactory loggers, TextWriter output, IAnsiConsole tables, IAnsiConsole status)
     {
         Configuration = configuration;
         Loggers = loggers;
         Output = output;
+        Tables = tables;
         Status = status;
     }
 
@@ -22,6 +23,9 @@ public sealed class CliRuntime : IDisposable
 
     /// <summary>Results a script reads (standard output).</summary>
     public TextWriter Output { get; }
+
+    /// <summary>Tables of results (standard output), plain when it is redirected.</summary>
+    public IAnsiConsole Tables { get; }
 
     /// <summary>Progress bars and status for a person (standard error), so standard output stays parseable.</summary>
     public IAnsiConsole Status { get; }
@@ -47,17 +51,18 @@ public sealed class CliRuntime : IDisposable
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(o => o.SingleLine = true)),
             LowestConfiguredLevel(configuration));
-        // Colours and redraws only on a terminal: a redirected standard error gets plain lines.
-        IAnsiConsole status = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Error),
-            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-            Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Detect,
-        });
-        return new CliRuntime(configuration, loggers, Console.Out, status);
+        return new CliRuntime(configuration, loggers, Console.Out, ConsoleFor(Console.Out, Console.IsOutputRedirected), ConsoleFor(Console.Error, Console.IsErrorRedirected));
     }
 
     public void Dispose() => Loggers.Dispose();
+
+    // Colours and redraws only on a terminal: a redirected stream gets plain lines.
+    private static IAnsiConsole ConsoleFor(TextWriter writer, bool redirected) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+        Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+    });
 
     /// <summary>The most verbose level any category is set to: below it nothing can be logged.</summary>
     private static LogLevel LowestConfiguredLevel(IConfiguration configuration)

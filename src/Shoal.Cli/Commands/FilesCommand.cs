@@ -40,7 +40,7 @@ public static class FilesCommand
             }
             else
             {
-                AnsiConsole.Write(Table(files));
+                runtime.Tables.Write(Table(files, runtime.Tables.Profile.Width));
             }
 
             return ExitCodes.Success;
@@ -48,24 +48,27 @@ public static class FilesCommand
         return command;
     }
 
-    private static Table Table(FilePage page)
+    private static Table Table(FilePage page, int consoleWidth)
     {
         var table = new Table()
             .AddColumn("name")
-            .AddColumn(new TableColumn("size").RightAligned())
-            .AddColumn(new TableColumn("seeders").RightAligned())
-            .AddColumn(new TableColumn("leechers").RightAligned())
-            .AddColumn(new TableColumn("completed").RightAligned())
+            .AddColumn(new TableColumn("size").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("seeders").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("leechers").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("completed").RightAligned().NoWrap())
             .AddColumn(new TableColumn("info-hash").NoWrap());
+        // On a narrow terminal the name gets the room and the hash is shortened (--json has it whole).
+        bool shortHashes = consoleWidth < 140;
         foreach (IndexedFile file in page.Files)
         {
+            string hash = file.InfoHashV1 ?? file.InfoHashV2 ?? "";
             table.AddRow(
                 new Text(file.Name),
                 new Text(ByteSize.Format(file.Size)),
                 new Text(file.Seeders.ToString(CultureInfo.InvariantCulture)),
                 new Text(file.Leechers.ToString(CultureInfo.InvariantCulture)),
                 new Text(file.Completed.ToString(CultureInfo.InvariantCulture)),
-                new Text(file.InfoHashV1 ?? file.InfoHashV2 ?? ""));
+                new Text(shortHashes && hash.Length > 16 ? hash[..16] + "…" : hash));
         }
 
         int first = ((page.Page - 1) * page.PerPage) + 1;

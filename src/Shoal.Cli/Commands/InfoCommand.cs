@@ -36,7 +36,7 @@ public static class InfoCommand
             }
             else
             {
-                Print(summary);
+                Print(runtime.Tables, summary);
             }
 
             return ExitCodes.Success;
@@ -60,7 +60,7 @@ public static class InfoCommand
         return TorrentSummary.From(TorrentParser.Parse(bytes));
     }
 
-    private static void Print(TorrentSummary summary)
+    private static void Print(IAnsiConsole console, TorrentSummary summary)
     {
         var table = new Table().HideHeaders().NoBorder().AddColumn("field").AddColumn("value");
         void Row(string field, string? value)
@@ -84,7 +84,7 @@ public static class InfoCommand
         Row("created by", summary.CreatedBy);
         Row("created", summary.CreationDate?.ToString("u", CultureInfo.InvariantCulture));
         Row("magnet", summary.Magnet);
-        AnsiConsole.Write(table);
+        console.Write(table);
 
         if (summary.Files.Count > 0)
         {
@@ -94,7 +94,7 @@ public static class InfoCommand
                 files.AddRow(new Text(file.Path), new Text(ByteSize.Format(file.Length)));
             }
 
-            AnsiConsole.Write(files);
+            console.Write(files);
         }
     }
 }
