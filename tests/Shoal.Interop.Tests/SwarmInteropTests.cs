@@ -126,13 +126,7 @@ public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<Swar
         int ariaPort = Tools.FreeTcpPort();
 
         // aria2 cannot be told to dial a peer: it listens, and shoal share dials it.
-        await using RunningProcess aria = RunningProcess.Start(
-            "aria2c",
-            [
-                "--no-conf=true", "-d", output, $"--listen-port={ariaPort}", "--enable-dht=false", "--enable-dht6=false",
-                "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0", "--summary-interval=0",
-                "--console-log-level=warn", "--file-allocation=none", torrent,
-            ]);
+        await using RunningProcess aria = Aria2.Start(torrent, output, ariaPort);
         await Transfers.WaitUntilListeningAsync(ariaPort, aria, TimeSpan.FromSeconds(30));
 
         await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf(name), torrent, dial: [$"127.0.0.1:{ariaPort}"]);

@@ -151,3 +151,15 @@ public sealed class ShoalShare : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
+
+/// <summary>aria2c downloading a torrent into a folder and exiting once it has it; DHT, PEX and local discovery off.</summary>
+public static class Aria2
+{
+    public static RunningProcess Start(string torrent, string output, int listenPort) => RunningProcess.Start(
+        "aria2c",
+        [
+            "--no-conf=true", "-d", output, $"--listen-port={listenPort}", "--enable-dht=false", "--enable-dht6=false",
+            "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0", "--summary-interval=0",
+            "--console-log-level=warn", "--file-allocation=none", torrent,
+        ]);
+}

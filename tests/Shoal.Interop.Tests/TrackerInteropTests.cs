@@ -27,13 +27,7 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
 
         string output = NewFolder("aria2");
         int ariaPort = Tools.FreeTcpPort();
-        await using RunningProcess aria = RunningProcess.Start(
-            "aria2c",
-            [
-                "--no-conf=true", "-d", output, $"--listen-port={ariaPort}", "--enable-dht=false", "--enable-dht6=false",
-                "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0", "--summary-interval=0",
-                "--console-log-level=warn", "--file-allocation=none", torrent,
-            ]);
+        await using RunningProcess aria = Aria2.Start(torrent, output, ariaPort);
         int code = await aria.WaitForExitAsync(TransferTimeout);
 
         Assert.True(code == 0, $"aria2c exited with {code}: {aria.Tail()}; tracker: {tracker.Tail()}");

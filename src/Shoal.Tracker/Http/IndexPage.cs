@@ -50,7 +50,7 @@ internal sealed class IndexPage(FileIndexService index, bool closed)
             foreach (IndexedFile file in files.Files)
             {
                 string hash = file.InfoHashV1 ?? file.InfoHashV2!;
-                html.Append("<tr><td>").Append(Encode(file.Name)).Append("</td><td class=\"n\">").Append(Size(file.Size))
+                html.Append("<tr><td>").Append(Encode(file.Name)).Append("</td><td class=\"n\">").Append(ByteSize.Format(file.Size))
                     .Append("</td><td class=\"n\">").Append(file.Seeders).Append("</td><td class=\"n\">").Append(file.Leechers)
                     .Append("</td><td class=\"n\">").Append(file.Completed).Append("</td><td><a href=\"").Append(Encode(file.Magnet))
                     .Append("\">magnet</a> · <a href=\"/api/torrents/").Append(hash).Append(".torrent\">.torrent</a></td></tr>\n");
@@ -89,18 +89,4 @@ internal sealed class IndexPage(FileIndexService index, bool closed)
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
-
-    private static string Size(long bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0 ? $"{bytes} B" : $"{value:0.0} {units[unit]}";
-    }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Shoal.Cli;
+namespace Shoal;
 
 /// <summary>Reads sizes such as 262144, 256K, 256KiB, 4M or 1GiB (binary multiples).</summary>
 public static class ByteSize
