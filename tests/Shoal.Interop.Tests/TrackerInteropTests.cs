@@ -124,6 +124,39 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
         await share.StopAsync();
     }
 
+    [Fact]
+    public async Task Two_shoal_trackers_on_one_postgresql_database_serve_the_same_swarm_and_keep_it_across_restarts()
+    {
+        await using Shoal.Tracker.Tests.Storage.TestDatabase database = await Shoal.Tracker.Tests.Storage.TestDatabase.CreateAsync();
+        string[] onPostgres = ["--store", "postgres:" + database.ConnectionString, "--closed"];
+        string content = samples.PathOf("single.bin");
+        string output = NewFolder("got");
+        await using (ShoalTrackerProcess first = await ShoalTrackerProcess.StartAsync(NewFolder("first"), onPostgres))
+        await using (ShoalTrackerProcess second = await ShoalTrackerProcess.StartAsync(NewFolder("second"), onPostgres))
+        {
+            // The seeder registers with and announces to the first; the leecher knows only the second.
+            string torrent = await CreateAsync(content, "--v1", "--tracker", first.HttpAnnounce, "--register");
+            string viaSecond = await CreateAsync(content, "--v1", "--tracker", second.UdpAnnounce);
+            Assert.Equal(
+                TorrentParser.Parse(await File.ReadAllBytesAsync(torrent)).InfoHashes,
+                TorrentParser.Parse(await File.ReadAllBytesAsync(viaSecond)).InfoHashes);
+            await using ShoalShare share = await ShoalShare.StartAsync(content, torrent);
+
+            ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", viaSecond, "-o", output, "--port", Port()], timeout: TransferTimeout);
+            Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}; first tracker: {first.Tail()}; second: {second.Tail()}");
+            Transfers.AssertSameContent(content, Path.Combine(output, "single.bin"));
+            await share.StopAsync();
+            await first.StopAsync();
+            await second.StopAsync();
+        }
+
+        await using ShoalTrackerProcess restarted = await ShoalTrackerProcess.StartAsync(NewFolder("restarted"), onPostgres);
+        ProcessResult files = await Tools.ShoalAsync("files", "--tracker", restarted.HttpAnnounce, "--json");
+        JsonElement file = Assert.Single(JsonDocument.Parse(files.Output).RootElement.GetProperty("files").EnumerateArray());
+        Assert.Equal(("single.bin", 1), (file.GetProperty("name").GetString(), file.GetProperty("completed").GetInt32()));
+        await restarted.StopAsync();
+    }
+
     private static string Port() => Tools.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
 
     private async Task<string> CreateAsync(string content, params string[] options)
