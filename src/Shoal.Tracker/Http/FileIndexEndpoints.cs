@@ -54,7 +54,9 @@ internal sealed class FileIndexEndpoints(FileIndexService index, int maxTorrentB
         }
         catch (FormatException e)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"not a valid .torrent file: {e.Message}").ConfigureAwait(false);
+            const string Prefix = "not a valid torrent file: ";
+            string reason = e.Message.StartsWith(Prefix, StringComparison.Ordinal) ? e.Message[Prefix.Length..] : e.Message;
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"not a valid .torrent file: {reason}").ConfigureAwait(false);
             return;
         }
 
