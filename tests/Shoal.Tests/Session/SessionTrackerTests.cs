@@ -92,6 +92,26 @@ public sealed class SessionTrackerTests
     }
 
     [Fact]
+    public async Task A_torrent_whose_first_tier_is_down_finds_peers_through_the_second()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024);
+        await using var tracker = new TestSwarmTracker();
+        string down = $"udp://127.0.0.1:{TrackerClientFixtures.ClosedUdpPort()}/announce";
+        var torrent = swarm.Torrent with { AnnounceTiers = [[down], [tracker.AnnounceUrl.ToString()]] };
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+        await tracker.WaitForAsync(a => a.Count > 0, Timeout);
+
+        ShoalSession leecher = swarm.StartSession();
+        TorrentHandle handle = leecher.Add(torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("download") });
+        await handle.Completion.WaitAsync(Timeout);
+
+        IReadOnlyList<TrackerStatus> trackers = handle.GetStatus().Trackers;
+        Assert.Equal([0, 1], trackers.Select(t => t.Tier));
+        Assert.Null(trackers[1].LastError);
+    }
+
+    [Fact]
     public async Task Stopped_waits_at_most_five_seconds_for_a_tracker_that_does_not_answer()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(64 * 1024);
