@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Shoal.Bencoding;
+using Shoal.Cli.Accounts;
 using Shoal.Cli.Commands;
+using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
@@ -25,6 +27,12 @@ public static class ShoalCli
         root.Subcommands.Add(FilesCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(TrackerCommand.Build());
+        root.Subcommands.Add(UserCommand.Build());
+        root.Subcommands.Add(LoginCommand.Build());
+        root.Subcommands.Add(LogoutCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(GroupCommand.Build());
+        root.Subcommands.Add(StopSharingCommand.Build());
         return root;
     }
 
@@ -69,6 +77,7 @@ public static class ShoalCli
         UsageException => ExitCodes.BadUsage,
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
         SessionException or NetworkException or PeerProtocolException or TrackerIndexException => ExitCodes.BadInput,
+        TrackerAccountException or LoginException => ExitCodes.BadInput,
         TrackerStoreException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,

@@ -15,8 +15,12 @@ public static class TransferView
     public static ProgressColumn[] Columns() =>
         [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn()];
 
-    /// <summary>Shows a bar (percent, rate, ETA, peers) until the torrent is complete; throws if it fails or <paramref name="cancellationToken"/> fires.</summary>
-    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows a bar (percent, rate, ETA, peers) until the torrent is complete; throws if it fails,
+    /// <paramref name="cancellationToken"/> fires, or <paramref name="giveUp"/> gives a reason to stop
+    /// (a <see cref="SessionException"/> with that reason).
+    /// </summary>
+    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken, Func<TorrentStatus, string?>? giveUp = null)
     {
         await console.Progress()
             .AutoClear(false)
@@ -26,12 +30,18 @@ public static class TransferView
                 ProgressTask task = context.AddTask(Markup.Escape(handle.Name), maxValue: Math.Max(1, handle.Torrent.AddressSpaceLength()));
                 while (true)
                 {
-                    Update(task, handle.Name, handle.GetStatus());
+                    TorrentStatus status = handle.GetStatus();
+                    Update(task, handle.Name, status);
                     if (handle.Completion.IsCompleted)
                     {
                         await handle.Completion.ConfigureAwait(false);
                         Update(task, handle.Name, handle.GetStatus());
                         return;
+                    }
+
+                    if (giveUp?.Invoke(status) is { } reason)
+                    {
+                        throw new SessionException(reason);
                     }
 
                     await Task.WhenAny(handle.Completion, Task.Delay(Refresh, cancellationToken)).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Shoal.Discovery.Trackers.Index;
 using Spectre.Console;
 
@@ -9,8 +8,6 @@ namespace Shoal.Cli.Commands;
 /// <summary>`shoal files --tracker URL [--search TEXT] [--page N] [--json]`: what a Shoal tracker's file index holds.</summary>
 public static class FilesCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerOptions.Web) { WriteIndented = true };
-
     public static Command Build()
     {
         var tracker = new Option<string>("--tracker") { Description = "The tracker's announce URL (http://, https:// or udp://)", Required = true };
@@ -36,7 +33,7 @@ public static class FilesCommand
                 : await client.GetAllFilesAsync(query, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await runtime.Output.WriteLineAsync(JsonSerializer.Serialize(files, JsonOptions)).ConfigureAwait(false);
+                await CliJson.WriteAsync(runtime.Output, files).ConfigureAwait(false);
             }
             else
             {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Shoal.Cli.Accounts;
+using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Session;
 using Spectre.Console;
@@ -10,12 +12,13 @@ public static class GetCommand
 {
     public static Command Build()
     {
-        var source = new Argument<string>("TORRENT") { Description = "A .torrent file or a magnet link" };
+        var source = new Argument<string>("TORRENT") { Description = "A .torrent file or a magnet link; with --group, the name of a file of the group" };
         var output = new Option<string?>("--output", "-o") { Description = "Download folder (default: the current folder)" };
         var seed = new Option<bool>("--seed") { Description = "Keep seeding after the download completes, until Ctrl-C" };
         var recheck = new Option<bool>("--recheck") { Description = "Check every piece on disk instead of trusting resume data" };
+        var group = new Option<string?>("--group") { Description = "Download the group's file named TORRENT, from the current login's tracker" };
         var flags = new SessionFlags();
-        var command = new Command("get", "Download a torrent") { source, output, seed, recheck };
+        var command = new Command("get", "Download a torrent") { source, output, seed, recheck, group };
         flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -26,6 +29,11 @@ public static class GetCommand
             IReadOnlyList<string> trackers = flags.TrackerList(parse);
             var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
             SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers);
+            string? groupName = parse.GetValue(group);
+            LoginState? login = groupName is null ? CurrentLogin.ReadValid() : CurrentLogin.Require(null);
+            Torrent? torrent = groupName is null
+                ? null
+                : await GroupTorrentAsync(login!, groupName, what, cancellationToken).ConfigureAwait(false);
 
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
             var options = new AddTorrentOptions
@@ -33,18 +41,21 @@ public static class GetCommand
                 SavePath = folder,
                 Peers = peers,
                 Trackers = trackers,
+                AnnounceUrlRewrite = login?.AnnounceUrlRewrite,
                 Recheck = parse.GetValue(recheck),
                 UploadLimit = upload,
                 DownloadLimit = download,
             };
-            TorrentHandle handle = what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
+            TorrentHandle handle = torrent is not null
+                ? session.Add(torrent, options)
+                : what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
                 ? session.Add(MagnetLink.Parse(what), options)
                 : session.Add(await TorrentFile.ReadAsync(what, cancellationToken).ConfigureAwait(false), options);
 
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken).ConfigureAwait(false);
+                await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken, status => TrackerRefusal.Reason(handle.Torrent, status, peers.Count > 0)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -69,5 +80,15 @@ public static class GetCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The .torrent of the group's file named <paramref name="name"/>, from the login's tracker.</summary>
+    private static async Task<Torrent> GroupTorrentAsync(LoginState login, string group, string name, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var client = new TrackerAccountClient(login.Tracker, http, login.Token);
+        GroupFile file = await GroupFileLookup.FindAsync(client, group, name, cancellationToken).ConfigureAwait(false);
+        byte[] bytes = await client.GetGroupTorrentAsync(group, GroupFileLookup.HashOf(file), cancellationToken).ConfigureAwait(false);
+        return TorrentParser.Parse(bytes);
     }
 }

@@ -1,8 +1,11 @@
 using System.CommandLine;
+using Shoal.Cli.Accounts;
+using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Session;
 using Shoal.Storage;
+using Spectre.Console;
 
 namespace Shoal.Cli.Commands;
 
@@ -17,8 +20,9 @@ public static class ShareCommand
         var v1 = new Option<bool>("--v1") { Description = "Make a v1 torrent" };
         var v2 = new Option<bool>("--v2") { Description = "Make a v2 torrent" };
         var hybrid = new Option<bool>("--hybrid") { Description = "Make a hybrid v1 + v2 torrent (the default)" };
+        var group = new Option<string?>("--group") { Description = "Share into this group on the current login's tracker: a private torrent (BEP 27) only its members get" };
         var flags = new SessionFlags();
-        var command = new Command("share", "Seed a file or folder until Ctrl-C; with --tracker, announce to it and register in its file index") { path, torrentFile, torrentOut, v1, v2, hybrid };
+        var command = new Command("share", "Seed a file or folder until Ctrl-C; with --tracker, announce to it and register in its file index") { path, torrentFile, torrentOut, v1, v2, hybrid, group };
         flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,8 +39,15 @@ public static class ShareCommand
                 throw new UsageException("--torrent uses an existing torrent: --v1, --v2, --hybrid and --torrent-out make a new one");
             }
 
+            string? groupName = parse.GetValue(group);
             IReadOnlyList<System.Net.IPEndPoint> peers = flags.PeerList(parse);
             IReadOnlyList<string> trackers = flags.TrackerList(parse);
+            if (groupName is not null && (given is not null || trackers.Count > 0))
+            {
+                throw new UsageException("--group makes a new private torrent for the current login's tracker: it takes neither --torrent nor --tracker");
+            }
+
+            LoginState? login = groupName is null ? CurrentLogin.ReadValid() : CurrentLogin.Require(null);
             var (upload, download) = flags.TorrentLimits(parse, runtime.Configuration);
             using var http = new HttpClient();
             SessionOptions sessionOptions = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers) with { HttpClient = http };
@@ -49,11 +60,20 @@ public static class ShareCommand
             else
             {
                 TorrentVersion version = VersionFlags.Resolve(parse.GetValue(v1), parse.GetValue(v2), parse.GetValue(hybrid), runtime.Configuration["Create:Version"]);
-                CreatedTorrent created = await CreateAsync(runtime, content, new TorrentCreationOptions { Version = version, Trackers = trackers }, parse.GetValue(torrentOut), cancellationToken).ConfigureAwait(false);
+                TorrentCreationOptions creation = groupName is null
+                    ? new TorrentCreationOptions { Version = version, Trackers = trackers }
+                    : new TorrentCreationOptions { Version = version, Trackers = [login!.Announce.ToString()], IsPrivate = true };
+                CreatedTorrent created = await CreateAsync(runtime, content, creation, parse.GetValue(torrentOut), cancellationToken).ConfigureAwait(false);
                 (torrent, torrentBytes) = (created.Torrent, created.FileBytes);
             }
 
-            // Registered before the first announce, which a closed tracker refuses for an unknown torrent.
+            // Registered (or shared into the group) before the first announce, which the tracker refuses for an unknown torrent.
+            if (groupName is not null)
+            {
+                GroupFile shared = await new TrackerAccountClient(login!.Tracker, http, login.Token).ShareFileAsync(groupName, torrentBytes, cancellationToken).ConfigureAwait(false);
+                runtime.Status.MarkupLine(Markup.Escape($"shared {shared.Name} in {groupName} on {login.Tracker}"));
+            }
+
             await TrackerRegistration.TryRegisterAsync(runtime, http, trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
             TorrentHandle handle = session.Add(torrent, new AddTorrentOptions
@@ -62,6 +82,7 @@ public static class ShareCommand
                 ContentIsVerified = given is null,
                 Peers = peers,
                 Trackers = trackers,
+                AnnounceUrlRewrite = login?.AnnounceUrlRewrite,
                 UploadLimit = upload,
                 DownloadLimit = download,
             });

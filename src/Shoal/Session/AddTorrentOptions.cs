@@ -25,6 +25,13 @@ public sealed record AddTorrentOptions
     /// <summary>Tracker URLs announced to besides the torrent's own, each its own tier.</summary>
     public IReadOnlyList<string> Trackers { get; init; } = [];
 
+    /// <summary>
+    /// Where an announce to each tracker URL (the torrent's and <see cref="Trackers"/>) really goes, e.g. a
+    /// logged-in user's passkey URL (<c>PasskeyAnnounceUrl.Rewrite</c>), so that a .torrent never has to
+    /// carry it. Scrapes follow the rewritten URL. <see langword="null"/>: as written.
+    /// </summary>
+    public Func<Uri, Uri>? AnnounceUrlRewrite { get; init; }
+
     /// <summary>Bytes per second for this torrent; 0 is unlimited.</summary>
     public long UploadLimit { get; init; }
 

@@ -36,6 +36,7 @@ internal sealed class TorrentTrackers : IDisposable
         ShoalSession session,
         Torrent torrent,
         IReadOnlyList<string> extraTrackers,
+        Func<Uri, Uri>? rewriteAnnounceUrl,
         Func<(long Uploaded, long Downloaded, long Left)> totals,
         Action<IReadOnlyList<IPEndPoint>> foundPeers,
         ILogger logger)
@@ -46,7 +47,8 @@ internal sealed class TorrentTrackers : IDisposable
         _foundPeers = foundPeers;
         _logger = logger;
         IReadOnlyList<IReadOnlyList<string>> urls = [.. torrent.AnnounceTiers, .. extraTrackers.Select(url => (IReadOnlyList<string>)[url])];
-        _tiers = new TrackerTiers(urls, session.CreateTrackerClient).Tiers;
+        Func<Uri, Uri> rewrite = rewriteAnnounceUrl ?? (url => url);
+        _tiers = new TrackerTiers(urls, url => session.CreateTrackerClient(rewrite(url))).Tiers;
         _schedules = new AnnounceSchedule?[_tiers.Count];
         _busy = new bool[_tiers.Count];
         for (int tier = 0; tier < _tiers.Count; tier++)

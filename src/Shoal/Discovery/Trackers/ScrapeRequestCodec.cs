@@ -12,7 +12,9 @@ public static class ScrapeRequestCodec
     /// <summary>
     /// The scrape URL of an announce URL, by the BEP 48 convention: the last path segment must begin
     /// with <c>announce</c>, which becomes <c>scrape</c> (<c>/x/announce.php?p=1</c> gives
-    /// <c>/x/scrape.php?p=1</c>). <see langword="null"/> when the tracker cannot be scraped that way.
+    /// <c>/x/scrape.php?p=1</c>). A passkey after <c>/announce/</c> is kept (<c>/announce/KEY</c> gives
+    /// <c>/scrape/KEY</c>), as private trackers expect. <see langword="null"/> when the tracker cannot
+    /// be scraped that way.
     /// </summary>
     public static Uri? GetScrapeUrl(Uri announceUrl)
     {
@@ -26,7 +28,13 @@ public static class ScrapeRequestCodec
         int segment = path.LastIndexOf('/') + 1;
         if (!path.AsSpan(segment).StartsWith("announce", StringComparison.Ordinal))
         {
-            return null;
+            int previous = segment < 2 ? -1 : path.LastIndexOf('/', segment - 2) + 1;
+            if (previous < 0 || path[previous..(segment - 1)] != "announce")
+            {
+                return null;
+            }
+
+            segment = previous;
         }
 
         var builder = new UriBuilder(announceUrl)

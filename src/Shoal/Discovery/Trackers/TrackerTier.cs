@@ -63,7 +63,7 @@ public sealed class TrackerTier
             ScrapeResponse response = await client.ScrapeAsync([infoHash], ct).ConfigureAwait(false);
             if (response.FailureReason is { } reason)
             {
-                return new TrackerScrapeResult(client.Url, null, $"failure reason: {reason}");
+                return new TrackerScrapeResult(client.Url, null, TrackerAnnounceResult.FailureReasonPrefix + reason);
             }
 
             return response.Files.TryGetValue(infoHash.Truncated, out ScrapeStats? stats)
@@ -82,7 +82,7 @@ public sealed class TrackerTier
         {
             AnnounceResponse response = await client.AnnounceAsync(request, ct).ConfigureAwait(false);
             return response.FailureReason is { } reason
-                ? new TrackerAnnounceResult(client.Url, null, $"failure reason: {reason}")
+                ? new TrackerAnnounceResult(client.Url, null, TrackerAnnounceResult.FailureReasonPrefix + reason)
                 : new TrackerAnnounceResult(client.Url, response, null);
         }
         catch (TrackerException e)

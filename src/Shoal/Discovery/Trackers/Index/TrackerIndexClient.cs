@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
+using Shoal.Discovery.Trackers.Api;
 
 namespace Shoal.Discovery.Trackers.Index;
 
@@ -16,21 +16,18 @@ public sealed class TrackerIndexClient
     public const int MaxPages = 20;
 
     /// <summary>The largest answer accepted, in bytes.</summary>
-    public const int MaxResponseBytes = 32 << 20;
+    public const int MaxResponseBytes = TrackerApiTransport.MaxResponseBytes;
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly HttpClient _http;
+    private readonly TrackerApiTransport _api;
 
     /// <summary>A client of the index at <paramref name="baseAddress"/> (<c>http(s)://host:port</c>).</summary>
     public TrackerIndexClient(Uri baseAddress, HttpClient http)
     {
-        ArgumentNullException.ThrowIfNull(baseAddress);
-        ArgumentNullException.ThrowIfNull(http);
-        BaseAddress = baseAddress;
-        _http = http;
+        _api = new TrackerApiTransport(baseAddress, http, (message, _, inner) =>
+            inner is null ? new TrackerIndexException(message) : new TrackerIndexException(message, inner));
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _api.BaseAddress;
 
     /// <summary>A client of the index of the tracker at <paramref name="announceUrl"/> (see <see cref="TrackerIndexAddress"/>).</summary>
     public static TrackerIndexClient ForTracker(Uri announceUrl, HttpClient http) => new(TrackerIndexAddress.FromAnnounceUrl(announceUrl), http);
@@ -41,7 +38,7 @@ public sealed class TrackerIndexClient
         using var content = new ReadOnlyMemoryContent(torrentFile);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-bittorrent");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "api/torrents")) { Content = content };
-        return await SendAsync<IndexedFile>(request, ct).ConfigureAwait(false);
+        return await _api.SendJsonAsync<IndexedFile>(request, ct).ConfigureAwait(false);
     }
 
     /// <summary>One page (from 1) of the files whose name matches <paramref name="query"/> (all when it is empty).</summary>
@@ -53,7 +50,7 @@ public sealed class TrackerIndexClient
         string q = string.IsNullOrEmpty(query) ? "" : $"q={Uri.EscapeDataString(query)}&";
         var url = new Uri(BaseAddress, string.Create(CultureInfo.InvariantCulture, $"api/files?{q}page={page}&perPage={perPage}"));
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        return await SendAsync<FilePage>(request, ct).ConfigureAwait(false);
+        return await _api.SendJsonAsync<FilePage>(request, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -76,100 +73,5 @@ public sealed class TrackerIndexClient
         }
 
         return new FilePage { Total = total, Page = 1, PerPage = Math.Max(files.Count, 1), Files = files };
-    }
-
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
-        where T : class
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Timeout);
-        byte[] body;
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            using (response)
-            {
-                body = await ReadBodyAsync(response.Content, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw Failure($"no answer within {Timeout.TotalSeconds:0} s", e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw Failure($"cannot reach it: {e.Message}", e);
-        }
-        catch (IOException e)
-        {
-            throw Failure(e.Message, e);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            string reason = ErrorMessage(body) ?? response.ReasonPhrase ?? "no reason given";
-            throw Failure($"HTTP {(int)response.StatusCode}: {reason}");
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web) ?? throw Failure("answered null");
-        }
-        catch (JsonException e)
-        {
-            throw Failure($"answered something that is not the file index API: {e.Message}", e);
-        }
-    }
-
-    /// <summary>The <c>error</c> of a <c>{"error": "message"}</c> body, if it is one.</summary>
-    private static string? ErrorMessage(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out JsonElement error)
-                && error.ValueKind == JsonValueKind.String
-                ? error.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken ct)
-    {
-        if (content.Headers.ContentLength > MaxResponseBytes)
-        {
-            throw Failure($"answered {content.Headers.ContentLength} bytes, more than {MaxResponseBytes}");
-        }
-
-        Stream stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            byte[] chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxResponseBytes)
-                {
-                    throw Failure($"answered more than {MaxResponseBytes} bytes");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
-    }
-
-    private TrackerIndexException Failure(string what, Exception? inner = null)
-    {
-        string message = $"tracker {BaseAddress.GetLeftPart(UriPartial.Authority)}: {what.ReplaceLineEndings(" ")}";
-        return inner is null ? new TrackerIndexException(message) : new TrackerIndexException(message, inner);
     }
 }

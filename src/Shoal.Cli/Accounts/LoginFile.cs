@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace Shoal.Cli.Accounts;
+
+/// <summary>
+/// <c>login.json</c> in the config folder: the current <see cref="LoginState"/>. It holds a bearer token,
+/// so it is created readable by its owner only (mode 0600) and replaced atomically.
+/// </summary>
+public static class LoginFile
+{
+    public const string FileName = "login.json";
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerOptions.Web) { WriteIndented = true };
+
+    public static string PathIn(string configDirectory) => Path.Combine(configDirectory, FileName);
+
+    /// <summary>The saved login, or <see langword="null"/> when nobody is logged in.</summary>
+    public static LoginState? Read(string configDirectory)
+    {
+        string path = PathIn(configDirectory);
+        try
+        {
+            return JsonSerializer.Deserialize<LoginState>(File.ReadAllBytes(path), JsonOptions)
+                ?? throw new IOException($"{path} is empty: run 'shoal logout', then log in again");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException e)
+        {
+            throw new IOException($"{path} is not a login Shoal wrote ({e.Message}): run 'shoal logout', then log in again", e);
+        }
+    }
+
+    public static void Write(string configDirectory, LoginState login)
+    {
+        Directory.CreateDirectory(configDirectory);
+        string path = PathIn(configDirectory);
+        string temporary = $"{path}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created 0600, never readable by others even for a moment; a file left over by a crash
+            // would keep its old mode, so the mode is set again before the rename.
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temporary, options))
+            {
+                JsonSerializer.Serialize(stream, login, JsonOptions);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, OwnerOnly);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Forgets the login; <see langword="false"/> when there was none.</summary>
+    public static bool Delete(string configDirectory)
+    {
+        string path = PathIn(configDirectory);
+        bool existed = File.Exists(path);
+        File.Delete(path);
+        return existed;
+    }
+}

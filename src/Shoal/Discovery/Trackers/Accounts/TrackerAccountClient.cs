@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shoal.Discovery.Trackers.Api;
+
+namespace Shoal.Discovery.Trackers.Accounts;
+
+/// <summary>
+/// A client of a Shoal tracker's account and group API (docs/tracker-api.md): users, sessions, groups,
+/// join requests and group files, with the bearer token of a login. Every failure is a
+/// <see cref="TrackerAccountException"/>; cancelling the token throws <see cref="OperationCanceledException"/>.
+/// The <see cref="HttpClient"/> is the caller's.
+/// </summary>
+public sealed class TrackerAccountClient
+{
+    private readonly TrackerApiTransport _api;
+    private readonly string? _token;
+
+    /// <summary>A client of the API at <paramref name="baseAddress"/> (<c>http(s)://host:port</c>), authenticated with <paramref name="token"/> when given.</summary>
+    public TrackerAccountClient(Uri baseAddress, HttpClient http, string? token = null)
+    {
+        _api = new TrackerApiTransport(baseAddress, http, (message, status, inner) => new TrackerAccountException(message, status, inner));
+        _token = token;
+    }
+
+    public Uri BaseAddress => _api.BaseAddress;
+
+    /// <summary><c>POST /api/users</c>: a new account (409 when the name is taken).</summary>
+    public Task CreateUserAsync(Credentials credentials, CancellationToken ct) => SendAsync(HttpMethod.Post, "api/users", ct, Body(credentials));
+
+    /// <summary><c>POST /api/sessions</c>: logs in; the answer carries the token and the passkey.</summary>
+    public Task<LoginResult> LoginAsync(Credentials credentials, CancellationToken ct) => SendJsonAsync<LoginResult>(HttpMethod.Post, "api/sessions", ct, Body(credentials));
+
+    /// <summary><c>DELETE /api/sessions/current</c>: the token and its passkey stop working.</summary>
+    public Task LogoutAsync(CancellationToken ct) => SendAsync(HttpMethod.Delete, "api/sessions/current", ct);
+
+    public Task<AccountInfo> GetAccountAsync(CancellationToken ct) => SendJsonAsync<AccountInfo>(HttpMethod.Get, "api/me", ct);
+
+    /// <summary><c>PUT /api/me/password</c>: every other session of the user is revoked.</summary>
+    public Task ChangePasswordAsync(PasswordChange change, CancellationToken ct) => SendAsync(HttpMethod.Put, "api/me/password", ct, Body(change));
+
+    public Task<GroupSummary> CreateGroupAsync(string group, CancellationToken ct) => SendJsonAsync<GroupSummary>(HttpMethod.Post, "api/groups", ct, Body(new NewGroup(group)));
+
+    public Task<GroupSummary[]> GetGroupsAsync(CancellationToken ct) => SendJsonAsync<GroupSummary[]>(HttpMethod.Get, "api/groups", ct);
+
+    public Task DeleteGroupAsync(string group, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group), ct);
+
+    /// <summary>Asks the group's owner to let the user in.</summary>
+    public Task RequestToJoinAsync(string group, CancellationToken ct) => SendAsync(HttpMethod.Post, ApiPath("api/groups", group, "requests"), ct);
+
+    public Task<JoinRequest[]> GetJoinRequestsAsync(string group, CancellationToken ct) =>
+        SendJsonAsync<JoinRequest[]>(HttpMethod.Get, ApiPath("api/groups", group, "requests"), ct);
+
+    public Task AcceptAsync(string group, string user, CancellationToken ct) => SendAsync(HttpMethod.Post, ApiPath("api/groups", group, "requests", user, "accept"), ct);
+
+    public Task RejectAsync(string group, string user, CancellationToken ct) => SendAsync(HttpMethod.Post, ApiPath("api/groups", group, "requests", user, "reject"), ct);
+
+    /// <summary>Removes a member (the owner), or leaves the group (the user itself).</summary>
+    public Task RemoveMemberAsync(string group, string user, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group, "members", user), ct);
+
+    public Task<GroupFile[]> GetGroupFilesAsync(string group, CancellationToken ct) => SendJsonAsync<GroupFile[]>(HttpMethod.Get, ApiPath("api/groups", group, "files"), ct);
+
+    /// <summary>Shares a private (BEP 27) torrent into the group.</summary>
+    public Task<GroupFile> ShareFileAsync(string group, ReadOnlyMemory<byte> torrentFile, CancellationToken ct)
+    {
+        var content = new ReadOnlyMemoryContent(torrentFile);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-bittorrent");
+        return SendJsonAsync<GroupFile>(HttpMethod.Post, ApiPath("api/groups", group, "files"), ct, content);
+    }
+
+    /// <summary>The .torrent of a group file by its info-hash (hex); it carries no passkey.</summary>
+    public Task<byte[]> GetGroupTorrentAsync(string group, string infoHash, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, ApiPath("api/groups", group, "files", $"{infoHash}.torrent"), ct);
+
+    /// <summary>Stops sharing a group file (its sharer or the group's owner): it is no longer listed or tracked.</summary>
+    public Task StopSharingAsync(string group, string infoHash, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group, "files", infoHash), ct);
+
+    private static JsonContent Body<T>(T value) => JsonContent.Create(value, options: JsonSerializerOptions.Web);
+
+    /// <summary>A relative path whose segments are escaped: names come from users.</summary>
+    private static string ApiPath(string prefix, params string[] segments) => string.Join('/', [prefix, .. segments.Select(Uri.EscapeDataString)]);
+
+    private async Task<byte[]> SendAsync(HttpMethod method, string path, CancellationToken ct, HttpContent? content = null)
+    {
+        using HttpRequestMessage request = Request(method, path, content);
+        return await _api.SendAsync(request, ct).ConfigureAwait(false);
+    }
+
+    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct, HttpContent? content = null)
+        where T : class
+    {
+        using HttpRequestMessage request = Request(method, path, content);
+        return await _api.SendJsonAsync<T>(request, ct).ConfigureAwait(false);
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content)
+    {
+        var request = new HttpRequestMessage(method, new Uri(BaseAddress, path)) { Content = content };
+        if (_token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        }
+
+        return request;
+    }
+}
