@@ -12,12 +12,14 @@ public static class ProcessRunner
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         TimeSpan? timeout = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? standardInput = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -33,6 +35,12 @@ public static class ProcessRunner
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         try
         {

@@ -48,7 +48,7 @@ public sealed class RunningProcess : IAsyncDisposable
         }
     }
 
-    public static RunningProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static RunningProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -60,6 +60,11 @@ public sealed class RunningProcess : IAsyncDisposable
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start };

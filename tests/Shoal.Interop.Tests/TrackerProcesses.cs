@@ -3,7 +3,7 @@ using Shoal.Metainfo;
 
 namespace Shoal.Interop.Tests;
 
-/// <summary>`shoal tracker --port 0 --listen 127.0.0.1 --data DIR` running until the test stops it.</summary>
+/// <summary>`shoal tracker --port PORT --listen 127.0.0.1 --data DIR` (any free port by default) running until the test stops it.</summary>
 public sealed class ShoalTrackerProcess : IAsyncDisposable
 {
     private readonly RunningProcess _process;
@@ -21,9 +21,15 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     /// <summary>The `announce: udp://…` line it printed.</summary>
     public string UdpAnnounce { get; }
 
-    public static async Task<ShoalTrackerProcess> StartAsync(string dataFolder, params string[] extra)
+    /// <summary>The port number of its HTTP and UDP trackers, to start it again on the same one.</summary>
+    public int Port => new Uri(HttpAnnounce).Port;
+
+    public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, params string[] extra) => StartAsync(dataFolder, port: 0, extra);
+
+    public static async Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, params string[] extra)
     {
-        RunningProcess process = RunningProcess.Start(Tools.Shoal, ["tracker", "--port", "0", "--listen", "127.0.0.1", "--data", dataFolder, .. extra]);
+        string portText = port.ToString(CultureInfo.InvariantCulture);
+        RunningProcess process = RunningProcess.Start(Tools.Shoal, ["tracker", "--port", portText, "--listen", "127.0.0.1", "--data", dataFolder, .. extra]);
         try
         {
             string http = await process.WaitForOutputLineAsync(l => l.StartsWith("announce: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));

@@ -12,7 +12,7 @@ public class ScrapeCodecTests
     [InlineData("http://t/announce", "http://t/scrape")]
     [InlineData("http://t/x/announce.php?p=1", "http://t/x/scrape.php?p=1")]
     [InlineData("https://t.example:8443/passkey/announce", "https://t.example:8443/passkey/scrape")]
-    [InlineData("http://t/announce/x", null)]
+    [InlineData("http://t/announce/x", "http://t/scrape/x")]
     [InlineData("http://t/a", null)]
     [InlineData("http://t/", null)]
     [InlineData("http://t/x/Announce", null)]

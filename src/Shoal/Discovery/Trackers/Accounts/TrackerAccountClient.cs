@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Shoal.Discovery.Trackers.Api;
 
@@ -75,7 +74,13 @@ public sealed class TrackerAccountClient
     /// <summary>Stops sharing a group file (its sharer or the group's owner): it is no longer listed or tracked.</summary>
     public Task StopSharingAsync(string group, string infoHash, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group, "files", infoHash), ct);
 
-    private static JsonContent Body<T>(T value) => JsonContent.Create(value, options: JsonSerializerOptions.Web);
+    /// <summary>The JSON body with its length: not chunked, which small servers and proxies may not take.</summary>
+    private static ByteArrayContent Body<T>(T value)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
 
     /// <summary>A relative path whose segments are escaped: names come from users.</summary>
     private static string ApiPath(string prefix, params string[] segments) => string.Join('/', [prefix, .. segments.Select(Uri.EscapeDataString)]);
