@@ -12,5 +12,5 @@ public sealed record LoginState(Uri Tracker, Uri Announce, string Name, string T
     public bool HasExpired(DateTimeOffset now) => now >= ExpiresAt;
 
     /// <summary>The login's announce URLs: the tracker's plain one goes to this login's passkey URL.</summary>
-    public Func<Uri, Uri> AnnounceUrlRewrite => new PasskeyAnnounceUrl(Announce, Passkey).Rewrite;
+    public Uri RewriteAnnounceUrl(Uri announceUrl) => new PasskeyAnnounceUrl(Announce, Passkey).Rewrite(announceUrl);
 }

@@ -41,7 +41,7 @@ public static class GetCommand
                 SavePath = folder,
                 Peers = peers,
                 Trackers = trackers,
-                AnnounceUrlRewrite = login?.AnnounceUrlRewrite,
+                AnnounceUrlRewrite = login is null ? null : login.RewriteAnnounceUrl,
                 Recheck = parse.GetValue(recheck),
                 UploadLimit = upload,
                 DownloadLimit = download,

@@ -82,7 +82,7 @@ public static class ShareCommand
                 ContentIsVerified = given is null,
                 Peers = peers,
                 Trackers = trackers,
-                AnnounceUrlRewrite = login?.AnnounceUrlRewrite,
+                AnnounceUrlRewrite = login is null ? null : login.RewriteAnnounceUrl,
                 UploadLimit = upload,
                 DownloadLimit = download,
             });
