@@ -37,8 +37,10 @@ internal sealed class AccountService(IAccountStore store, PasswordHashing passwo
             throw new ApiException(StatusCodes.Status429TooManyRequests, "too many failed logins: wait a few minutes before trying again");
         }
 
+        // A name against the rules cannot exist, so refusing it without hashing tells nothing.
         StoredUser? user = name is null ? null : await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false);
-        bool matches = await passwords.VerifyAsync(credentials.Password ?? "", user?.Salt ?? DecoySalt, user?.PasswordHash ?? DecoyHash, cancellationToken).ConfigureAwait(false);
+        bool matches = name is not null
+            && await passwords.VerifyAsync(credentials.Password ?? "", user?.Salt ?? DecoySalt, user?.PasswordHash ?? DecoyHash, cancellationToken).ConfigureAwait(false);
         if (user is null || !matches)
         {
             TrackerLog.LoginFailed(logger, remote);
