@@ -47,7 +47,9 @@ public sealed class GroupAnnounceTests
         }
 
         // UDP (BEP 15) cannot carry a passkey.
-        await Assert.ThrowsAnyAsync<TrackerException>(() => tracker.UdpClient().AnnounceAsync(RunningTracker.Request(v1, 7004), CancellationToken.None));
+        AnnounceResponse udp = await tracker.UdpClient().AnnounceAsync(RunningTracker.Request(v1, 7004), CancellationToken.None);
+        Assert.Contains(PrivateGroup, udp.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(udp.Peers);
 
         Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, "api/groups/physics/members/bob", alice));
         Assert.Contains(PrivateGroup, (await AccountApi.AnnounceAsync(tracker, bob.Passkey, v1, 7002)).FailureReason, StringComparison.Ordinal);
