@@ -41,7 +41,7 @@ internal static partial class TrackerLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "A login from {Remote} failed")]
     public static partial void LoginFailed(ILogger logger, IPAddress remote);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused a login from {Remote}: too many failures")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused a login or sign-up from {Remote}: too many attempts")]
     public static partial void LoginThrottled(ILogger logger, IPAddress remote);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "{User} changed their password; their other sessions are revoked")]

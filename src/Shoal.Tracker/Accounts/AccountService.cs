@@ -14,15 +14,26 @@ internal sealed class AccountService(IAccountStore store, PasswordHashing passwo
     private static readonly byte[] DecoySalt = PasswordHashing.NewSalt();
     private static readonly byte[] DecoyHash = new byte[32];
 
-    public async Task CreateUserAsync(Credentials credentials, CancellationToken cancellationToken)
+    /// <summary>Creates a user; each creation counts against the address's login budget, since it costs a hash too.</summary>
+    public async Task CreateUserAsync(Credentials credentials, IPAddress remote, CancellationToken cancellationToken)
     {
         string name = CheckName(credentials.Name);
         CheckPassword(credentials.Password);
+        if (await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw Taken(name);
+        }
+
+        if (!throttle.TryBegin(null, remote))
+        {
+            throw Throttled(remote);
+        }
+
         byte[] salt = PasswordHashing.NewSalt();
         byte[] hash = await passwords.HashAsync(credentials.Password, salt, cancellationToken).ConfigureAwait(false);
         if (!await store.AddUserAsync(name, salt, hash, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            throw new ApiException(StatusCodes.Status409Conflict, $"the name {name} is taken");
+            throw Taken(name);
         }
 
         TrackerLog.UserCreated(logger, name);
@@ -33,8 +44,7 @@ internal sealed class AccountService(IAccountStore store, PasswordHashing passwo
         string? name = AccountNames.IsValidName(credentials.Name) ? credentials.Name : null;
         if (!throttle.TryBegin(name, remote))
         {
-            TrackerLog.LoginThrottled(logger, remote);
-            throw new ApiException(StatusCodes.Status429TooManyRequests, "too many failed logins: wait a few minutes before trying again");
+            throw Throttled(remote);
         }
 
         // A name against the rules cannot exist, so refusing it without hashing tells nothing.
@@ -66,16 +76,26 @@ internal sealed class AccountService(IAccountStore store, PasswordHashing passwo
     public async Task<AccountInfo> DescribeAsync(AccountUser user, CancellationToken cancellationToken) =>
         new(user.Name, await store.GroupsOfAsync(user.Id, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Checks the current password, sets the new one and revokes every other session of the user.</summary>
-    public async Task ChangePasswordAsync(AccountUser user, string token, PasswordChange change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the current password (throttled as a login is), sets the new one and revokes every other
+    /// session of the user.
+    /// </summary>
+    public async Task ChangePasswordAsync(AccountUser user, string token, PasswordChange change, IPAddress remote, CancellationToken cancellationToken)
     {
         CheckPassword(change.New);
         StoredUser stored = await store.FindUserAsync(user.Name, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiException(StatusCodes.Status401Unauthorized, "the account no longer exists");
+        if (!throttle.TryBegin(user.Name, remote))
+        {
+            throw Throttled(remote);
+        }
+
         if (!await passwords.VerifyAsync(change.Current ?? "", stored.Salt, stored.PasswordHash, cancellationToken).ConfigureAwait(false))
         {
             throw new ApiException(StatusCodes.Status403Forbidden, "the current password is wrong");
         }
+
+        throttle.Succeeded(user.Name, remote);
 
         byte[] salt = PasswordHashing.NewSalt();
         byte[] hash = await passwords.HashAsync(change.New, salt, cancellationToken).ConfigureAwait(false);
@@ -86,6 +106,14 @@ internal sealed class AccountService(IAccountStore store, PasswordHashing passwo
     /// <summary>The name if it follows <see cref="AccountNames"/>; a 400 otherwise.</summary>
     public static string CheckName(string? name) =>
         AccountNames.IsValidName(name) ? name! : throw new ApiException(StatusCodes.Status400BadRequest, AccountNames.NameRule);
+
+    private static ApiException Taken(string name) => new(StatusCodes.Status409Conflict, $"the name {name} is taken");
+
+    private ApiException Throttled(IPAddress remote)
+    {
+        TrackerLog.LoginThrottled(logger, remote);
+        return new ApiException(StatusCodes.Status429TooManyRequests, "too many failed logins or sign-ups: wait a few minutes before trying again");
+    }
 
     private static void CheckPassword(string? password)
     {

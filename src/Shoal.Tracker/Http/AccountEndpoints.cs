@@ -13,7 +13,7 @@ internal sealed class AccountEndpoints(AccountService accounts, BearerToken bear
     public async Task CreateUserAsync(HttpContext context)
     {
         Credentials credentials = await ApiJson.ReadAsync<Credentials>(context).ConfigureAwait(false);
-        await accounts.CreateUserAsync(credentials, context.RequestAborted).ConfigureAwait(false);
+        await accounts.CreateUserAsync(credentials, RemoteAddress.Of(context), context.RequestAborted).ConfigureAwait(false);
         await ApiJson.WriteAsync(context, new { name = credentials.Name }, StatusCodes.Status201Created).ConfigureAwait(false);
     }
 
@@ -41,7 +41,7 @@ internal sealed class AccountEndpoints(AccountService accounts, BearerToken bear
     {
         (AccountUser user, string token) = await bearer.RequireAsync(context).ConfigureAwait(false);
         PasswordChange change = await ApiJson.ReadAsync<PasswordChange>(context).ConfigureAwait(false);
-        await accounts.ChangePasswordAsync(user, token, change, context.RequestAborted).ConfigureAwait(false);
+        await accounts.ChangePasswordAsync(user, token, change, RemoteAddress.Of(context), context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }
