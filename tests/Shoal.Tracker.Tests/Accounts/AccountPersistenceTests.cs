@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Text;
 using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
@@ -54,6 +56,16 @@ public sealed class AccountPersistenceTests
         await using RunningTracker restarted = await RunningTracker.StartAsync(configure: onPostgres);
         await CheckAsync(restarted, restarted, alice, bob, v1);
         Assert.Equal(4L, await database.ScalarAsync("SELECT count(*) FROM sessions"));
+
+        // Neither the secrets nor their bytes (bytea shows as hex) are anywhere in the account tables.
+        string tables = (string)(await database.ScalarAsync("SELECT (SELECT string_agg(u::text, ',') FROM users u) || (SELECT string_agg(s::text, ',') FROM sessions s)"))!;
+        Assert.Contains("alice", tables, StringComparison.Ordinal);
+        string[] secrets = [AccountApi.Password, alice.Token, alice.Passkey, bob.Token, bob.Passkey];
+        string[] rawTokens = [.. new[] { alice.Token, bob.Token }.Select(token => Convert.ToHexStringLower(Base64Url.DecodeFromChars(token)))];
+        foreach (string secret in secrets.Concat(secrets.Select(secret => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(secret)))).Concat(rawTokens))
+        {
+            Assert.DoesNotContain(secret, tables, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private static async Task<(LoginResult Alice, LoginResult Bob)> SetUpAsync(AccountApi api, CreatedTorrent notes)
