@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shoal.Net;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Http;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Protocol;
@@ -30,13 +31,15 @@ public sealed class TrackerHost : IAsyncDisposable
     private readonly UdpTrackerServer _udp;
     private readonly OpenedTrackerStore _store;
     private readonly AddressRateLimiter _limiter;
+    private readonly PasswordHashing _passwords;
 
-    private TrackerHost(WebApplication web, UdpTrackerServer udp, OpenedTrackerStore store, AddressRateLimiter limiter, IPAddress address)
+    private TrackerHost(WebApplication web, UdpTrackerServer udp, OpenedTrackerStore store, AddressRateLimiter limiter, PasswordHashing passwords, IPAddress address)
     {
         _web = web;
         _udp = udp;
         _store = store;
         _limiter = limiter;
+        _passwords = passwords;
         Address = address;
     }
 
@@ -61,13 +64,14 @@ public sealed class TrackerHost : IAsyncDisposable
         time ??= TimeProvider.System;
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, loggers, cancellationToken).ConfigureAwait(false);
         var limiter = new AddressRateLimiter(options.RequestsPerMinutePerAddress);
+        var passwords = new PasswordHashing();
         try
         {
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    TrackerHost host = await ListenAsync(options, store, limiter, loggers, time, cancellationToken).ConfigureAwait(false);
+                    TrackerHost host = await ListenAsync(options, store, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
                     ILogger logger = loggers.CreateLogger<TrackerHost>();
                     TrackerLog.Listening(logger, options.ListenAddress, host.Port, store.Description, options.Closed ? "closed" : "open");
                     return host;
@@ -81,6 +85,7 @@ public sealed class TrackerHost : IAsyncDisposable
         catch
         {
             limiter.Dispose();
+            passwords.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -93,6 +98,7 @@ public sealed class TrackerHost : IAsyncDisposable
         await _web.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
         _limiter.Dispose();
+        _passwords.Dispose();
     }
 
     private string HostPart(string? host)
@@ -102,22 +108,26 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static async Task<TrackerHost> ListenAsync(
-        TrackerOptions options, OpenedTrackerStore store, AddressRateLimiter limiter, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+        TrackerOptions options, OpenedTrackerStore store, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         var registered = new RegisteredSwarms(store.Files, time);
-        var tracker = new TrackerService(options, store.Swarms, registered);
-        var index = new FileIndexService(store.Files, store.Swarms, registered, time, loggers.CreateLogger<FileIndexService>());
+        var groupSwarms = new GroupSwarms(store.Accounts, time);
+        var tracker = new TrackerService(options, store.Swarms, registered, groupSwarms);
+        var index = new FileIndexService(store.Files, store.Swarms, registered, groupSwarms, time, loggers.CreateLogger<FileIndexService>());
+        ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
+        var accounts = new AccountService(store.Accounts, passwords, new LoginThrottle(time), time, accountLog);
+        var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, time, accountLog);
         ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
 
         // UDP first when the port is fixed, so "port in use" is reported before HTTP starts.
         UdpTrackerServer? udp = options.Port == 0 ? null : StartUdp(options, options.Port, tracker, limiter, time, requests);
-        WebApplication web = BuildWeb(options, options.Port, loggers, requests, tracker, limiter, index);
+        WebApplication web = BuildWeb(options, options.Port, loggers, requests, tracker, limiter, index, accounts, groups);
         try
         {
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             int port = ListeningPort(web);
             udp ??= StartUdp(options, port, tracker, limiter, time, requests);
-            return new TrackerHost(web, udp, store, limiter, options.ListenAddress);
+            return new TrackerHost(web, udp, store, limiter, passwords, options.ListenAddress);
         }
         catch (Exception e)
         {
@@ -150,7 +160,7 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static WebApplication BuildWeb(
-        TrackerOptions options, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, FileIndexService index)
+        TrackerOptions options, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, FileIndexService index, AccountService accounts, GroupService groups)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Tracker", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -172,12 +182,42 @@ public sealed class TrackerHost : IAsyncDisposable
         var files = new FileIndexEndpoints(index, options.MaxTorrentBytes);
         var page = new IndexPage(index, options.Closed);
         web.MapGet("/announce", announce.HandleAsync);
+        web.MapGet($"/announce/{{{Passkey.RouteValue}}}", announce.HandleAsync);
         web.MapGet("/scrape", scrape.HandleAsync);
+        web.MapGet($"/scrape/{{{Passkey.RouteValue}}}", scrape.HandleAsync);
         web.MapPost("/api/torrents", files.RegisterAsync);
         web.MapGet("/api/files", files.ListAsync);
         web.MapGet("/api/torrents/{file}", files.TorrentFileAsync);
         web.MapGet("/", page.HandleAsync);
+        MapAccounts(web, accounts, groups, options.MaxTorrentBytes);
         return web;
+    }
+
+    private static void MapAccounts(WebApplication web, AccountService accounts, GroupService groups, int maxTorrentBytes)
+    {
+        var bearer = new BearerToken(accounts);
+        var users = new AccountEndpoints(accounts, bearer);
+        web.MapPost("/api/users", users.CreateUserAsync);
+        web.MapPost("/api/sessions", users.LoginAsync);
+        web.MapDelete("/api/sessions/current", users.LogoutAsync);
+        web.MapGet("/api/me", users.MeAsync);
+        web.MapPut("/api/me/password", users.ChangePasswordAsync);
+
+        var group = new GroupEndpoints(groups, bearer);
+        web.MapPost("/api/groups", group.CreateAsync);
+        web.MapGet("/api/groups", group.ListAsync);
+        web.MapDelete("/api/groups/{group}", group.DeleteAsync);
+        web.MapPost("/api/groups/{group}/requests", group.RequestToJoinAsync);
+        web.MapGet("/api/groups/{group}/requests", group.RequestsAsync);
+        web.MapPost("/api/groups/{group}/requests/{user}/accept", group.AcceptAsync);
+        web.MapPost("/api/groups/{group}/requests/{user}/reject", group.RejectAsync);
+        web.MapDelete("/api/groups/{group}/members/{user}", group.RemoveMemberAsync);
+
+        var files = new GroupFileEndpoints(groups, bearer, maxTorrentBytes);
+        web.MapGet("/api/groups/{group}/files", files.ListAsync);
+        web.MapPost("/api/groups/{group}/files", files.ShareAsync);
+        web.MapGet("/api/groups/{group}/files/{file}", files.TorrentFileAsync);
+        web.MapDelete("/api/groups/{group}/files/{file}", files.StopSharingAsync);
     }
 
     private static int ListeningPort(WebApplication web)

@@ -29,4 +29,39 @@ internal static partial class TrackerLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "UDP socket error {Error}")]
     public static partial void UdpSocketError(ILogger logger, System.Net.Sockets.SocketError error);
+
+    // Account events name users and groups, never a password, token or passkey. A failed login
+    // names no user either: people type passwords into the name field.
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Created user {User}")]
+    public static partial void UserCreated(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{User} logged in from {Remote}")]
+    public static partial void LoggedIn(ILogger logger, string user, IPAddress remote);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "A login from {Remote} failed")]
+    public static partial void LoginFailed(ILogger logger, IPAddress remote);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused a login or sign-up from {Remote}: too many attempts")]
+    public static partial void LoginThrottled(ILogger logger, IPAddress remote);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "{User} changed their password; their other sessions are revoked")]
+    public static partial void PasswordChanged(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "{Owner} created group {Group}")]
+    public static partial void GroupCreated(ILogger logger, string group, string owner);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "{Owner} deleted group {Group}")]
+    public static partial void GroupDeleted(ILogger logger, string group, string owner);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Group {Group}: {User}'s request to join {Outcome}")]
+    public static partial void JoinResolved(ILogger logger, string group, string user, string outcome);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Group {Group}: {User} is no longer a member")]
+    public static partial void MemberRemoved(ILogger logger, string group, string user);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "{User} shared {Name} into group {Group}")]
+    public static partial void FileShared(ILogger logger, string name, string group, string user);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Information, Message = "{User} stopped sharing {Name} in group {Group}")]
+    public static partial void SharingStopped(ILogger logger, string name, string group, string user);
 }

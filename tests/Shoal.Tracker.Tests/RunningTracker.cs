@@ -57,10 +57,10 @@ internal sealed class RunningTracker : IAsyncDisposable
 
     public static InfoHash RandomHash() => new(Guid.NewGuid().ToByteArray().Concat(BitConverter.GetBytes(Environment.TickCount)).ToArray());
 
-    /// <summary>A real torrent (v1, v2 or hybrid) of a small file named <paramref name="name"/>.</summary>
-    public static async Task<CreatedTorrent> TorrentAsync(TempFolder folder, string name, TorrentVersion version = TorrentVersion.Hybrid, int size = 40_000)
+    /// <summary>A real torrent (v1, v2 or hybrid; private per BEP 27 when asked) of a small file named <paramref name="name"/>.</summary>
+    public static async Task<CreatedTorrent> TorrentAsync(TempFolder folder, string name, TorrentVersion version = TorrentVersion.Hybrid, int size = 40_000, bool isPrivate = false)
     {
         string path = folder.File(Path.Combine("content", Guid.NewGuid().ToString("N"), name), TempFolder.RandomBytes(size, name.GetHashCode(StringComparison.Ordinal)));
-        return await TorrentCreator.CreateAsync(path, new TorrentCreationOptions { Version = version });
+        return await TorrentCreator.CreateAsync(path, new TorrentCreationOptions { Version = version, IsPrivate = isPrivate });
     }
 }

@@ -1,12 +1,13 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Shoal.Tracker.Accounts;
 
 namespace Shoal.Tracker.Http;
 
 /// <summary>
-/// No exception reaches a client: it is logged, and the client gets a BEP 3 failure (announce,
-/// scrape) or a JSON error, without a stack trace.
+/// No exception reaches a client: a refusal (<see cref="ApiException"/>) becomes its JSON error;
+/// anything else is logged, and the client gets a BEP 3 failure (announce, scrape) or a JSON error,
+/// without a stack trace.
 /// </summary>
 internal sealed class ErrorBoundary(ILogger logger)
 {
@@ -15,6 +16,11 @@ internal sealed class ErrorBoundary(ILogger logger)
         try
         {
             await next(context).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await ApiJson.WriteErrorAsync(context, e.Status, e.Message).ConfigureAwait(false);
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -27,8 +33,7 @@ internal sealed class ErrorBoundary(ILogger logger)
             context.Response.Clear();
             if (context.Request.Path.StartsWithSegments("/api"))
             {
-                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                await context.Response.WriteAsJsonAsync(new { error = "the tracker failed to answer; try again later" }, JsonSerializerOptions.Web).ConfigureAwait(false);
+                await ApiJson.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "the tracker failed to answer; try again later").ConfigureAwait(false);
             }
             else
             {

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Shoal.Discovery.Trackers.Index;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
-using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Http;
 
@@ -18,34 +16,7 @@ internal sealed class FileIndexEndpoints(FileIndexService index, int maxTorrentB
 
     public async Task RegisterAsync(HttpContext context)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxTorrentBytes;
-        }
-
-        if (context.Request.ContentLength > maxTorrentBytes)
-        {
-            await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"a .torrent file is at most {maxTorrentBytes} bytes").ConfigureAwait(false);
-            return;
-        }
-
-        byte[] body;
-        try
-        {
-            body = await ReadBodyAsync(context.Request, maxTorrentBytes, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException)
-        {
-            await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"a .torrent file is at most {maxTorrentBytes} bytes").ConfigureAwait(false);
-            return;
-        }
-
-        if (body.Length == 0)
-        {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, "send the .torrent file as the request body").ConfigureAwait(false);
-            return;
-        }
-
+        byte[] body = await TorrentRequests.ReadBodyAsync(context, maxTorrentBytes).ConfigureAwait(false);
         IndexedFile file;
         bool created;
         try
@@ -54,48 +25,28 @@ internal sealed class FileIndexEndpoints(FileIndexService index, int maxTorrentB
         }
         catch (FormatException e)
         {
-            const string Prefix = "not a valid torrent file: ";
-            string reason = e.Message.StartsWith(Prefix, StringComparison.Ordinal) ? e.Message[Prefix.Length..] : e.Message;
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"not a valid .torrent file: {reason}").ConfigureAwait(false);
-            return;
+            throw TorrentRequests.Invalid(e);
         }
 
-        context.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
-        await context.Response.WriteAsJsonAsync(file, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, file, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
     public async Task ListAsync(HttpContext context)
     {
         if (!TryReadPaging(context.Request.Query, out string? search, out int page, out int perPage, out string? error))
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
-            return;
+            throw new ApiException(StatusCodes.Status400BadRequest, error);
         }
 
         FilePage result = await index.SearchAsync(search, page, perPage, AnnounceUrls.Of(context.Request), context.RequestAborted).ConfigureAwait(false);
-        await context.Response.WriteAsJsonAsync(result, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, result).ConfigureAwait(false);
     }
 
     public async Task TorrentFileAsync(HttpContext context)
     {
-        string name = context.Request.RouteValues["file"] as string ?? "";
-        string hex = name.EndsWith(".torrent", StringComparison.OrdinalIgnoreCase) ? name[..^".torrent".Length] : name;
-        if (hex.Length is not (40 or 64) || !hex.All(char.IsAsciiHexDigit))
-        {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, "give a v1 (40 hex digits) or v2 (64 hex digits) info-hash").ConfigureAwait(false);
-            return;
-        }
-
-        StoredTorrent? torrent = await index.FindAsync(InfoHashKey.Read(Convert.FromHexString(hex)), context.RequestAborted).ConfigureAwait(false);
-        if (torrent is null)
-        {
-            await ErrorAsync(context, StatusCodes.Status404NotFound, "no registered torrent has that info-hash").ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.ContentType = "application/x-bittorrent";
-        context.Response.ContentLength = torrent.TorrentBytes.Length;
-        await context.Response.Body.WriteAsync(torrent.TorrentBytes, context.RequestAborted).ConfigureAwait(false);
+        StoredTorrent torrent = await index.FindAsync(TorrentRequests.SwarmOf(context, "file"), context.RequestAborted).ConfigureAwait(false)
+            ?? throw new ApiException(StatusCodes.Status404NotFound, "no registered torrent has that info-hash");
+        await TorrentRequests.WriteAsync(context, torrent.TorrentBytes).ConfigureAwait(false);
     }
 
     /// <summary>Reads <c>q</c>, <c>page</c> (from 1) and <c>perPage</c> (1 to <see cref="FilePage.MaxPerPage"/>).</summary>
@@ -124,29 +75,5 @@ internal sealed class FileIndexEndpoints(FileIndexService index, int maxTorrentB
         }
 
         return true;
-    }
-
-    private static Task ErrorAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { error = message }, JsonSerializerOptions.Web, context.RequestAborted);
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
-    {
-        using var body = new MemoryStream();
-        byte[] chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (body.Length + read > maxBytes)
-            {
-                throw new BadHttpRequestException("body too large", StatusCodes.Status413PayloadTooLarge);
-            }
-
-            body.Write(chunk, 0, read);
-        }
-
-        return body.ToArray();
     }
 }

@@ -13,7 +13,8 @@ namespace Shoal.Tracker.Http;
 /// <summary>
 /// <c>GET /announce</c> (BEP 3): compact <c>peers</c> (BEP 23) and <c>peers6</c> (BEP 7), or the
 /// dictionary list for a client that asks for <c>compact=0</c>. The peer's address is the
-/// connection's; the <c>ip</c> parameter is ignored so nobody can announce somebody else.
+/// connection's; the <c>ip</c> parameter is ignored so nobody can announce somebody else. Mapped at
+/// <c>/announce</c> and at <c>/announce/{passkey}</c>, which group files need.
 /// </summary>
 internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLimiter limiter, int maxNumWant, ILogger logger)
 {
@@ -39,7 +40,7 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
         }
 
         AnnounceOutcome outcome = await tracker.AnnounceAsync(
-            InfoHashKey.From(request.InfoHash), new PeerAddress(remote, request.Port), request.Left, request.Event, request.NumWant, PeerFamilies.Both, context.RequestAborted)
+            InfoHashKey.From(request.InfoHash), Passkey.Of(context), new PeerAddress(remote, request.Port), request.Left, request.Event, request.NumWant, PeerFamilies.Both, context.RequestAborted)
             .ConfigureAwait(false);
         if (outcome.Answer is not { } answer)
         {

@@ -8,7 +8,10 @@ using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Http;
 
-/// <summary><c>GET /scrape</c> with one or more <c>info_hash</c> (BEP 48). A full scrape is refused.</summary>
+/// <summary>
+/// <c>GET /scrape</c> and <c>/scrape/{passkey}</c> with one or more <c>info_hash</c> (BEP 48). A full
+/// scrape is refused.
+/// </summary>
 internal sealed class HttpScrapeEndpoint(TrackerService tracker, AddressRateLimiter limiter, ILogger logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -38,7 +41,7 @@ internal sealed class HttpScrapeEndpoint(TrackerService tracker, AddressRateLimi
             return;
         }
 
-        IReadOnlyList<SwarmCounts> counts = await tracker.ScrapeAsync([.. infoHashes.Select(InfoHashKey.From)], context.RequestAborted).ConfigureAwait(false);
+        IReadOnlyList<SwarmCounts> counts = await tracker.ScrapeAsync([.. infoHashes.Select(InfoHashKey.From)], Passkey.Of(context), context.RequestAborted).ConfigureAwait(false);
         var files = new Dictionary<InfoHash, ScrapeStats>(infoHashes.Count);
         for (int i = 0; i < infoHashes.Count; i++)
         {

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -10,12 +12,23 @@ namespace Shoal.Tracker.Index;
 /// The file index as clients see it: registering a .torrent, and listing registered files with their
 /// swarms' figures and a magnet link that names this tracker.
 /// </summary>
-internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, TimeProvider time, ILogger logger)
+internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, GroupSwarms groups, TimeProvider time, ILogger logger)
 {
-    /// <summary>Registers the .torrent; a malformed one is a <see cref="FormatException"/> whose message says what is wrong.</summary>
+    /// <summary>
+    /// Registers the .torrent; a malformed one is a <see cref="FormatException"/> whose message says
+    /// what is wrong, a group's file (shared or stopped) a 409: it stays out of the public index.
+    /// </summary>
     public async Task<(IndexedFile File, bool Created)> RegisterAsync(byte[] torrentFile, Uri announceUrl, CancellationToken cancellationToken)
     {
         StoredTorrent parsed = StoredTorrents.FromTorrentFile(torrentFile, time.GetUtcNow());
+        foreach (InfoHashKey swarm in parsed.SwarmKeys)
+        {
+            if (await groups.AccessAsync(swarm, null, cancellationToken).ConfigureAwait(false) != SwarmAccess.Public)
+            {
+                throw new ApiException(StatusCodes.Status409Conflict, "this torrent belongs to a private group: it cannot be listed publicly");
+            }
+        }
+
         (StoredTorrent stored, bool created) = await store.RegisterAsync(parsed, cancellationToken).ConfigureAwait(false);
         registered.Add(stored);
         IndexedFile file = (await DescribeAsync([stored], announceUrl, cancellationToken).ConfigureAwait(false))[0];
@@ -41,27 +54,10 @@ internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms
 
     public Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken) => store.FindAsync(swarm, cancellationToken);
 
-    // A hybrid torrent is announced in two swarms (v1 and truncated v2), often by the same peers:
-    // the larger figure of the two is shown rather than a sum that counts such peers twice.
     private async Task<IReadOnlyList<IndexedFile>> DescribeAsync(IReadOnlyList<StoredTorrent> torrents, Uri announceUrl, CancellationToken cancellationToken)
     {
-        InfoHashKey[] keys = [.. torrents.SelectMany(torrent => torrent.SwarmKeys)];
-        IReadOnlyList<SwarmCounts> counts = await swarms.ScrapeAsync(keys, cancellationToken).ConfigureAwait(false);
-        var files = new List<IndexedFile>(torrents.Count);
-        int next = 0;
-        foreach (StoredTorrent torrent in torrents)
-        {
-            SwarmCounts best = default;
-            for (int i = 0; i < torrent.SwarmKeys.Count; i++, next++)
-            {
-                SwarmCounts swarm = counts[next];
-                best = new SwarmCounts(Math.Max(best.Seeders, swarm.Seeders), Math.Max(best.Leechers, swarm.Leechers), Math.Max(best.Completed, swarm.Completed));
-            }
-
-            files.Add(Describe(torrent, best, announceUrl));
-        }
-
-        return files;
+        IReadOnlyList<SwarmCounts> figures = await SwarmFigures.OfAsync(swarms, torrents, cancellationToken).ConfigureAwait(false);
+        return [.. torrents.Select((torrent, i) => Describe(torrent, figures[i], announceUrl))];
     }
 
     private static IndexedFile Describe(StoredTorrent torrent, SwarmCounts counts, Uri announceUrl)

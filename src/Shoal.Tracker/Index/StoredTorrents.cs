@@ -6,10 +6,14 @@ namespace Shoal.Tracker.Index;
 public static class StoredTorrents
 {
     /// <summary>Parses and checks the .torrent (any error is a <see cref="MetainfoException"/> or another <see cref="FormatException"/>).</summary>
-    public static StoredTorrent FromTorrentFile(byte[] torrentBytes, DateTimeOffset now)
+    public static StoredTorrent FromTorrentFile(byte[] torrentBytes, DateTimeOffset now) => FromTorrentFile(torrentBytes, now, out _);
+
+    /// <summary>As <see cref="FromTorrentFile(byte[], DateTimeOffset)"/>, telling whether the torrent is private (BEP 27).</summary>
+    public static StoredTorrent FromTorrentFile(byte[] torrentBytes, DateTimeOffset now, out bool isPrivate)
     {
         ArgumentNullException.ThrowIfNull(torrentBytes);
         Torrent torrent = TorrentParser.Parse(torrentBytes);
+        isPrivate = torrent.IsPrivate;
         return new StoredTorrent(
             torrent.Name,
             torrent.TotalSize,

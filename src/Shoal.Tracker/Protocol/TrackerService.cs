@@ -1,13 +1,15 @@
 using Shoal.Discovery.Trackers;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Protocol;
 
 /// <summary>
-/// What the tracker answers, whatever the transport: it applies closed mode and the <c>numwant</c>
-/// cap, then asks the swarm store. HTTP and UDP only decode requests and encode answers around it.
+/// What the tracker answers, whatever the transport: it applies group membership (a passkey comes only
+/// over HTTP, <c>/announce/PASSKEY</c>), closed mode and the <c>numwant</c> cap, then asks the swarm
+/// store. HTTP and UDP only decode requests and encode answers around it.
 /// </summary>
-internal sealed class TrackerService(TrackerOptions options, ISwarmStore swarms, RegisteredSwarms registered)
+internal sealed class TrackerService(TrackerOptions options, ISwarmStore swarms, RegisteredSwarms registered, GroupSwarms groups)
 {
     public const string NotRegistered = "this tracker is closed: register the torrent first (POST /api/torrents)";
 
@@ -16,9 +18,15 @@ internal sealed class TrackerService(TrackerOptions options, ISwarmStore swarms,
     public int MinIntervalSeconds { get; } = (int)options.MinAnnounceInterval.TotalSeconds;
 
     public async ValueTask<AnnounceOutcome> AnnounceAsync(
-        InfoHashKey infoHash, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, CancellationToken cancellationToken)
+        InfoHashKey infoHash, string? passkey, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, CancellationToken cancellationToken)
     {
-        if (options.Closed && !await registered.ContainsAsync(infoHash, cancellationToken).ConfigureAwait(false))
+        SwarmAccess access = await groups.AccessAsync(infoHash, passkey, cancellationToken).ConfigureAwait(false);
+        if (access is SwarmAccess.NotMember or SwarmAccess.Stopped)
+        {
+            return AnnounceOutcome.Refused(GroupSwarms.Refusal(access));
+        }
+
+        if (access == SwarmAccess.Public && options.Closed && !await registered.ContainsAsync(infoHash, cancellationToken).ConfigureAwait(false))
         {
             return AnnounceOutcome.Refused(NotRegistered);
         }
@@ -28,19 +36,20 @@ internal sealed class TrackerService(TrackerOptions options, ISwarmStore swarms,
         return new AnnounceOutcome(await swarms.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false), null);
     }
 
-    /// <summary>The counts of each swarm asked for; in closed mode an unregistered one counts zero.</summary>
-    public async ValueTask<IReadOnlyList<SwarmCounts>> ScrapeAsync(IReadOnlyList<InfoHashKey> infoHashes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The counts of each swarm asked for; a group file's count zero unless the passkey is a member's,
+    /// and in closed mode an unregistered swarm's too.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<SwarmCounts>> ScrapeAsync(IReadOnlyList<InfoHashKey> infoHashes, string? passkey, CancellationToken cancellationToken)
     {
         IReadOnlyList<SwarmCounts> counts = await swarms.ScrapeAsync(infoHashes, cancellationToken).ConfigureAwait(false);
-        if (!options.Closed)
-        {
-            return counts;
-        }
-
         var visible = new SwarmCounts[counts.Count];
         for (int i = 0; i < visible.Length; i++)
         {
-            visible[i] = await registered.ContainsAsync(infoHashes[i], cancellationToken).ConfigureAwait(false) ? counts[i] : default;
+            SwarmAccess access = await groups.AccessAsync(infoHashes[i], passkey, cancellationToken).ConfigureAwait(false);
+            bool shown = access == SwarmAccess.Member
+                || (access == SwarmAccess.Public && (!options.Closed || await registered.ContainsAsync(infoHashes[i], cancellationToken).ConfigureAwait(false)));
+            visible[i] = shown ? counts[i] : default;
         }
 
         return visible;

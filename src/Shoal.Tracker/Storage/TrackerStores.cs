@@ -25,7 +25,7 @@ public static class TrackerStores
             string path = spec[SqlitePrefix.Length..];
             SqliteTrackerStore sqlite = await SqliteTrackerStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
             MemorySwarmStore swarms = await MemorySwarmStore.OpenAsync(sqlite, options.PeerTimeout, time, logger, cancellationToken).ConfigureAwait(false);
-            return new OpenedTrackerStore(sqlite, swarms, $"SQLite {Path.GetFullPath(path)}", swarms);
+            return new OpenedTrackerStore(sqlite, swarms, sqlite.Accounts, $"SQLite {Path.GetFullPath(path)}", swarms);
         }
 
         if (spec.StartsWith(PostgresPrefix, StringComparison.Ordinal) && spec.Length > PostgresPrefix.Length)
@@ -34,7 +34,7 @@ public static class TrackerStores
             PostgresTrackerStore postgres = await PostgresTrackerStore.OpenAsync(connectionString, options.PeerTimeout, time, logger, cancellationToken).ConfigureAwait(false);
             // Named without the password the connection string may hold: the description is logged.
             var named = new NpgsqlConnectionStringBuilder(connectionString);
-            return new OpenedTrackerStore(postgres, postgres, $"PostgreSQL {named.Host}:{named.Port}/{named.Database}", postgres);
+            return new OpenedTrackerStore(postgres, postgres, postgres.Accounts, $"PostgreSQL {named.Host}:{named.Port}/{named.Database}", postgres);
         }
 
         throw new TrackerStoreException($"--store must be {SqlitePrefix}PATH or {PostgresPrefix}CONNECTION-STRING, not '{spec}'");

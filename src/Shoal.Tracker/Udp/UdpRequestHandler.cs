@@ -74,8 +74,9 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             ? PeerFamilies.IPv4
             : PeerFamilies.IPv6;
         int? numWant = request.NumWant < 0 ? null : request.NumWant;
+        // BEP 15 carries no passkey: a group file's swarm is refused over UDP.
         AnnounceOutcome outcome = await tracker.AnnounceAsync(
-            InfoHashKey.From(request.InfoHash), new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken)
+            InfoHashKey.From(request.InfoHash), null, new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken)
             .ConfigureAwait(false);
         if (outcome.Answer is not { } answer)
         {
@@ -95,7 +96,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
 
     private async ValueTask<int> ScrapeAsync(UdpScrapeRequest request, Memory<byte> response, CancellationToken cancellationToken)
     {
-        IReadOnlyList<SwarmCounts> counts = await tracker.ScrapeAsync([.. request.InfoHashes.Select(InfoHashKey.From)], cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SwarmCounts> counts = await tracker.ScrapeAsync([.. request.InfoHashes.Select(InfoHashKey.From)], null, cancellationToken).ConfigureAwait(false);
         ScrapeStats[] stats = [.. counts.Select(count => count.ToScrapeStats())];
         return UdpTrackerCodec.WriteScrapeResponse(response.Span, new UdpScrapeResponse(request.TransactionId, stats));
     }

@@ -38,6 +38,57 @@ internal static class PostgresSchema
         );
         CREATE INDEX peers_expires_at ON peers (expires_at);
         """,
+        """
+        CREATE TABLE users (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text NOT NULL UNIQUE,
+            salt bytea NOT NULL,
+            password_hash bytea NOT NULL,
+            created_ms bigint NOT NULL
+        );
+        CREATE TABLE sessions (
+            token_hash bytea PRIMARY KEY,
+            passkey_hash bytea NOT NULL UNIQUE,
+            user_id bigint NOT NULL,
+            expires_ms bigint NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions (user_id);
+        CREATE TABLE user_groups (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text NOT NULL UNIQUE,
+            owner_id bigint NOT NULL,
+            created_ms bigint NOT NULL
+        );
+        CREATE TABLE group_members (
+            group_id bigint NOT NULL,
+            user_id bigint NOT NULL,
+            PRIMARY KEY (group_id, user_id)
+        );
+        CREATE INDEX group_members_user ON group_members (user_id);
+        CREATE TABLE join_requests (
+            group_id bigint NOT NULL,
+            user_id bigint NOT NULL,
+            requested_ms bigint NOT NULL,
+            PRIMARY KEY (group_id, user_id)
+        );
+        CREATE TABLE group_files (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            group_id bigint NOT NULL,
+            sharer_id bigint NOT NULL,
+            name text NOT NULL,
+            size bigint NOT NULL,
+            info_hash_v1 bytea UNIQUE,
+            info_hash_v2 bytea UNIQUE,
+            swarm_v2 bytea,
+            torrent bytea NOT NULL,
+            shared_ms bigint NOT NULL
+        );
+        CREATE INDEX group_files_group ON group_files (group_id);
+        CREATE INDEX group_files_swarm_v2 ON group_files (swarm_v2);
+        CREATE TABLE stopped_swarms (
+            info_hash bytea PRIMARY KEY
+        );
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, all in one transaction.</summary>

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Postgres;
 
 /// <summary>
-/// The shared store: registered torrents, finished-download counts and the peers themselves in one
+/// The shared store: registered torrents, finished-download counts, accounts and groups, and the peers themselves in one
 /// PostgreSQL database, so several tracker instances serve the same swarms (a peer that announced to
 /// one is given out by the others).
 /// </summary>
@@ -23,7 +24,10 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
         _index = new PostgresFileIndex(dataSource);
         _swarms = new PostgresSwarms(dataSource, peerTimeout, time);
         _sweeper = new PostgresPeerSweeper(dataSource, time, logger);
+        Accounts = new SqlAccountStore(async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
     }
+
+    public IAccountStore Accounts { get; }
 
     /// <summary>Connects, brings the schema up to date and starts sweeping expired peers every minute.</summary>
     public static async Task<PostgresTrackerStore> OpenAsync(string connectionString, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)

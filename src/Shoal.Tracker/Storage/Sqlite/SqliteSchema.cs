@@ -25,6 +25,57 @@ internal static class SqliteSchema
             count INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            salt BLOB NOT NULL,
+            password_hash BLOB NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE sessions (
+            token_hash BLOB PRIMARY KEY,
+            passkey_hash BLOB NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_user ON sessions (user_id);
+        CREATE TABLE user_groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            owner_id INTEGER NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE group_members (
+            group_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            PRIMARY KEY (group_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX group_members_user ON group_members (user_id);
+        CREATE TABLE join_requests (
+            group_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            requested_ms INTEGER NOT NULL,
+            PRIMARY KEY (group_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE group_files (
+            id INTEGER PRIMARY KEY,
+            group_id INTEGER NOT NULL,
+            sharer_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            info_hash_v1 BLOB UNIQUE,
+            info_hash_v2 BLOB UNIQUE,
+            swarm_v2 BLOB,
+            torrent BLOB NOT NULL,
+            shared_ms INTEGER NOT NULL
+        );
+        CREATE INDEX group_files_group ON group_files (group_id);
+        CREATE INDEX group_files_swarm_v2 ON group_files (swarm_v2);
+        CREATE TABLE stopped_swarms (
+            info_hash BLOB PRIMARY KEY
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -1,18 +1,25 @@
 using Microsoft.Data.Sqlite;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store: registered torrents and finished-download counts in one SQLite file. Peers
+/// The embedded store: registered torrents, finished-download counts, accounts and groups in one SQLite file. Peers
 /// stay in memory (<see cref="MemorySwarmStore"/>), so only one tracker process uses the file.
 /// </summary>
 public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
 {
     private readonly string _connectionString;
 
-    private SqliteTrackerStore(string connectionString) => _connectionString = connectionString;
+    private SqliteTrackerStore(string connectionString)
+    {
+        _connectionString = connectionString;
+        Accounts = new SqlAccountStore(async cancellationToken => await OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    public IAccountStore Accounts { get; }
 
     public static async Task<SqliteTrackerStore> OpenAsync(string path, CancellationToken cancellationToken)
     {

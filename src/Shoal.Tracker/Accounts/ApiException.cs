@@ -1,0 +1,7 @@
+namespace Shoal.Tracker.Accounts;
+
+/// <summary>A request the API refuses: the HTTP status and the message of its <c>{"error"}</c> answer.</summary>
+internal sealed class ApiException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Shoal.Discovery.Trackers.Accounts;
+using Shoal.Tracker.Accounts;
+
+namespace Shoal.Tracker.Http;
+
+/// <summary>The API's JSON: bodies in, answers and <c>{"error"}</c> out (System.Text.Json web defaults).</summary>
+internal static class ApiJson
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    /// <summary>The body as <typeparamref name="T"/>; a 400 when it is missing, too large or not that JSON.</summary>
+    public static async Task<T> ReadAsync<T>(HttpContext context)
+        where T : class
+    {
+        var invalid = new ApiException(StatusCodes.Status400BadRequest, $"send a JSON {typeof(T).Name} as the body");
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            throw invalid;
+        }
+
+        try
+        {
+            return await context.Request.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            throw invalid;
+        }
+    }
+
+    public static Task WriteAsync<T>(HttpContext context, T answer, int status = StatusCodes.Status200OK)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(answer, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    public static Task WriteErrorAsync(HttpContext context, int status, string message) => WriteAsync(context, new ApiError(message), status);
+}
