@@ -49,7 +49,7 @@ public static class GetCommand
             TorrentHandle handle = torrent is not null
                 ? session.Add(torrent, options)
                 : what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
-                ? session.Add(MagnetLink.Parse(what), options)
+                ? await AddMagnetAsync(runtime, session, MagnetLink.Parse(what), options, cancellationToken).ConfigureAwait(false)
                 : session.Add(await TorrentFile.ReadAsync(what, cancellationToken).ConfigureAwait(false), options);
 
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -80,6 +80,22 @@ public static class GetCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Fetches the magnet's metadata (BEP 9) first; saying so when no peer source is known yet, since it then waits.</summary>
+    private static Task<TorrentHandle> AddMagnetAsync(CliRuntime runtime, ShoalSession session, MagnetLink magnet, AddTorrentOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Peers.Count == 0 && magnet.Peers.Count == 0)
+        {
+            runtime.Status.MarkupLine(Markup.Escape(
+                "shoal: the magnet link names no peers and Shoal has no tracker to ask for them yet: waiting for peers to connect"));
+        }
+        else
+        {
+            runtime.Status.MarkupLine(Markup.Escape($"fetching the metadata of {magnet.DisplayName ?? magnet.InfoHashes.ForWire.ToHex()} from peers"));
+        }
+
+        return session.AddAsync(magnet, options, cancellationToken);
     }
 
     /// <summary>The .torrent of the group's file named <paramref name="name"/>, from the login's tracker.</summary>

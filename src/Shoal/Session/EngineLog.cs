@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
+using Shoal.Metainfo;
 
 namespace Shoal.Session;
 
@@ -36,4 +37,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Torrent}: stopped: {Error}")]
     public static partial void Failed(ILogger logger, string torrent, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: the magnet's peer {Peer} does not resolve: {Reason}")]
+    public static partial void PeerUnresolved(ILogger logger, string torrent, MagnetPeer peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: metadata fetched ({Size} bytes)")]
+    public static partial void MetadataFetched(ILogger logger, string torrent, int size);
 }

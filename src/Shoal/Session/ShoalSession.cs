@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Net;
@@ -20,6 +21,7 @@ public sealed class ShoalSession : IAsyncDisposable
     private readonly Task _accepting;
     private readonly HttpClient _trackerHttp;
     private readonly bool _ownsTrackerHttp;
+    private readonly CancellationTokenSource _closing = new();
     private int _connections;
     private bool _disposed;
 
@@ -82,13 +84,36 @@ public sealed class ShoalSession : IAsyncDisposable
         return runtime.Handle;
     }
 
-    /// <summary>A magnet link needs the torrent's metadata from peers (BEP 9), which Shoal does not fetch yet.</summary>
-    public TorrentHandle Add(MagnetLink magnet, AddTorrentOptions options)
+    /// <summary>
+    /// Fetches a magnet's metadata from peers (BEP 9): those of <paramref name="options"/> and the link's
+    /// x.pe. It waits until a peer gives metadata that matches the link's info-hashes, then adds the torrent,
+    /// with the link's trackers and the same peers, as <see cref="Add(Torrent, AddTorrentOptions)"/> does.
+    /// </summary>
+    public async Task<TorrentHandle> AddAsync(MagnetLink magnet, AddTorrentOptions options, CancellationToken cancellationToken = default)
     {
-        _ = options;
         ObjectDisposedException.ThrowIf(_disposed, this);
-        throw new SessionException(
-            $"the magnet link for {magnet.DisplayName ?? magnet.InfoHashes.ForWire.ToHex()} carries no metadata, and fetching it from peers (BEP 9) is not supported yet: use the .torrent file");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        var fetch = new MagnetFetch(this, magnet, Options.Loggers.CreateLogger("Shoal.Torrent"));
+        fetch.AddPeers(options.Peers);
+        await fetch.AddMagnetPeersAsync(stop.Token).ConfigureAwait(false);
+        (ReadOnlyMemory<byte> info, IReadOnlyList<IPEndPoint> peers) = await fetch.RunAsync(stop.Token).ConfigureAwait(false);
+        Torrent torrent;
+        try
+        {
+            torrent = TorrentParser.ParseInfoDictionary(info);
+        }
+        catch (MetainfoException e)
+        {
+            throw new SessionException($"the metadata peers gave for the magnet link matches its info-hash but is not a valid torrent: {e.Message}");
+        }
+
+        if (!torrent.Version.HasV1())
+        {
+            // Without a v1 piece list, pieces are checked against BEP 52 piece layers, which are not in the info dictionary.
+            throw new SessionException($"'{torrent.Name}' is a v2-only torrent: its piece layers would have to come from peers (BEP 52 hash requests), which Shoal does not fetch yet");
+        }
+
+        return Add(torrent with { AnnounceTiers = [.. magnet.Trackers.Select(url => (IReadOnlyList<string>)[url])] }, options with { Peers = peers });
     }
 
     /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>
@@ -115,6 +140,7 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         _disposed = true;
+        await _closing.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _accepting.ConfigureAwait(false);
         TorrentRuntime[] torrents;
@@ -129,6 +155,8 @@ public sealed class ShoalSession : IAsyncDisposable
         {
             _trackerHttp.Dispose();
         }
+
+        _closing.Dispose();
     }
 
     /// <summary>The client of a tracker URL: HTTP(S) on the session's <see cref="HttpClient"/>, UDP (BEP 15), or none for another scheme.</summary>

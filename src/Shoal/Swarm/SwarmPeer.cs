@@ -40,6 +40,9 @@ public sealed class SwarmPeer
     /// <summary>BEP 10 <c>p</c>: where the peer listens, if it said.</summary>
     public int? ListenPort { get; internal set; }
 
+    /// <summary>BEP 9: the id the peer wants ut_metadata messages under; 0 when it has none.</summary>
+    internal byte MetadataId { get; set; }
+
     public bool AmChoking { get; internal set; } = true;
 
     public bool AmInterested { get; internal set; }

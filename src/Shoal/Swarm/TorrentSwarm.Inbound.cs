@@ -108,6 +108,9 @@ public sealed partial class TorrentSwarm
             case MessageId.Extended when message.ExtendedId == 0:
                 OnExtensionHandshake(peer, ExtensionHandshake.Parse(message.Payload.ToArray()));
                 break;
+            case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtMetadata:
+                OnMetadataMessage(peer, MetadataMessage.Parse(message.Payload.ToArray()));
+                break;
             default:
                 // Port (BEP 5), extension messages we did not advertise and BEP 52 hash messages are not used yet.
                 break;
@@ -195,6 +198,7 @@ public sealed partial class TorrentSwarm
     {
         peer.Client = handshake.Client ?? peer.Client;
         peer.ListenPort = handshake.ListenPort ?? peer.ListenPort;
+        peer.MetadataId = handshake.Extensions.GetValueOrDefault(MetadataMessage.ExtensionName, peer.MetadataId);
         if (handshake.RequestQueueDepth is { } reqq)
         {
             peer.PeerRequestQueue = Math.Clamp(reqq, 1, _settings.MaxQueueDepth);
@@ -205,6 +209,8 @@ public sealed partial class TorrentSwarm
     {
         var handshake = new ExtensionHandshake
         {
+            Extensions = new Dictionary<string, byte> { [MetadataMessage.ExtensionName] = LocalExtensionIds.UtMetadata },
+            MetadataSize = _torrent.InfoBytes.Length,
             Client = ShoalVersion.CreatedBy,
             ListenPort = _settings.ListenPort is > 0 and <= ushort.MaxValue ? (ushort)_settings.ListenPort : null,
             RequestQueueDepth = _settings.MaxIncomingRequests,

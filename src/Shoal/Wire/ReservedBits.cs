@@ -11,6 +11,9 @@ public readonly record struct ReservedBits(ulong Value)
 
     public static ReservedBits Shoal { get; } = new(Fast | ExtensionProtocol | Dht);
 
+    /// <summary>For a connection that only fetches metadata (BEP 9): without the fast bit, BEP 6 would oblige us to send have none first.</summary>
+    public static ReservedBits MetadataOnly { get; } = new(ExtensionProtocol);
+
     public bool SupportsDht => (Value & Dht) != 0;
 
     public bool SupportsFastExtension => (Value & Fast) != 0;

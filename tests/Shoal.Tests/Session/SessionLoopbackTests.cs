@@ -118,13 +118,4 @@ public sealed class SessionLoopbackTests
         Assert.Contains("does not match the torrent", error.Message, StringComparison.Ordinal);
         Assert.Equal(TorrentState.Failed, handle.State);
     }
-
-    [Fact]
-    public async Task A_magnet_link_without_metadata_is_refused_with_the_reason()
-    {
-        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(100_000);
-        ShoalSession session = swarm.StartSession();
-        SessionException error = Assert.Throws<SessionException>(() => session.Add(MagnetLink.FromTorrent(swarm.Torrent), new AddTorrentOptions { SavePath = swarm.DownloadFolder("d") }));
-        Assert.Contains("BEP 9", error.Message, StringComparison.Ordinal);
-    }
 }

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Shoal.Metainfo;
+using Shoal.Net;
+using Shoal.Swarm;
+using Shoal.Wire;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// Gets a magnet's info dictionary before its torrent can run (BEP 9): dials the peers it knows, a few
+/// at a time with back-off, and lets a <see cref="MetadataFetcher"/> talk to each until one peer's copy
+/// matches the info-hashes. A peer whose copy does not match, or that breaks the protocol, is never dialled
+/// again nor handed on to the download.
+/// </summary>
+internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, ILogger logger)
+{
+    private const int MaxConnections = 8;
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
+
+    // A peer that neither refuses nor finishes within this long is left for the next one.
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly MetadataFetcher _fetcher = new(magnet.InfoHashes);
+    private readonly Lock _gate = new();
+    private readonly KnownPeers _known = new();
+    private readonly List<IPEndPoint> _peers = [];
+    private readonly HashSet<IPEndPoint> _convicted = [];
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
+    private int _connections;
+
+    private string Name => magnet.DisplayName ?? magnet.InfoHashes.ForWire.ToHex();
+
+    private TimeSpan Now => session.Options.Time.GetElapsedTime(_startTimestamp);
+
+    public void AddPeers(IEnumerable<IPEndPoint> peers)
+    {
+        lock (_gate)
+        {
+            foreach (IPEndPoint peer in peers)
+            {
+                _known.Add(peer);
+                _peers.Add(peer);
+            }
+        }
+    }
+
+    /// <summary>Adds the magnet's x.pe peers, resolving host names; one that does not resolve is skipped.</summary>
+    public async Task AddMagnetPeersAsync(CancellationToken cancellationToken)
+    {
+        foreach (MagnetPeer peer in magnet.Peers)
+        {
+            try
+            {
+                IPAddress[] addresses = IPAddress.TryParse(peer.Host, out IPAddress? address)
+                    ? [address]
+                    : await Dns.GetHostAddressesAsync(peer.Host, cancellationToken).ConfigureAwait(false);
+                AddPeers(addresses.Select(a => new IPEndPoint(a, peer.Port)));
+            }
+            catch (SocketException e)
+            {
+                EngineLog.PeerUnresolved(logger, Name, peer, e.Message);
+            }
+        }
+    }
+
+    /// <summary>The verified info dictionary, and every peer worth handing to the download.</summary>
+    public async Task<(ReadOnlyMemory<byte> Info, IReadOnlyList<IPEndPoint> Peers)> RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<Task>();
+        try
+        {
+            while (!_done.Task.IsCompleted)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                running.RemoveAll(task => task.IsCompleted);
+                running.AddRange(TakeDue().Select(peer => FetchFromAsync(peer, stop.Token)));
+                await Task.WhenAny(Task.Delay(TickInterval, session.Options.Time, cancellationToken), _done.Task).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+
+        ReadOnlyMemory<byte> info = _fetcher.Metadata!.Value;
+        EngineLog.MetadataFetched(logger, Name, info.Length);
+        lock (_gate)
+        {
+            return (info, [.. _peers.Distinct().Where(p => !_convicted.Contains(p))]);
+        }
+    }
+
+    private IReadOnlyList<IPEndPoint> TakeDue()
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<IPEndPoint> due = _known.TakeDue(Now, MaxConnections - _connections);
+            _connections += due.Count;
+            return due;
+        }
+    }
+
+    private async Task FetchFromAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        MetadataProgress progress = MetadataProgress.Refused;
+        using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            timeout.CancelAfter(DialTimeout);
+            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            await PeerHandshaker.WriteAsync(socket, new Handshake(ReservedBits.MetadataOnly, magnet.InfoHashes.ForWire, session.PeerId), timeout.Token).ConfigureAwait(false);
+            Handshake remote = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
+            if (!remote.InfoHash.Equals(magnet.InfoHashes.ForWire) || remote.PeerId.Span.SequenceEqual(session.PeerId.Span))
+            {
+                throw new PeerProtocolException("the peer answered for another torrent, or is us");
+            }
+
+            if (remote.Reserved.SupportsExtensionProtocol)
+            {
+                timeout.CancelAfter(PeerTimeout);
+                progress = await MetadataConnection.RunAsync(socket, _fetcher, _gate, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (PeerProtocolException e)
+        {
+            progress = MetadataProgress.Corrupt;
+            EngineLog.DialFailed(logger, Name, endPoint, e.Message);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            EngineLog.DialFailed(logger, Name, endPoint, e.Message);
+        }
+        finally
+        {
+            Finished(endPoint, progress);
+        }
+    }
+
+    private void Finished(IPEndPoint endPoint, MetadataProgress progress)
+    {
+        lock (_gate)
+        {
+            _connections--;
+            if (progress == MetadataProgress.Corrupt)
+            {
+                _convicted.Add(endPoint);
+                _known.Forget(endPoint);
+            }
+            else
+            {
+                _known.Released(endPoint, Now, failed: progress != MetadataProgress.Complete);
+            }
+        }
+
+        if (progress == MetadataProgress.Complete)
+        {
+            _done.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Shoal.Metainfo;
+using Shoal.Session;
+
+namespace Shoal.Tests.Session;
+
+public class MagnetLoopbackTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(TorrentVersion.V1)]
+    [InlineData(TorrentVersion.Hybrid)]
+    public async Task A_magnet_link_fetches_the_metadata_from_a_seeder_then_downloads(TorrentVersion version)
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000, version);
+        (ShoalSession seeder, _) = swarm.StartSeeder();
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+
+        TorrentHandle handle = await leecher.AddAsync(MagnetLink.FromTorrent(swarm.Torrent), new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] })
+            .WaitAsync(Timeout);
+        Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+    }
+
+    [Fact]
+    public async Task A_peer_sending_corrupt_metadata_is_dropped_and_another_peers_metadata_is_used()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000);
+        await using var liar = new CorruptMetadataPeer(swarm.Torrent.InfoHashes, swarm.Torrent.InfoBytes.Length);
+        (ShoalSession seeder, _) = swarm.StartSeeder();
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+
+        TorrentHandle handle = await leecher.AddAsync(
+            MagnetLink.FromTorrent(swarm.Torrent),
+            new AddTorrentOptions { SavePath = target, Peers = [liar.EndPoint, seeder.ListenEndPoint] }).WaitAsync(Timeout);
+        Assert.Equal(swarm.Torrent.InfoBytes.ToArray(), handle.Torrent.InfoBytes.ToArray());
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+    }
+
+    [Fact]
+    public async Task Only_a_corrupt_peer_never_yields_metadata()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(100_000);
+        await using var liar = new CorruptMetadataPeer(swarm.Torrent.InfoHashes, swarm.Torrent.InfoBytes.Length);
+        ShoalSession leecher = swarm.StartSession();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leecher.AddAsync(
+            MagnetLink.FromTorrent(swarm.Torrent),
+            new AddTorrentOptions { SavePath = swarm.DownloadFolder("magnet"), Peers = [liar.EndPoint] },
+            cancel.Token));
+        Assert.True(liar.PiecesServed > 0);
+        Assert.Empty(leecher.Torrents);
+    }
+}
