@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Shoal.Cli;
 
 namespace Shoal.Interop.Tests;
 
@@ -57,11 +58,12 @@ public sealed class SwarmCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Get_says_why_a_magnet_link_alone_is_not_enough_yet()
+    public async Task Get_of_a_magnet_link_without_peers_says_it_waits_for_them_and_stops_on_sigterm()
     {
-        ProcessResult result = await Tools.ShoalAsync("get", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=x", "-o", _folder, "--listen", "127.0.0.1");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("BEP 9", result.Error, StringComparison.Ordinal);
+        await using RunningProcess get = RunningProcess.Start(
+            Tools.Shoal, ["get", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=x", "-o", _folder, "--listen", "127.0.0.1"]);
+        await get.WaitForErrorLineAsync(l => l.Contains("waiting for peers", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.Equal(ExitCodes.Interrupted, await get.TerminateAsync(TimeSpan.FromSeconds(15)));
     }
 
     [Theory]

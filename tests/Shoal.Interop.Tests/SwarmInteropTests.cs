@@ -49,7 +49,7 @@ public sealed class SwarmCollection;
 /// killed half way resumes without fetching again what it already had.
 /// </summary>
 [Collection(nameof(SwarmCollection))]
-public sealed class SwarmInteropTests(SwarmSamples samples) : IClassFixture<SwarmSamples>, IDisposable
+public sealed partial class SwarmInteropTests(SwarmSamples samples) : IClassFixture<SwarmSamples>, IDisposable
 {
     private static readonly TimeSpan TransferTimeout = TimeSpan.FromMinutes(2);
 

@@ -46,11 +46,20 @@ public static class GetCommand
                 UploadLimit = upload,
                 DownloadLimit = download,
             };
-            TorrentHandle handle = torrent is not null
-                ? session.Add(torrent, options)
-                : what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
-                ? await AddMagnetAsync(runtime, session, MagnetLink.Parse(what), options, cancellationToken).ConfigureAwait(false)
-                : session.Add(await TorrentFile.ReadAsync(what, cancellationToken).ConfigureAwait(false), options);
+            TorrentHandle handle;
+            try
+            {
+                handle = torrent is not null
+                    ? session.Add(torrent, options)
+                    : what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
+                    ? await AddMagnetAsync(runtime, session, MagnetLink.Parse(what), options, cancellationToken).ConfigureAwait(false)
+                    : session.Add(await TorrentFile.ReadAsync(what, cancellationToken).ConfigureAwait(false), options);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("shoal: interrupted before the torrent's metadata arrived").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
+            }
 
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             try

@@ -76,9 +76,13 @@ def everyone_in_global_class(session):
     session.set_peer_class_filter(rules)
 
 
-def add_torrent(session, torrent_path, save_path):
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(torrent_path)
+def add_torrent(session, torrent, save_path):
+    """torrent: a .torrent path, or a magnet link whose metadata libtorrent then fetches from peers (BEP 9)."""
+    if torrent.startswith("magnet:"):
+        params = lt.parse_magnet_uri(torrent)
+    else:
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
     params.save_path = os.path.abspath(save_path)
     # Not auto-managed and not paused: starts at once, outside the queue; no seed_mode, so existing data is checked.
     params.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
@@ -97,7 +101,8 @@ class Dialer:
 
     def tick(self, status):
         # A peer dialed while the torrent still checks its files waits for libtorrent's next round.
-        ready = status.state in (lt.torrent_status.downloading, lt.torrent_status.finished, lt.torrent_status.seeding)
+        ready = status.state in (lt.torrent_status.downloading_metadata, lt.torrent_status.downloading,
+                                 lt.torrent_status.finished, lt.torrent_status.seeding)
         if not self.peers or not ready or time.monotonic() - self.last < self.every:
             return
         self.last = time.monotonic()

@@ -1,6 +1,6 @@
 """Download a torrent with libtorrent (python3-libtorrent) from peers on loopback, then exit.
 
-usage: lt_get.py TORRENT SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
+usage: lt_get.py TORRENT|MAGNET SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
 
 Each --connect peer is dialed, and dialed again every second while not connected.
 stdout: {"event":"started","port":P} once listening, then exactly one of the lines below (the last line).
