@@ -124,12 +124,14 @@ internal sealed partial class TorrentRuntime
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         TorrentSwarm swarm = _swarm!;
+        IReadOnlyList<IPEndPoint> discovered;
         lock (_gate)
         {
             swarm.Tick();
+            discovered = swarm.TakeDiscoveredPeers();
         }
 
-        DialPeers();
+        AddPeers(discovered);
         Trackers.Tick();
         if (Now - _lastResumeSave >= _session.Options.ResumeSaveInterval)
         {

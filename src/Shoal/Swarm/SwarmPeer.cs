@@ -43,6 +43,15 @@ public sealed class SwarmPeer
     /// <summary>BEP 9: the id the peer wants ut_metadata messages under; 0 when it has none.</summary>
     internal byte MetadataId { get; set; }
 
+    /// <summary>BEP 11: the id the peer wants ut_pex messages under; 0 when it has none.</summary>
+    internal byte PexId { get; set; }
+
+    /// <summary>BEP 11: the peers we last told it we are connected to.</summary>
+    internal HashSet<IPEndPoint> PexTold { get; } = [];
+
+    /// <summary>When we last sent it ut_pex.</summary>
+    internal TimeSpan? LastPexSent { get; set; }
+
     public bool AmChoking { get; internal set; } = true;
 
     public bool AmInterested { get; internal set; }

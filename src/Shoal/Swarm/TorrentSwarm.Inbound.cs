@@ -111,6 +111,9 @@ public sealed partial class TorrentSwarm
             case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtMetadata:
                 OnMetadataMessage(peer, MetadataMessage.Parse(message.Payload.ToArray()));
                 break;
+            case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtPex:
+                OnPexMessage(peer, message.Payload.ToArray());
+                break;
             default:
                 // Port (BEP 5), extension messages we did not advertise and BEP 52 hash messages are not used yet.
                 break;
@@ -199,6 +202,7 @@ public sealed partial class TorrentSwarm
         peer.Client = handshake.Client ?? peer.Client;
         peer.ListenPort = handshake.ListenPort ?? peer.ListenPort;
         peer.MetadataId = handshake.Extensions.GetValueOrDefault(MetadataMessage.ExtensionName, peer.MetadataId);
+        peer.PexId = handshake.Extensions.GetValueOrDefault(PexMessage.ExtensionName, peer.PexId);
         if (handshake.RequestQueueDepth is { } reqq)
         {
             peer.PeerRequestQueue = Math.Clamp(reqq, 1, _settings.MaxQueueDepth);
@@ -209,7 +213,7 @@ public sealed partial class TorrentSwarm
     {
         var handshake = new ExtensionHandshake
         {
-            Extensions = new Dictionary<string, byte> { [MetadataMessage.ExtensionName] = LocalExtensionIds.UtMetadata },
+            Extensions = OurExtensions(),
             MetadataSize = _torrent.InfoBytes.Length,
             Client = ShoalVersion.CreatedBy,
             ListenPort = _settings.ListenPort is > 0 and <= ushort.MaxValue ? (ushort)_settings.ListenPort : null,
@@ -217,6 +221,17 @@ public sealed partial class TorrentSwarm
             YourIp = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address,
         };
         PeerMessageWriter.WriteExtended(Output(peer), 0, handshake.Encode());
+    }
+
+    private Dictionary<string, byte> OurExtensions()
+    {
+        var extensions = new Dictionary<string, byte> { [MetadataMessage.ExtensionName] = LocalExtensionIds.UtMetadata };
+        if (PexEnabled)
+        {
+            extensions[PexMessage.ExtensionName] = LocalExtensionIds.UtPex;
+        }
+
+        return extensions;
     }
 
     /// <summary>BEP 3 bitfield, or BEP 6 have all / have none; then BEP 6 allowed-fast pieces.</summary>

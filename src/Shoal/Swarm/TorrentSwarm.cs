@@ -173,6 +173,7 @@ public sealed partial class TorrentSwarm
             RequestBlocks(peer);
         }
 
+        SendPex(now);
         if (now - _lastRechoke >= _settings.Choker.RechokeInterval)
         {
             _lastRechoke = now;

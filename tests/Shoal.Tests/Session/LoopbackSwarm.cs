@@ -24,14 +24,14 @@ internal sealed class LoopbackSwarm : IAsyncDisposable
     public Torrent Torrent { get; }
 
     /// <summary>A folder of three files (one empty) totalling about <paramref name="size"/> bytes.</summary>
-    public static async Task<LoopbackSwarm> CreateAsync(int size, TorrentVersion version = TorrentVersion.Hybrid)
+    public static async Task<LoopbackSwarm> CreateAsync(int size, TorrentVersion version = TorrentVersion.Hybrid, bool isPrivate = false)
     {
         var folder = new TempFolder();
         folder.File("content/a.bin", TempFolder.RandomBytes(size / 3, 1));
         folder.File("content/sub/b.bin", TempFolder.RandomBytes(size - (size / 3), 2));
         folder.File("content/empty", []);
         string content = System.IO.Path.Combine(folder.Path, "content");
-        CreatedTorrent created = await TorrentCreator.CreateAsync(content, new TorrentCreationOptions { Version = version, PieceLength = 64 * 1024 }, null, CancellationToken.None);
+        CreatedTorrent created = await TorrentCreator.CreateAsync(content, new TorrentCreationOptions { Version = version, PieceLength = 64 * 1024, IsPrivate = isPrivate }, null, CancellationToken.None);
         return new LoopbackSwarm(folder, content, created.Torrent);
     }
 

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using Shoal.Bencoding;
+using Shoal.Discovery.Trackers;
+
+namespace Shoal.Wire;
+
+/// <summary>
+/// A BEP 11 <c>ut_pex</c> message: peers the sender connected to (<c>added</c>, <c>added6</c>, with
+/// <c>added.f</c>/<c>added6.f</c> flags) and disconnected from (<c>dropped</c>, <c>dropped6</c>) since its last one.
+/// </summary>
+public sealed record PexMessage
+{
+    public const string ExtensionName = "ut_pex";
+
+    private static readonly BencodeLimits Limits = BencodeLimits.Default with { MaxDepth = 2, MaxTokens = 64 };
+
+    public IReadOnlyList<PexPeer> Added { get; init; } = [];
+
+    public IReadOnlyList<IPEndPoint> Dropped { get; init; } = [];
+
+    /// <summary>Reads a peer's message, keeping at most <paramref name="maxPeers"/> of each list; a malformed one is a <see cref="PeerProtocolException"/>.</summary>
+    public static PexMessage Parse(ReadOnlyMemory<byte> payload, int maxPeers)
+    {
+        BDictionary dictionary;
+        try
+        {
+            dictionary = BencodeDecoder.Decode(payload, Limits) as BDictionary
+                ?? throw new PeerProtocolException("ut_pex message is not a dictionary");
+        }
+        catch (BencodeException e)
+        {
+            throw new PeerProtocolException($"malformed ut_pex message: {e.Message}");
+        }
+
+        var added = new List<PexPeer>();
+        AddWithFlags(added, dictionary, "added", AddressFamily.InterNetwork);
+        AddWithFlags(added, dictionary, "added6", AddressFamily.InterNetworkV6);
+        var dropped = new List<IPEndPoint>();
+        dropped.AddRange(Read(dictionary, "dropped", AddressFamily.InterNetwork));
+        dropped.AddRange(Read(dictionary, "dropped6", AddressFamily.InterNetworkV6));
+        return new PexMessage { Added = [.. added.Take(maxPeers)], Dropped = [.. dropped.Take(maxPeers)] };
+    }
+
+    public byte[] Encode()
+    {
+        var dictionary = new BDictionary();
+        foreach ((string suffix, AddressFamily family) in new[] { ("", AddressFamily.InterNetwork), ("6", AddressFamily.InterNetworkV6) })
+        {
+            PexPeer[] added = [.. Added.Where(p => CompactPeers.Normalize(p.EndPoint.Address).AddressFamily == family)];
+            dictionary.Set("added" + suffix, new BString(CompactPeers.Encode([.. added.Select(p => p.EndPoint)], family)));
+            dictionary.Set($"added{suffix}.f", new BString(added.Select(p => p.Flags).ToArray()));
+            dictionary.Set("dropped" + suffix, new BString(CompactPeers.Encode(Dropped, family)));
+        }
+
+        return dictionary.Encode();
+    }
+
+    private static void AddWithFlags(List<PexPeer> added, BDictionary dictionary, string key, AddressFamily family)
+    {
+        List<IPEndPoint> peers = Read(dictionary, key, family);
+        ReadOnlySpan<byte> flags = dictionary[key + ".f"] is BString { Bytes.Length: var length } f && length == peers.Count ? f.Span : [];
+        for (int i = 0; i < peers.Count; i++)
+        {
+            added.Add(new PexPeer(peers[i], flags.IsEmpty ? (byte)0 : flags[i]));
+        }
+    }
+
+    private static List<IPEndPoint> Read(BDictionary dictionary, string key, AddressFamily family)
+    {
+        var peers = new List<IPEndPoint>();
+        if (dictionary[key] is not BString compact)
+        {
+            return peers;
+        }
+
+        if (compact.Bytes.Length % CompactPeers.Stride(family) != 0)
+        {
+            throw new PeerProtocolException($"ut_pex {key} is {compact.Bytes.Length} bytes, not a multiple of {CompactPeers.Stride(family)}");
+        }
+
+        CompactPeers.Read(compact.Span, family, peers, key);
+        return peers;
+    }
+}

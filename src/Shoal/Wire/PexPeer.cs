@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace Shoal.Wire;
+
+/// <summary>A peer in a BEP 11 <c>added</c> list, with its <c>added.f</c> flags (0x01 prefers encryption, 0x02 seed, 0x10 reachable).</summary>
+public readonly record struct PexPeer(IPEndPoint EndPoint, byte Flags)
+{
+    public const byte SeedFlag = 0x02;
+}
