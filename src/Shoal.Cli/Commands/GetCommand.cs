@@ -94,10 +94,10 @@ public static class GetCommand
     /// <summary>Fetches the magnet's metadata (BEP 9) first; saying so when no peer source is known yet, since it then waits.</summary>
     private static Task<TorrentHandle> AddMagnetAsync(CliRuntime runtime, ShoalSession session, MagnetLink magnet, AddTorrentOptions options, CancellationToken cancellationToken)
     {
-        if (options.Peers.Count == 0 && magnet.Peers.Count == 0)
+        if (options.Peers.Count == 0 && magnet.Peers.Count == 0 && magnet.Trackers.Count == 0 && options.Trackers.Count == 0)
         {
             runtime.Status.MarkupLine(Markup.Escape(
-                "shoal: the magnet link names no peers and Shoal has no tracker to ask for them yet: waiting for peers to connect"));
+                "shoal: the magnet link names no peers and no tracker, and none was given: waiting for peers"));
         }
         else
         {

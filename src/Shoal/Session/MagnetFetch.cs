@@ -12,9 +12,9 @@ namespace Shoal.Session;
 /// Gets a magnet's info dictionary before its torrent can run (BEP 9): dials the peers it knows, a few
 /// at a time with back-off, and lets a <see cref="MetadataFetcher"/> talk to each until one peer's copy
 /// matches the info-hashes. A peer whose copy does not match, or that breaks the protocol, is never dialled
-/// again nor handed on to the download.
+/// again nor handed on to the download. The link's trackers and the options' are asked for peers meanwhile.
 /// </summary>
-internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, ILogger logger)
+internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTorrentOptions options, ILogger logger)
 {
     private const int MaxConnections = 8;
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
@@ -31,6 +31,9 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, ILogg
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
     private int _connections;
+
+    /// <summary>Each of a magnet's tr URLs is a tier of its own, as if each were an announce-list entry.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Tiers(MagnetLink magnet) => [.. magnet.Trackers.Select(url => (IReadOnlyList<string>)[url])];
 
     private string Name => magnet.DisplayName ?? magnet.InfoHashes.ForWire.ToHex();
 
@@ -72,6 +75,8 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, ILogg
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task>();
+        using var trackers = new TorrentTrackers(session, Name, magnet.InfoHashes.ForWire, Tiers(magnet), options.Trackers, options.AnnounceUrlRewrite, Totals, AddPeers, logger);
+        trackers.Start();
         try
         {
             while (!_done.Task.IsCompleted)
@@ -86,6 +91,7 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, ILogg
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
+            await trackers.StopAsync().ConfigureAwait(false);
         }
 
         ReadOnlyMemory<byte> info = _fetcher.Metadata!.Value;
@@ -95,6 +101,9 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, ILogg
             return (info, [.. _peers.Distinct().Where(p => !_convicted.Contains(p))]);
         }
     }
+
+    /// <summary>Nothing moved yet; how much is left is unknown before the metadata, and a positive guess keeps us a leecher to the tracker.</summary>
+    private (long Uploaded, long Downloaded, long Left) Totals() => (0, 0, Math.Max(1, magnet.ExactLength ?? 1));
 
     private IReadOnlyList<IPEndPoint> TakeDue()
     {

@@ -85,15 +85,15 @@ public sealed class ShoalSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fetches a magnet's metadata from peers (BEP 9): those of <paramref name="options"/> and the link's
-    /// x.pe. It waits until a peer gives metadata that matches the link's info-hashes, then adds the torrent,
+    /// Fetches a magnet's metadata from peers (BEP 9): those of <paramref name="options"/>, the link's x.pe,
+    /// and those its trackers and the options' give. It waits until a peer gives metadata that matches the link's info-hashes, then adds the torrent,
     /// with the link's trackers and the same peers, as <see cref="Add(Torrent, AddTorrentOptions)"/> does.
     /// </summary>
     public async Task<TorrentHandle> AddAsync(MagnetLink magnet, AddTorrentOptions options, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        var fetch = new MagnetFetch(this, magnet, Options.Loggers.CreateLogger("Shoal.Torrent"));
+        var fetch = new MagnetFetch(this, magnet, options, Options.Loggers.CreateLogger("Shoal.Torrent"));
         fetch.AddPeers(options.Peers);
         await fetch.AddMagnetPeersAsync(stop.Token).ConfigureAwait(false);
         (ReadOnlyMemory<byte> info, IReadOnlyList<IPEndPoint> peers) = await fetch.RunAsync(stop.Token).ConfigureAwait(false);
@@ -113,7 +113,7 @@ public sealed class ShoalSession : IAsyncDisposable
             throw new SessionException($"'{torrent.Name}' is a v2-only torrent: its piece layers would have to come from peers (BEP 52 hash requests), which Shoal does not fetch yet");
         }
 
-        return Add(torrent with { AnnounceTiers = [.. magnet.Trackers.Select(url => (IReadOnlyList<string>)[url])] }, options with { Peers = peers });
+        return Add(torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet) }, options with { Peers = peers });
     }
 
     /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>

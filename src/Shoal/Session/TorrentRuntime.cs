@@ -69,7 +69,7 @@ internal sealed partial class TorrentRuntime : IDisposable
             _known.Add(peer);
         }
 
-        Trackers = new TorrentTrackers(session, torrent, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, AddPeers, _logger);
+        Trackers = new TorrentTrackers(session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, AddPeers, _logger);
         Handle = new TorrentHandle(this);
     }
 

@@ -6,7 +6,7 @@ using Shoal.Metainfo;
 namespace Shoal.Session;
 
 /// <summary>
-/// Announces one torrent to every tier of its trackers while it runs: each tier on its own
+/// Announces one torrent (or a magnet's info-hash while its metadata is fetched) to every tier of its trackers while it runs: each tier on its own
 /// <see cref="AnnounceSchedule"/>, with at most one announce on its way; the peers they return go to the
 /// torrent. Stopping cancels what is on its way and says <c>stopped</c> to each tier that heard
 /// <c>started</c>, waiting at most <see cref="StopTimeout"/> for the answers.
@@ -20,7 +20,8 @@ internal sealed class TorrentTrackers : IDisposable
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ShoalSession _session;
-    private readonly Torrent _torrent;
+    private readonly string _name;
+    private readonly InfoHash _infoHash;
     private readonly IReadOnlyList<TrackerTier> _tiers;
     private readonly Func<(long Uploaded, long Downloaded, long Left)> _totals;
     private readonly Action<IReadOnlyList<IPEndPoint>> _foundPeers;
@@ -34,7 +35,9 @@ internal sealed class TorrentTrackers : IDisposable
 
     public TorrentTrackers(
         ShoalSession session,
-        Torrent torrent,
+        string name,
+        InfoHash infoHash,
+        IReadOnlyList<IReadOnlyList<string>> tiers,
         IReadOnlyList<string> extraTrackers,
         Func<Uri, Uri>? rewriteAnnounceUrl,
         Func<(long Uploaded, long Downloaded, long Left)> totals,
@@ -42,11 +45,12 @@ internal sealed class TorrentTrackers : IDisposable
         ILogger logger)
     {
         _session = session;
-        _torrent = torrent;
+        _name = name;
+        _infoHash = infoHash;
         _totals = totals;
         _foundPeers = foundPeers;
         _logger = logger;
-        IReadOnlyList<IReadOnlyList<string>> urls = [.. torrent.AnnounceTiers, .. extraTrackers.Select(url => (IReadOnlyList<string>)[url])];
+        IReadOnlyList<IReadOnlyList<string>> urls = [.. tiers, .. extraTrackers.Select(url => (IReadOnlyList<string>)[url])];
         Func<Uri, Uri> rewrite = rewriteAnnounceUrl ?? (url => url);
         _tiers = new TrackerTiers(urls, url => session.CreateTrackerClient(rewrite(url))).Tiers;
         _schedules = new AnnounceSchedule?[_tiers.Count];
@@ -172,7 +176,7 @@ internal sealed class TorrentTrackers : IDisposable
     /// <summary>Scrapes the torrent at the first tracker of each tier.</summary>
     public async Task<IReadOnlyList<TrackerScrapeResult>> ScrapeAsync(CancellationToken ct)
     {
-        TrackerScrapeResult[] results = await Task.WhenAll(_tiers.Select(tier => tier.ScrapeAsync(_torrent.InfoHashes.ForWire, ct))).ConfigureAwait(false);
+        TrackerScrapeResult[] results = await Task.WhenAll(_tiers.Select(tier => tier.ScrapeAsync(_infoHash, ct))).ConfigureAwait(false);
         lock (_lock)
         {
             foreach (TrackerScrapeResult result in results)
@@ -225,7 +229,7 @@ internal sealed class TorrentTrackers : IDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A tracker client's bug must not take the torrent down: the tier just counts as failed.
-            EngineLog.TierFailed(_logger, _torrent.Name, tier, e);
+            EngineLog.TierFailed(_logger, _name, tier, e);
             lock (_lock)
             {
                 schedule.OnFailed();
@@ -252,14 +256,14 @@ internal sealed class TorrentTrackers : IDisposable
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            EngineLog.StoppedUnanswered(_logger, _torrent.Name, tier, StopTimeout.TotalSeconds);
+            EngineLog.StoppedUnanswered(_logger, _name, tier, StopTimeout.TotalSeconds);
         }
     }
 
     private AnnounceRequest Request(AnnounceEvent announceEvent, string? trackerId)
     {
         (long uploaded, long downloaded, long left) = _totals();
-        return new AnnounceRequest(_torrent.InfoHashes.ForWire, _session.PeerId, _session.ListenEndPoint.Port, uploaded, downloaded, left, announceEvent)
+        return new AnnounceRequest(_infoHash, _session.PeerId, _session.ListenEndPoint.Port, uploaded, downloaded, left, announceEvent)
         {
             NumWant = announceEvent == AnnounceEvent.Stopped ? 0 : NumWant,
             Key = _session.TrackerKey,
@@ -276,7 +280,7 @@ internal sealed class TorrentTrackers : IDisposable
             TrackerStatus status = _statuses[result.Tracker];
             if (result.Response is { } response)
             {
-                EngineLog.Announced(_logger, _torrent.Name, sent, result.Tracker, response.Peers.Count, response.Complete, response.Incomplete);
+                EngineLog.Announced(_logger, _name, sent, result.Tracker, response.Peers.Count, response.Complete, response.Incomplete);
                 _statuses[result.Tracker] = status with
                 {
                     LastAnnounce = now,
@@ -288,7 +292,7 @@ internal sealed class TorrentTrackers : IDisposable
             }
             else
             {
-                EngineLog.AnnounceFailed(_logger, _torrent.Name, sent, result.Tracker, result.Error ?? "no answer");
+                EngineLog.AnnounceFailed(_logger, _name, sent, result.Tracker, result.Error ?? "no answer");
                 _statuses[result.Tracker] = status with { LastError = result.Error };
             }
         }

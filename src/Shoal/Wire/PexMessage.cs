@@ -34,11 +34,11 @@ public sealed record PexMessage
         }
 
         var added = new List<PexPeer>();
-        AddWithFlags(added, dictionary, "added", AddressFamily.InterNetwork);
-        AddWithFlags(added, dictionary, "added6", AddressFamily.InterNetworkV6);
+        AddWithFlags(added, dictionary, "added", AddressFamily.InterNetwork, maxPeers);
+        AddWithFlags(added, dictionary, "added6", AddressFamily.InterNetworkV6, maxPeers);
         var dropped = new List<IPEndPoint>();
-        dropped.AddRange(Read(dictionary, "dropped", AddressFamily.InterNetwork));
-        dropped.AddRange(Read(dictionary, "dropped6", AddressFamily.InterNetworkV6));
+        dropped.AddRange(Read(dictionary, "dropped", AddressFamily.InterNetwork, maxPeers));
+        dropped.AddRange(Read(dictionary, "dropped6", AddressFamily.InterNetworkV6, maxPeers));
         return new PexMessage { Added = [.. added.Take(maxPeers)], Dropped = [.. dropped.Take(maxPeers)] };
     }
 
@@ -56,17 +56,19 @@ public sealed record PexMessage
         return dictionary.Encode();
     }
 
-    private static void AddWithFlags(List<PexPeer> added, BDictionary dictionary, string key, AddressFamily family)
+    private static void AddWithFlags(List<PexPeer> added, BDictionary dictionary, string key, AddressFamily family, int maxPeers)
     {
-        List<IPEndPoint> peers = Read(dictionary, key, family);
-        ReadOnlySpan<byte> flags = dictionary[key + ".f"] is BString { Bytes.Length: var length } f && length == peers.Count ? f.Span : [];
+        List<IPEndPoint> peers = Read(dictionary, key, family, maxPeers);
+        int listed = ((dictionary[key] as BString)?.Bytes.Length ?? 0) / CompactPeers.Stride(family);
+        ReadOnlySpan<byte> flags = dictionary[key + ".f"] is BString { Bytes.Length: var length } f && length == listed ? f.Span : [];
         for (int i = 0; i < peers.Count; i++)
         {
             added.Add(new PexPeer(peers[i], flags.IsEmpty ? (byte)0 : flags[i]));
         }
     }
 
-    private static List<IPEndPoint> Read(BDictionary dictionary, string key, AddressFamily family)
+    /// <summary>The first <paramref name="maxPeers"/> of a compact list: a hostile peer's long list costs no more than that.</summary>
+    private static List<IPEndPoint> Read(BDictionary dictionary, string key, AddressFamily family, int maxPeers)
     {
         var peers = new List<IPEndPoint>();
         if (dictionary[key] is not BString compact)
@@ -79,7 +81,7 @@ public sealed record PexMessage
             throw new PeerProtocolException($"ut_pex {key} is {compact.Bytes.Length} bytes, not a multiple of {CompactPeers.Stride(family)}");
         }
 
-        CompactPeers.Read(compact.Span, family, peers, key);
+        CompactPeers.Read(compact.Span[..Math.Min(compact.Bytes.Length, maxPeers * CompactPeers.Stride(family))], family, peers, key);
         return peers;
     }
 }

@@ -1,5 +1,6 @@
 using Shoal.Metainfo;
 using Shoal.Session;
+using Shoal.Tests.Discovery;
 
 namespace Shoal.Tests.Session;
 
@@ -22,6 +23,25 @@ public class MagnetLoopbackTests
         Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
         await handle.Completion.WaitAsync(Timeout);
         swarm.AssertDownloaded(target);
+    }
+
+    [Fact]
+    public async Task A_magnet_link_finds_the_seeder_through_its_tracker()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(200_000);
+        await using var tracker = new TestSwarmTracker();
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
+        int seederPort = seeder.ListenEndPoint.Port;
+        await tracker.WaitForAsync(a => a.Any(r => r.Port == seederPort), Timeout);
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+
+        MagnetLink magnet = MagnetLink.FromTorrent(swarm.Torrent) with { Trackers = [tracker.AnnounceUrl.ToString()] };
+        TorrentHandle handle = await leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = target }).WaitAsync(Timeout);
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+        Assert.Equal(tracker.AnnounceUrl, Assert.Single(handle.GetStatus().Trackers).Url);
     }
 
     [Fact]
