@@ -214,7 +214,7 @@ public sealed partial class TorrentSwarm
         var handshake = new ExtensionHandshake
         {
             Extensions = OurExtensions(),
-            MetadataSize = _torrent.InfoBytes.Length,
+            MetadataSize = _torrent.InfoBytes.IsEmpty ? null : _torrent.InfoBytes.Length,
             Client = ShoalVersion.CreatedBy,
             ListenPort = _settings.ListenPort is > 0 and <= ushort.MaxValue ? (ushort)_settings.ListenPort : null,
             RequestQueueDepth = _settings.MaxIncomingRequests,

@@ -24,10 +24,12 @@ internal sealed class SwarmHarness : IPieceChecker
 
     private int _nextPeer;
 
-    public SwarmHarness(int pieceCount, int pieceLength, int lastPieceSize, Func<int, bool>? have = null, SwarmSettings? settings = null, int seed = 1)
+    public SwarmHarness(
+        int pieceCount, int pieceLength, int lastPieceSize, Func<int, bool>? have = null, SwarmSettings? settings = null, int seed = 1, Func<Torrent, Torrent>? adjust = null)
     {
         Content = TempFolder.RandomBytes(((pieceCount - 1) * pieceLength) + lastPieceSize, seed);
         Torrent = SyntheticTorrent.Create(Content, pieceLength);
+        Torrent = adjust?.Invoke(Torrent) ?? Torrent;
         var bitfield = new Bitfield(pieceCount);
         for (int i = 0; i < pieceCount; i++)
         {
