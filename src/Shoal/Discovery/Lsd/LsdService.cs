@@ -44,7 +44,16 @@ public sealed class LsdService : IAsyncDisposable
     public event Action<LsdPeer>? PeerFound;
 
     /// <summary>Whether at least one multicast group was joined.</summary>
-    public bool IsActive => _sockets.Count > 0;
+    public bool IsActive
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return _sockets.Count > 0;
+            }
+        }
+    }
 
     /// <summary>Joins the configured groups and starts announcing and listening; false when none could be joined.</summary>
     public bool Start()
@@ -55,17 +64,20 @@ public sealed class LsdService : IAsyncDisposable
         }
 
         _started = true;
-        foreach (IPEndPoint group in new[] { _options.IPv4Group, _options.IPv6Group }.OfType<IPEndPoint>())
+        lock (_sendLock)
         {
-            if (LsdSocket.TryOpen(group, _options, _logger) is { } socket)
+            foreach (IPEndPoint group in new[] { _options.IPv4Group, _options.IPv6Group }.OfType<IPEndPoint>())
             {
-                _sockets.Add(socket);
-                _receivers.Add(Task.Run(() => socket.ReceiveAsync(OnDatagram, _stop.Token)));
+                if (LsdSocket.TryOpen(group, _options, _logger) is { } socket)
+                {
+                    _sockets.Add(socket);
+                    _receivers.Add(Task.Run(() => socket.ReceiveAsync(OnDatagram, _stop.Token)));
+                }
             }
-        }
 
-        Reschedule();
-        return IsActive;
+            Reschedule();
+            return IsActive;
+        }
     }
 
     /// <summary>See <see cref="LocalDiscovery.Announce"/>: private torrents are never announced.</summary>
