@@ -25,11 +25,11 @@ internal sealed class SimulatedNetwork
 
     public long Delivered { get; private set; }
 
-    public DhtNode Add()
+    public DhtNode Add(DhtNodeOptions? options = null)
     {
         int n = Members.Count + 1;
         var endPoint = new IPEndPoint(new IPAddress([10, (byte)(n >> 16), (byte)(n >> 8), (byte)n]), 6881);
-        var node = new DhtNode(NodeId.CreateRandom(_random), new Sender(this, endPoint), Time, random: new Random(_random.Next()));
+        var node = new DhtNode(NodeId.CreateRandom(_random), new Sender(this, endPoint), Time, options, new Random(_random.Next()));
         _nodes.Add(endPoint, node);
         Members.Add((endPoint, node));
         return node;
