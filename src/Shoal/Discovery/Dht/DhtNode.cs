@@ -20,11 +20,11 @@ public sealed class DhtNode
     private readonly PeerStore _store;
     private readonly QueryRateLimiter _rateLimiter;
     private readonly QueryResponder _responder;
-    private readonly List<DhtLookup> _lookups = [];
     private IPEndPoint[] _bootstrap = [];
     private TimeSpan _bootstrapBackoff = FirstBootstrapRetry;
     private DateTimeOffset _nextBootstrap = DateTimeOffset.MaxValue;
     private DateTimeOffset _nextSweep;
+    private DhtLookup? _selfLookup;
 
     public DhtNode(NodeId id, IDatagramSender sender, TimeProvider time, DhtNodeOptions? options = null, Random? random = null)
     {
@@ -106,11 +106,7 @@ public sealed class DhtNode
                 Table.Failed(id, expired.To);
             }
 
-            if (expired.Lookup is { } lookup && expired.ExpectedId is { } expectedId)
-            {
-                lookup.Failed(new NodeInfo(expectedId, expired.To));
-                Advance(lookup);
-            }
+            FailInLookup(expired);
         }
 
         if (now >= _nextBootstrap)
@@ -164,17 +160,13 @@ public sealed class DhtNode
 
         if (message is not KrpcResponse response || (pending.ExpectedId is { } expected && expected != response.Sender))
         {
-            if (pending.ExpectedId is { } id)
+            // An error proves the node alive, so only a reply from the wrong id counts against it in the table.
+            if (message is KrpcResponse && pending.ExpectedId is { } id)
             {
                 Table.Failed(id, from);
-                pending.Lookup?.Failed(new NodeInfo(id, from));
             }
 
-            if (pending.Lookup is { } failedLookup)
-            {
-                Advance(failedLookup);
-            }
-
+            FailInLookup(pending);
             return;
         }
 
@@ -188,9 +180,9 @@ public sealed class DhtNode
         {
             // A bootstrap node answered: stop retrying and walk towards our own id to fill the table (BEP 5).
             _nextBootstrap = DateTimeOffset.MaxValue;
-            if (_lookups.Count == 0)
+            if (_selfLookup is null || _selfLookup.IsComplete)
             {
-                FindNode(Id);
+                _selfLookup = FindNode(Id);
             }
         }
 
@@ -206,7 +198,6 @@ public sealed class DhtNode
         DateTimeOffset now = _time.GetUtcNow();
         IEnumerable<IPEndPoint> known = kind == KrpcQueryKind.GetPeers ? _store.Get(target, _options.MaxValuesPerResponse, now) : [];
         var lookup = new DhtLookup(target, kind, announcePort, Table.Closest(target, KBucket.K), known);
-        _lookups.Add(lookup);
         Advance(lookup);
         return lookup;
     }
@@ -239,8 +230,16 @@ public sealed class DhtNode
             }
         }
 
-        _lookups.Remove(lookup);
         lookup.Complete();
+    }
+
+    private void FailInLookup(PendingQuery pending)
+    {
+        if (pending.Lookup is { } lookup && pending.ExpectedId is { } id)
+        {
+            lookup.Failed(new NodeInfo(id, pending.To));
+            Advance(lookup);
+        }
     }
 
     private void SendBootstrap()

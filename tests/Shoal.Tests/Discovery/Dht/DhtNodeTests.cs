@@ -28,11 +28,17 @@ public sealed class DhtNodeTests
         DhtNode lonely = network.Add();
         IPEndPoint silent = new(IPAddress.Parse("10.9.9.9"), 6881);
         lonely.Bootstrap([silent]);
-        long before = network.Delivered;
         network.RunUntil(() => false, TimeSpan.FromMinutes(1));
+
+        // Sent at 0 s, then after 5, 10 and 20 s more: 0, 5, 15 and 35 s; the next waits until 75 s.
+        Assert.Equal(4, network.Lost);
         Assert.Equal(0, lonely.State.RoutingTableSize);
         Assert.Equal(0, lonely.State.PendingQueries);
-        Assert.Equal(before, network.Delivered);
+
+        DhtNode helper = network.Add();
+        lonely.Bootstrap([network.Members[1].EndPoint]);
+        network.RunUntil(() => lonely.State.RoutingTableSize > 0, TimeSpan.FromMinutes(1));
+        Assert.Contains(lonely.Table.Nodes, n => n.Id == helper.Id);
     }
 
     [Fact]

@@ -25,6 +25,8 @@ internal sealed class SimulatedNetwork
 
     public long Delivered { get; private set; }
 
+    public long Lost { get; private set; }
+
     public DhtNode Add(DhtNodeOptions? options = null)
     {
         int n = Members.Count + 1;
@@ -54,6 +56,10 @@ internal sealed class SimulatedNetwork
                 {
                     Delivered++;
                     node.Receive(datagram, from);
+                }
+                else
+                {
+                    Lost++;
                 }
             }
             else
