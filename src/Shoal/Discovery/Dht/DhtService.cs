@@ -21,7 +21,16 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     {
         time ??= TimeProvider.System;
         _socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
-        _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        try
+        {
+            _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
         _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
