@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
+using Shoal.Metainfo;
 
 namespace Shoal.Session;
 
@@ -36,4 +37,16 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Torrent}: stopped: {Error}")]
     public static partial void Failed(ILogger logger, string torrent, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The DHT cannot use UDP port {Port}: {Reason}; going on without it")]
+    public static partial void DhtUnavailable(ILogger logger, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The DHT's saved table {File} cannot be read or written: {Reason}")]
+    public static partial void DhtStateUnreadable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{InfoHash}: announced to the DHT, {Peers} peers found, {Nodes} nodes in the table")]
+    public static partial void DhtAnnounced(ILogger logger, InfoHash infoHash, int peers, int nodes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{InfoHash}: the DHT lookups stopped")]
+    public static partial void DhtFailed(ILogger logger, InfoHash infoHash, Exception exception);
 }
