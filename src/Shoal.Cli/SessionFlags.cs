@@ -23,6 +23,12 @@ public sealed class SessionFlags
 
     public Option<string?> MaxDown { get; } = new("--max-down") { Description = "Download cap for this torrent, bytes/s or with a suffix; setting Limits:TorrentDownload" };
 
+    public Option<string[]> DhtBootstrap { get; } = new("--dht-bootstrap") { Description = "A DHT node to join through, HOST:PORT (repeatable; setting Dht:Bootstrap, comma-separated)" };
+
+    public Option<bool> NoDht { get; } = new("--no-dht") { Description = "Do not use the DHT (BEP 5); setting Dht:Enabled" };
+
+    public Option<bool> NoLocalDiscovery { get; } = new("--no-lsd") { Description = "Do not use local service discovery (BEP 14); setting Net:LocalDiscovery" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Port);
@@ -31,6 +37,9 @@ public sealed class SessionFlags
         command.Options.Add(Listen);
         command.Options.Add(MaxUp);
         command.Options.Add(MaxDown);
+        command.Options.Add(DhtBootstrap);
+        command.Options.Add(NoDht);
+        command.Options.Add(NoLocalDiscovery);
     }
 
     public SessionOptions SessionOptions(ParseResult parse, IConfiguration configuration, ILoggerFactory loggers)
@@ -56,6 +65,8 @@ public sealed class SessionFlags
             UploadLimit = Rate(configuration["Limits:Upload"], "Limits:Upload"),
             DownloadLimit = Rate(configuration["Limits:Download"], "Limits:Download"),
             StateDirectory = Path.Combine(ShoalConfiguration.DataDirectory, "resume"),
+            Dht = DhtOptions(parse, configuration),
+            LocalDiscovery = !parse.GetValue(NoLocalDiscovery) && Flag(configuration, "Net:LocalDiscovery"),
             Loggers = loggers,
             Swarm = SwarmSettings.Default with
             {
@@ -95,6 +106,61 @@ public sealed class SessionFlags
             ? bytes
             : throw new UsageException($"{name} '{text}' is not a rate in bytes per second (e.g. 500K, 2MiB)");
     }
+
+    /// <summary>The DHT unless --no-dht or Dht:Enabled=false: --dht-bootstrap nodes (else Dht:Bootstrap) and the table saved in the data folder.</summary>
+    private SessionDhtOptions? DhtOptions(ParseResult parse, IConfiguration configuration)
+    {
+        if (parse.GetValue(NoDht) || !Flag(configuration, "Dht:Enabled"))
+        {
+            return null;
+        }
+
+        string[] given = parse.GetValue(DhtBootstrap) ?? [];
+        IEnumerable<string> nodes = given.Length > 0
+            ? given
+            : (configuration["Dht:Bootstrap"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new SessionDhtOptions
+        {
+            Bootstrap = [.. nodes.SelectMany(DhtNode)],
+            StateFile = Path.Combine(ShoalConfiguration.DataDirectory, "dht-nodes.dat"),
+        };
+    }
+
+    // A name that does not resolve is left out, as an unreachable node would be.
+    private static IEnumerable<IPEndPoint> DhtNode(string hostPort)
+    {
+        (string host, int port) = Split(hostPort);
+        if (IPAddress.TryParse(host, out IPAddress? address))
+        {
+            return [new IPEndPoint(address, port)];
+        }
+
+        try
+        {
+            return [.. Dns.GetHostAddresses(host).Select(a => new IPEndPoint(a, port))];
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
+    }
+
+    private static (string Host, int Port) Split(string hostPort)
+    {
+        try
+        {
+            return Discovery.Dht.DhtEndPoints.Split(hostPort);
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"--dht-bootstrap '{hostPort}' is not HOST:PORT");
+        }
+    }
+
+    private static bool Flag(IConfiguration configuration, string key) =>
+        bool.TryParse(configuration[key], out bool value)
+            ? value
+            : throw new UsageException($"the setting {key} '{configuration[key]}' is not true or false");
 
     private static int Number(IConfiguration configuration, string key) =>
         int.TryParse(configuration[key], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 0

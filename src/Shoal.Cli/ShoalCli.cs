@@ -27,6 +27,7 @@ public static class ShoalCli
         root.Subcommands.Add(FilesCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(TrackerCommand.Build());
+        root.Subcommands.Add(DhtCommand.Build());
         root.Subcommands.Add(UserCommand.Build());
         root.Subcommands.Add(LoginCommand.Build());
         root.Subcommands.Add(LogoutCommand.Build());

@@ -60,6 +60,8 @@ public static class ShoalConfiguration
         ["Net:ListenAddress"] = "::",
         ["Net:Port"] = "0",
         ["Net:MaxConnections"] = "200",
+        ["Net:LocalDiscovery"] = "true",
+        ["Dht:Enabled"] = "true",
         ["Net:MaxConnectionsPerTorrent"] = "60",
         ["Limits:Upload"] = "0",
         ["Limits:Download"] = "0",

@@ -43,4 +43,16 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: metadata fetched ({Size} bytes)")]
     public static partial void MetadataFetched(ILogger logger, string torrent, int size);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The DHT cannot use UDP port {Port}: {Reason}; going on without it")]
+    public static partial void DhtUnavailable(ILogger logger, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The DHT's saved table {File} cannot be read or written: {Reason}")]
+    public static partial void DhtStateUnreadable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{InfoHash}: announced to the DHT, {Peers} peers found, {Nodes} nodes in the table")]
+    public static partial void DhtAnnounced(ILogger logger, InfoHash infoHash, int peers, int nodes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{InfoHash}: the DHT lookups stopped")]
+    public static partial void DhtFailed(ILogger logger, InfoHash infoHash, Exception exception);
 }

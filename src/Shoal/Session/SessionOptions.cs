@@ -38,6 +38,12 @@ public sealed record SessionOptions
     /// <summary>The client for HTTP(S) trackers; the session makes (and disposes) its own when null.</summary>
     public HttpClient? HttpClient { get; init; }
 
+    /// <summary>The Mainline DHT on UDP at the listening port's number (BEP 5); off when null.</summary>
+    public SessionDhtOptions? Dht { get; init; }
+
+    /// <summary>Local service discovery by multicast on the local network (BEP 14).</summary>
+    public bool LocalDiscovery { get; init; }
+
     /// <summary>How often resume data is saved while a torrent runs.</summary>
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

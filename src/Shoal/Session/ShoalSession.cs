@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Shoal.Discovery.Dht;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Net;
@@ -22,6 +23,7 @@ public sealed class ShoalSession : IAsyncDisposable
     private readonly HttpClient _trackerHttp;
     private readonly bool _ownsTrackerHttp;
     private readonly CancellationTokenSource _closing = new();
+    private readonly SessionDiscovery _discovery;
     private int _connections;
     private bool _disposed;
 
@@ -36,6 +38,7 @@ public sealed class ShoalSession : IAsyncDisposable
         DownloadBucket = new TokenBucket(options.Time, options.DownloadLimit);
         _listener = new PeerListener(new IPEndPoint(options.ListenAddress, options.ListenPort));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
+        _discovery = new SessionDiscovery(this, _listener.LocalEndPoint.Port);
     }
 
     public SessionOptions Options { get; }
@@ -43,6 +46,9 @@ public sealed class ShoalSession : IAsyncDisposable
     public ReadOnlyMemory<byte> PeerId { get; }
 
     public IPEndPoint ListenEndPoint => _listener.LocalEndPoint;
+
+    /// <summary>The DHT node's id, routing table and stored peers; null when the session has no DHT.</summary>
+    public DhtState? DhtState => _discovery.DhtState;
 
     public IReadOnlyList<TorrentHandle> Torrents
     {
@@ -81,6 +87,7 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         runtime.Start();
+        _discovery.Add(torrent);
         return runtime.Handle;
     }
 
@@ -124,6 +131,8 @@ public sealed class ShoalSession : IAsyncDisposable
             _torrents.Remove(handle.Torrent.InfoHashes.ForWire);
         }
 
+        _discovery.Remove(handle.Torrent.InfoHashes.ForWire);
+
         await handle.Runtime.StopAsync().ConfigureAwait(false);
         if (deleteFiles)
         {
@@ -151,12 +160,22 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         await Task.WhenAll(torrents.Select(t => t.StopAsync())).ConfigureAwait(false);
+        await _discovery.DisposeAsync().ConfigureAwait(false);
         if (_ownsTrackerHttp)
         {
             _trackerHttp.Dispose();
         }
 
         _closing.Dispose();
+    }
+
+    /// <summary>The running torrent with this info-hash (as peers announce it), if any.</summary>
+    internal TorrentRuntime? Find(InfoHash infoHash)
+    {
+        lock (_gate)
+        {
+            return _torrents.GetValueOrDefault(infoHash);
+        }
     }
 
     /// <summary>The client of a tracker URL: HTTP(S) on the session's <see cref="HttpClient"/>, UDP (BEP 15), or none for another scheme.</summary>

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Shoal.Discovery.Dht;
+
+/// <summary>
+/// The UDP edge of the DHT: one dual-mode socket, a receive loop and a once-a-second tick feeding a
+/// <see cref="DhtNode"/>, with every call into the node under one lock.
+/// </summary>
+public sealed class DhtService : IAsyncDisposable, IDatagramSender
+{
+    private static readonly TimeSpan TickEvery = TimeSpan.FromSeconds(1);
+
+    private readonly Socket _socket;
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ITimer _timer;
+    private Task _receiveLoop = Task.CompletedTask;
+
+    public DhtService(int port, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        _socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+        try
+        {
+            _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+
+        Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
+        _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    public DhtState State => Locked(() => Node.State);
+
+    private DhtNode Node { get; }
+
+    public Task StartAsync(IEnumerable<IPEndPoint> bootstrap)
+    {
+        ArgumentNullException.ThrowIfNull(bootstrap);
+        Locked(() => Node.Bootstrap(bootstrap));
+        _receiveLoop = ReceiveLoopAsync(_stop.Token);
+        _timer.Change(TickEvery, TickEvery);
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<IPEndPoint>> GetPeersAsync(NodeId infoHash, CancellationToken cancellationToken = default)
+    {
+        DhtLookup lookup = Locked(() => Node.GetPeers(infoHash));
+        return (await lookup.Completion.WaitAsync(cancellationToken).ConfigureAwait(false)).Peers;
+    }
+
+    /// <summary>Announces that this host serves <paramref name="infoHash"/> on TCP <paramref name="port"/>; returns peers found on the way.</summary>
+    public async Task<IReadOnlyList<IPEndPoint>> AnnounceAsync(NodeId infoHash, int port, CancellationToken cancellationToken = default)
+    {
+        DhtLookup lookup = Locked(() => Node.Announce(infoHash, port));
+        return (await lookup.Completion.WaitAsync(cancellationToken).ConfigureAwait(false)).Peers;
+    }
+
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default) =>
+        RoutingTableFile.SaveAsync(path, Locked(() => Node.Table.Nodes.ToList()), cancellationToken);
+
+    /// <summary>Reads nodes saved by <see cref="SaveAsync"/>, to pass to <see cref="StartAsync"/> with the bootstrap endpoints.</summary>
+    public static async Task<IEnumerable<IPEndPoint>> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        (await RoutingTableFile.LoadAsync(path, cancellationToken).ConfigureAwait(false)).Select(n => n.EndPoint);
+
+    void IDatagramSender.Send(ReadOnlyMemory<byte> datagram, IPEndPoint destination)
+    {
+        IPEndPoint to = destination.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(destination.Address.MapToIPv6(), destination.Port)
+            : destination;
+        try
+        {
+            _socket.SendTo(datagram.Span, SocketFlags.None, to);
+        }
+        catch (SocketException)
+        {
+            // UDP is best effort: an unreachable destination is a lost datagram, which the node's timeouts cover.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[KrpcDecoder.MaxPacketSize + 1];
+        EndPoint any = new IPEndPoint(IPAddress.IPv6Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                // Windows reports ICMP port unreachable for an earlier send as a receive error; keep listening.
+                continue;
+            }
+
+            var from = (IPEndPoint)received.RemoteEndPoint;
+            Locked(() => Node.Receive(buffer.AsMemory(0, received.ReceivedBytes), from));
+        }
+    }
+
+    private void Locked(Action action)
+    {
+        lock (_lock)
+        {
+            action();
+        }
+    }
+
+    private T Locked<T>(Func<T> func)
+    {
+        lock (_lock)
+        {
+            return func();
+        }
+    }
+}

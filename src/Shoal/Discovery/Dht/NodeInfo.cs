@@ -1,0 +1,6 @@
+using System.Net;
+
+namespace Shoal.Discovery.Dht;
+
+/// <summary>A DHT node's id and UDP endpoint, as carried in compact node info (BEP 5, BEP 32).</summary>
+public sealed record NodeInfo(NodeId Id, IPEndPoint EndPoint);

@@ -1,0 +1,20 @@
+using System.Net;
+using Shoal.Discovery.Dht;
+
+namespace Shoal.Session;
+
+/// <summary>How a session uses the Mainline DHT (BEP 5): where it starts from and where it keeps its table.</summary>
+public sealed record SessionDhtOptions
+{
+    /// <summary>Nodes to join through; those that answer enter the routing table.</summary>
+    public IReadOnlyList<IPEndPoint> Bootstrap { get; init; } = [];
+
+    /// <summary>The routing table is saved here on shutdown and read back on the next start; none when null.</summary>
+    public string? StateFile { get; init; }
+
+    /// <summary>The node's own settings (BEP 43 read-only mode among them).</summary>
+    public DhtNodeOptions Node { get; init; } = new();
+
+    /// <summary>How often a torrent announces itself and looks for peers once it has found some.</summary>
+    public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Shoal.Discovery.Dht;
+using Shoal.Discovery.Lsd;
+using Shoal.Metainfo;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// Peer sources beyond trackers for a session: the DHT (BEP 5) and local service discovery
+/// (BEP 14). A private torrent uses neither (BEP 27).
+/// </summary>
+internal sealed class SessionDiscovery : IAsyncDisposable
+{
+    // While the routing table is empty, or a download has found nobody, look again soon.
+    private static readonly TimeSpan EmptyTableRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan NobodyFoundRetry = TimeSpan.FromSeconds(30);
+
+    private readonly ShoalSession _session;
+    private readonly ILogger _logger;
+    private readonly DhtService? _dht;
+    private readonly Task _dhtStarted = Task.CompletedTask;
+    private readonly LsdService? _lsd;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<InfoHash, CancellationTokenSource> _dhtLoops = [];
+
+    public SessionDiscovery(ShoalSession session, int port)
+    {
+        _session = session;
+        _logger = session.Options.Loggers.CreateLogger("Shoal.Discovery");
+        if (session.Options.Dht is { } dht)
+        {
+            try
+            {
+                _dht = new DhtService(port, options: dht.Node, time: session.Options.Time);
+                _dhtStarted = StartDhtAsync(_dht, dht);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                EngineLog.DhtUnavailable(_logger, port, e.Message);
+            }
+        }
+
+        if (session.Options.LocalDiscovery)
+        {
+            _lsd = new LsdService(port, session.Options.Time, _logger, LocalDiscoveryOn(session.Options.ListenAddress));
+            _lsd.PeerFound += peer => session.Find(peer.InfoHash)?.AddPeers([peer.EndPoint]);
+            _lsd.Start();
+        }
+    }
+
+    /// <summary>The DHT node's id, table and store, or null without a DHT.</summary>
+    public DhtState? DhtState => _dht?.State;
+
+    public void Add(Torrent torrent)
+    {
+        if (torrent.IsPrivate)
+        {
+            return;
+        }
+
+        InfoHash infoHash = torrent.InfoHashes.ForWire;
+        _lsd?.Announce(infoHash, isPrivate: false);
+        if (_dht is null)
+        {
+            return;
+        }
+
+        var stop = new CancellationTokenSource();
+        lock (_lock)
+        {
+            _dhtLoops[infoHash] = stop;
+        }
+
+        _ = AnnounceLoopAsync(_dht, infoHash, stop.Token);
+    }
+
+    public void Remove(InfoHash infoHash)
+    {
+        _lsd?.Withdraw(infoHash);
+        CancellationTokenSource? stop;
+        lock (_lock)
+        {
+            _dhtLoops.Remove(infoHash, out stop);
+        }
+
+        stop?.Cancel();
+        stop?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        InfoHash[] running;
+        lock (_lock)
+        {
+            running = [.. _dhtLoops.Keys];
+        }
+
+        foreach (InfoHash infoHash in running)
+        {
+            Remove(infoHash);
+        }
+
+        if (_lsd is not null)
+        {
+            await _lsd.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_dht is not null)
+        {
+            if (_session.Options.Dht?.StateFile is { } file)
+            {
+                await SaveQuietlyAsync(_dht, file).ConfigureAwait(false);
+            }
+
+            await _dht.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Announced from the address peers can reach: a session listening on one IPv4 address multicasts from it.
+    private static LsdOptions LocalDiscoveryOn(IPAddress listen) =>
+        listen.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !listen.Equals(IPAddress.Any)
+            ? new LsdOptions { IPv4Interface = listen, IPv6Group = null }
+            : new LsdOptions();
+
+    private async Task StartDhtAsync(DhtService dht, SessionDhtOptions options)
+    {
+        IEnumerable<IPEndPoint> saved = [];
+        if (options.StateFile is { } file && File.Exists(file))
+        {
+            try
+            {
+                saved = await DhtService.LoadAsync(file).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                EngineLog.DhtStateUnreadable(_logger, file, e.Message);
+            }
+        }
+
+        await dht.StartAsync([.. options.Bootstrap, .. saved]).ConfigureAwait(false);
+    }
+
+    // Announcing also looks the torrent's peers up (get_peers comes first), so one loop does both.
+    private async Task AnnounceLoopAsync(DhtService dht, InfoHash infoHash, CancellationToken stop)
+    {
+        TimeSpan interval = _session.Options.Dht!.AnnounceInterval;
+        try
+        {
+            await _dhtStarted.WaitAsync(stop).ConfigureAwait(false);
+            while (!stop.IsCancellationRequested)
+            {
+                IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.ListenEndPoint.Port, stop).ConfigureAwait(false);
+                TorrentRuntime? runtime = _session.Find(infoHash);
+                runtime?.AddPeers(peers);
+                int nodes = dht.State.RoutingTableSize;
+                EngineLog.DhtAnnounced(_logger, infoHash, peers.Count, nodes);
+                TimeSpan wait = nodes == 0 ? EmptyTableRetry
+                    : peers.Count == 0 && runtime is { Completion.IsCompleted: false } ? NobodyFoundRetry
+                    : interval;
+                await Task.Delay(wait, _session.Options.Time, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            EngineLog.DhtFailed(_logger, infoHash, e);
+        }
+    }
+
+    private async Task SaveQuietlyAsync(DhtService dht, string file)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await dht.SaveAsync(file).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            EngineLog.DhtStateUnreadable(_logger, file, e.Message);
+        }
+    }
+}

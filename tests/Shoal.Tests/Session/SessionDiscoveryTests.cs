@@ -1,0 +1,60 @@
+using System.Net;
+using Shoal.Metainfo;
+using Shoal.Session;
+
+namespace Shoal.Tests.Session;
+
+/// <summary>Sessions that find each other with no tracker and no address given: through the DHT, or local discovery.</summary>
+public sealed class SessionDiscoveryTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_leecher_bootstrapped_to_the_seeders_dht_node_finds_it_and_downloads()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+
+        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
+        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } });
+        TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("dht") });
+        await handle.Completion.WaitAsync(Timeout);
+
+        swarm.AssertDownloaded(swarm.DownloadFolder("dht"));
+        Assert.True(leecher.DhtState!.RoutingTableSize >= 1);
+        Assert.True(seeder.DhtState!.StoredPeers >= 1, "the leecher announced itself to the seeder's node");
+    }
+
+    [Fact]
+    public async Task Two_sessions_find_each_other_by_local_discovery_alone()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { LocalDiscovery = true });
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+
+        ShoalSession leecher = swarm.StartSession(configure: o => o with { LocalDiscovery = true });
+        TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("lsd") });
+        await handle.Completion.WaitAsync(Timeout);
+
+        swarm.AssertDownloaded(swarm.DownloadFolder("lsd"));
+    }
+
+    [Fact]
+    public async Task A_private_torrent_is_neither_announced_to_the_dht_nor_by_local_discovery()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024);
+        Torrent secret = swarm.Torrent with { IsPrivate = true };
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions(), LocalDiscovery = true });
+        seeder.Add(secret, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+
+        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
+        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] }, LocalDiscovery = true });
+        TorrentHandle handle = leecher.Add(secret, new AddTorrentOptions { SavePath = swarm.DownloadFolder("private") });
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Empty(handle.GetStatus().Swarm.Peers);
+        Assert.Equal(0, seeder.DhtState!.StoredPeers);
+        Assert.Equal(0, leecher.DhtState!.StoredPeers);
+    }
+}
