@@ -12,9 +12,9 @@ namespace Shoal.Session;
 /// </summary>
 internal sealed class SessionDiscovery : IAsyncDisposable
 {
-    // While the routing table is empty, or a download has found nobody, look again soon.
-    private static readonly TimeSpan EmptyTableRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan NobodyFoundRetry = TimeSpan.FromSeconds(30);
+    // While the routing table is empty, or a download has found nobody, look again soon, then less
+    // and less often: 5 s, doubling up to the announce interval.
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
 
     private readonly ShoalSession _session;
     private readonly ILogger _logger;
@@ -44,7 +44,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         if (session.Options.LocalDiscovery)
         {
             _lsd = new LsdService(port, session.Options.Time, _logger, LocalDiscoveryOn(session.Options.ListenAddress));
-            _lsd.PeerFound += peer => session.Find(peer.InfoHash)?.AddPeers([peer.EndPoint]);
+            _lsd.PeerFound += peer => session.DeliverPeers(peer.InfoHash, [peer.EndPoint]);
             _lsd.Start();
         }
     }
@@ -52,14 +52,21 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     /// <summary>The DHT node's id, table and store, or null without a DHT.</summary>
     public DhtState? DhtState => _dht?.State;
 
+    /// <summary>A torrent joins; a private one (BEP 27) stops what its magnet link may have started.</summary>
     public void Add(Torrent torrent)
     {
         if (torrent.IsPrivate)
         {
+            Remove(torrent.InfoHashes.ForWire);
             return;
         }
 
-        InfoHash infoHash = torrent.InfoHashes.ForWire;
+        Look(torrent.InfoHashes.ForWire);
+    }
+
+    /// <summary>Announces and looks up <paramref name="infoHash"/>, unless that is already under way (a magnet's fetch started it).</summary>
+    public void Look(InfoHash infoHash)
+    {
         _lsd?.Announce(infoHash, isPrivate: false);
         if (_dht is null)
         {
@@ -69,7 +76,11 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         var stop = new CancellationTokenSource();
         lock (_lock)
         {
-            _dhtLoops[infoHash] = stop;
+            if (!_dhtLoops.TryAdd(infoHash, stop))
+            {
+                stop.Dispose();
+                return;
+            }
         }
 
         _ = AnnounceLoopAsync(_dht, infoHash, stop.Token);
@@ -145,19 +156,24 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     private async Task AnnounceLoopAsync(DhtService dht, InfoHash infoHash, CancellationToken stop)
     {
         TimeSpan interval = _session.Options.Dht!.AnnounceInterval;
+        TimeSpan retry = FirstRetry;
         try
         {
             await _dhtStarted.WaitAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested)
             {
                 IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.ListenEndPoint.Port, stop).ConfigureAwait(false);
-                TorrentRuntime? runtime = _session.Find(infoHash);
-                runtime?.AddPeers(peers);
+                _session.DeliverPeers(infoHash, peers);
                 int nodes = dht.State.RoutingTableSize;
                 EngineLog.DhtAnnounced(_logger, infoHash, peers.Count, nodes);
-                TimeSpan wait = nodes == 0 ? EmptyTableRetry
-                    : peers.Count == 0 && runtime is { Completion.IsCompleted: false } ? NobodyFoundRetry
-                    : interval;
+                bool seeding = _session.Find(infoHash) is { Completion.IsCompleted: true };
+                TimeSpan wait = interval;
+                if (nodes == 0 || (peers.Count == 0 && !seeding))
+                {
+                    wait = retry;
+                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, interval.Ticks));
+                }
+
                 await Task.Delay(wait, _session.Options.Time, stop).ConfigureAwait(false);
             }
         }

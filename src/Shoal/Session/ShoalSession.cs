@@ -18,6 +18,7 @@ public sealed class ShoalSession : IAsyncDisposable
 {
     private readonly PeerListener _listener;
     private readonly Dictionary<InfoHash, TorrentRuntime> _torrents = [];
+    private readonly Dictionary<InfoHash, MagnetFetch> _fetches = [];
     private readonly Lock _gate = new();
     private readonly Task _accepting;
     private readonly HttpClient _trackerHttp;
@@ -103,7 +104,33 @@ public sealed class ShoalSession : IAsyncDisposable
         var fetch = new MagnetFetch(this, magnet, options, Options.Loggers.CreateLogger("Shoal.Torrent"));
         fetch.AddPeers(options.Peers);
         await fetch.AddMagnetPeersAsync(stop.Token).ConfigureAwait(false);
-        (ReadOnlyMemory<byte> info, IReadOnlyList<IPEndPoint> peers) = await fetch.RunAsync(stop.Token).ConfigureAwait(false);
+        InfoHash infoHash = magnet.InfoHashes.ForWire;
+        lock (_gate)
+        {
+            _fetches[infoHash] = fetch;
+        }
+
+        // The DHT and local discovery look for the magnet's peers while its metadata is fetched.
+        _discovery.Look(infoHash);
+        ReadOnlyMemory<byte> info;
+        IReadOnlyList<IPEndPoint> peers;
+        try
+        {
+            (info, peers) = await fetch.RunAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            _discovery.Remove(infoHash);
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _fetches.Remove(infoHash);
+            }
+        }
+
         Torrent torrent;
         try
         {
@@ -167,6 +194,26 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         _closing.Dispose();
+    }
+
+    /// <summary>Peers found for <paramref name="infoHash"/> go to its torrent, or to its magnet link's metadata fetch.</summary>
+    internal void DeliverPeers(InfoHash infoHash, IReadOnlyList<IPEndPoint> peers)
+    {
+        if (peers.Count == 0)
+        {
+            return;
+        }
+
+        TorrentRuntime? runtime;
+        MagnetFetch? fetch;
+        lock (_gate)
+        {
+            runtime = _torrents.GetValueOrDefault(infoHash);
+            fetch = _fetches.GetValueOrDefault(infoHash);
+        }
+
+        runtime?.AddPeers(peers);
+        fetch?.AddPeers(peers);
     }
 
     /// <summary>The running torrent with this info-hash (as peers announce it), if any.</summary>

@@ -27,6 +27,21 @@ public sealed class SessionDiscoveryTests
     }
 
     [Fact]
+    public async Task A_magnet_link_alone_is_enough_the_dht_finds_the_seeder_that_serves_the_metadata()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+
+        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
+        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } });
+        TorrentHandle handle = await leecher.AddAsync(MagnetLink.FromTorrent(swarm.Torrent), new AddTorrentOptions { SavePath = swarm.DownloadFolder("magnet") }).WaitAsync(Timeout);
+        await handle.Completion.WaitAsync(Timeout);
+
+        swarm.AssertDownloaded(swarm.DownloadFolder("magnet"));
+    }
+
+    [Fact]
     public async Task Two_sessions_find_each_other_by_local_discovery_alone()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);
