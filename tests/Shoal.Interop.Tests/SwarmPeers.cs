@@ -23,10 +23,10 @@ public sealed class LibtorrentSeed : IAsyncDisposable
     /// libtorrent has checked it and seeds. <paramref name="uploadLimit"/> (bytes/s) also applies to loopback peers.
     /// </summary>
     public static async Task<LibtorrentSeed> StartAsync(
-        string torrent, string contentParent, long uploadLimit = 0, IEnumerable<string>? dial = null, TimeSpan? startTimeout = null)
+        string torrent, string contentParent, long uploadLimit = 0, IEnumerable<string>? dial = null, TimeSpan? startTimeout = null, IEnumerable<string>? extra = null)
     {
         int port = Tools.FreeTcpPort();
-        List<string> arguments = [Tools.Script("lt_seed.py"), torrent, contentParent, "--port", port.ToString(CultureInfo.InvariantCulture), "--stats-interval", "0.25"];
+        List<string> arguments = [Tools.Script("lt_seed.py"), torrent, contentParent, "--port", port.ToString(CultureInfo.InvariantCulture), "--stats-interval", "0.25", .. extra ?? []];
         if (uploadLimit > 0)
         {
             arguments.AddRange(["--upload-limit", uploadLimit.ToString(CultureInfo.InvariantCulture)]);

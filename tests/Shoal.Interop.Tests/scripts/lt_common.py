@@ -76,7 +76,19 @@ def everyone_in_global_class(session):
     session.set_peer_class_filter(rules)
 
 
-def add_torrent(session, torrent, save_path):
+def dht_settings(bootstrap):
+    """The DHT on, joined through the given HOST:PORT nodes, with every node on loopback allowed and announces every 5 s."""
+    return {
+        "enable_dht": True,
+        "dht_bootstrap_nodes": ",".join(bootstrap),
+        "dht_restrict_routing_ips": False,
+        "dht_restrict_search_ips": False,
+        "dht_announce_interval": 5,
+        "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification | lt.alert.category_t.dht_notification,
+    }
+
+
+def add_torrent(session, torrent, save_path, dht=False):
     """torrent: a .torrent path, or a magnet link whose metadata libtorrent then fetches from peers (BEP 9)."""
     if torrent.startswith("magnet:"):
         params = lt.parse_magnet_uri(torrent)
@@ -86,7 +98,9 @@ def add_torrent(session, torrent, save_path):
     params.save_path = os.path.abspath(save_path)
     # Not auto-managed and not paused: starts at once, outside the queue; no seed_mode, so existing data is checked.
     params.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
-    params.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
+    params.flags |= lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
+    if not dht:
+        params.flags |= lt.torrent_flags.disable_dht
     return session.add_torrent(params)
 
 

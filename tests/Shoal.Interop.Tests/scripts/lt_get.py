@@ -1,6 +1,9 @@
 """Download a torrent with libtorrent (python3-libtorrent) from peers on loopback, then exit.
 
 usage: lt_get.py TORRENT|MAGNET SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
+                 [--dht-bootstrap HOST:PORT]...
+
+With --dht-bootstrap the DHT is on (BEP 5), joined through those nodes, and used to find peers.
 
 Each --connect peer is dialed, and dialed again every second while not connected.
 stdout: {"event":"started","port":P} once listening, then exactly one of the lines below (the last line).
@@ -17,7 +20,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, Dialer, add_torrent, emit, make_session, peak_rss_kb, rss_anon_kb
+from lt_common import Alerts, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
 
 
 def main():
@@ -28,15 +31,19 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--connect", action="append", default=[])
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--dht-bootstrap", action="append", default=[])
     args = parser.parse_args()
 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
 
     # Connection attempts wait for the session tick: 100 ms rather than 500 ms to start sooner.
-    session, port = make_session(args.host, args.port, {"tick_interval": 100})
+    extra = {"tick_interval": 100}
+    if args.dht_bootstrap:
+        extra.update(dht_settings(args.dht_bootstrap))
+    session, port = make_session(args.host, args.port, extra)
     started = time.monotonic()
-    handle = add_torrent(session, args.torrent, args.save_dir)
+    handle = add_torrent(session, args.torrent, args.save_dir, dht=bool(args.dht_bootstrap))
     alerts = Alerts(session)
     dialer = Dialer(handle, args.connect)
     emit("started", port=port)

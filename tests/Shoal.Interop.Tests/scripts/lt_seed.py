@@ -1,7 +1,7 @@
 """Seed a torrent with libtorrent (python3-libtorrent) on loopback until SIGTERM.
 
 usage: lt_seed.py TORRENT CONTENT_PARENT_DIR --port P [--connect HOST:PORT]... [--upload-limit BYTES]
-                  [--host 127.0.0.1] [--stats-interval S] [--check-timeout S]
+                  [--host 127.0.0.1] [--stats-interval S] [--check-timeout S] [--dht] [--dht-bootstrap HOST:PORT]...
 
 The data is fully checked first (no seed_mode): data that does not match the torrent is an error.
 stdout, one JSON line each:
@@ -11,6 +11,8 @@ stdout, one JSON line each:
 stderr: {"event":"stats","total_payload_upload":N,...} every --stats-interval seconds (default 1).
 Each --connect peer is dialed, and dialed again every second while not connected, since the
 other side may start later (aria2 cannot dial, so a seeder must dial it).
+--dht turns the DHT on (BEP 5) and announces the torrent in it, every 5 s, joined through each
+--dht-bootstrap node (a node may also join through us).
 --upload-limit caps the session's upload in bytes/s and moves loopback peers into the global peer
 class so the cap applies to them.
 """
@@ -22,7 +24,7 @@ import time
 import libtorrent as lt
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, Dialer, add_torrent, emit, everyone_in_global_class, make_session
+from lt_common import Alerts, Dialer, add_torrent, dht_settings, emit, everyone_in_global_class, make_session
 
 
 def main():
@@ -35,6 +37,8 @@ def main():
     parser.add_argument("--upload-limit", type=int, default=0)
     parser.add_argument("--stats-interval", type=float, default=1.0)
     parser.add_argument("--check-timeout", type=float, default=600)
+    parser.add_argument("--dht", action="store_true")
+    parser.add_argument("--dht-bootstrap", action="append", default=[])
     args = parser.parse_args()
 
     stop = []
@@ -42,10 +46,12 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.append(True))
 
     extra = {"upload_rate_limit": args.upload_limit} if args.upload_limit > 0 else {}
+    if args.dht:
+        extra.update(dht_settings(args.dht_bootstrap))
     session, port = make_session(args.host, args.port, extra)
     if args.upload_limit > 0:
         everyone_in_global_class(session)
-    handle = add_torrent(session, args.torrent, args.content_parent_dir)
+    handle = add_torrent(session, args.torrent, args.content_parent_dir, dht=args.dht)
     alerts = Alerts(session)
 
     deadline = time.monotonic() + args.check_timeout
