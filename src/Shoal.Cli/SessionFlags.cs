@@ -123,6 +123,7 @@ public sealed class SessionFlags
         {
             Bootstrap = [.. nodes.SelectMany(DhtNode)],
             StateFile = Path.Combine(ShoalConfiguration.DataDirectory, "dht-nodes.dat"),
+            Node = new Discovery.Dht.DhtNodeOptions { ReadOnly = Flag(configuration, "Dht:ReadOnly") },
         };
     }
 

@@ -62,6 +62,8 @@ public static class ShoalConfiguration
         ["Net:MaxConnections"] = "200",
         ["Net:LocalDiscovery"] = "true",
         ["Dht:Enabled"] = "true",
+        // BEP 43: use the DHT without answering queries (for a node that is often offline or metered).
+        ["Dht:ReadOnly"] = "false",
         ["Net:MaxConnectionsPerTorrent"] = "60",
         ["Limits:Upload"] = "0",
         ["Limits:Download"] = "0",
