@@ -63,7 +63,10 @@ public sealed class SwarmCommandTests : IDisposable
         await using RunningProcess get = RunningProcess.Start(
             Tools.Shoal, ["get", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=x", "-o", _folder, "--listen", "127.0.0.1"]);
         await get.WaitForErrorLineAsync(l => l.Contains("waiting for peers", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        Assert.Equal(ExitCodes.Interrupted, await get.TerminateAsync(TimeSpan.FromSeconds(15)));
+        // 130 when the command's own handling wins, 143 (128 + SIGTERM) when System.CommandLine's does; not
+        // a hang and not a kill. Nothing is on disk yet for a magnet, so either is a clean stop.
+        int code = await get.TerminateAsync(TimeSpan.FromSeconds(15));
+        Assert.True(code is ExitCodes.Interrupted or 143, $"exit {code}: {get.Tail()}");
     }
 
     [Theory]

@@ -14,6 +14,9 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
 {
     private static readonly TimeSpan TransferTimeout = TimeSpan.FromMinutes(2);
 
+    // The peers must meet through the tracker under test, not the DHT or local discovery.
+    private static readonly string[] TrackersOnly = ["--no-dht", "--no-lsd"];
+
     private readonly string _folder = Directory.CreateTempSubdirectory("shoal-tracker-interop-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -76,9 +79,9 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
             TorrentParser.Parse(await File.ReadAllBytesAsync(probe)).InfoHashes,
             TorrentParser.Parse(await File.ReadAllBytesAsync(torrent)).InfoHashes);
 
-        await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("multi"), torrent);
+        await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("multi"), torrent, extra: TrackersOnly);
         string output = NewFolder("got");
-        ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", torrent, "-o", output, "--port", Port()], timeout: TransferTimeout);
+        ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", torrent, "-o", output, "--port", Port(), .. TrackersOnly], timeout: TransferTimeout);
 
         Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}; shoal share: {share.Tail()}");
         Transfers.AssertSameContent(samples.PathOf("multi"), Path.Combine(output, "multi"));
@@ -89,7 +92,7 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
     public async Task Shoal_share_registers_its_file_and_shoal_files_lists_it()
     {
         await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartAsync(NewFolder("tracker"), "--closed");
-        await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("single.bin"), torrent: null, extra: ["--tracker", tracker.HttpAnnounce]);
+        await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("single.bin"), torrent: null, extra: ["--tracker", tracker.HttpAnnounce, .. TrackersOnly]);
 
         JsonElement page = default;
         for (int attempt = 0; attempt < 50; attempt++)
@@ -118,7 +121,7 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
             await File.WriteAllBytesAsync(torrent, await http.GetByteArrayAsync(new Uri(new Uri(tracker.HttpAnnounce), $"/api/torrents/{hash}.torrent")));
         }
 
-        ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", torrent, "-o", output, "--port", Port()], timeout: TransferTimeout);
+        ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", torrent, "-o", output, "--port", Port(), .. TrackersOnly], timeout: TransferTimeout);
         Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}; shoal share: {share.Tail()}");
         Transfers.AssertSameContent(samples.PathOf("single.bin"), Path.Combine(output, "single.bin"));
         await share.StopAsync();
@@ -140,9 +143,9 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
             Assert.Equal(
                 TorrentParser.Parse(await File.ReadAllBytesAsync(torrent)).InfoHashes,
                 TorrentParser.Parse(await File.ReadAllBytesAsync(viaSecond)).InfoHashes);
-            await using ShoalShare share = await ShoalShare.StartAsync(content, torrent);
+            await using ShoalShare share = await ShoalShare.StartAsync(content, torrent, extra: TrackersOnly);
 
-            ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", viaSecond, "-o", output, "--port", Port()], timeout: TransferTimeout);
+            ProcessResult get = await ProcessRunner.RunAsync(Tools.Shoal, ["get", viaSecond, "-o", output, "--port", Port(), .. TrackersOnly], timeout: TransferTimeout);
             Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}; first tracker: {first.Tail()}; second: {second.Tail()}");
             Transfers.AssertSameContent(content, Path.Combine(output, "single.bin"));
             await share.StopAsync();

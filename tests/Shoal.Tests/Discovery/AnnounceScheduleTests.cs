@@ -96,12 +96,19 @@ public sealed class AnnounceScheduleTests
     }
 
     [Fact]
-    public void A_tier_that_never_answered_started_keeps_announcing_started_when_the_download_completes()
+    public void A_download_that_finishes_before_started_is_answered_sends_completed_right_after()
     {
-        var schedule = new AnnounceSchedule(new ManualTimeProvider());
+        var time = new ManualTimeProvider();
+        var schedule = new AnnounceSchedule(time);
 
         schedule.OnDownloadCompleted();
-
         Assert.Equal(AnnounceEvent.Started, schedule.NextEvent);
+        schedule.OnAnswered(AnnounceEvent.Started, Answer);
+
+        Assert.Equal(AnnounceEvent.Completed, schedule.NextEvent);
+        Assert.True(schedule.IsDue);
+        schedule.OnAnswered(AnnounceEvent.Completed, Answer);
+        Assert.Equal(AnnounceEvent.None, schedule.NextEvent);
+        Assert.False(schedule.IsDue);
     }
 }

@@ -18,6 +18,7 @@ public sealed class AnnounceSchedule
     private readonly TimeProvider _time;
     private readonly AnnounceInterval _interval;
     private int _failures;
+    private bool _completedWhileStarting;
 
     /// <summary>A schedule whose <c>started</c> announce is due now.</summary>
     public AnnounceSchedule(TimeProvider time)
@@ -55,6 +56,12 @@ public sealed class AnnounceSchedule
             NextEvent = AnnounceEvent.None;
         }
 
+        if (sent == AnnounceEvent.Started && _completedWhileStarting)
+        {
+            _completedWhileStarting = false;
+            NextEvent = AnnounceEvent.Completed;
+        }
+
         // An event that arose while this announce was on its way is not held back by the interval.
         NextAnnounce = _time.GetUtcNow() + (NextEvent == AnnounceEvent.None ? _interval.Interval : TimeSpan.Zero);
     }
@@ -71,7 +78,8 @@ public sealed class AnnounceSchedule
 
     /// <summary>
     /// The download has just finished: <c>completed</c> is due now. A tier whose <c>started</c> has not been
-    /// answered yet keeps announcing <c>started</c>, which then tells the tracker that nothing is left.
+    /// answered yet sends <c>completed</c> right after that answer (a download found through the DHT or
+    /// local discovery can finish before the tracker has said anything).
     /// </summary>
     public void OnDownloadCompleted()
     {
@@ -79,6 +87,10 @@ public sealed class AnnounceSchedule
         {
             NextEvent = AnnounceEvent.Completed;
             NextAnnounce = _time.GetUtcNow();
+        }
+        else if (NextEvent == AnnounceEvent.Started)
+        {
+            _completedWhileStarting = true;
         }
     }
 }
