@@ -66,16 +66,31 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         _socket.Dispose();
     }
 
-    /// <summary>Joins the swarm and moves messages until either side ends the connection.</summary>
-    public async Task RunAsync(Handshake remote, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins the swarm and moves messages until either side ends the connection. A second connection
+    /// with a peer already connected is dropped, unless <paramref name="replacesDuplicate"/>: then the
+    /// first one is (when both sides dial at once, both must keep the same one).
+    /// </summary>
+    public async Task RunAsync(Handshake remote, CancellationToken cancellationToken, bool replacesDuplicate = false)
     {
         using CancellationTokenRegistration registration = cancellationToken.Register(() => Close("shutting down"));
         lock (_context.Gate)
         {
-            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Address) || _context.Swarm.IsConnected(remote.PeerId.Span))
+            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Address))
             {
-                Close("the peer is banned, already connected, or the torrent stopped");
+                Close("the peer is banned, or the torrent stopped");
                 return;
+            }
+
+            if (_context.Swarm.LinkOf(remote.PeerId.Span) is { } existing)
+            {
+                if (!replacesDuplicate)
+                {
+                    Close("already connected to this peer");
+                    return;
+                }
+
+                existing.Close("replaced by the connection the peer opened at the same time");
             }
 
             _peer = _context.Swarm.AddPeer(this, remote.PeerId, remote.Reserved);

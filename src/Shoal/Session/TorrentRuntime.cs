@@ -282,7 +282,11 @@ internal sealed partial class TorrentRuntime : IDisposable
 
         var connection = new PeerConnection(socket, remote, Context());
         EngineLog.Connected(_logger, Torrent.Name, remote, direction);
-        Task running = connection.RunAsync(handshake, _stop.Token);
+        // When both sides dial each other at once, both keep the connection opened by the lower peer
+        // id: a new connection replaces an open one with the same peer when its opener's id is the lower.
+        int theirsFirst = handshake.PeerId.Span.SequenceCompareTo(_session.PeerId.Span);
+        bool replacesDuplicate = direction == "incoming" ? theirsFirst < 0 : theirsFirst > 0;
+        Task running = connection.RunAsync(handshake, _stop.Token, replacesDuplicate);
         lock (_gate)
         {
             _connections.Add(running);

@@ -83,18 +83,18 @@ public sealed partial class TorrentSwarm
 
     public bool IsBanned(IPAddress address) => _smartBan.IsBanned(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
-    /// <summary>Whether a connection with this peer id is already open (a second one is dropped).</summary>
-    public bool IsConnected(ReadOnlySpan<byte> peerId)
+    /// <summary>The link of the open connection with this peer id, if any.</summary>
+    public IPeerLink? LinkOf(ReadOnlySpan<byte> peerId)
     {
         foreach (SwarmPeer peer in _peers)
         {
             if (peer.PeerId.Span.SequenceEqual(peerId))
             {
-                return true;
+                return peer.Link;
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>Adds a connection whose handshake is done; sends our extension handshake and what we have.</summary>

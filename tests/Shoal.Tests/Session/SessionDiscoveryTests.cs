@@ -72,4 +72,24 @@ public sealed class SessionDiscoveryTests
         Assert.Equal(0, seeder.DhtState!.StoredPeers);
         Assert.Equal(0, leecher.DhtState!.StoredPeers);
     }
+
+    [Fact]
+    public async Task Two_peers_that_dial_each_other_at_once_keep_one_connection_instead_of_dropping_both()
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024);
+            ShoalSession seeder = swarm.StartSession();
+            TorrentHandle seed = seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+            ShoalSession leecher = swarm.StartSession();
+            TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("both") });
+            await Task.Delay(300);
+
+            // Both learn of each other at the same moment, as peer exchange or the DHT can make happen.
+            Parallel.Invoke(() => seed.AddPeers([leecher.ListenEndPoint]), () => handle.AddPeers([seeder.ListenEndPoint]));
+
+            // Before the first redial (5 s): had both connections been dropped, nothing would move until then.
+            await handle.Completion.WaitAsync(TimeSpan.FromSeconds(4));
+        }
+    }
 }
