@@ -17,7 +17,7 @@ public sealed record StoredTorrent(
     byte[] TorrentBytes,
     DateTimeOffset Registered)
 {
-    /// <summary>The swarms clients announce it in: the v1 hash and the truncated v2 hash (BEP 52).</summary>
-    public IReadOnlyList<InfoHashKey> SwarmKeys =>
+    /// <summary>The swarms clients announce it in: the v1 hash and the truncated v2 hash (BEP 52). Worked out once: listings read it per file.</summary>
+    public IReadOnlyList<InfoHashKey> SwarmKeys { get; } =
         [.. new[] { InfoHashV1, InfoHashV2 }.OfType<byte[]>().Select(hash => InfoHashKey.Read(hash))];
 }
