@@ -14,7 +14,8 @@ public sealed class KnownPeers
 
     public int Count => _entries.Count;
 
-    public void Add(IPEndPoint endPoint) => _entries.TryAdd(Normalize(endPoint), new Entry());
+    /// <summary>Adds a peer; false when it was known already.</summary>
+    public bool Add(IPEndPoint endPoint) => _entries.TryAdd(Normalize(endPoint), new Entry());
 
     /// <summary>Peers to dial now, marked as being dialled.</summary>
     public IReadOnlyList<IPEndPoint> TakeDue(TimeSpan now, int max)

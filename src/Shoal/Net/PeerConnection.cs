@@ -106,6 +106,8 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
             _context.Swarm.OnClosed(_peer);
         }
 
+        // A stop from now on must not close a disposed connection; Dispose waits for a close under way.
+        await registration.DisposeAsync().ConfigureAwait(false);
         Dispose();
     }
 

@@ -14,6 +14,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: connection to {Peer} closed: {Reason}")]
     public static partial void Disconnected(ILogger logger, string torrent, IPEndPoint peer, string reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: {Count} new peer(s) from {Source}")]
+    public static partial void PeersAdded(ILogger logger, string torrent, int count, PeerSource source);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: dialing {Peer} failed: {Reason}")]
     public static partial void DialFailed(ILogger logger, string torrent, IPEndPoint peer, string reason);
 

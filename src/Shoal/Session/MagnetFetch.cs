@@ -14,16 +14,17 @@ namespace Shoal.Session;
 /// matches the info-hashes. A peer whose copy does not match, or that breaks the protocol, is never dialled
 /// again nor handed on to the download. The link's trackers and the options' are asked for peers meanwhile.
 /// </summary>
-internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTorrentOptions options, ILogger logger)
+internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, AddTorrentOptions options) : IPeerSink
 {
     private const int MaxConnections = 8;
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
 
     // A peer that neither refuses nor finishes within this long is left for the next one.
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
 
     private readonly MetadataFetcher _fetcher = new(magnet.InfoHashes);
+    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.MetadataOnly, magnet.InfoHashes.ForWire, session.PeerId));
+    private readonly ILogger _logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
     private readonly Lock _gate = new();
     private readonly KnownPeers _known = new();
     private readonly List<IPEndPoint> _peers = [];
@@ -39,15 +40,21 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTo
 
     private TimeSpan Now => session.Options.Time.GetElapsedTime(_startTimestamp);
 
-    public void AddPeers(IEnumerable<IPEndPoint> peers)
+    public void AddPeers(IEnumerable<IPEndPoint> peers, PeerSource source)
     {
+        int added = 0;
         lock (_gate)
         {
             foreach (IPEndPoint peer in peers)
             {
-                _known.Add(peer);
+                added += _known.Add(peer) ? 1 : 0;
                 _peers.Add(peer);
             }
+        }
+
+        if (added > 0)
+        {
+            EngineLog.PeersAdded(_logger, Name, added, source);
         }
     }
 
@@ -61,11 +68,11 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTo
                 IPAddress[] addresses = IPAddress.TryParse(peer.Host, out IPAddress? address)
                     ? [address]
                     : await Dns.GetHostAddressesAsync(peer.Host, cancellationToken).ConfigureAwait(false);
-                AddPeers(addresses.Select(a => new IPEndPoint(a, peer.Port)));
+                AddPeers(addresses.Select(a => new IPEndPoint(a, peer.Port)), PeerSource.Magnet);
             }
             catch (SocketException e)
             {
-                EngineLog.PeerUnresolved(logger, Name, peer, e.Message);
+                EngineLog.PeerUnresolved(_logger, Name, peer, e.Message);
             }
         }
     }
@@ -75,7 +82,7 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTo
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task>();
-        using var trackers = new TorrentTrackers(session, Name, magnet.InfoHashes.ForWire, Tiers(magnet), options.Trackers, options.AnnounceUrlRewrite, Totals, AddPeers, logger);
+        using var trackers = new TorrentTrackers(session, Name, magnet.InfoHashes.ForWire, Tiers(magnet), options.Trackers, options.AnnounceUrlRewrite, Totals, this, _logger);
         trackers.Start();
         try
         {
@@ -95,7 +102,7 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTo
         }
 
         ReadOnlyMemory<byte> info = _fetcher.Metadata!.Value;
-        EngineLog.MetadataFetched(logger, Name, info.Length);
+        EngineLog.MetadataFetched(_logger, Name, info.Length);
         lock (_gate)
         {
             return (info, [.. _peers.Distinct().Where(p => !_convicted.Contains(p))]);
@@ -118,33 +125,32 @@ internal sealed class MagnetFetch(ShoalSession session, MagnetLink magnet, AddTo
     private async Task FetchFromAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         MetadataProgress progress = MetadataProgress.Refused;
-        using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            timeout.CancelAfter(DialTimeout);
-            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
-            await PeerHandshaker.WriteAsync(socket, new Handshake(ReservedBits.MetadataOnly, magnet.InfoHashes.ForWire, session.PeerId), timeout.Token).ConfigureAwait(false);
-            Handshake remote = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
-            if (!remote.InfoHash.Equals(magnet.InfoHashes.ForWire) || remote.PeerId.Span.SequenceEqual(session.PeerId.Span))
+            (Socket socket, Handshake remote) = await _dialer.DialAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            using (socket)
             {
-                throw new PeerProtocolException("the peer answered for another torrent, or is us");
-            }
+                if (session.IsOurPeerId(remote.PeerId.Span))
+                {
+                    throw new PeerProtocolException("the peer is us");
+                }
 
-            if (remote.Reserved.SupportsExtensionProtocol)
-            {
-                timeout.CancelAfter(PeerTimeout);
-                progress = await MetadataConnection.RunAsync(socket, _fetcher, _gate, timeout.Token).ConfigureAwait(false);
+                if (remote.Reserved.SupportsExtensionProtocol)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(PeerTimeout);
+                    progress = await MetadataConnection.RunAsync(socket, _fetcher, _gate, timeout.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (PeerProtocolException e)
         {
             progress = MetadataProgress.Corrupt;
-            EngineLog.DialFailed(logger, Name, endPoint, e.Message);
+            EngineLog.DialFailed(_logger, Name, endPoint, e.Message);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            EngineLog.DialFailed(logger, Name, endPoint, e.Message);
+            EngineLog.DialFailed(_logger, Name, endPoint, e.Message);
         }
         finally
         {

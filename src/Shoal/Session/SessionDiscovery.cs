@@ -16,7 +16,8 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     // and less often: 5 s, doubling up to the announce interval.
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
 
-    private readonly ShoalSession _session;
+    private readonly SessionContext _session;
+    private readonly SessionTorrents _torrents;
     private readonly ILogger _logger;
     private readonly DhtService? _dht;
     private readonly Task _dhtStarted = Task.CompletedTask;
@@ -24,9 +25,11 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<InfoHash, CancellationTokenSource> _dhtLoops = [];
 
-    public SessionDiscovery(ShoalSession session, int port)
+    public SessionDiscovery(SessionContext session, SessionTorrents torrents)
     {
         _session = session;
+        _torrents = torrents;
+        int port = session.ListenPort;
         _logger = session.Options.Loggers.CreateLogger("Shoal.Discovery");
         if (session.Options.Dht is { } dht)
         {
@@ -44,7 +47,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         if (session.Options.LocalDiscovery)
         {
             _lsd = new LsdService(port, session.Options.Time, _logger, LocalDiscoveryOn(session.Options.ListenAddress));
-            _lsd.PeerFound += peer => session.DeliverPeers(peer.InfoHash, [peer.EndPoint]);
+            _lsd.PeerFound += peer => torrents.AddPeers(peer.InfoHash, [peer.EndPoint], PeerSource.LocalDiscovery);
             _lsd.Start();
         }
     }
@@ -162,11 +165,11 @@ internal sealed class SessionDiscovery : IAsyncDisposable
             await _dhtStarted.WaitAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested)
             {
-                IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.ListenEndPoint.Port, stop).ConfigureAwait(false);
-                _session.DeliverPeers(infoHash, peers);
+                IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.ListenPort, stop).ConfigureAwait(false);
+                _torrents.AddPeers(infoHash, peers, PeerSource.Dht);
                 int nodes = dht.State.RoutingTableSize;
                 EngineLog.DhtAnnounced(_logger, infoHash, peers.Count, nodes);
-                bool seeding = _session.Find(infoHash) is { Completion.IsCompleted: true };
+                bool seeding = _torrents.IsSeeding(infoHash);
                 TimeSpan wait = interval;
                 if (nodes == 0 || (peers.Count == 0 && !seeding))
                 {

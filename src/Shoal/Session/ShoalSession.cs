@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Dht;
-using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Net;
 using Shoal.Wire;
@@ -17,29 +15,34 @@ namespace Shoal.Session;
 public sealed class ShoalSession : IAsyncDisposable
 {
     private readonly PeerListener _listener;
-    private readonly Dictionary<InfoHash, TorrentRuntime> _torrents = [];
-    private readonly Dictionary<InfoHash, MagnetFetch> _fetches = [];
-    private readonly Lock _gate = new();
+    private readonly SessionTorrents _torrents = new();
+    private readonly SessionContext _context;
     private readonly Task _accepting;
     private readonly HttpClient _trackerHttp;
     private readonly bool _ownsTrackerHttp;
     private readonly CancellationTokenSource _closing = new();
     private readonly SessionDiscovery _discovery;
-    private int _connections;
     private bool _disposed;
 
     private ShoalSession(SessionOptions options)
     {
         Options = options;
         PeerId = PeerIdentity.Create();
-        TrackerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         _ownsTrackerHttp = options.HttpClient is null;
         _trackerHttp = options.HttpClient ?? new HttpClient();
-        UploadBucket = new TokenBucket(options.Time, options.UploadLimit);
-        DownloadBucket = new TokenBucket(options.Time, options.DownloadLimit);
         _listener = new PeerListener(new IPEndPoint(options.ListenAddress, options.ListenPort));
+        _context = new SessionContext(
+            options,
+            PeerId,
+            _listener.LocalEndPoint.Port,
+            // The key of every announce (BEP 3): the same for the session's life, so trackers know us across address changes.
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(4)),
+            new TokenBucket(options.Time, options.UploadLimit),
+            new TokenBucket(options.Time, options.DownloadLimit),
+            new ConnectionSlots(options.MaxConnections),
+            new TrackerClientFactory(_trackerHttp, options.Time));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
-        _discovery = new SessionDiscovery(this, _listener.LocalEndPoint.Port);
+        _discovery = new SessionDiscovery(_context, _torrents);
     }
 
     public SessionOptions Options { get; }
@@ -51,23 +54,7 @@ public sealed class ShoalSession : IAsyncDisposable
     /// <summary>The DHT node's id, routing table and stored peers; null when the session has no DHT.</summary>
     public DhtState? DhtState => _discovery.DhtState;
 
-    public IReadOnlyList<TorrentHandle> Torrents
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _torrents.Values.Distinct().Select(t => t.Handle)];
-            }
-        }
-    }
-
-    /// <summary>The <c>key</c> of every announce (BEP 3): the same for the session's life, so trackers know us across address changes.</summary>
-    internal string TrackerKey { get; }
-
-    internal TokenBucket UploadBucket { get; }
-
-    internal TokenBucket DownloadBucket { get; }
+    public IReadOnlyList<TorrentHandle> Torrents => [.. _torrents.All.Select(t => t.Handle)];
 
     /// <summary>Opens the listening port. A port in use or an address that is not ours is a <see cref="NetworkException"/>.</summary>
     public static ShoalSession Start(SessionOptions options) => new(options);
@@ -76,15 +63,10 @@ public sealed class ShoalSession : IAsyncDisposable
     public TorrentHandle Add(Torrent torrent, AddTorrentOptions options)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var runtime = new TorrentRuntime(this, torrent, options);
-        lock (_gate)
+        var runtime = new TorrentRuntime(_context, torrent, options);
+        if (!_torrents.TryAdd(runtime))
         {
-            if (_torrents.ContainsKey(torrent.InfoHashes.ForWire))
-            {
-                throw new SessionException($"the torrent '{torrent.Name}' is already in the session");
-            }
-
-            _torrents[torrent.InfoHashes.ForWire] = runtime;
+            throw new SessionException($"the torrent '{torrent.Name}' is already in the session");
         }
 
         runtime.Start();
@@ -101,14 +83,11 @@ public sealed class ShoalSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        var fetch = new MagnetFetch(this, magnet, options, Options.Loggers.CreateLogger("Shoal.Torrent"));
-        fetch.AddPeers(options.Peers);
+        var fetch = new MagnetFetch(_context, magnet, options);
+        fetch.AddPeers(options.Peers, PeerSource.Given);
         await fetch.AddMagnetPeersAsync(stop.Token).ConfigureAwait(false);
         InfoHash infoHash = magnet.InfoHashes.ForWire;
-        lock (_gate)
-        {
-            _fetches[infoHash] = fetch;
-        }
+        _torrents.AddFetch(infoHash, fetch);
 
         // The DHT and local discovery look for the magnet's peers while its metadata is fetched.
         _discovery.Look(infoHash);
@@ -125,10 +104,7 @@ public sealed class ShoalSession : IAsyncDisposable
         }
         finally
         {
-            lock (_gate)
-            {
-                _fetches.Remove(infoHash);
-            }
+            _torrents.RemoveFetch(infoHash);
         }
 
         Torrent torrent;
@@ -153,11 +129,7 @@ public sealed class ShoalSession : IAsyncDisposable
     /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>
     public async Task RemoveAsync(TorrentHandle handle, bool deleteFiles)
     {
-        lock (_gate)
-        {
-            _torrents.Remove(handle.Torrent.InfoHashes.ForWire);
-        }
-
+        _torrents.Remove(handle.Torrent.InfoHashes.ForWire);
         _discovery.Remove(handle.Torrent.InfoHashes.ForWire);
 
         await handle.Runtime.StopAsync().ConfigureAwait(false);
@@ -179,13 +151,7 @@ public sealed class ShoalSession : IAsyncDisposable
         await _closing.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _accepting.ConfigureAwait(false);
-        TorrentRuntime[] torrents;
-        lock (_gate)
-        {
-            torrents = [.. _torrents.Values];
-            _torrents.Clear();
-        }
-
+        TorrentRuntime[] torrents = _torrents.TakeAll();
         await Task.WhenAll(torrents.Select(t => t.StopAsync())).ConfigureAwait(false);
         await _discovery.DisposeAsync().ConfigureAwait(false);
         if (_ownsTrackerHttp)
@@ -196,56 +162,6 @@ public sealed class ShoalSession : IAsyncDisposable
         _closing.Dispose();
     }
 
-    /// <summary>Peers found for <paramref name="infoHash"/> go to its torrent, or to its magnet link's metadata fetch.</summary>
-    internal void DeliverPeers(InfoHash infoHash, IReadOnlyList<IPEndPoint> peers)
-    {
-        if (peers.Count == 0)
-        {
-            return;
-        }
-
-        TorrentRuntime? runtime;
-        MagnetFetch? fetch;
-        lock (_gate)
-        {
-            runtime = _torrents.GetValueOrDefault(infoHash);
-            fetch = _fetches.GetValueOrDefault(infoHash);
-        }
-
-        runtime?.AddPeers(peers);
-        fetch?.AddPeers(peers);
-    }
-
-    /// <summary>The running torrent with this info-hash (as peers announce it), if any.</summary>
-    internal TorrentRuntime? Find(InfoHash infoHash)
-    {
-        lock (_gate)
-        {
-            return _torrents.GetValueOrDefault(infoHash);
-        }
-    }
-
-    /// <summary>The client of a tracker URL: HTTP(S) on the session's <see cref="HttpClient"/>, UDP (BEP 15), or none for another scheme.</summary>
-    internal ITrackerClient? CreateTrackerClient(Uri url) => url.Scheme switch
-    {
-        "http" or "https" => new HttpTrackerClient(url, _trackerHttp),
-        "udp" when url.Port is > 0 and <= 65535 && url.DnsSafeHost.Length > 0 => new UdpTrackerClient(url, Options.Time),
-        _ => null,
-    };
-
-    internal bool TryReserveConnection()
-    {
-        if (Interlocked.Increment(ref _connections) <= Options.MaxConnections)
-        {
-            return true;
-        }
-
-        Interlocked.Decrement(ref _connections);
-        return false;
-    }
-
-    internal void ReleaseConnection() => Interlocked.Decrement(ref _connections);
-
     private async Task AcceptAsync(Socket socket)
     {
         try
@@ -253,19 +169,13 @@ public sealed class ShoalSession : IAsyncDisposable
             var remote = (IPEndPoint)socket.RemoteEndPoint!;
             using var timeout = new CancellationTokenSource(PeerHandshaker.Timeout);
             Handshake handshake = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
-            TorrentRuntime? runtime;
-            lock (_gate)
-            {
-                _torrents.TryGetValue(handshake.InfoHash, out runtime);
-            }
-
-            if (runtime is null)
+            if (_torrents.Find(handshake.InfoHash) is not { } runtime)
             {
                 socket.Dispose();
                 return;
             }
 
-            await runtime.AcceptAsync(socket, remote, handshake).ConfigureAwait(false);
+            await runtime.Connections.AcceptAsync(socket, remote, handshake).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
         {

@@ -34,7 +34,7 @@ public sealed class TorrentHandle
 
     public TorrentStatus GetStatus() => _runtime.GetStatus();
 
-    public void AddPeers(IEnumerable<IPEndPoint> peers) => _runtime.AddPeers(peers);
+    public void AddPeers(IEnumerable<IPEndPoint> peers) => _runtime.Connections.AddPeers(peers, PeerSource.Given);
 
     /// <summary>Changes this torrent's rate limits (bytes per second, 0 unlimited).</summary>
     public void SetLimits(long upload, long download) => _runtime.SetLimits(upload, download);

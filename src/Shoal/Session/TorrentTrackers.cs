@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
@@ -19,12 +18,12 @@ internal sealed class TorrentTrackers : IDisposable
     /// <summary>The longest a stop waits for the trackers to answer <c>stopped</c>: a tracker that is down must not hold up a shutdown.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ShoalSession _session;
+    private readonly SessionContext _session;
     private readonly string _name;
     private readonly InfoHash _infoHash;
     private readonly IReadOnlyList<TrackerTier> _tiers;
     private readonly Func<(long Uploaded, long Downloaded, long Left)> _totals;
-    private readonly Action<IReadOnlyList<IPEndPoint>> _foundPeers;
+    private readonly IPeerSink _peers;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<Uri, TrackerStatus> _statuses = [];
@@ -34,25 +33,25 @@ internal sealed class TorrentTrackers : IDisposable
     private CancellationTokenSource? _stop;
 
     public TorrentTrackers(
-        ShoalSession session,
+        SessionContext session,
         string name,
         InfoHash infoHash,
         IReadOnlyList<IReadOnlyList<string>> tiers,
         IReadOnlyList<string> extraTrackers,
         Func<Uri, Uri>? rewriteAnnounceUrl,
         Func<(long Uploaded, long Downloaded, long Left)> totals,
-        Action<IReadOnlyList<IPEndPoint>> foundPeers,
+        IPeerSink peers,
         ILogger logger)
     {
         _session = session;
         _name = name;
         _infoHash = infoHash;
         _totals = totals;
-        _foundPeers = foundPeers;
+        _peers = peers;
         _logger = logger;
         IReadOnlyList<IReadOnlyList<string>> urls = [.. tiers, .. extraTrackers.Select(url => (IReadOnlyList<string>)[url])];
         Func<Uri, Uri> rewrite = rewriteAnnounceUrl ?? (url => url);
-        _tiers = new TrackerTiers(urls, url => session.CreateTrackerClient(rewrite(url))).Tiers;
+        _tiers = new TrackerTiers(urls, url => session.TrackerClients.Create(rewrite(url))).Tiers;
         _schedules = new AnnounceSchedule?[_tiers.Count];
         _busy = new bool[_tiers.Count];
         for (int tier = 0; tier < _tiers.Count; tier++)
@@ -220,7 +219,7 @@ internal sealed class TorrentTrackers : IDisposable
 
             if (answer is not null && answer.Peers.Count > 0)
             {
-                _foundPeers(answer.Peers);
+                _peers.AddPeers(answer.Peers, PeerSource.Tracker);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -263,7 +262,7 @@ internal sealed class TorrentTrackers : IDisposable
     private AnnounceRequest Request(AnnounceEvent announceEvent, string? trackerId)
     {
         (long uploaded, long downloaded, long left) = _totals();
-        return new AnnounceRequest(_infoHash, _session.PeerId, _session.ListenEndPoint.Port, uploaded, downloaded, left, announceEvent)
+        return new AnnounceRequest(_infoHash, _session.PeerId, _session.ListenPort, uploaded, downloaded, left, announceEvent)
         {
             NumWant = announceEvent == AnnounceEvent.Stopped ? 0 : NumWant,
             Key = _session.TrackerKey,

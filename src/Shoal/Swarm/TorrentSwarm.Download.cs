@@ -78,26 +78,6 @@ public sealed partial class TorrentSwarm
         }
     }
 
-    private void AnnouncePiece(int piece)
-    {
-        foreach (SwarmPeer peer in _peers.ToArray())
-        {
-            if (!peer.Pieces[piece])
-            {
-                PeerMessageWriter.WriteIndex(Output(peer), MessageId.Have, piece);
-            }
-
-            if (IsComplete && peer.IsSeed)
-            {
-                Disconnect(peer, "both sides are seeds");
-            }
-            else if (peer.AmInterested)
-            {
-                UpdateInterest(peer);
-            }
-        }
-    }
-
     private void UpdateInterest(SwarmPeer peer)
     {
         bool interested = _picker.WantsAnythingFrom(peer.Pieces);

@@ -200,51 +200,6 @@ public sealed partial class TorrentSwarm
         _picker.ReleaseUnchecked();
     }
 
-    public SwarmStatus GetStatus()
-    {
-        TimeSpan now = Now;
-        return new SwarmStatus(
-            PiecesHave: Have.Count,
-            PieceCount: _torrent.PieceCount,
-            VerifiedBytes: _verifiedBytes,
-            TotalBytes: _torrent.AddressSpaceLength(),
-            Downloaded: Downloaded,
-            Uploaded: Uploaded,
-            Wasted: Wasted,
-            HashFailures: HashFailures,
-            DownloadRate: _downloadMeter.Rate(now),
-            UploadRate: _uploadMeter.Rate(now),
-            Peers: [.. _peers.Select(p => Snapshot(p, now))],
-            DownloadedByPeerId: DownloadedByPeerId());
-    }
-
-    /// <summary>Payload kept from each peer id over every connection so far, open or closed.</summary>
-    private Dictionary<string, long> DownloadedByPeerId()
-    {
-        var totals = new Dictionary<string, long>(_downloadedFromClosed, StringComparer.Ordinal);
-        foreach (SwarmPeer peer in _peers)
-        {
-            string peerId = PeerIdText.Format(peer.PeerId.Span);
-            totals[peerId] = totals.GetValueOrDefault(peerId) + peer.Downloaded;
-        }
-
-        return totals;
-    }
-
-    private PeerSnapshot Snapshot(SwarmPeer peer, TimeSpan now) => new(
-        peer.Address,
-        PeerIdText.Format(peer.PeerId.Span),
-        peer.Client,
-        peer.IsSeed,
-        _torrent.PieceCount == 0 ? 1 : (double)peer.Pieces.Count / _torrent.PieceCount,
-        peer.Downloaded,
-        peer.Uploaded,
-        peer.DownloadMeter.Rate(now),
-        peer.UploadMeter.Rate(now),
-        peer.AmChoking,
-        peer.PeerChoking,
-        peer.IsSnubbed);
-
     private void Disconnect(SwarmPeer peer, string reason)
     {
         OnClosed(peer);

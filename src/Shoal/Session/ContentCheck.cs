@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using Shoal.Buffers;
+using Shoal.Metainfo;
+using Shoal.Storage;
+using Shoal.Wire;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// Finds the pieces a torrent has when it first starts: every one for content just hashed into it, those
+/// trusted resume data vouches for, or, when there is any doubt, those a check of the files finds.
+/// </summary>
+internal sealed class ContentCheck(Torrent torrent, AddTorrentOptions options, IReadOnlyList<string> paths, FileStorage storage, ResumeKeeper resume, BufferPool pool, ILogger logger)
+{
+    private int _checked;
+
+    /// <summary>Pieces hashed so far by the check.</summary>
+    public int CheckedPieces => Volatile.Read(ref _checked);
+
+    public async Task<Bitfield> FindPiecesAsync(CancellationToken cancellationToken)
+    {
+        var have = new Bitfield(torrent.PieceCount);
+        if (options.ContentIsVerified)
+        {
+            have.SetAll();
+            return have;
+        }
+
+        if (!options.Recheck && resume.LoadTrusted() is { } trusted)
+        {
+            EngineLog.PiecesFound(logger, torrent.Name, trusted.Count, torrent.PieceCount, "trusting resume data");
+            return trusted;
+        }
+
+        if (!paths.Zip(torrent.Files).Any(pair => !pair.Second.IsPadding && File.Exists(pair.First)))
+        {
+            return have;
+        }
+
+        Bitfield found = await StorageChecker.CheckAsync(torrent, storage, pool, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+        EngineLog.PiecesFound(logger, torrent.Name, found.Count, torrent.PieceCount, "a full check");
+        return found;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using Shoal.Metainfo;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// The session's torrents and the magnets whose metadata is being fetched, by info-hash; peers found for an
+/// info-hash (by the DHT, local discovery) reach both through <see cref="AddPeers"/>.
+/// </summary>
+internal sealed class SessionTorrents
+{
+    private readonly Dictionary<InfoHash, TorrentRuntime> _torrents = [];
+    private readonly Dictionary<InfoHash, MagnetFetch> _fetches = [];
+    private readonly Lock _lock = new();
+
+    public IReadOnlyList<TorrentRuntime> All
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _torrents.Values.Distinct()];
+            }
+        }
+    }
+
+    /// <summary>Adds a torrent; false when one with its info-hash is there already.</summary>
+    public bool TryAdd(TorrentRuntime runtime)
+    {
+        lock (_lock)
+        {
+            return _torrents.TryAdd(runtime.Torrent.InfoHashes.ForWire, runtime);
+        }
+    }
+
+    public void Remove(InfoHash infoHash)
+    {
+        lock (_lock)
+        {
+            _torrents.Remove(infoHash);
+        }
+    }
+
+    /// <summary>Every torrent, forgotten.</summary>
+    public TorrentRuntime[] TakeAll()
+    {
+        lock (_lock)
+        {
+            TorrentRuntime[] torrents = [.. _torrents.Values];
+            _torrents.Clear();
+            return torrents;
+        }
+    }
+
+    /// <summary>The running torrent with this info-hash (as peers announce it), if any.</summary>
+    public TorrentRuntime? Find(InfoHash infoHash)
+    {
+        lock (_lock)
+        {
+            return _torrents.GetValueOrDefault(infoHash);
+        }
+    }
+
+    public bool IsSeeding(InfoHash infoHash) => Find(infoHash) is { Completion.IsCompleted: true };
+
+    public void AddFetch(InfoHash infoHash, MagnetFetch fetch)
+    {
+        lock (_lock)
+        {
+            _fetches[infoHash] = fetch;
+        }
+    }
+
+    public void RemoveFetch(InfoHash infoHash)
+    {
+        lock (_lock)
+        {
+            _fetches.Remove(infoHash);
+        }
+    }
+
+    /// <summary>Peers found for <paramref name="infoHash"/> go to its torrent, or to its magnet link's metadata fetch.</summary>
+    public void AddPeers(InfoHash infoHash, IReadOnlyList<IPEndPoint> peers, PeerSource source)
+    {
+        if (peers.Count == 0)
+        {
+            return;
+        }
+
+        TorrentRuntime? runtime;
+        MagnetFetch? fetch;
+        lock (_lock)
+        {
+            runtime = _torrents.GetValueOrDefault(infoHash);
+            fetch = _fetches.GetValueOrDefault(infoHash);
+        }
+
+        runtime?.Connections.AddPeers(peers, source);
+        fetch?.AddPeers(peers, source);
+    }
+}

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Shoal.Metainfo;
+using Shoal.Net;
+using Shoal.Storage;
+using Shoal.Swarm;
+using Shoal.Wire;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// A torrent's connections: the peers it knows, whatever found them (<see cref="AddPeers"/>), dialing them
+/// with back-off, taking over the connections the session accepted for it, each within this torrent's
+/// connection slots and the session's, and the <see cref="PeerConnection"/>s that run meanwhile.
+/// </summary>
+internal sealed class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
+{
+    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal, torrent.InfoHashes.ForWire, session.PeerId));
+    private readonly KnownPeers _known = new();
+    private readonly ConnectionSlots _slots = new(session.Options.MaxConnectionsPerTorrent);
+    private readonly HashSet<Task> _running = [];
+    private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
+    private TorrentSwarm? _swarm;
+    private CancellationToken _stop;
+
+    private TimeSpan Now => session.Options.Time.GetElapsedTime(_startTimestamp);
+
+    /// <summary>Connections now join <paramref name="swarm"/> until <paramref name="stop"/>; the known peers are dialled.</summary>
+    public void Open(TorrentSwarm swarm, CancellationToken stop)
+    {
+        lock (gate)
+        {
+            _swarm = swarm;
+            _stop = stop;
+        }
+
+        DialPeers();
+    }
+
+    /// <summary>Remembers the peers and dials those that are due, the known ones whose back-off has run out too.</summary>
+    public void AddPeers(IEnumerable<IPEndPoint> peers, PeerSource source)
+    {
+        int added = 0;
+        lock (gate)
+        {
+            foreach (IPEndPoint peer in peers)
+            {
+                added += _known.Add(peer) ? 1 : 0;
+            }
+        }
+
+        if (added > 0)
+        {
+            EngineLog.PeersAdded(logger, torrent.Name, added, source);
+        }
+
+        if (_swarm is not null)
+        {
+            DialPeers();
+        }
+    }
+
+    /// <summary>Takes over a connection the session accepted for this torrent.</summary>
+    public async Task AcceptAsync(Socket socket, IPEndPoint remote, Handshake handshake)
+    {
+        if (_swarm is null || _stop.IsCancellationRequested || !TryTakeSlot())
+        {
+            socket.Dispose();
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop);
+            timeout.CancelAfter(PeerHandshaker.Timeout);
+            await PeerHandshaker.WriteAsync(socket, _dialer.Ours, timeout.Token).ConfigureAwait(false);
+            await RunConnectionAsync(socket, remote, handshake, "incoming").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            socket.Dispose();
+        }
+        finally
+        {
+            ReleaseSlot();
+        }
+    }
+
+    /// <summary>Completes when every connection running now has ended.</summary>
+    public Task WhenAllClosedAsync()
+    {
+        lock (gate)
+        {
+            return Task.WhenAll([.. _running]);
+        }
+    }
+
+    private void DialPeers()
+    {
+        IReadOnlyList<IPEndPoint> due;
+        lock (gate)
+        {
+            int room = _slots.Free;
+            if (room <= 0 || _swarm!.IsComplete && _known.Count == 0)
+            {
+                return;
+            }
+
+            due = _known.TakeDue(Now, room);
+        }
+
+        foreach (IPEndPoint endPoint in due)
+        {
+            _ = DialAsync(endPoint);
+        }
+    }
+
+    private async Task DialAsync(IPEndPoint endPoint)
+    {
+        bool failed = true;
+        if (!TryTakeSlot())
+        {
+            lock (gate)
+            {
+                _known.Released(endPoint, Now, failed: false);
+            }
+
+            return;
+        }
+
+        Socket? socket = null;
+        try
+        {
+            (socket, Handshake remote) = await _dialer.DialAsync(endPoint, _stop).ConfigureAwait(false);
+            if (session.IsOurPeerId(remote.PeerId.Span))
+            {
+                lock (gate)
+                {
+                    _known.Forget(endPoint);
+                }
+
+                return;
+            }
+
+            failed = false;
+            lock (gate)
+            {
+                _known.Connected(endPoint);
+            }
+
+            await RunConnectionAsync(socket, endPoint, remote, "outgoing").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
+        {
+            EngineLog.DialFailed(logger, torrent.Name, endPoint, e.Message);
+        }
+        finally
+        {
+            socket?.Dispose();
+            ReleaseSlot();
+            lock (gate)
+            {
+                _known.Released(endPoint, Now, failed);
+            }
+        }
+    }
+
+    private bool TryTakeSlot()
+    {
+        if (!_slots.TryTake())
+        {
+            return false;
+        }
+
+        if (session.ConnectionSlots.TryTake())
+        {
+            return true;
+        }
+
+        _slots.Release();
+        return false;
+    }
+
+    private void ReleaseSlot()
+    {
+        _slots.Release();
+        session.ConnectionSlots.Release();
+    }
+
+    private async Task RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake, string direction)
+    {
+        if (session.IsOurPeerId(handshake.PeerId.Span))
+        {
+            socket.Dispose();
+            return;
+        }
+
+        var connection = new PeerConnection(socket, remote, new ConnectionContext(
+            torrent, _swarm!, gate, storage, bandwidth.Upload, bandwidth.Download, session.Options.BufferPool, session.Options.Swarm.MaxIncomingRequests));
+        EngineLog.Connected(logger, torrent.Name, remote, direction);
+        Task running = connection.RunAsync(handshake, _stop, ReplacesDuplicate(handshake, direction));
+        lock (gate)
+        {
+            _running.Add(running);
+        }
+
+        await running.ConfigureAwait(false);
+        lock (gate)
+        {
+            _running.Remove(running);
+        }
+
+        EngineLog.Disconnected(logger, torrent.Name, remote, connection.CloseReason ?? "closed");
+    }
+
+    /// <summary>
+    /// When both sides dial each other at once, both keep the connection opened by the lower peer id: a new
+    /// connection replaces an open one with the same peer when its opener's id is the lower.
+    /// </summary>
+    private bool ReplacesDuplicate(Handshake theirs, string direction)
+    {
+        int theirsFirst = theirs.PeerId.Span.SequenceCompareTo(session.PeerId.Span);
+        return direction == "incoming" ? theirsFirst < 0 : theirsFirst > 0;
+    }
+}

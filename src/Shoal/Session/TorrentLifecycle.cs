@@ -1,0 +1,197 @@
+using Microsoft.Extensions.Logging;
+using Shoal.Metainfo;
+using Shoal.Storage;
+using Shoal.Swarm;
+using Shoal.Wire;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// A torrent's states and the moves between them: <see cref="TorrentState.Checking"/> at start, then a run
+/// (<see cref="TorrentState.Downloading"/> or <see cref="TorrentState.Seeding"/>) with its swarm, connections,
+/// trackers and tick; paused and resumed with the pieces it had; stopped; failed, with why.
+/// </summary>
+internal sealed class TorrentLifecycle(
+    SessionContext session,
+    Torrent torrent,
+    AddTorrentOptions options,
+    FileStorage storage,
+    Lock gate,
+    ContentCheck check,
+    ResumeKeeper resume,
+    TorrentConnections connections,
+    TorrentTrackers trackers,
+    TorrentTick tick,
+    ILogger logger) : IDisposable
+{
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
+    private TorrentSwarm? _swarm;
+    private PieceWorker? _worker;
+
+    public TorrentState State { get; private set; } = TorrentState.Checking;
+
+    public string? Error { get; private set; }
+
+    /// <summary>Completes when every piece is verified and written (at once for a seed).</summary>
+    public Task Completion => _completed.Task;
+
+    /// <summary>The swarm of the current or last run, null before the first; read it under the torrent's lock.</summary>
+    public TorrentSwarm? Swarm => _swarm;
+
+    public void Start() => _running = RunAsync(null, _stop.Token);
+
+    /// <summary>Stops moving data (connections closed, pieces in flight finished) but keeps the files open.</summary>
+    public async Task PauseAsync()
+    {
+        if (State is TorrentState.Paused or TorrentState.Stopped or TorrentState.Failed)
+        {
+            return;
+        }
+
+        await StopRunAsync().ConfigureAwait(false);
+        State = TorrentState.Paused;
+    }
+
+    public void Resume()
+    {
+        if (State != TorrentState.Paused || _swarm is null)
+        {
+            return;
+        }
+
+        Bitfield have;
+        lock (gate)
+        {
+            have = _swarm.Have.Clone();
+        }
+
+        _stop = new CancellationTokenSource();
+        _running = RunAsync(have, _stop.Token);
+    }
+
+    /// <summary>Stops cleanly: connections closed, checked pieces written, resume data saved.</summary>
+    public async Task StopAsync()
+    {
+        if (State != TorrentState.Stopped)
+        {
+            await StopRunAsync().ConfigureAwait(false);
+            State = State == TorrentState.Failed ? State : TorrentState.Stopped;
+        }
+    }
+
+    /// <summary>After the stop: <see cref="Completion"/> is cancelled if it had not finished.</summary>
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _completed.TrySetCanceled();
+    }
+
+    /// <summary>A run: the pieces found (or kept by a pause), then the swarm, ticked until the run is cancelled.</summary>
+    private async Task RunAsync(Bitfield? have, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (have is null)
+            {
+                State = TorrentState.Checking;
+                have = await check.FindPiecesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.ContentPath is { } content && !have.IsComplete)
+            {
+                throw new StorageException(
+                    $"'{content}' does not match the torrent: {torrent.PieceCount - have.Count} of {torrent.PieceCount} pieces differ");
+            }
+
+            if (storage.Access == StorageAccess.ReadWrite)
+            {
+                storage.Allocate();
+            }
+
+            TorrentSwarm swarm = StartSwarm(have);
+            connections.Open(swarm, cancellationToken);
+            trackers.Start();
+            await resume.SaveAsync(swarm, cancellationToken).ConfigureAwait(false);
+            await tick.RunAsync(swarm, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
+        {
+            Fail(e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug must not leave a torrent silently stalled: it stops, and says why.
+            Fail($"internal error: {e}");
+        }
+    }
+
+    private void Fail(string error)
+    {
+        EngineLog.Failed(logger, torrent.Name, error);
+        Error = error;
+        State = TorrentState.Failed;
+        _completed.TrySetException(new StorageException(error));
+        _stop.Cancel();
+        lock (gate)
+        {
+            _swarm?.Close();
+        }
+    }
+
+    private TorrentSwarm StartSwarm(Bitfield have)
+    {
+        var settings = session.Options.Swarm with { ListenPort = session.ListenPort };
+        TorrentSwarm swarm;
+        lock (gate)
+        {
+            _worker = new PieceWorker(torrent, storage, () => _swarm!, gate, Fail, OnDownloadComplete);
+            _swarm = swarm = new TorrentSwarm(torrent, have, settings, _worker, session.Options.Time, new Random(), session.Options.BufferPool);
+            State = have.IsComplete ? TorrentState.Seeding : TorrentState.Downloading;
+        }
+
+        if (have.IsComplete)
+        {
+            _completed.TrySetResult();
+        }
+
+        return swarm;
+    }
+
+    private void OnDownloadComplete()
+    {
+        EngineLog.Completed(logger, torrent.Name);
+        State = TorrentState.Seeding;
+        _ = resume.SaveAsync(_swarm, CancellationToken.None);
+        trackers.OnDownloadCompleted();
+        _completed.TrySetResult();
+    }
+
+    /// <summary>Ends the run: its tick, connections and piece workers, then saves resume data and says stopped to the trackers.</summary>
+    private async Task StopRunAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _running.ConfigureAwait(false);
+        lock (gate)
+        {
+            _swarm?.Close();
+        }
+
+        await connections.WhenAllClosedAsync().ConfigureAwait(false);
+        if (_worker is not null)
+        {
+            await _worker.DrainAsync().ConfigureAwait(false);
+        }
+
+        if (State != TorrentState.Failed)
+        {
+            await resume.SaveEvenIfUnchangedAsync(_swarm).ConfigureAwait(false);
+        }
+
+        await trackers.StopAsync().ConfigureAwait(false);
+    }
+}

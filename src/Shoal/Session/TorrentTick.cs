@@ -1,0 +1,46 @@
+using System.Net;
+using Shoal.Swarm;
+
+namespace Shoal.Session;
+
+/// <summary>
+/// A running torrent's second: the swarm's tick (timeouts, keep-alives, choking, peer exchange), the peers it
+/// heard of by peer exchange, the announces that are due, resume data when its time has come.
+/// </summary>
+internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentTrackers trackers, ResumeKeeper resume)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Raised after each tick, off the caller's thread.</summary>
+    public event Action? Ticked;
+
+    /// <summary>Ticks <paramref name="swarm"/> once a second until cancelled.</summary>
+    public async Task RunAsync(TorrentSwarm swarm, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await TickAsync(swarm, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TickAsync(TorrentSwarm swarm, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<IPEndPoint> exchanged;
+        lock (gate)
+        {
+            swarm.Tick();
+            exchanged = swarm.TakeDiscoveredPeers();
+        }
+
+        // Adding peers dials every known one that is due, so this also retries those whose back-off has run out.
+        connections.AddPeers(exchanged, PeerSource.Pex);
+        trackers.Tick();
+        if (resume.IsSaveDue)
+        {
+            await resume.SaveAsync(swarm, cancellationToken).ConfigureAwait(false);
+        }
+
+        Ticked?.Invoke();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Buffers;
+using Shoal.Wire;
+
+namespace Shoal.Swarm;
+
+public sealed partial class TorrentSwarm
+{
+    /// <summary>BEP 3 bitfield, or BEP 6 have all / have none; then BEP 6 allowed-fast pieces.</summary>
+    private void SendPieceInformation(SwarmPeer peer)
+    {
+        IBufferWriter<byte> output = Output(peer);
+        if (peer.SupportsFast && Have.IsComplete)
+        {
+            PeerMessageWriter.WriteSimple(output, MessageId.HaveAll);
+        }
+        else if (peer.SupportsFast && Have.IsEmpty)
+        {
+            PeerMessageWriter.WriteSimple(output, MessageId.HaveNone);
+        }
+        else if (!Have.IsEmpty)
+        {
+            PeerMessageWriter.WriteBitfield(output, Have.AsSpan());
+        }
+
+        if (peer.SupportsFast && !Have.IsEmpty)
+        {
+            peer.AllowedFastForPeer = AllowedFastSet.Compute(peer.Address, _torrent.InfoHashes.ForWire, _torrent.PieceCount, _settings.AllowedFastCount);
+            foreach (int piece in peer.AllowedFastForPeer.Where(p => Have[p]))
+            {
+                PeerMessageWriter.WriteIndex(output, MessageId.AllowedFast, piece);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A bitfield, have all or have none. BEP 3 and 6 send it once, first; a peer that sends another (aria2
+    /// follows its have none with a bitfield) is taken at its latest word rather than dropped.
+    /// </summary>
+    private void SetPieceInformation(SwarmPeer peer, Bitfield pieces)
+    {
+        if (peer.HasPieceInformation)
+        {
+            _picker.AddAvailability(peer.Pieces, -1);
+        }
+
+        peer.HasPieceInformation = true;
+        peer.Pieces = pieces;
+        _picker.AddAvailability(pieces, +1);
+        if (IsComplete && peer.IsSeed)
+        {
+            Disconnect(peer, "both sides are seeds");
+            return;
+        }
+
+        UpdateInterest(peer);
+    }
+
+    private void OnHave(SwarmPeer peer, int piece)
+    {
+        peer.HasPieceInformation = true;
+        if (!peer.Pieces.Set(piece))
+        {
+            return;
+        }
+
+        _picker.AddAvailability(piece);
+        if (IsComplete && peer.IsSeed)
+        {
+            Disconnect(peer, "both sides are seeds");
+            return;
+        }
+
+        if (!peer.AmInterested && !Have[piece])
+        {
+            UpdateInterest(peer);
+        }
+        else if (peer.AmInterested)
+        {
+            RequestBlocks(peer);
+        }
+    }
+
+    private void AnnouncePiece(int piece)
+    {
+        foreach (SwarmPeer peer in _peers.ToArray())
+        {
+            if (!peer.Pieces[piece])
+            {
+                PeerMessageWriter.WriteIndex(Output(peer), MessageId.Have, piece);
+            }
+
+            if (IsComplete && peer.IsSeed)
+            {
+                Disconnect(peer, "both sides are seeds");
+            }
+            else if (peer.AmInterested)
+            {
+                UpdateInterest(peer);
+            }
+        }
+    }
+}
