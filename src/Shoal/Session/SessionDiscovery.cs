@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Dht;
 using Shoal.Discovery.Lsd;
 using Shoal.Metainfo;
+using Shoal.Net;
 
 namespace Shoal.Session;
 
@@ -25,7 +26,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<InfoHash, CancellationTokenSource> _dhtLoops = [];
 
-    public SessionDiscovery(SessionContext session, SessionTorrents torrents)
+    public SessionDiscovery(SessionContext session, SessionTorrents torrents, PeerPorts ports)
     {
         _session = session;
         _torrents = torrents;
@@ -33,14 +34,14 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         _logger = session.Options.Loggers.CreateLogger("Shoal.Discovery");
         if (session.Options.Dht is { } dht)
         {
-            try
+            if (ports.Udp is { } udp)
             {
-                _dht = new DhtService(port, options: dht.Node, time: session.Options.Time);
+                _dht = new DhtService(udp, options: dht.Node, time: session.Options.Time);
                 _dhtStarted = StartDhtAsync(_dht, dht);
             }
-            catch (System.Net.Sockets.SocketException e)
+            else
             {
-                EngineLog.DhtUnavailable(_logger, port, e.Message);
+                EngineLog.DhtUnavailable(_logger, port, ports.UdpError!);
             }
         }
 

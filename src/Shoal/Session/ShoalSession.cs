@@ -30,7 +30,8 @@ public sealed class ShoalSession : IAsyncDisposable
         PeerId = PeerIdentity.Create();
         _ownsTrackerHttp = options.HttpClient is null;
         _trackerHttp = options.HttpClient ?? new HttpClient();
-        _listener = new PeerListener(new IPEndPoint(options.ListenAddress, options.ListenPort));
+        PeerPorts ports = PeerPorts.Open(new IPEndPoint(options.ListenAddress, options.ListenPort), withUdp: options.Dht is not null);
+        _listener = ports.Listener;
         _context = new SessionContext(
             options,
             PeerId,
@@ -42,7 +43,7 @@ public sealed class ShoalSession : IAsyncDisposable
             new ConnectionSlots(options.MaxConnections),
             new TrackerClientFactory(_trackerHttp, options.Time));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
-        _discovery = new SessionDiscovery(_context, _torrents);
+        _discovery = new SessionDiscovery(_context, _torrents, ports);
     }
 
     public SessionOptions Options { get; }

@@ -18,19 +18,16 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     private Task _receiveLoop = Task.CompletedTask;
 
     public DhtService(int port, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
+        : this(DualModeUdpSocket.Bind(port), id, options, time)
     {
-        time ??= TimeProvider.System;
-        _socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
-        try
-        {
-            _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
+    }
 
+    /// <summary>Runs on a bound UDP socket, which the service then owns.</summary>
+    public DhtService(Socket socket, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        time ??= TimeProvider.System;
+        _socket = socket;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
         _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
