@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -10,7 +11,7 @@ public sealed class SwarmPeer
     {
         Id = id;
         Link = link;
-        Address = link.Address.IsIPv4MappedToIPv6 ? link.Address.MapToIPv4() : link.Address;
+        Address = IPv4Mapping.Unmap(link.Address);
         PeerId = peerId;
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;

@@ -1,6 +1,7 @@
 using System.Net;
 using Shoal.Buffers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -81,7 +82,7 @@ public sealed partial class TorrentSwarm
 
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
 
-    public bool IsBanned(IPAddress address) => _smartBan.IsBanned(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    public bool IsBanned(IPAddress address) => _smartBan.IsBanned(IPv4Mapping.Unmap(address));
 
     /// <summary>The link of the open connection with this peer id, if any.</summary>
     public IPeerLink? LinkOf(ReadOnlySpan<byte> peerId)

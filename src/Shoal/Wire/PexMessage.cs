@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Shoal.Bencoding;
 using Shoal.Discovery.Trackers;
+using Shoal.Primitives;
 
 namespace Shoal.Wire;
 
@@ -47,7 +48,7 @@ public sealed record PexMessage
         var dictionary = new BDictionary();
         foreach ((string suffix, AddressFamily family) in new[] { ("", AddressFamily.InterNetwork), ("6", AddressFamily.InterNetworkV6) })
         {
-            PexPeer[] added = [.. Added.Where(p => CompactPeers.Normalize(p.EndPoint.Address).AddressFamily == family)];
+            PexPeer[] added = [.. Added.Where(p => IPv4Mapping.Unmap(p.EndPoint.Address).AddressFamily == family)];
             dictionary.Set("added" + suffix, new BString(CompactPeers.Encode([.. added.Select(p => p.EndPoint)], family)));
             dictionary.Set($"added{suffix}.f", new BString(added.Select(p => p.Flags).ToArray()));
             dictionary.Set("dropped" + suffix, new BString(CompactPeers.Encode(Dropped, family)));

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
@@ -10,14 +11,11 @@ internal static class CompactEndPoint
     public const int IPv4Size = 6;
     public const int IPv6Size = 18;
 
-    public static int SizeOf(IPEndPoint endPoint) => Normalize(endPoint).AddressFamily == AddressFamily.InterNetwork ? IPv4Size : IPv6Size;
-
-    public static IPEndPoint Normalize(IPEndPoint endPoint) =>
-        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+    public static int SizeOf(IPEndPoint endPoint) => IPv4Mapping.FamilyOf(endPoint.Address) == AddressFamily.InterNetwork ? IPv4Size : IPv6Size;
 
     public static int Write(Span<byte> destination, IPEndPoint endPoint)
     {
-        IPEndPoint normal = Normalize(endPoint);
+        IPEndPoint normal = IPv4Mapping.Unmap(endPoint);
         normal.Address.TryWriteBytes(destination, out int written);
         BinaryPrimitives.WriteUInt16BigEndian(destination[written..], (ushort)normal.Port);
         return written + 2;

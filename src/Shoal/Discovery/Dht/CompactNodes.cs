@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
@@ -9,7 +10,7 @@ internal static class CompactNodes
         NodeId.Size + (family == NodeFamilies.IPv4 ? CompactEndPoint.IPv4Size : CompactEndPoint.IPv6Size);
 
     public static NodeFamilies FamilyOf(NodeInfo node) =>
-        CompactEndPoint.Normalize(node.EndPoint).AddressFamily == AddressFamily.InterNetwork ? NodeFamilies.IPv4 : NodeFamilies.IPv6;
+        IPv4Mapping.FamilyOf(node.EndPoint.Address) == AddressFamily.InterNetwork ? NodeFamilies.IPv4 : NodeFamilies.IPv6;
 
     public static byte[] Encode(IEnumerable<NodeInfo> nodes, NodeFamilies family)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Bencoding;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Trackers;
 
@@ -57,7 +58,7 @@ public static class AnnounceResponseCodec
             foreach (IPEndPoint peer in response.Peers)
             {
                 peers.Add(new BDictionary()
-                    .Set("ip", new BString(CompactPeers.Normalize(peer.Address).ToString()))
+                    .Set("ip", new BString(IPv4Mapping.Unmap(peer.Address).ToString()))
                     .Set("port", new BInteger(peer.Port)));
             }
 
@@ -145,7 +146,7 @@ public static class AnnounceResponseCodec
 
             if (IPAddress.TryParse(ip, out IPAddress? address))
             {
-                peers.Add(new IPEndPoint(CompactPeers.Normalize(address), port));
+                peers.Add(new IPEndPoint(IPv4Mapping.Unmap(address), port));
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Trackers;
 
@@ -20,15 +21,12 @@ public static class CompactPeers
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "only IPv4 and IPv6 peers have a compact form"),
     };
 
-    /// <summary>The address as IPv4 when it is an IPv4-mapped IPv6 address.</summary>
-    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
     public static int Count(IReadOnlyList<IPEndPoint> peers, AddressFamily family)
     {
         int count = 0;
         foreach (IPEndPoint peer in peers)
         {
-            if (Normalize(peer.Address).AddressFamily == family)
+            if (IPv4Mapping.FamilyOf(peer.Address) == family)
             {
                 count++;
             }
@@ -44,7 +42,7 @@ public static class CompactPeers
         int offset = 0;
         foreach (IPEndPoint peer in peers)
         {
-            IPAddress address = Normalize(peer.Address);
+            IPAddress address = IPv4Mapping.Unmap(peer.Address);
             if (address.AddressFamily != family)
             {
                 continue;
