@@ -46,10 +46,10 @@ public static class AnnounceResponseCodec
 
         if (compact)
         {
-            dictionary.Set("peers", new BString(CompactPeers.Encode(response.Peers, AddressFamily.InterNetwork)));
-            if (CompactPeers.Count(response.Peers, AddressFamily.InterNetworkV6) > 0)
+            dictionary.Set("peers", new BString(CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetwork)));
+            if (CompactInfo.CountPeers(response.Peers, AddressFamily.InterNetworkV6) > 0)
             {
-                dictionary.Set("peers6", new BString(CompactPeers.Encode(response.Peers, AddressFamily.InterNetworkV6)));
+                dictionary.Set("peers6", new BString(CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetworkV6)));
             }
         }
         else
@@ -88,7 +88,7 @@ public static class AnnounceResponseCodec
             case null:
                 break;
             case BString compact:
-                CompactPeers.Read(compact.Span, AddressFamily.InterNetwork, peers, "peers");
+                ReadCompact(compact, AddressFamily.InterNetwork, peers, "peers");
                 break;
             case BList list:
                 ReadPeerDictionaries(list, peers);
@@ -102,7 +102,7 @@ public static class AnnounceResponseCodec
             case null:
                 break;
             case BString compact6:
-                CompactPeers.Read(compact6.Span, AddressFamily.InterNetworkV6, peers, "peers6");
+                ReadCompact(compact6, AddressFamily.InterNetworkV6, peers, "peers6");
                 break;
             default:
                 throw new TrackerProtocolException("peers6 is not a string");
@@ -125,6 +125,14 @@ public static class AnnounceResponseCodec
         if (value is int number)
         {
             dictionary.Set(key, new BInteger(number));
+        }
+    }
+
+    private static void ReadCompact(BString compact, AddressFamily family, List<IPEndPoint> peers, string key)
+    {
+        if (!CompactInfo.TryReadPeers(compact.Span, family, peers))
+        {
+            throw new TrackerProtocolException($"{key} is {compact.Bytes.Length} bytes, not a multiple of {CompactInfo.PeerLength(family)}");
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class UdpTrackerClient : ITrackerClient
                 Interval = answer.Interval,
                 Complete = answer.Seeders,
                 Incomplete = answer.Leechers,
-                Peers = answer.Peers.Select(p => new IPEndPoint(IPv4Mapping.Unmap(p.Address), p.Port)).ToArray(),
+                Peers = answer.Peers.Select(IPv4Mapping.Unmap).ToArray(),
             },
             _ => throw new TrackerException($"{Url}: answered an announce with {reply.GetType().Name}"),
         };
