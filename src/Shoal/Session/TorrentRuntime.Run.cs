@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -15,7 +16,7 @@ internal sealed partial class TorrentRuntime
 
     public event Action<TorrentStatus>? Ticked;
 
-    private async Task RunAsync(Bitfield? have, CancellationToken cancellationToken)
+    private async Task RunAsync(PieceSet? have, CancellationToken cancellationToken)
     {
         try
         {
@@ -69,10 +70,10 @@ internal sealed partial class TorrentRuntime
     }
 
     /// <summary>Trusted resume data, or a check of the files when there is any doubt.</summary>
-    private async Task<Bitfield> InitialPiecesAsync(CancellationToken cancellationToken)
+    private async Task<PieceSet> InitialPiecesAsync(CancellationToken cancellationToken)
     {
         State = TorrentState.Checking;
-        var have = new Bitfield(Torrent.PieceCount);
+        var have = new PieceSet(Torrent.PieceCount);
         if (_options.ContentIsVerified)
         {
             have.SetAll();
@@ -91,12 +92,12 @@ internal sealed partial class TorrentRuntime
             return have;
         }
 
-        Bitfield found = await StorageChecker.CheckAsync(Torrent, _storage, _session.Options.BufferPool, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+        PieceSet found = await StorageChecker.CheckAsync(Torrent, _storage, _session.Options.BufferPool, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
         EngineLog.PiecesFound(_logger, Torrent.Name, found.Count, Torrent.PieceCount, "a full check");
         return found;
     }
 
-    private void StartSwarm(Bitfield have)
+    private void StartSwarm(PieceSet have)
     {
         var settings = _session.Options.Swarm with { ListenPort = _session.ListenEndPoint.Port };
         lock (_gate)
@@ -230,7 +231,7 @@ internal sealed partial class TorrentRuntime
             return;
         }
 
-        Bitfield pieces;
+        PieceSet pieces;
         lock (_gate)
         {
             if (_swarm.Have.Count == _savedPieceCount)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -158,7 +159,7 @@ internal sealed partial class TorrentRuntime : IDisposable
             return;
         }
 
-        Bitfield have;
+        PieceSet have;
         lock (_gate)
         {
             have = _swarm.Have.Clone();

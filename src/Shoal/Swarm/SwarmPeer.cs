@@ -15,7 +15,7 @@ public sealed class SwarmPeer
         PeerId = peerId;
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;
-        Pieces = new Bitfield(pieceCount);
+        Pieces = new PieceSet(pieceCount);
         LastReceived = now;
         LastSent = now;
     }
@@ -34,7 +34,7 @@ public sealed class SwarmPeer
     public bool SupportsExtensions { get; }
 
     /// <summary>The pieces the peer says it has.</summary>
-    public Bitfield Pieces { get; internal set; }
+    public PieceSet Pieces { get; internal set; }
 
     public string? Client { get; internal set; }
 

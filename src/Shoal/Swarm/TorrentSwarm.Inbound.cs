@@ -66,12 +66,12 @@ public sealed partial class TorrentSwarm
                 OnHave(peer, CheckPiece(message.Index));
                 break;
             case MessageId.Bitfield:
-                SetPieceInformation(peer, Bitfield.FromWire(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray(), _torrent.PieceCount));
+                SetPieceInformation(peer, BitfieldMessage.Decode(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray(), _torrent.PieceCount));
                 break;
             case MessageId.HaveAll:
             case MessageId.HaveNone:
                 RequireFast(peer, message.Id);
-                var pieces = new Bitfield(_torrent.PieceCount);
+                var pieces = new PieceSet(_torrent.PieceCount);
                 if (message.Id == MessageId.HaveAll)
                 {
                     pieces.SetAll();
@@ -154,7 +154,7 @@ public sealed partial class TorrentSwarm
     /// A bitfield, have all or have none. BEP 3 and 6 send it once, first; a peer that sends another (aria2
     /// follows its have none with a bitfield) is taken at its latest word rather than dropped.
     /// </summary>
-    private void SetPieceInformation(SwarmPeer peer, Bitfield pieces)
+    private void SetPieceInformation(SwarmPeer peer, PieceSet pieces)
     {
         if (peer.HasPieceInformation)
         {

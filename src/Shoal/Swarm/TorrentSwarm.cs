@@ -36,7 +36,7 @@ public sealed partial class TorrentSwarm
     private TimeSpan _lastRechoke;
     private long _verifiedBytes;
 
-    public TorrentSwarm(Torrent torrent, Bitfield have, SwarmSettings settings, IPieceChecker checker, TimeProvider time, Random random, BufferPool pool)
+    public TorrentSwarm(Torrent torrent, PieceSet have, SwarmSettings settings, IPieceChecker checker, TimeProvider time, Random random, BufferPool pool)
     {
         if (have.Length != torrent.PieceCount)
         {
@@ -61,7 +61,7 @@ public sealed partial class TorrentSwarm
     }
 
     /// <summary>Pieces verified and stored.</summary>
-    public Bitfield Have => _picker.Have;
+    public PieceSet Have => _picker.Have;
 
     public bool IsComplete => Have.IsComplete;
 
