@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
+using Shoal.Primitives;
 using Shoal.Storage;
-using Shoal.Wire;
 
 namespace Shoal.Benchmarks;
 
@@ -38,7 +38,7 @@ public class StorageCheckerBenchmarks
     }
 
     [Benchmark]
-    public Bitfield Check()
+    public PieceSet Check()
     {
         using var storage = new FileStorage(_torrent, _paths, StorageAccess.ReadOnly);
         return StorageChecker.CheckAsync(_torrent, storage, null, CancellationToken.None).GetAwaiter().GetResult();

@@ -2,13 +2,13 @@ using System.CommandLine;
 using Shoal.Bencoding;
 using Shoal.Cli.Accounts;
 using Shoal.Cli.Commands;
-using Shoal.Discovery.Trackers.Accounts;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
 using Shoal.Session;
 using Shoal.Tracker.Storage;
+using Shoal.TrackerApi.Accounts;
+using Shoal.TrackerApi.Index;
 using Shoal.Wire;
 
 namespace Shoal.Cli;

@@ -1,5 +1,5 @@
-using Shoal.Discovery.Trackers.Accounts;
-using Shoal.Discovery.Trackers.Index;
+using Shoal.TrackerApi.Accounts;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.Cli.Accounts;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Cli.Accounts;
 

@@ -1,4 +1,4 @@
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Cli.Accounts;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Shoal.Discovery.Trackers.Index;
+using Shoal.TrackerApi.Index;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

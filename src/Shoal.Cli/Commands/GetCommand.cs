@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Shoal.Cli.Accounts;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Session;
+using Shoal.TrackerApi.Accounts;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Shoal.Cli.Accounts;
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.TrackerApi.Accounts;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Shoal.Cli.Accounts;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Session;
 using Shoal.Storage;
+using Shoal.TrackerApi.Accounts;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

@@ -1,4 +1,4 @@
-using Shoal.Discovery.Trackers.Index;
+using Shoal.TrackerApi.Index;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

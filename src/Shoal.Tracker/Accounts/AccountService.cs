@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Accounts;
 

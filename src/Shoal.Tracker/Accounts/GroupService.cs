@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Accounts;
 

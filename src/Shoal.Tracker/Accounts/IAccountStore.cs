@@ -1,6 +1,6 @@
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Accounts;
 

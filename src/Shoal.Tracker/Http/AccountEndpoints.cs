@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Http;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Http;
 

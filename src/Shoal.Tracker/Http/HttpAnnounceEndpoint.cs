@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Bencoding;
 using Shoal.Discovery.Trackers;
+using Shoal.Primitives;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -89,9 +90,10 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
 
     private byte[] EncodeDictionaries(AnnounceAnswer answer, string? warning)
     {
+        // The swarm wrote these lists, so they are whole.
         var peers = new List<IPEndPoint>(answer.PeerCount);
-        CompactPeers.Read(answer.Peers4.Span, AddressFamily.InterNetwork, peers, "peers");
-        CompactPeers.Read(answer.Peers6.Span, AddressFamily.InterNetworkV6, peers, "peers6");
+        _ = CompactInfo.TryReadPeers(answer.Peers4.Span, AddressFamily.InterNetwork, peers);
+        _ = CompactInfo.TryReadPeers(answer.Peers6.Span, AddressFamily.InterNetworkV6, peers);
         var response = new AnnounceResponse
         {
             Interval = tracker.IntervalSeconds,

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Tracker.Index;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Http;
 

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Index;
 

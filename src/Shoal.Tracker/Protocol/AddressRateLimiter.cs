@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Shoal.Primitives;
 
 namespace Shoal.Tracker.Protocol;
 
@@ -41,7 +42,7 @@ internal sealed class AddressRateLimiter : IDisposable
             return true;
         }
 
-        using RateLimitLease lease = _limiter.AttemptAcquire(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        using RateLimitLease lease = _limiter.AttemptAcquire(IPv4Mapping.Unmap(address));
         return lease.IsAcquired;
     }
 

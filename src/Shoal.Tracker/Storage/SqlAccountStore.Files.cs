@@ -1,8 +1,8 @@
 using System.Data.Common;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Storage;
 

@@ -1,3 +1,5 @@
+using Shoal.Primitives;
+
 namespace Shoal.Tracker.Swarms;
 
 /// <summary>
@@ -6,5 +8,5 @@ namespace Shoal.Tracker.Swarms;
 /// </summary>
 public sealed record AnnounceAnswer(SwarmCounts Counts, ReadOnlyMemory<byte> Peers4, ReadOnlyMemory<byte> Peers6)
 {
-    public int PeerCount => (Peers4.Length / 6) + (Peers6.Length / 18);
+    public int PeerCount => (Peers4.Length / CompactInfo.IPv4PeerLength) + (Peers6.Length / CompactInfo.IPv6PeerLength);
 }

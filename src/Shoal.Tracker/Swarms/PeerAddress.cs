@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Shoal.Primitives;
 
 namespace Shoal.Tracker.Swarms;
 
@@ -37,30 +38,17 @@ public readonly struct PeerAddress : IEquatable<PeerAddress>
 
     public bool IsIPv4 => _high == 0 && (_low & 0xFFFF_FFFF_0000_0000) == MappedPrefix;
 
-    /// <summary>The compact form's length: 6 bytes for IPv4 (BEP 23), 18 for IPv6 (BEP 7).</summary>
-    public int CompactLength => IsIPv4 ? 6 : 18;
-
-    /// <summary>Writes the compact form (address then port, network order); returns its length.</summary>
+    /// <summary>Writes the compact form (BEP 23 for IPv4, BEP 7 for IPv6); returns its length.</summary>
     public int WriteCompact(Span<byte> destination)
     {
-        if (IsIPv4)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)_low);
-            BinaryPrimitives.WriteUInt16BigEndian(destination[4..], Port);
-            return 6;
-        }
-
-        BinaryPrimitives.WriteUInt64BigEndian(destination, _high);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _low);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[16..], Port);
-        return 18;
+        Span<byte> address = stackalloc byte[16];
+        return CompactInfo.WritePeer(destination, WriteAddress(address), Port);
     }
 
     public IPEndPoint ToEndPoint()
     {
-        Span<byte> bytes = stackalloc byte[18];
-        int length = WriteCompact(bytes);
-        return new IPEndPoint(new IPAddress(bytes[..(length - 2)]), Port);
+        Span<byte> address = stackalloc byte[16];
+        return new IPEndPoint(new IPAddress(WriteAddress(address)), Port);
     }
 
     public override string ToString() => ToEndPoint().ToString();
@@ -74,4 +62,12 @@ public readonly struct PeerAddress : IEquatable<PeerAddress>
     public static bool operator ==(PeerAddress left, PeerAddress right) => left.Equals(right);
 
     public static bool operator !=(PeerAddress left, PeerAddress right) => !left.Equals(right);
+
+    /// <summary>Writes the 16 address bytes into <paramref name="scratch"/>; returns the 4 of IPv4 or all 16.</summary>
+    private ReadOnlySpan<byte> WriteAddress(Span<byte> scratch)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(scratch, _high);
+        BinaryPrimitives.WriteUInt64BigEndian(scratch[8..], _low);
+        return IsIPv4 ? scratch[12..] : scratch;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Shoal.Primitives;
 
 namespace Shoal.Tracker.Swarms;
 
@@ -30,8 +31,8 @@ internal sealed class SwarmTable
 
                 bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
                 int wanted = Math.Min(announcement.NumWant, swarm.Count);
-                Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * 6] : new byte[wanted * 6];
-                Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * 18] : new byte[wanted * 18];
+                Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * CompactInfo.IPv4PeerLength] : new byte[wanted * CompactInfo.IPv4PeerLength];
+                Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * CompactInfo.IPv6PeerLength] : new byte[wanted * CompactInfo.IPv6PeerLength];
                 (int bytes4, int bytes6) = swarm.Sample(announcement.Peer, announcement.IsSeeder, wanted, announcement.Families, peers4, peers6);
                 var answer = (finished, swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
                 if (swarm.Count == 0)

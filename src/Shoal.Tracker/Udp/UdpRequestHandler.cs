@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
+using Shoal.Primitives;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -17,7 +19,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
     public const string UnknownConnection = "unknown or expired connection id: connect again";
 
     /// <summary>The largest answer: an announce with the most IPv6 peers a tracker returns.</summary>
-    public static int MaxResponseLength(int maxNumWant) => UdpTrackerCodec.AnnounceResponseHeaderLength + (maxNumWant * 18);
+    public static int MaxResponseLength(int maxNumWant) => UdpTrackerCodec.AnnounceResponseHeaderLength + (maxNumWant * CompactInfo.IPv6PeerLength);
 
     /// <summary>Writes the answer to <paramref name="packet"/> into <paramref name="response"/>; returns its length, 0 to send nothing.</summary>
     public async ValueTask<int> HandleAsync(ReadOnlyMemory<byte> packet, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
@@ -70,7 +72,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         }
 
         // BEP 15: an answer over IPv6 carries 18-byte IPv6 entries, over IPv4 6-byte IPv4 entries.
-        PeerFamilies family = remote.Address.IsIPv4MappedToIPv6 || remote.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        PeerFamilies family = IPv4Mapping.FamilyOf(remote.Address) == AddressFamily.InterNetwork
             ? PeerFamilies.IPv4
             : PeerFamilies.IPv6;
         int? numWant = request.NumWant < 0 ? null : request.NumWant;

@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Primitives;
 
 namespace Shoal.Net;
 
@@ -15,7 +16,7 @@ public sealed class KnownPeers
     public int Count => _entries.Count;
 
     /// <summary>Adds a peer; false when it was known already.</summary>
-    public bool Add(IPEndPoint endPoint) => _entries.TryAdd(Normalize(endPoint), new Entry());
+    public bool Add(IPEndPoint endPoint) => _entries.TryAdd(IPv4Mapping.Unmap(endPoint), new Entry());
 
     /// <summary>Peers to dial now, marked as being dialled.</summary>
     public IReadOnlyList<IPEndPoint> TakeDue(TimeSpan now, int max)
@@ -41,7 +42,7 @@ public sealed class KnownPeers
     /// <summary>A dial succeeded: the peer is connected.</summary>
     public void Connected(IPEndPoint endPoint)
     {
-        if (_entries.TryGetValue(Normalize(endPoint), out Entry? entry))
+        if (_entries.TryGetValue(IPv4Mapping.Unmap(endPoint), out Entry? entry))
         {
             entry.State = PeerDialState.Busy;
             entry.Failures = 0;
@@ -51,7 +52,7 @@ public sealed class KnownPeers
     /// <summary>A dial failed, or a connection ended: try again after a back-off.</summary>
     public void Released(IPEndPoint endPoint, TimeSpan now, bool failed)
     {
-        if (!_entries.TryGetValue(Normalize(endPoint), out Entry? entry) || entry.State == PeerDialState.Never)
+        if (!_entries.TryGetValue(IPv4Mapping.Unmap(endPoint), out Entry? entry) || entry.State == PeerDialState.Never)
         {
             return;
         }
@@ -65,14 +66,11 @@ public sealed class KnownPeers
     /// <summary>Never dial this peer again (it is us, or it is banned).</summary>
     public void Forget(IPEndPoint endPoint)
     {
-        if (_entries.TryGetValue(Normalize(endPoint), out Entry? entry))
+        if (_entries.TryGetValue(IPv4Mapping.Unmap(endPoint), out Entry? entry))
         {
             entry.State = PeerDialState.Never;
         }
     }
-
-    private static IPEndPoint Normalize(IPEndPoint endPoint) =>
-        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     private enum PeerDialState
     {

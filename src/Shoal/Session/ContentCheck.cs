@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Shoal.Buffers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Wire;
 
@@ -17,9 +18,9 @@ internal sealed class ContentCheck(Torrent torrent, AddTorrentOptions options, I
     /// <summary>Pieces hashed so far by the check.</summary>
     public int CheckedPieces => Volatile.Read(ref _checked);
 
-    public async Task<Bitfield> FindPiecesAsync(CancellationToken cancellationToken)
+    public async Task<PieceSet> FindPiecesAsync(CancellationToken cancellationToken)
     {
-        var have = new Bitfield(torrent.PieceCount);
+        var have = new PieceSet(torrent.PieceCount);
         if (options.ContentIsVerified)
         {
             have.SetAll();
@@ -37,7 +38,7 @@ internal sealed class ContentCheck(Torrent torrent, AddTorrentOptions options, I
             return have;
         }
 
-        Bitfield found = await StorageChecker.CheckAsync(torrent, storage, pool, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+        PieceSet found = await StorageChecker.CheckAsync(torrent, storage, pool, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
         EngineLog.PiecesFound(logger, torrent.Name, found.Count, torrent.PieceCount, "a full check");
         return found;
     }

@@ -1,4 +1,5 @@
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -24,7 +25,7 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
     public bool IsSaveDue => options.Time.GetElapsedTime(_lastSave) >= options.ResumeSaveInterval;
 
     /// <summary>The pieces saved resume data vouches for, if every file still has the size and mtime it had then.</summary>
-    public Bitfield? LoadTrusted() =>
+    public PieceSet? LoadTrusted() =>
         ResumePath is { } path && ResumeDataFile.TryLoad(path, torrent) is { } resume && ResumeDataFile.Matches(resume, torrent, paths)
             ? resume.Pieces
             : null;
@@ -38,7 +39,7 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
             return;
         }
 
-        Bitfield pieces;
+        PieceSet pieces;
         lock (gate)
         {
             if (swarm.Have.Count == _savedPieceCount)

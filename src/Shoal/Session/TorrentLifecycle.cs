@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -61,7 +62,7 @@ internal sealed class TorrentLifecycle(
             return;
         }
 
-        Bitfield have;
+        PieceSet have;
         lock (gate)
         {
             have = _swarm.Have.Clone();
@@ -89,7 +90,7 @@ internal sealed class TorrentLifecycle(
     }
 
     /// <summary>A run: the pieces found (or kept by a pause), then the swarm, ticked until the run is cancelled.</summary>
-    private async Task RunAsync(Bitfield? have, CancellationToken cancellationToken)
+    private async Task RunAsync(PieceSet? have, CancellationToken cancellationToken)
     {
         try
         {
@@ -143,7 +144,7 @@ internal sealed class TorrentLifecycle(
         }
     }
 
-    private TorrentSwarm StartSwarm(Bitfield have)
+    private TorrentSwarm StartSwarm(PieceSet have)
     {
         var settings = session.Options.Swarm with { ListenPort = session.ListenPort };
         TorrentSwarm swarm;

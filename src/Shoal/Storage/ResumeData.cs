@@ -1,5 +1,5 @@
 using Shoal.Metainfo;
-using Shoal.Wire;
+using Shoal.Primitives;
 
 namespace Shoal.Storage;
 
@@ -10,7 +10,7 @@ namespace Shoal.Storage;
 /// <param name="InfoHash">The torrent's <see cref="InfoHashes.ForWire"/> hash.</param>
 /// <param name="Pieces">The pieces verified and written.</param>
 /// <param name="Files">One entry per content file (padding left out), in torrent order.</param>
-public sealed record ResumeData(InfoHash InfoHash, Bitfield Pieces, IReadOnlyList<ResumeFileState> Files);
+public sealed record ResumeData(InfoHash InfoHash, PieceSet Pieces, IReadOnlyList<ResumeFileState> Files);
 
 /// <summary>A content file's size and modification time on disk, or <see cref="Missing"/>.</summary>
 public readonly record struct ResumeFileState(long Length, DateTime LastWriteTimeUtc)

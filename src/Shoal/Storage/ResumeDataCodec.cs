@@ -1,6 +1,6 @@
 using Shoal.Bencoding;
 using Shoal.Metainfo;
-using Shoal.Wire;
+using Shoal.Primitives;
 
 namespace Shoal.Storage;
 
@@ -69,18 +69,8 @@ internal static class ResumeDataCodec
         InfoHash expectedHash = torrent.InfoHashes.ForWire;
         if (root[VersionKey] is not BInteger { Value: FormatVersion }
             || root[InfoHashKey] is not BString infoHash || !infoHash.Span.SequenceEqual(expectedHash.Span)
-            || root[PiecesKey] is not BString pieces || pieces.Bytes.Length != Bitfield.ByteLengthFor(torrent.PieceCount)
+            || root[PiecesKey] is not BString pieces || !PieceSet.TryRead(pieces.Span, torrent.PieceCount, out PieceSet? pieceSet)
             || root[FilesKey] is not BList files || files.Count != torrent.ContentFiles.Count())
-        {
-            return null;
-        }
-
-        Bitfield bitfield;
-        try
-        {
-            bitfield = Bitfield.FromWire(pieces.Span, torrent.PieceCount);
-        }
-        catch (PeerProtocolException)
         {
             return null;
         }
@@ -97,7 +87,7 @@ internal static class ResumeDataCodec
             states[i] = state.Value;
         }
 
-        return new ResumeData(expectedHash, bitfield, states);
+        return new ResumeData(expectedHash, pieceSet, states);
     }
 
     private static ResumeFileState? DecodeFile(BValue value)

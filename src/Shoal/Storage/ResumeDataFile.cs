@@ -1,5 +1,5 @@
 using Shoal.Metainfo;
-using Shoal.Wire;
+using Shoal.Primitives;
 
 namespace Shoal.Storage;
 
@@ -57,7 +57,7 @@ public static class ResumeDataFile
     }
 
     /// <summary>Resume data for <paramref name="pieces"/>, with the content files' state on disk now.</summary>
-    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, Bitfield pieces)
+    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, PieceSet pieces)
     {
         ArgumentNullException.ThrowIfNull(pieces);
         return new ResumeData(torrent.InfoHashes.ForWire, pieces.Clone(), FileStates(torrent, filePaths));

@@ -1,6 +1,6 @@
 using Shoal.Buffers;
 using Shoal.Metainfo;
-using Shoal.Wire;
+using Shoal.Primitives;
 
 namespace Shoal.Storage;
 
@@ -18,7 +18,7 @@ public static class StorageChecker
     /// verify. Pieces over parts of files that are not on disk are missing without being hashed.
     /// <paramref name="pieceChecked"/> is called from the workers, concurrently, after each piece.
     /// </summary>
-    public static Task<Bitfield> CheckAsync(
+    public static Task<PieceSet> CheckAsync(
         Torrent torrent,
         IPieceStorage storage,
         Action<int>? pieceChecked,
@@ -26,7 +26,7 @@ public static class StorageChecker
         CheckAsync(torrent, storage, BufferPool.Shared, pieceChecked, cancellationToken);
 
     /// <summary>Checks as <see cref="CheckAsync(Torrent, IPieceStorage, Action{int}, CancellationToken)"/> does, one buffer per worker rented from <paramref name="pool"/>.</summary>
-    public static async Task<Bitfield> CheckAsync(
+    public static async Task<PieceSet> CheckAsync(
         Torrent torrent,
         IPieceStorage storage,
         BufferPool pool,
@@ -36,7 +36,7 @@ public static class StorageChecker
         ArgumentNullException.ThrowIfNull(torrent);
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(pool);
-        var verified = new Bitfield(torrent.PieceCount);
+        var verified = new PieceSet(torrent.PieceCount);
         var verifiedLock = new Lock();
         int piecesPerItem = (int)Math.Max(1, BytesPerWorkItem / torrent.PieceLength);
         int itemCount = (torrent.PieceCount + piecesPerItem - 1) / piecesPerItem;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 
 namespace Shoal.Swarm;
 
@@ -12,11 +13,7 @@ public static class AllowedFastSet
     /// <summary>The set for an IPv4 peer; BEP 6 defines none for IPv6, so those get an empty one.</summary>
     public static IReadOnlyList<int> Compute(IPAddress address, InfoHash infoHash, int pieceCount, int count)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = IPv4Mapping.Unmap(address);
         count = Math.Min(count, pieceCount);
         if (address.AddressFamily != AddressFamily.InterNetwork || count <= 0)
         {

@@ -1,6 +1,6 @@
 using Shoal.Buffers;
 using Shoal.Metainfo;
-using Shoal.Wire;
+using Shoal.Primitives;
 
 namespace Shoal.Swarm;
 
@@ -18,7 +18,7 @@ internal sealed class PiecePicker
     private readonly PartialPiece?[] _partialByIndex;
     private readonly List<PartialPiece> _partials = [];
 
-    public PiecePicker(Torrent torrent, Bitfield have, Random random, BufferPool pool)
+    public PiecePicker(Torrent torrent, PieceSet have, Random random, BufferPool pool)
     {
         _torrent = torrent;
         Have = have;
@@ -28,7 +28,7 @@ internal sealed class PiecePicker
         _partialByIndex = new PartialPiece?[torrent.PieceCount];
     }
 
-    public Bitfield Have { get; }
+    public PieceSet Have { get; }
 
     public IReadOnlyList<PartialPiece> Partials => _partials;
 
@@ -61,7 +61,7 @@ internal sealed class PiecePicker
 
     public PartialPiece? Partial(int piece) => _partialByIndex[piece];
 
-    public void AddAvailability(Bitfield pieces, int delta)
+    public void AddAvailability(PieceSet pieces, int delta)
     {
         if (pieces.IsComplete)
         {
@@ -85,7 +85,7 @@ internal sealed class PiecePicker
     public void AddAvailability(int piece) => _availability[piece]++;
 
     /// <summary>Whether the peer has a piece we still need.</summary>
-    public bool WantsAnythingFrom(Bitfield peerPieces)
+    public bool WantsAnythingFrom(PieceSet peerPieces)
     {
         if (Have.IsComplete || peerPieces.IsEmpty)
         {

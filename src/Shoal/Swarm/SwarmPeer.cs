@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -10,11 +11,11 @@ public sealed class SwarmPeer
     {
         Id = id;
         Link = link;
-        Address = link.Address.IsIPv4MappedToIPv6 ? link.Address.MapToIPv4() : link.Address;
+        Address = IPv4Mapping.Unmap(link.Address);
         PeerId = peerId;
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;
-        Pieces = new Bitfield(pieceCount);
+        Pieces = new PieceSet(pieceCount);
         LastReceived = now;
         LastSent = now;
     }
@@ -33,7 +34,7 @@ public sealed class SwarmPeer
     public bool SupportsExtensions { get; }
 
     /// <summary>The pieces the peer says it has.</summary>
-    public Bitfield Pieces { get; internal set; }
+    public PieceSet Pieces { get; internal set; }
 
     public string? Client { get; internal set; }
 

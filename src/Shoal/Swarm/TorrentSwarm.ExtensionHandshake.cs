@@ -1,3 +1,4 @@
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -25,7 +26,7 @@ public sealed partial class TorrentSwarm
             Client = ShoalVersion.CreatedBy,
             ListenPort = _settings.ListenPort is > 0 and <= ushort.MaxValue ? (ushort)_settings.ListenPort : null,
             RequestQueueDepth = _settings.MaxIncomingRequests,
-            YourIp = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address,
+            YourIp = IPv4Mapping.Unmap(peer.Address),
         };
         PeerMessageWriter.WriteExtended(Output(peer), 0, handshake.Encode());
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -36,7 +37,7 @@ public sealed partial class TorrentSwarm
     /// A bitfield, have all or have none. BEP 3 and 6 send it once, first; a peer that sends another (aria2
     /// follows its have none with a bitfield) is taken at its latest word rather than dropped.
     /// </summary>
-    private void SetPieceInformation(SwarmPeer peer, Bitfield pieces)
+    private void SetPieceInformation(SwarmPeer peer, PieceSet pieces)
     {
         if (peer.HasPieceInformation)
         {

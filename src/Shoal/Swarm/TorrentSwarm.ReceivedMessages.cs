@@ -1,5 +1,6 @@
 using System.Buffers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -65,12 +66,12 @@ public sealed partial class TorrentSwarm
                 OnHave(peer, CheckPiece(message.Index));
                 break;
             case MessageId.Bitfield:
-                SetPieceInformation(peer, Bitfield.FromWire(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray(), _torrent.PieceCount));
+                SetPieceInformation(peer, BitfieldMessage.Decode(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray(), _torrent.PieceCount));
                 break;
             case MessageId.HaveAll:
             case MessageId.HaveNone:
                 RequireFast(peer, message.Id);
-                var pieces = new Bitfield(_torrent.PieceCount);
+                var pieces = new PieceSet(_torrent.PieceCount);
                 if (message.Id == MessageId.HaveAll)
                 {
                     pieces.SetAll();

@@ -1,6 +1,7 @@
 using System.Net;
 using Shoal.Buffers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Wire;
 
 namespace Shoal.Swarm;
@@ -35,7 +36,7 @@ public sealed partial class TorrentSwarm
     private TimeSpan _lastRechoke;
     private long _verifiedBytes;
 
-    public TorrentSwarm(Torrent torrent, Bitfield have, SwarmSettings settings, IPieceChecker checker, TimeProvider time, Random random, BufferPool pool)
+    public TorrentSwarm(Torrent torrent, PieceSet have, SwarmSettings settings, IPieceChecker checker, TimeProvider time, Random random, BufferPool pool)
     {
         if (have.Length != torrent.PieceCount)
         {
@@ -60,7 +61,7 @@ public sealed partial class TorrentSwarm
     }
 
     /// <summary>Pieces verified and stored.</summary>
-    public Bitfield Have => _picker.Have;
+    public PieceSet Have => _picker.Have;
 
     public bool IsComplete => Have.IsComplete;
 
@@ -81,7 +82,7 @@ public sealed partial class TorrentSwarm
 
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
 
-    public bool IsBanned(IPAddress address) => _smartBan.IsBanned(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    public bool IsBanned(IPAddress address) => _smartBan.IsBanned(IPv4Mapping.Unmap(address));
 
     /// <summary>The link of the open connection with this peer id, if any.</summary>
     public IPeerLink? LinkOf(ReadOnlySpan<byte> peerId)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Bencoding;
-using Shoal.Discovery.Trackers;
+using Shoal.Primitives;
 
 namespace Shoal.Wire;
 
@@ -47,10 +47,10 @@ public sealed record PexMessage
         var dictionary = new BDictionary();
         foreach ((string suffix, AddressFamily family) in new[] { ("", AddressFamily.InterNetwork), ("6", AddressFamily.InterNetworkV6) })
         {
-            PexPeer[] added = [.. Added.Where(p => CompactPeers.Normalize(p.EndPoint.Address).AddressFamily == family)];
-            dictionary.Set("added" + suffix, new BString(CompactPeers.Encode([.. added.Select(p => p.EndPoint)], family)));
+            PexPeer[] added = [.. Added.Where(p => IPv4Mapping.FamilyOf(p.EndPoint.Address) == family)];
+            dictionary.Set("added" + suffix, new BString(CompactInfo.EncodePeers([.. added.Select(p => p.EndPoint)], family)));
             dictionary.Set($"added{suffix}.f", new BString(added.Select(p => p.Flags).ToArray()));
-            dictionary.Set("dropped" + suffix, new BString(CompactPeers.Encode(Dropped, family)));
+            dictionary.Set("dropped" + suffix, new BString(CompactInfo.EncodePeers(Dropped, family)));
         }
 
         return dictionary.Encode();
@@ -59,7 +59,7 @@ public sealed record PexMessage
     private static void AddWithFlags(List<PexPeer> added, BDictionary dictionary, string key, AddressFamily family, int maxPeers)
     {
         List<IPEndPoint> peers = Read(dictionary, key, family, maxPeers);
-        int listed = ((dictionary[key] as BString)?.Bytes.Length ?? 0) / CompactPeers.Stride(family);
+        int listed = ((dictionary[key] as BString)?.Bytes.Length ?? 0) / CompactInfo.PeerLength(family);
         ReadOnlySpan<byte> flags = dictionary[key + ".f"] is BString { Bytes.Length: var length } f && length == listed ? f.Span : [];
         for (int i = 0; i < peers.Count; i++)
         {
@@ -71,17 +71,11 @@ public sealed record PexMessage
     private static List<IPEndPoint> Read(BDictionary dictionary, string key, AddressFamily family, int maxPeers)
     {
         var peers = new List<IPEndPoint>();
-        if (dictionary[key] is not BString compact)
+        if (dictionary[key] is BString compact && !CompactInfo.TryReadPeers(compact.Span, family, peers, maxPeers))
         {
-            return peers;
+            throw new PeerProtocolException($"ut_pex {key} is {compact.Bytes.Length} bytes, not a multiple of {CompactInfo.PeerLength(family)}");
         }
 
-        if (compact.Bytes.Length % CompactPeers.Stride(family) != 0)
-        {
-            throw new PeerProtocolException($"ut_pex {key} is {compact.Bytes.Length} bytes, not a multiple of {CompactPeers.Stride(family)}");
-        }
-
-        CompactPeers.Read(compact.Span[..Math.Min(compact.Bytes.Length, maxPeers * CompactPeers.Stride(family))], family, peers, key);
         return peers;
     }
 }

@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 
 namespace Shoal.Tests.Discovery;
 
@@ -24,9 +25,10 @@ internal static class TrackerGenerators
 
     public static readonly Gen<byte[]> PeerIds = Gen.ArrayOf(Bytes, AnnounceRequest.IdLength);
 
+    // A random 16-byte address may be IPv4-mapped, which the codec sends as IPv4.
     public static readonly Gen<IPAddress> Addresses = Gen.OneOf(
         Gen.ArrayOf(Bytes, 4).Select(b => new IPAddress(b)),
-        Gen.ArrayOf(Bytes, 16).Select(b => CompactPeersNormal(new IPAddress(b))));
+        Gen.ArrayOf(Bytes, 16).Select(b => IPv4Mapping.Unmap(new IPAddress(b))));
 
     public static readonly Gen<IPEndPoint> EndPoints = Addresses.Zip(Gen.Choose(1, 65535), (a, p) => new IPEndPoint(a, p));
 
@@ -126,7 +128,5 @@ internal static class TrackerGenerators
 
     public static bool SamePeers(IReadOnlyList<IPEndPoint> expected, IReadOnlyList<IPEndPoint> actual) =>
         expected.Count == actual.Count && expected.Zip(actual).All(pair => pair.First.Equals(pair.Second));
-
-    // A random 16-byte address may be IPv4-mapped, which the codec sends as IPv4.
-    private static IPAddress CompactPeersNormal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }
+

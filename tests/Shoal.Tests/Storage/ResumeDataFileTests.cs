@@ -1,7 +1,7 @@
 using Shoal.Bencoding;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
-using Shoal.Wire;
 
 namespace Shoal.Tests.Storage;
 
@@ -17,7 +17,7 @@ public class ResumeDataFileTests
         StorageSample sample = await StorageSamples.FolderAsync(folder, version);
         Torrent torrent = sample.Torrent;
         IReadOnlyList<string> paths = FileStorage.PathsForContent(torrent, sample.ContentPath);
-        var pieces = new Bitfield(torrent.PieceCount);
+        var pieces = new PieceSet(torrent.PieceCount);
         pieces.Set(0);
         pieces.Set(torrent.PieceCount - 1);
         ResumeData data = ResumeDataFile.Capture(torrent, paths, pieces);
@@ -46,7 +46,7 @@ public class ResumeDataFileTests
         Torrent torrent = sample.Torrent;
         IReadOnlyList<string> paths = FileStorage.PathsForContent(torrent, sample.ContentPath);
         string file = paths[torrent.Files.ToList().FindIndex(f => f.DisplayPath == "c.dat")];
-        ResumeData data = ResumeDataFile.Capture(torrent, paths, new Bitfield(torrent.PieceCount));
+        ResumeData data = ResumeDataFile.Capture(torrent, paths, new PieceSet(torrent.PieceCount));
 
         DateTime written = File.GetLastWriteTimeUtc(file);
         File.SetLastWriteTimeUtc(file, written.AddSeconds(-5));
@@ -71,7 +71,7 @@ public class ResumeDataFileTests
         Torrent torrent = sample.Torrent;
         IReadOnlyList<string> paths = FileStorage.PathsInDownloadFolder(torrent, Path.Combine(folder.Path, "download"));
         string resume = Path.Combine(folder.Path, "r");
-        await ResumeDataFile.SaveAsync(resume, ResumeDataFile.Capture(torrent, paths, new Bitfield(torrent.PieceCount)), CancellationToken.None);
+        await ResumeDataFile.SaveAsync(resume, ResumeDataFile.Capture(torrent, paths, new PieceSet(torrent.PieceCount)), CancellationToken.None);
         ResumeData data = ResumeDataFile.TryLoad(resume, torrent)!;
 
         Assert.All(data.Files, f => Assert.False(f.Exists));
@@ -93,7 +93,7 @@ public class ResumeDataFileTests
         Torrent torrent = sample.Torrent;
         IReadOnlyList<string> paths = FileStorage.PathsForContent(torrent, sample.ContentPath);
         string path = Path.Combine(folder.Path, "resume");
-        await ResumeDataFile.SaveAsync(path, ResumeDataFile.Capture(torrent, paths, new Bitfield(torrent.PieceCount)), CancellationToken.None);
+        await ResumeDataFile.SaveAsync(path, ResumeDataFile.Capture(torrent, paths, new PieceSet(torrent.PieceCount)), CancellationToken.None);
         byte[] good = File.ReadAllBytes(path);
 
         Assert.Null(ResumeDataFile.TryLoad(Path.Combine(folder.Path, "nothing"), torrent));
@@ -110,7 +110,7 @@ public class ResumeDataFileTests
             new BList().Encode(),
             Edit(good, d => d.Set("shoal resume", new BInteger(2))),
             Edit(good, d => d.Set("pieces", new BString(new byte[1]))),
-            Edit(good, d => d.Set("pieces", new BString(Enumerable.Repeat((byte)0xFF, Bitfield.ByteLengthFor(torrent.PieceCount)).ToArray()))),
+            Edit(good, d => d.Set("pieces", new BString(Enumerable.Repeat((byte)0xFF, PieceSet.ByteLengthFor(torrent.PieceCount)).ToArray()))),
             Edit(good, d => d.Set("files", new BList())),
             Edit(good, d => d.Set("files", new BList(((BList)d["files"]!).Select((f, i) => i == 1 ? new BDictionary().Set("length", new BInteger(-5)) : f)))),
             Edit(good, d => d.Set("files", new BList(((BList)d["files"]!).Select((f, i) => i == 1 ? new BInteger(1) : f)))),
@@ -147,7 +147,7 @@ public class ResumeDataFileTests
         Torrent torrent = FileStorageTests.HandMadeV1("x", (["a"], 1), (["b"], 1), (["c"], 1));
         var data = new ResumeData(
             torrent.InfoHashes.ForWire,
-            new Bitfield(torrent.PieceCount),
+            new PieceSet(torrent.PieceCount),
             [
                 new ResumeFileState(1, new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567)),
                 new ResumeFileState(1, new DateTime(1901, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(7)),

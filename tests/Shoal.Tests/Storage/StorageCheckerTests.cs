@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Shoal.Buffers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
-using Shoal.Wire;
 
 namespace Shoal.Tests.Storage;
 
@@ -20,7 +20,7 @@ public class StorageCheckerTests
         var source = MemoryStorage.WithContent(torrent, sample.Content);
         IReadOnlyList<string> paths = FileStorage.PathsInDownloadFolder(torrent, Path.Combine(folder.Path, "download"));
         using var storage = new FileStorage(torrent, paths, StorageAccess.ReadWrite);
-        var written = new Bitfield(torrent.PieceCount);
+        var written = new PieceSet(torrent.PieceCount);
         for (int piece = 0; piece < torrent.PieceCount; piece += piece % 3 == 0 ? 1 : 2)
         {
             byte[] data = new byte[torrent.PieceSize(piece)];
@@ -31,7 +31,7 @@ public class StorageCheckerTests
 
         var pool = new CountingPool();
         var reported = new ConcurrentBag<int>();
-        Bitfield found = await StorageChecker.CheckAsync(torrent, storage, pool, reported.Add, CancellationToken.None);
+        PieceSet found = await StorageChecker.CheckAsync(torrent, storage, pool, reported.Add, CancellationToken.None);
 
         Assert.Equal(written.AsSpan().ToArray(), found.AsSpan().ToArray());
         Assert.InRange(written.Count, 1, torrent.PieceCount - 1);
@@ -62,7 +62,7 @@ public class StorageCheckerTests
         File.Delete(paths[small]);
         using (var storage = new FileStorage(torrent, paths, StorageAccess.ReadOnly))
         {
-            Bitfield found = await StorageChecker.CheckAsync(torrent, storage, null, CancellationToken.None);
+            PieceSet found = await StorageChecker.CheckAsync(torrent, storage, null, CancellationToken.None);
             for (int piece = 0; piece < torrent.PieceCount; piece++)
             {
                 long start = torrent.PieceOffset(piece);

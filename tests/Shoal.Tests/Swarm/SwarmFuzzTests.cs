@@ -1,5 +1,6 @@
 using System.Net;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Swarm;
 using Shoal.Tests.Fuzzing;
 using Shoal.Tests.Swarm.Harness;
@@ -105,7 +106,7 @@ public class SwarmFuzzTests(ITestOutputHelper output)
     private static void AssertSwarmStillServes(SwarmHarness harness)
     {
         (SwarmPeer leecher, RecordingLink link) = harness.Connect(SwarmHarness.Plain, FreshAddress(harness));
-        harness.Send(leecher, o => PeerMessageWriter.WriteBitfield(o, new Bitfield(PieceCount).AsSpan()));
+        harness.Send(leecher, o => PeerMessageWriter.WriteBitfield(o, new PieceSet(PieceCount).AsSpan()));
         harness.Send(leecher, MessageId.Interested);
         Assert.False(leecher.AmChoking);
         BlockRef block = harness.Block(3, 1);

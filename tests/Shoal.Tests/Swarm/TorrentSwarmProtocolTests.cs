@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Swarm;
 using Shoal.Tests.Swarm.Harness;
 using Shoal.Wire;
@@ -24,7 +25,7 @@ public class TorrentSwarmProtocolTests
 
     private static void SendBitfield(SwarmHarness harness, SwarmPeer peer, Func<int, bool> pieces)
     {
-        var bitfield = new Bitfield(PieceCount);
+        var bitfield = new PieceSet(PieceCount);
         for (int i = 0; i < PieceCount; i++)
         {
             if (pieces(i))

@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Shoal.Discovery.Trackers;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Tests.Accounts;
 

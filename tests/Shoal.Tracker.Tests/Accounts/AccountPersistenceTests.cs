@@ -1,11 +1,11 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Text;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
 using Shoal.Tracker.Tests.Storage;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Tests.Accounts;
 

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tests;
 using Shoal.Tests.Net;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Tests.Accounts;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using Shoal.Discovery.Trackers;
-using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
 using Shoal.Tests.Net;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Tests.Accounts;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Shoal.Discovery.Trackers.Accounts;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.TrackerApi.Accounts;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Tests.Accounts;
 

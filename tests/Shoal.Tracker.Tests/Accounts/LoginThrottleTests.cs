@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Shoal.Discovery.Trackers;
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Tests.Accounts;
 

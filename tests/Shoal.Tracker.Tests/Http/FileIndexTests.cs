@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Shoal.Discovery.Trackers;
-using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Tests.Http;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Npgsql;
 using NpgsqlTypes;
 using Shoal.Discovery.Trackers;
+using Shoal.Primitives;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Postgres;
@@ -139,8 +140,8 @@ internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerT
     private static (byte[] Peers4, byte[] Peers6) Compact(List<PeerAddress> peers)
     {
         int count4 = peers.Count(peer => peer.IsIPv4);
-        byte[] peers4 = new byte[count4 * 6];
-        byte[] peers6 = new byte[(peers.Count - count4) * 18];
+        byte[] peers4 = new byte[count4 * CompactInfo.IPv4PeerLength];
+        byte[] peers6 = new byte[(peers.Count - count4) * CompactInfo.IPv6PeerLength];
         int at4 = 0, at6 = 0;
         foreach (PeerAddress peer in peers)
         {

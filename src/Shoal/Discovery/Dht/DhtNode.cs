@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
@@ -52,7 +53,7 @@ public sealed class DhtNode
     /// <summary>Contacts the given endpoints (bootstrap nodes or a saved table); those that answer join the table.</summary>
     public void Bootstrap(IEnumerable<IPEndPoint> endPoints)
     {
-        _bootstrap = [.. endPoints.Select(CompactEndPoint.Normalize).Distinct()];
+        _bootstrap = [.. endPoints.Select(IPv4Mapping.Unmap).Distinct()];
         _bootstrapBackoff = FirstBootstrapRetry;
         SendBootstrap();
     }
@@ -73,7 +74,7 @@ public sealed class DhtNode
     public void Receive(ReadOnlyMemory<byte> datagram, IPEndPoint from)
     {
         ArgumentNullException.ThrowIfNull(from);
-        from = CompactEndPoint.Normalize(from);
+        from = IPv4Mapping.Unmap(from);
         KrpcMessage message;
         try
         {

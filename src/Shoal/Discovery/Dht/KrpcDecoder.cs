@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Shoal.Bencoding;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
@@ -97,18 +100,10 @@ public static class KrpcDecoder
 
     private static KrpcResponse ReadResponse(BDictionary r, ReadOnlyMemory<byte> transactionId)
     {
-        var nodes = new List<NodeInfo>();
-        if (OptionalString(r, "nodes") is { } nodes4)
-        {
-            CompactNodes.Decode(nodes4.Span, NodeFamilies.IPv4, nodes);
-        }
-
-        if (OptionalString(r, "nodes6") is { } nodes6)
-        {
-            CompactNodes.Decode(nodes6.Span, NodeFamilies.IPv6, nodes);
-        }
-
-        var values = new List<System.Net.IPEndPoint>();
+        var nodes = new List<CompactNode>();
+        ReadNodes(OptionalString(r, "nodes"), AddressFamily.InterNetwork, nodes);
+        ReadNodes(OptionalString(r, "nodes6"), AddressFamily.InterNetworkV6, nodes);
+        var values = new List<IPEndPoint>();
         if (r.TryGetValue("values"u8, out BValue v))
         {
             if (v is not BList list)
@@ -118,7 +113,10 @@ public static class KrpcDecoder
 
             foreach (BValue item in list)
             {
-                values.Add(CompactEndPoint.Read((item as BString ?? throw new KrpcException("a value is not a string")).Span));
+                ReadOnlySpan<byte> value = (item as BString ?? throw new KrpcException("a value is not a string")).Span;
+                values.Add(CompactInfo.TryReadPeer(value, out IPEndPoint? peer)
+                    ? peer
+                    : throw new KrpcException($"a compact endpoint is {CompactInfo.IPv4PeerLength} or {CompactInfo.IPv6PeerLength} bytes, not {value.Length}"));
             }
         }
 
@@ -126,10 +124,18 @@ public static class KrpcDecoder
         {
             TransactionId = transactionId,
             Sender = RequiredId(r, "id"),
-            Nodes = nodes,
+            Nodes = [.. nodes.Select(NodeInfo.FromCompact)],
             Values = values,
             Token = r.ContainsKey("token") ? RequiredToken(r) : default,
         };
+    }
+
+    private static void ReadNodes(ReadOnlyMemory<byte>? compact, AddressFamily family, List<CompactNode> nodes)
+    {
+        if (compact is { } bytes && !CompactInfo.TryReadNodes(bytes.Span, family, nodes))
+        {
+            throw new KrpcException($"compact node info of {bytes.Length} bytes is not a multiple of {CompactInfo.NodeLength(family)}");
+        }
     }
 
     private static KrpcError ReadError(BDictionary root, ReadOnlyMemory<byte> transactionId)

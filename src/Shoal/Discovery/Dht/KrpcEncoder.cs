@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using Shoal.Bencoding;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
@@ -126,8 +128,8 @@ public static class KrpcEncoder
         Span<byte> id = stackalloc byte[NodeId.Size];
         writer.WriteDictionaryStart();
         WriteId(writer, "id"u8, response.Sender, id);
-        WriteNodes(writer, "nodes"u8, response.Nodes, NodeFamilies.IPv4);
-        WriteNodes(writer, "nodes6"u8, response.Nodes, NodeFamilies.IPv6);
+        WriteNodes(writer, "nodes"u8, response.Nodes, AddressFamily.InterNetwork);
+        WriteNodes(writer, "nodes6"u8, response.Nodes, AddressFamily.InterNetworkV6);
         if (!response.Token.IsEmpty)
         {
             writer.WriteString("token"u8);
@@ -136,12 +138,12 @@ public static class KrpcEncoder
 
         if (response.Values.Count > 0)
         {
-            Span<byte> peer = stackalloc byte[CompactEndPoint.IPv6Size];
+            Span<byte> peer = stackalloc byte[CompactInfo.IPv6PeerLength];
             writer.WriteString("values"u8);
             writer.WriteListStart();
             foreach (var value in response.Values)
             {
-                writer.WriteString(peer[..CompactEndPoint.Write(peer, value)]);
+                writer.WriteString(peer[..CompactInfo.WritePeer(peer, value)]);
             }
 
             writer.WriteEnd();
@@ -150,9 +152,9 @@ public static class KrpcEncoder
         writer.WriteEnd();
     }
 
-    private static void WriteNodes(BencodeWriter writer, ReadOnlySpan<byte> key, IReadOnlyList<NodeInfo> nodes, NodeFamilies family)
+    private static void WriteNodes(BencodeWriter writer, ReadOnlySpan<byte> key, IReadOnlyList<NodeInfo> nodes, AddressFamily family)
     {
-        byte[] compact = CompactNodes.Encode(nodes, family);
+        byte[] compact = CompactInfo.EncodeNodes([.. nodes.Select(n => n.ToCompact())], family);
         if (compact.Length > 0)
         {
             writer.WriteString(key);

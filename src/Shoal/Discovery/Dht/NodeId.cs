@@ -1,38 +1,15 @@
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Security.Cryptography;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
-/// <summary>A 160-bit DHT node id or info-hash (BEP 5), compared as a big-endian unsigned number.</summary>
-public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
+/// <summary>A DHT node id or info-hash (BEP 5): a point of the 160-bit key space, where distance is XOR.</summary>
+public readonly record struct NodeId(UInt160 Value) : IComparable<NodeId>
 {
-    public const int Size = 20;
-    public const int Bits = Size * 8;
+    public const int Size = UInt160.Size;
+    public const int Bits = UInt160.Bits;
 
-    private readonly ulong _high;
-    private readonly ulong _middle;
-    private readonly uint _low;
-
-    private NodeId(ulong high, ulong middle, uint low)
-    {
-        _high = high;
-        _middle = middle;
-        _low = low;
-    }
-
-    public static NodeId Read(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length != Size)
-        {
-            throw new ArgumentException($"a node id is {Size} bytes, not {bytes.Length}", nameof(bytes));
-        }
-
-        return new NodeId(
-            BinaryPrimitives.ReadUInt64BigEndian(bytes),
-            BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
-            BinaryPrimitives.ReadUInt32BigEndian(bytes[16..]));
-    }
+    public static NodeId Read(ReadOnlySpan<byte> bytes) => new(UInt160.Read(bytes));
 
     public static NodeId Parse(string hex) => Read(Convert.FromHexString(hex));
 
@@ -81,65 +58,22 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return Read(result);
     }
 
-    public void WriteTo(Span<byte> destination)
-    {
-        BinaryPrimitives.WriteUInt64BigEndian(destination, _high);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _middle);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[16..], _low);
-    }
+    public void WriteTo(Span<byte> destination) => Value.WriteTo(destination);
 
-    public byte[] ToArray()
-    {
-        var bytes = new byte[Size];
-        WriteTo(bytes);
-        return bytes;
-    }
+    public byte[] ToArray() => Value.ToArray();
 
     /// <summary>BEP 5: the distance metric is XOR, read as an unsigned integer.</summary>
-    public NodeId Xor(NodeId other) => new(_high ^ other._high, _middle ^ other._middle, _low ^ other._low);
+    public NodeId Xor(NodeId other) => new(Value ^ other.Value);
 
     /// <summary>How many leading bits this id shares with <paramref name="other"/> (160 when equal).</summary>
-    public int CommonPrefixLength(NodeId other)
-    {
-        NodeId d = Xor(other);
-        if (d._high != 0)
-        {
-            return BitOperations.LeadingZeroCount(d._high);
-        }
-
-        if (d._middle != 0)
-        {
-            return 64 + BitOperations.LeadingZeroCount(d._middle);
-        }
-
-        return 128 + (d._low != 0 ? BitOperations.LeadingZeroCount(d._low) : 32);
-    }
+    public int CommonPrefixLength(NodeId other) => UInt160.LeadingZeroCount(Value ^ other.Value);
 
     /// <summary>Orders <paramref name="a"/> and <paramref name="b"/> by their distance to this id.</summary>
     public int CompareDistance(NodeId a, NodeId b) => Xor(a).CompareTo(Xor(b));
 
-    public int CompareTo(NodeId other)
-    {
-        int c = _high.CompareTo(other._high);
-        if (c == 0)
-        {
-            c = _middle.CompareTo(other._middle);
-        }
+    public int CompareTo(NodeId other) => Value.CompareTo(other.Value);
 
-        return c != 0 ? c : _low.CompareTo(other._low);
-    }
-
-    public bool Equals(NodeId other) => _high == other._high && _middle == other._middle && _low == other._low;
-
-    public override bool Equals(object? obj) => obj is NodeId other && Equals(other);
-
-    public override int GetHashCode() => HashCode.Combine(_high, _middle, _low);
-
-    public override string ToString() => Convert.ToHexStringLower(ToArray());
-
-    public static bool operator ==(NodeId left, NodeId right) => left.Equals(right);
-
-    public static bool operator !=(NodeId left, NodeId right) => !left.Equals(right);
+    public override string ToString() => Value.ToString();
 
     public static bool operator <(NodeId left, NodeId right) => left.CompareTo(right) < 0;
 

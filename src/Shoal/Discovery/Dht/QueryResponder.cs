@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
 
@@ -47,10 +48,13 @@ internal sealed class QueryResponder(NodeId self, RoutingTable table, TokenSecre
         foreach (NodeFamilies family in new[] { NodeFamilies.IPv4, NodeFamilies.IPv6 }.Where(f => want.HasFlag(f)))
         {
             nodes.AddRange(table.Closest(query.Target, RoutingTable.Capacity)
-                .Where(n => CompactNodes.FamilyOf(n) == family)
+                .Where(n => FamilyOf(n) == family)
                 .Take(KBucket.K));
         }
 
         return nodes;
     }
+
+    private static NodeFamilies FamilyOf(NodeInfo node) =>
+        IPv4Mapping.FamilyOf(node.EndPoint.Address) == AddressFamily.InterNetwork ? NodeFamilies.IPv4 : NodeFamilies.IPv6;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Lsd;
 
@@ -142,7 +143,7 @@ public sealed class LocalDiscovery
             return [];
         }
 
-        IPAddress address = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
+        IPAddress address = IPv4Mapping.Unmap(source);
         lock (_lock)
         {
             if (!_sources.TryAcquire(address, Now))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Bencoding;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Trackers;
 
@@ -45,10 +46,10 @@ public static class AnnounceResponseCodec
 
         if (compact)
         {
-            dictionary.Set("peers", new BString(CompactPeers.Encode(response.Peers, AddressFamily.InterNetwork)));
-            if (CompactPeers.Count(response.Peers, AddressFamily.InterNetworkV6) > 0)
+            dictionary.Set("peers", new BString(CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetwork)));
+            if (CompactInfo.CountPeers(response.Peers, AddressFamily.InterNetworkV6) > 0)
             {
-                dictionary.Set("peers6", new BString(CompactPeers.Encode(response.Peers, AddressFamily.InterNetworkV6)));
+                dictionary.Set("peers6", new BString(CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetworkV6)));
             }
         }
         else
@@ -57,7 +58,7 @@ public static class AnnounceResponseCodec
             foreach (IPEndPoint peer in response.Peers)
             {
                 peers.Add(new BDictionary()
-                    .Set("ip", new BString(CompactPeers.Normalize(peer.Address).ToString()))
+                    .Set("ip", new BString(IPv4Mapping.Unmap(peer.Address).ToString()))
                     .Set("port", new BInteger(peer.Port)));
             }
 
@@ -87,7 +88,7 @@ public static class AnnounceResponseCodec
             case null:
                 break;
             case BString compact:
-                CompactPeers.Read(compact.Span, AddressFamily.InterNetwork, peers, "peers");
+                ReadCompact(compact, AddressFamily.InterNetwork, peers, "peers");
                 break;
             case BList list:
                 ReadPeerDictionaries(list, peers);
@@ -101,7 +102,7 @@ public static class AnnounceResponseCodec
             case null:
                 break;
             case BString compact6:
-                CompactPeers.Read(compact6.Span, AddressFamily.InterNetworkV6, peers, "peers6");
+                ReadCompact(compact6, AddressFamily.InterNetworkV6, peers, "peers6");
                 break;
             default:
                 throw new TrackerProtocolException("peers6 is not a string");
@@ -127,6 +128,14 @@ public static class AnnounceResponseCodec
         }
     }
 
+    private static void ReadCompact(BString compact, AddressFamily family, List<IPEndPoint> peers, string key)
+    {
+        if (!CompactInfo.TryReadPeers(compact.Span, family, peers))
+        {
+            throw new TrackerProtocolException($"{key} is {compact.Bytes.Length} bytes, not a multiple of {CompactInfo.PeerLength(family)}");
+        }
+    }
+
     private static void ReadPeerDictionaries(BList list, List<IPEndPoint> peers)
     {
         foreach (BValue item in list)
@@ -145,7 +154,7 @@ public static class AnnounceResponseCodec
 
             if (IPAddress.TryParse(ip, out IPAddress? address))
             {
-                peers.Add(new IPEndPoint(CompactPeers.Normalize(address), port));
+                peers.Add(new IPEndPoint(IPv4Mapping.Unmap(address), port));
             }
         }
     }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Trackers;
 
@@ -95,7 +96,7 @@ public sealed class UdpTrackerClient : ITrackerClient
                 Interval = answer.Interval,
                 Complete = answer.Seeders,
                 Incomplete = answer.Leechers,
-                Peers = answer.Peers.Select(p => new IPEndPoint(CompactPeers.Normalize(p.Address), p.Port)).ToArray(),
+                Peers = answer.Peers.Select(IPv4Mapping.Unmap).ToArray(),
             },
             _ => throw new TrackerException($"{Url}: answered an announce with {reply.GetType().Name}"),
         };
@@ -197,7 +198,7 @@ public sealed class UdpTrackerClient : ITrackerClient
         string host = Url.DnsSafeHost;
         if (IPAddress.TryParse(host, out IPAddress? literal))
         {
-            return new IPEndPoint(CompactPeers.Normalize(literal), Url.Port);
+            return new IPEndPoint(IPv4Mapping.Unmap(literal), Url.Port);
         }
 
         using var timeout = new CancellationTokenSource(_options.ResolveTimeout, _time);
@@ -216,7 +217,7 @@ public sealed class UdpTrackerClient : ITrackerClient
             throw new TrackerException($"{Url}: cannot resolve {host}: {e.Message}", e);
         }
 
-        IPAddress address = addresses.Select(CompactPeers.Normalize).FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+        IPAddress address = addresses.Select(IPv4Mapping.Unmap).FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             ?? throw new TrackerException($"{Url}: {host} has no IP address");
         return new IPEndPoint(address, Url.Port);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 
 namespace Shoal.Discovery.Trackers;
 
@@ -77,13 +78,13 @@ public static class UdpTrackerCodec
     public static int WriteAnnounceResponse(Span<byte> destination, UdpAnnounceResponse response, AddressFamily family)
     {
         ArgumentNullException.ThrowIfNull(response);
-        int length = AnnounceResponseHeaderLength + (CompactPeers.Count(response.Peers, family) * CompactPeers.Stride(family));
+        int length = AnnounceResponseHeaderLength + (CompactInfo.CountPeers(response.Peers, family) * CompactInfo.PeerLength(family));
         Check(destination, length);
         WriteResponseHeader(destination, UdpTrackerAction.Announce, response.TransactionId);
         BinaryPrimitives.WriteInt32BigEndian(destination[8..], response.Interval);
         BinaryPrimitives.WriteInt32BigEndian(destination[12..], response.Leechers);
         BinaryPrimitives.WriteInt32BigEndian(destination[16..], response.Seeders);
-        CompactPeers.Write(destination[AnnounceResponseHeaderLength..], response.Peers, family);
+        CompactInfo.WritePeers(destination[AnnounceResponseHeaderLength..], response.Peers, family);
         return length;
     }
 
@@ -224,8 +225,13 @@ public static class UdpTrackerCodec
     public static UdpAnnounceResponse ReadAnnounceResponse(ReadOnlySpan<byte> packet, AddressFamily family)
     {
         ExpectResponse(packet, UdpTrackerAction.Announce, AnnounceResponseHeaderLength);
+        ReadOnlySpan<byte> compact = packet[AnnounceResponseHeaderLength..];
         var peers = new List<IPEndPoint>();
-        CompactPeers.Read(packet[AnnounceResponseHeaderLength..], family, peers, "the peer list");
+        if (!CompactInfo.TryReadPeers(compact, family, peers))
+        {
+            throw new TrackerProtocolException($"the peer list is {compact.Length} bytes, not a multiple of {CompactInfo.PeerLength(family)}");
+        }
+
         return new UdpAnnounceResponse(
             BinaryPrimitives.ReadInt32BigEndian(packet[4..]),
             BinaryPrimitives.ReadInt32BigEndian(packet[8..]),

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Swarm;
 using Shoal.Wire;
 
@@ -110,7 +111,7 @@ internal sealed class HostileMessageGenerator(SwarmHarness harness, Random rando
         int length = random.Next(20) switch
         {
             0 => random.Next(10),
-            _ => Shoal.Wire.Bitfield.ByteLengthFor(_pieceCount),
+            _ => PieceSet.ByteLengthFor(_pieceCount),
         };
         byte[] bits = new byte[length];
         random.NextBytes(bits);

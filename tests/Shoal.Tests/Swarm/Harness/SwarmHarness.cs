@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Swarm;
 using Shoal.Tests.Net;
 using Shoal.Tests.Swarm.Simulation;
@@ -30,7 +31,7 @@ internal sealed class SwarmHarness : IPieceChecker
         Content = TempFolder.RandomBytes(((pieceCount - 1) * pieceLength) + lastPieceSize, seed);
         Torrent = SyntheticTorrent.Create(Content, pieceLength);
         Torrent = adjust?.Invoke(Torrent) ?? Torrent;
-        var bitfield = new Bitfield(pieceCount);
+        var bitfield = new PieceSet(pieceCount);
         for (int i = 0; i < pieceCount; i++)
         {
             if (have?.Invoke(i) == true)

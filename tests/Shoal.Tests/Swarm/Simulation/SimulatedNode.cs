@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
-using Shoal.Wire;
 
 namespace Shoal.Tests.Swarm.Simulation;
 
@@ -21,7 +21,7 @@ internal sealed class SimulatedNode : IPieceChecker
         PeerId = Encoding.ASCII.GetBytes($"-SIM000-{name,-12}"[..20]);
         Torrent = torrent;
         Storage = storage;
-        var have = new Bitfield(torrent.PieceCount);
+        var have = new PieceSet(torrent.PieceCount);
         if (seed)
         {
             have.SetAll();

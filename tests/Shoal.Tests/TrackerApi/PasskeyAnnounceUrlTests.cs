@@ -1,7 +1,7 @@
 using Shoal.Discovery.Trackers;
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.TrackerApi.Accounts;
 
-namespace Shoal.Tests.Discovery;
+namespace Shoal.Tests.TrackerApi;
 
 public sealed class PasskeyAnnounceUrlTests
 {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using Shoal.Discovery.Trackers.Api;
+using Shoal.TrackerApi;
 
-namespace Shoal.Discovery.Trackers.Index;
+namespace Shoal.TrackerApi.Index;
 
 /// <summary>
 /// A client of a Shoal tracker's file index: <c>POST /api/torrents</c> registers a .torrent,

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Shoal.Discovery.Trackers.Accounts;
+using Shoal.Tests.Discovery;
+using Shoal.TrackerApi.Accounts;
 
-namespace Shoal.Tests.Discovery;
+namespace Shoal.Tests.TrackerApi;
 
 public sealed class TrackerAccountClientTests : IDisposable
 {

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Shoal.Discovery.Trackers.Index;
+using Shoal.Tests.Discovery;
+using Shoal.TrackerApi.Index;
 using static Shoal.Tests.Discovery.TrackerClientFixtures;
 
-namespace Shoal.Tests.Discovery;
+namespace Shoal.Tests.TrackerApi;
 
 public sealed class TrackerIndexClientTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Shoal.Discovery.Trackers.Index;
+namespace Shoal.TrackerApi.Index;
 
 /// <summary>
 /// One torrent in a Shoal tracker's file index, as <c>GET /api/files</c> and <c>POST /api/torrents</c>

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Shoal.Discovery.Trackers.Accounts;
+namespace Shoal.TrackerApi.Accounts;
 
 /// <summary>
 /// A tracker's account or group API could not be used: the tracker is unreachable or silent, refused the

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace Shoal.Discovery.Trackers.Api;
+namespace Shoal.TrackerApi;
 
 /// <summary>
 /// Sends requests to a Shoal tracker's JSON API (docs/tracker-api.md) and reads the answers, bounded in

@@ -1,4 +1,4 @@
-namespace Shoal.Discovery.Trackers.Accounts;
+namespace Shoal.TrackerApi.Accounts;
 
 // The JSON bodies of a Shoal tracker's account and group API (docs/tracker-api.md), shared by the
 // tracker and its clients. System.Text.Json web defaults: camelCase names.

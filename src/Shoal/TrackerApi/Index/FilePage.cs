@@ -1,4 +1,4 @@
-namespace Shoal.Discovery.Trackers.Index;
+namespace Shoal.TrackerApi.Index;
 
 /// <summary>
 /// One page of a tracker's file index (<c>GET /api/files?q=TEXT&amp;page=N&amp;perPage=M</c>), newest

@@ -1,4 +1,4 @@
-namespace Shoal.Discovery.Trackers.Index;
+namespace Shoal.TrackerApi.Index;
 
 /// <summary>
 /// A tracker's file index could not be used: the tracker is unreachable or silent, refused the request

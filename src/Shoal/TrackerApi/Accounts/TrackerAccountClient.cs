@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Shoal.Discovery.Trackers.Api;
+using Shoal.TrackerApi;
 
-namespace Shoal.Discovery.Trackers.Accounts;
+namespace Shoal.TrackerApi.Accounts;
 
 /// <summary>
 /// A client of a Shoal tracker's account and group API (docs/tracker-api.md): users, sessions, groups,

@@ -1,4 +1,4 @@
-namespace Shoal.Discovery.Trackers.Index;
+namespace Shoal.TrackerApi.Index;
 
 /// <summary>Where a Shoal tracker's file index API lives, given one of its announce URLs.</summary>
 public static class TrackerIndexAddress

@@ -1,4 +1,4 @@
-namespace Shoal.Discovery.Trackers.Accounts;
+namespace Shoal.TrackerApi.Accounts;
 
 /// <summary>
 /// A logged-in user's announce URLs on a Shoal tracker: a torrent names the tracker's plain announce URL

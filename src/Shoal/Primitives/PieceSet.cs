@@ -1,20 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 
-namespace Shoal.Wire;
+namespace Shoal.Primitives;
 
 /// <summary>
-/// A set of piece indexes in the BEP 3 bitfield layout: piece 0 is the high bit of the first byte,
-/// and the spare bits at the end are zero.
+/// A set of piece indexes, kept in the BEP 3 bitfield layout that both the bitfield message and
+/// resume data carry: piece 0 is the high bit of the first byte, and the spare bits at the end are zero.
 /// </summary>
-public sealed class Bitfield
+public sealed class PieceSet
 {
     private readonly byte[] _bytes;
 
-    public Bitfield(int length)
+    public PieceSet(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = length;
         _bytes = new byte[ByteLengthFor(length)];
+    }
+
+    private PieceSet(PieceSet other)
+    {
+        Length = other.Length;
+        Count = other.Count;
+        _bytes = (byte[])other._bytes.Clone();
     }
 
     public int Length { get; }
@@ -37,24 +45,26 @@ public sealed class Bitfield
 
     public static int ByteLengthFor(int length) => (length + 7) / 8;
 
-    /// <summary>Reads a bitfield message's payload; wrong length or set spare bits are a protocol error.</summary>
-    public static Bitfield FromWire(ReadOnlySpan<byte> bytes, int length)
+    /// <summary>Reads the bitfield layout of a set of <paramref name="length"/> pieces; false when the byte count is wrong or a spare bit is set.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> bytes, int length, [NotNullWhen(true)] out PieceSet? pieces)
     {
-        var bitfield = new Bitfield(length);
-        if (bytes.Length != bitfield._bytes.Length)
+        pieces = null;
+        var read = new PieceSet(length);
+        if (bytes.Length != read._bytes.Length)
         {
-            throw new PeerProtocolException($"a bitfield of {bytes.Length} bytes does not fit a torrent of {length} pieces");
+            return false;
         }
 
-        bytes.CopyTo(bitfield._bytes);
-        int spare = bitfield._bytes.Length * 8 - length;
-        if (spare > 0 && (bitfield._bytes[^1] & ((1 << spare) - 1)) != 0)
+        bytes.CopyTo(read._bytes);
+        int spare = read._bytes.Length * 8 - length;
+        if (spare > 0 && (read._bytes[^1] & ((1 << spare) - 1)) != 0)
         {
-            throw new PeerProtocolException("the bitfield sets bits past the last piece");
+            return false;
         }
 
-        bitfield.Count = CountBits(bitfield._bytes);
-        return bitfield;
+        read.Count = CountBits(read._bytes);
+        pieces = read;
+        return true;
     }
 
     /// <summary>Adds or removes a piece; returns whether the set changed.</summary>
@@ -87,10 +97,10 @@ public sealed class Bitfield
         Count = Length;
     }
 
-    /// <summary>The wire form, for a bitfield message or resume data.</summary>
+    /// <summary>The bitfield layout, for a bitfield message or resume data.</summary>
     public ReadOnlySpan<byte> AsSpan() => _bytes;
 
-    public Bitfield Clone() => FromWire(_bytes, Length);
+    public PieceSet Clone() => new(this);
 
     /// <summary>The lowest index at or after <paramref name="start"/> that is not in the set, or -1.</summary>
     public int NextClear(int start)
