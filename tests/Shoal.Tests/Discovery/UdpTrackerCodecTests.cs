@@ -118,6 +118,33 @@ public class UdpTrackerCodecTests
         }));
     }
 
+    [Theory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void Precompacted_peers_make_the_same_announce_response(AddressFamily family)
+    {
+        Check.One(Runs, Prop.ForAll(Arb.From(TrackerGenerators.UdpAnnounceResponses(family)), response =>
+        {
+            byte[] peers = CompactPeers.Encode(response.Peers, family);
+            var fromRecord = new byte[20 + peers.Length];
+            var fromCompact = new byte[20 + peers.Length];
+            int length = UdpTrackerCodec.WriteAnnounceResponse(fromRecord, response, family);
+            int compactLength = UdpTrackerCodec.WriteAnnounceResponse(fromCompact, response.TransactionId, response.Interval, response.Leechers, response.Seeders, peers);
+            return compactLength == length && fromCompact.SequenceEqual(fromRecord);
+        }));
+    }
+
+    [Fact]
+    public void Request_header_names_the_action_connection_and_transaction()
+    {
+        var packet = new byte[UdpTrackerCodec.AnnounceRequestLength];
+        UdpTrackerCodec.WriteConnectRequest(packet, new UdpConnectRequest(7));
+        Assert.Equal(new UdpRequestHeader(UdpTrackerAction.Connect, UdpTrackerCodec.ProtocolId, 7), UdpTrackerCodec.ReadRequestHeader(packet));
+        UdpTrackerCodec.WriteAnnounceRequest(packet, new UdpAnnounceRequest(-5, 9, new InfoHash(new byte[20]), new byte[20], 0, 0, 0, AnnounceEvent.None, 0, 0, -1, 1));
+        Assert.Equal(new UdpRequestHeader(UdpTrackerAction.Announce, -5, 9), UdpTrackerCodec.ReadRequestHeader(packet));
+        Assert.Equal("a request is at least 16 bytes, not 15", Assert.Throws<TrackerProtocolException>(() => UdpTrackerCodec.ReadRequestHeader(packet.AsSpan(0, 15))).Message);
+    }
+
     [Fact]
     public void Announce_response_has_the_BEP_15_layout()
     {
@@ -198,5 +225,6 @@ public class UdpTrackerCodecTests
     {
         Assert.Throws<ArgumentException>(() => UdpTrackerCodec.WriteConnectRequest(new byte[15], new UdpConnectRequest(1)));
         Assert.Throws<ArgumentException>(() => UdpTrackerCodec.WriteScrapeRequest(new byte[1500], new UdpScrapeRequest(1, 1, [])));
+        Assert.Throws<ArgumentException>(() => UdpTrackerCodec.WriteAnnounceResponse(new byte[25], 1, 2, 3, 4, new byte[6]));
     }
 }

@@ -79,11 +79,22 @@ public static class UdpTrackerCodec
         ArgumentNullException.ThrowIfNull(response);
         int length = AnnounceResponseHeaderLength + (CompactPeers.Count(response.Peers, family) * CompactPeers.Stride(family));
         Check(destination, length);
-        WriteResponseHeader(destination, UdpTrackerAction.Announce, response.TransactionId);
-        BinaryPrimitives.WriteInt32BigEndian(destination[8..], response.Interval);
-        BinaryPrimitives.WriteInt32BigEndian(destination[12..], response.Leechers);
-        BinaryPrimitives.WriteInt32BigEndian(destination[16..], response.Seeders);
+        WriteAnnounceResponseHeader(destination, response.TransactionId, response.Interval, response.Leechers, response.Seeders);
         CompactPeers.Write(destination[AnnounceResponseHeaderLength..], response.Peers, family);
+        return length;
+    }
+
+    /// <summary>
+    /// Writes an announce response whose peers are already compact entries of the family the packet
+    /// travels over (6 bytes each over IPv4, 18 over IPv6: BEP 15), copied as they are, as a tracker
+    /// samples them.
+    /// </summary>
+    public static int WriteAnnounceResponse(Span<byte> destination, int transactionId, int interval, int leechers, int seeders, ReadOnlySpan<byte> compactPeers)
+    {
+        int length = AnnounceResponseHeaderLength + compactPeers.Length;
+        Check(destination, length);
+        WriteAnnounceResponseHeader(destination, transactionId, interval, leechers, seeders);
+        compactPeers.CopyTo(destination[AnnounceResponseHeaderLength..]);
         return length;
     }
 
@@ -160,6 +171,14 @@ public static class UdpTrackerCodec
             ? (UdpTrackerAction)action
             : throw new TrackerProtocolException($"unknown request action {action}");
     }
+
+    /// <summary>
+    /// The fields every packet a tracker receives opens with: connection id (the protocol id in a
+    /// connect), action and transaction id. Throws <see cref="TrackerProtocolException"/> when the
+    /// packet is short or the action unknown.
+    /// </summary>
+    public static UdpRequestHeader ReadRequestHeader(ReadOnlySpan<byte> packet) =>
+        new(ReadRequestAction(packet), BinaryPrimitives.ReadInt64BigEndian(packet), BinaryPrimitives.ReadInt32BigEndian(packet[12..]));
 
     /// <summary>
     /// Decodes any packet a tracker received: a <see cref="UdpConnectRequest"/>,
@@ -337,6 +356,14 @@ public static class UdpTrackerCodec
     {
         BinaryPrimitives.WriteInt32BigEndian(destination, (int)action);
         BinaryPrimitives.WriteInt32BigEndian(destination[4..], transactionId);
+    }
+
+    private static void WriteAnnounceResponseHeader(Span<byte> destination, int transactionId, int interval, int leechers, int seeders)
+    {
+        WriteResponseHeader(destination, UdpTrackerAction.Announce, transactionId);
+        BinaryPrimitives.WriteInt32BigEndian(destination[8..], interval);
+        BinaryPrimitives.WriteInt32BigEndian(destination[12..], leechers);
+        BinaryPrimitives.WriteInt32BigEndian(destination[16..], seeders);
     }
 
     private static void Check(Span<byte> destination, int length)
