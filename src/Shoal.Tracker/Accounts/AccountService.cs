@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers.Accounts;
+using Shoal.Tracker.Api;
+using Shoal.Tracker.Logging;
 
 namespace Shoal.Tracker.Accounts;
 

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
-using Shoal.Tracker.Protocol;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Accounts;

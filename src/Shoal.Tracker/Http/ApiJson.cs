@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Shoal.Discovery.Trackers.Accounts;
-using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 
 namespace Shoal.Tracker.Http;
 

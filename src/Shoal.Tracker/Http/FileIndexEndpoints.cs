@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Shoal.Discovery.Trackers.Index;
-using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
 
 namespace Shoal.Tracker.Http;

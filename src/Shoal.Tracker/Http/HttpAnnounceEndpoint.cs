@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 

@@ -1,8 +1,6 @@
 using System.Data.Common;
 using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Accounts;
-using Shoal.Tracker.Index;
-using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage;
 

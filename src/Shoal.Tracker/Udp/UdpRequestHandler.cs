@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 

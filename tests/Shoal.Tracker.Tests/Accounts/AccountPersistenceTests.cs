@@ -5,6 +5,7 @@ using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.Tracker.Configuration;
 using Shoal.Tracker.Tests.Storage;
 
 namespace Shoal.Tracker.Tests.Accounts;

@@ -6,6 +6,7 @@ using Shoal.Discovery.Trackers.Index;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.Tracker.Configuration;
 
 namespace Shoal.Tracker.Tests.Storage;
 
