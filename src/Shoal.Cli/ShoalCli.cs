@@ -8,7 +8,7 @@ using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
 using Shoal.Session;
-using Shoal.Tracker.Storage;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Wire;
 
 namespace Shoal.Cli;

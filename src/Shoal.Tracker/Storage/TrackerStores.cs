@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shoal.Tracker.Configuration;
 using Shoal.Tracker.Storage.Postgres;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Tracker.Storage.Sqlite;
 using Shoal.Tracker.Swarms;
 

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Accounts;
 
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>
 /// The accounts and groups in SQL that SQLite and PostgreSQL both run, over the tables of their

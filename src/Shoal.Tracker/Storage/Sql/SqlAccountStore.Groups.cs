@@ -2,7 +2,7 @@ using System.Data.Common;
 using Shoal.Discovery.Trackers.Accounts;
 using Shoal.Tracker.Accounts;
 
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>Groups, their members and join requests.</summary>
 internal sealed partial class SqlAccountStore
