@@ -17,7 +17,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
     public const string UnknownConnection = "unknown or expired connection id: connect again";
 
     /// <summary>The largest answer: an announce with the most IPv6 peers a tracker returns.</summary>
-    public static int MaxResponseLength(int maxNumWant) => UdpTrackerCodec.AnnounceResponseHeaderLength + (maxNumWant * CompactPeers.IPv6Stride);
+    public static int MaxResponseLength(int maxNumWant) => UdpTrackerCodec.AnnounceResponseHeaderLength + (maxNumWant * 18);
 
     /// <summary>Writes the answer to <paramref name="packet"/> into <paramref name="response"/>; returns its length, 0 to send nothing.</summary>
     public async ValueTask<int> HandleAsync(ReadOnlyMemory<byte> packet, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
