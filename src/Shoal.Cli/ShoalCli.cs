@@ -7,6 +7,7 @@ using Shoal.Metainfo.Creation;
 using Shoal.Net;
 using Shoal.Session;
 using Shoal.Tracker.Storage;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.TrackerApi.Accounts;
 using Shoal.TrackerApi.Index;
 using Shoal.Wire;

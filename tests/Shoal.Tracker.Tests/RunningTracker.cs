@@ -4,6 +4,7 @@ using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.Tracker.Configuration;
 
 namespace Shoal.Tracker.Tests;
 

@@ -9,6 +9,7 @@ using Shoal.Metainfo.Creation;
 using Shoal.Session;
 using Shoal.Swarm;
 using Shoal.Tracker;
+using Shoal.Tracker.Configuration;
 using Spectre.Console;
 
 namespace Shoal.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Shoal.Tracker;
+using Shoal.Tracker.Configuration;
 
 namespace Shoal.Cli.Commands;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Shoal.Tracker.Api;
+using Shoal.Tracker.Logging;
 using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Accounts;

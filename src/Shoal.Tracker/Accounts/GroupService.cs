@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
-using Shoal.Tracker.Protocol;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Http;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
+using Shoal.Tracker.Logging;
 
 namespace Shoal.Tracker.Http;
 

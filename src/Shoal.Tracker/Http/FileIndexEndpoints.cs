@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
 using Shoal.TrackerApi.Index;
 

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Shoal.Bencoding;
 using Shoal.Discovery.Trackers;
 using Shoal.Primitives;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -19,6 +19,9 @@ namespace Shoal.Tracker.Http;
 /// </summary>
 internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLimiter limiter, int maxNumWant, ILogger logger)
 {
+    // Room for every key but the peers, so the body is written without growing its buffer.
+    private const int KeysLength = 160;
+
     public async Task HandleAsync(HttpContext context)
     {
         IPAddress remote = RemoteAddress.Of(context);
@@ -50,59 +53,41 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
         }
 
         string? warning = request.NumWant > maxNumWant ? $"numwant is capped at {maxNumWant}" : null;
-        ReadOnlyMemory<byte> body = request.Compact ? EncodeCompact(answer, warning) : EncodeDictionaries(answer, warning);
-        await BencodedResponse.WriteAsync(context, body).ConfigureAwait(false);
-    }
-
-    // Written key by key in sorted order rather than through a dictionary tree: this is the tracker's hottest path.
-    private ReadOnlyMemory<byte> EncodeCompact(AnnounceAnswer answer, string? warning)
-    {
-        var buffer = new ArrayBufferWriter<byte>(160 + answer.Peers4.Length + answer.Peers6.Length);
-        var writer = new BencodeWriter(buffer);
-        writer.WriteDictionaryStart();
-        writer.WriteString("complete"u8);
-        writer.WriteInteger(answer.Counts.Seeders);
-        writer.WriteString("downloaded"u8);
-        writer.WriteInteger(answer.Counts.Completed);
-        writer.WriteString("incomplete"u8);
-        writer.WriteInteger(answer.Counts.Leechers);
-        writer.WriteString("interval"u8);
-        writer.WriteInteger(tracker.IntervalSeconds);
-        writer.WriteString("min interval"u8);
-        writer.WriteInteger(tracker.MinIntervalSeconds);
-        writer.WriteString("peers"u8);
-        writer.WriteString(answer.Peers4.Span);
-        if (!answer.Peers6.IsEmpty)
+        var response = new CompactAnnounceResponse(tracker.IntervalSeconds, answer.Peers4, answer.Peers6)
         {
-            writer.WriteString("peers6"u8);
-            writer.WriteString(answer.Peers6.Span);
-        }
-
-        if (warning is not null)
-        {
-            writer.WriteString("warning message"u8);
-            writer.WriteString(warning);
-        }
-
-        writer.WriteEnd();
-        return buffer.WrittenMemory;
-    }
-
-    private byte[] EncodeDictionaries(AnnounceAnswer answer, string? warning)
-    {
-        // The swarm wrote these lists, so they are whole.
-        var peers = new List<IPEndPoint>(answer.PeerCount);
-        _ = CompactInfo.TryReadPeers(answer.Peers4.Span, AddressFamily.InterNetwork, peers);
-        _ = CompactInfo.TryReadPeers(answer.Peers6.Span, AddressFamily.InterNetworkV6, peers);
-        var response = new AnnounceResponse
-        {
-            Interval = tracker.IntervalSeconds,
             MinInterval = tracker.MinIntervalSeconds,
             Complete = answer.Counts.Seeders,
             Incomplete = answer.Counts.Leechers,
-            Peers = peers,
+            Downloaded = answer.Counts.Completed,
             WarningMessage = warning,
         };
-        return AnnounceResponseCodec.Encode(response, compact: false);
+        ReadOnlyMemory<byte> body = request.Compact ? EncodeCompact(response) : EncodeDictionaries(response);
+        await BencodedResponse.WriteAsync(context, body).ConfigureAwait(false);
+    }
+
+    private static ReadOnlyMemory<byte> EncodeCompact(in CompactAnnounceResponse response)
+    {
+        var body = new ArrayBufferWriter<byte>(KeysLength + response.Peers4.Length + response.Peers6.Length);
+        AnnounceResponseCodec.Write(body, response);
+        return body.WrittenMemory;
+    }
+
+    // The rare client that asks for compact=0 gets BEP 3's ip/port dictionaries.
+    private static byte[] EncodeDictionaries(in CompactAnnounceResponse response)
+    {
+        // The peer list wrote these bytes, so they are whole.
+        var peers = new List<IPEndPoint>();
+        _ = CompactInfo.TryReadPeers(response.Peers4.Span, AddressFamily.InterNetwork, peers);
+        _ = CompactInfo.TryReadPeers(response.Peers6.Span, AddressFamily.InterNetworkV6, peers);
+        var dictionaries = new AnnounceResponse
+        {
+            Interval = response.Interval,
+            MinInterval = response.MinInterval,
+            Complete = response.Complete,
+            Incomplete = response.Incomplete,
+            Peers = peers,
+            WarningMessage = response.WarningMessage,
+        };
+        return AnnounceResponseCodec.Encode(dictionaries, compact: false);
     }
 }

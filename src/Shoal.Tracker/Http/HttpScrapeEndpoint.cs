@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Http;

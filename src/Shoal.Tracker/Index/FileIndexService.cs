@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
-using Shoal.Tracker.Accounts;
-using Shoal.Tracker.Protocol;
+using Shoal.Tracker.Api;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Index;
 
@@ -12,7 +12,7 @@ namespace Shoal.Tracker.Index;
 /// The file index as clients see it: registering a .torrent, and listing registered files with their
 /// swarms' figures and a magnet link that names this tracker.
 /// </summary>
-internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, GroupSwarms groups, TimeProvider time, ILogger logger)
+internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, IPrivateSwarms privateSwarms, TimeProvider time, ILogger logger)
 {
     /// <summary>
     /// Registers the .torrent; a malformed one is a <see cref="FormatException"/> whose message says
@@ -23,7 +23,7 @@ internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms
         StoredTorrent parsed = StoredTorrents.FromTorrentFile(torrentFile, time.GetUtcNow());
         foreach (InfoHashKey swarm in parsed.SwarmKeys)
         {
-            if (await groups.AccessAsync(swarm, null, cancellationToken).ConfigureAwait(false) != SwarmAccess.Public)
+            if (await privateSwarms.IsPrivateAsync(swarm, cancellationToken).ConfigureAwait(false))
             {
                 throw new ApiException(StatusCodes.Status409Conflict, "this torrent belongs to a private group: it cannot be listed publicly");
             }

@@ -1,5 +1,7 @@
 using Shoal.Discovery.Trackers;
 using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Configuration;
+using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Protocol;

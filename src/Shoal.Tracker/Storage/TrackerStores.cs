@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Shoal.Tracker.Index;
+using Shoal.Tracker.Configuration;
 using Shoal.Tracker.Storage.Postgres;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Tracker.Storage.Sqlite;
 using Shoal.Tracker.Swarms;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Shoal.Tracker.Logging;
 
 namespace Shoal.Tracker.Swarms;
 

@@ -1,9 +1,9 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Primitives;
+using Shoal.Tracker.Logging;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -24,11 +24,11 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
     /// <summary>Writes the answer to <paramref name="packet"/> into <paramref name="response"/>; returns its length, 0 to send nothing.</summary>
     public async ValueTask<int> HandleAsync(ReadOnlyMemory<byte> packet, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
     {
-        UdpTrackerAction action;
+        UdpRequestHeader header;
         try
         {
-            action = UdpTrackerCodec.ReadRequestAction(packet.Span);
-            if (action == UdpTrackerAction.Connect)
+            header = UdpTrackerCodec.ReadRequestHeader(packet.Span);
+            if (header.Action == UdpTrackerAction.Connect)
             {
                 UdpConnectRequest connect = UdpTrackerCodec.ReadConnectRequest(packet.Span);
                 return UdpTrackerCodec.WriteConnectResponse(response.Span, new UdpConnectResponse(connect.TransactionId, connectionIds.Issue(remote.Address)));
@@ -40,10 +40,9 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             return 0;
         }
 
-        int transactionId = BinaryPrimitives.ReadInt32BigEndian(packet.Span[12..]);
-        if (!connectionIds.IsValid(BinaryPrimitives.ReadInt64BigEndian(packet.Span), remote.Address))
+        if (!connectionIds.IsValid(header.ConnectionId, remote.Address))
         {
-            return Error(response, transactionId, UnknownConnection);
+            return Error(response, header.TransactionId, UnknownConnection);
         }
 
         if (!limiter.TryAcquire(remote.Address))
@@ -54,13 +53,13 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
 
         try
         {
-            return action == UdpTrackerAction.Announce
+            return header.Action == UdpTrackerAction.Announce
                 ? await AnnounceAsync(UdpTrackerCodec.ReadAnnounceRequest(packet.Span), remote, response, cancellationToken).ConfigureAwait(false)
                 : await ScrapeAsync(UdpTrackerCodec.ReadScrapeRequest(packet.Span), response, cancellationToken).ConfigureAwait(false);
         }
         catch (TrackerProtocolException e)
         {
-            return Error(response, transactionId, e.Message);
+            return Error(response, header.TransactionId, e.Message);
         }
     }
 
@@ -85,15 +84,8 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             return Error(response, request.TransactionId, outcome.FailureReason!);
         }
 
-        Span<byte> packet = response.Span;
-        BinaryPrimitives.WriteInt32BigEndian(packet, (int)UdpTrackerAction.Announce);
-        BinaryPrimitives.WriteInt32BigEndian(packet[4..], request.TransactionId);
-        BinaryPrimitives.WriteInt32BigEndian(packet[8..], tracker.IntervalSeconds);
-        BinaryPrimitives.WriteInt32BigEndian(packet[12..], answer.Counts.Leechers);
-        BinaryPrimitives.WriteInt32BigEndian(packet[16..], answer.Counts.Seeders);
         ReadOnlySpan<byte> peers = family == PeerFamilies.IPv4 ? answer.Peers4.Span : answer.Peers6.Span;
-        peers.CopyTo(packet[UdpTrackerCodec.AnnounceResponseHeaderLength..]);
-        return UdpTrackerCodec.AnnounceResponseHeaderLength + peers.Length;
+        return UdpTrackerCodec.WriteAnnounceResponse(response.Span, request.TransactionId, tracker.IntervalSeconds, answer.Counts.Leechers, answer.Counts.Seeders, peers);
     }
 
     private async ValueTask<int> ScrapeAsync(UdpScrapeRequest request, Memory<byte> response, CancellationToken cancellationToken)

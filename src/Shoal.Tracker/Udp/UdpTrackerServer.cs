@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Shoal.Tracker.Logging;
 
 namespace Shoal.Tracker.Udp;
 

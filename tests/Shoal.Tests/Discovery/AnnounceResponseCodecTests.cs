@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Shoal.Bencoding;
 using Shoal.Discovery.Trackers;
 
 namespace Shoal.Tests.Discovery;
@@ -49,6 +51,55 @@ public class AnnounceResponseCodecTests
             .. "6:peers618:"u8, 0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x01, 0x02, (byte)'e',
         ];
         Assert.Equal(expected, encoded);
+    }
+
+    [Fact]
+    public void Precompacted_peers_encode_as_the_response_they_come_from()
+    {
+        Property sameBytes = Prop.ForAll(Arb.From(TrackerGenerators.AnnounceResponses.Where(r => r.FailureReason is null)), response =>
+        {
+            byte[] encoded = AnnounceResponseCodec.Encode(response, compact: true);
+            BDictionary fields = BencodeDecoder.DecodeDictionary(encoded);
+            var compact = new CompactAnnounceResponse(response.Interval, ((BString)fields["peers"]!).Bytes, (fields["peers6"] as BString)?.Bytes ?? default)
+            {
+                MinInterval = response.MinInterval,
+                Complete = response.Complete,
+                Incomplete = response.Incomplete,
+                WarningMessage = response.WarningMessage,
+                TrackerId = response.TrackerId,
+            };
+            var written = new ArrayBufferWriter<byte>();
+            AnnounceResponseCodec.Write(written, compact);
+            return written.WrittenSpan.SequenceEqual(encoded);
+        });
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), sameBytes);
+    }
+
+    [Fact]
+    public void Precompacted_peers_are_copied_with_a_trackers_figures()
+    {
+        byte[] peers6 = [.. IPAddress.IPv6Loopback.GetAddressBytes(), 0x01, 0x02];
+        var response = new CompactAnnounceResponse(1800, new byte[] { 1, 2, 3, 4, 0x1A, 0xE1 }, peers6)
+        {
+            MinInterval = 300,
+            Complete = 3,
+            Incomplete = 4,
+            Downloaded = 5_000_000_000,
+            WarningMessage = "numwant is capped at 200",
+        };
+        var written = new ArrayBufferWriter<byte>();
+        AnnounceResponseCodec.Write(written, response);
+
+        byte[] expected =
+        [
+            .. "d8:completei3e10:downloadedi5000000000e10:incompletei4e8:intervali1800e12:min intervali300e5:peers6:"u8, 1, 2, 3, 4, 0x1A, 0xE1,
+            .. "6:peers618:"u8, .. peers6, .. "15:warning message24:numwant is capped at 200e"u8,
+        ];
+        Assert.Equal(expected, written.WrittenSpan.ToArray());
+        AnnounceResponse parsed = AnnounceResponseCodec.Parse(written.WrittenMemory);
+        Assert.Equal(new AnnounceResponse { Interval = 1800, MinInterval = 300, Complete = 3, Incomplete = 4, WarningMessage = "numwant is capped at 200" }, parsed with { Peers = [] });
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("1.2.3.4"), 0x1AE1), new IPEndPoint(IPAddress.IPv6Loopback, 0x0102)], parsed.Peers);
     }
 
     [Fact]

@@ -106,16 +106,30 @@ public class UdpTrackerCodecTests
     [Theory]
     [InlineData(AddressFamily.InterNetwork, 6)]
     [InlineData(AddressFamily.InterNetworkV6, 18)]
-    public void Every_announce_response_reads_back_equal(AddressFamily family, int stride)
+    public void Every_announce_response_reads_back_equal_and_is_the_same_from_precompacted_peers(AddressFamily family, int stride)
     {
         Check.One(Runs, Prop.ForAll(Arb.From(TrackerGenerators.UdpAnnounceResponses(family)), response =>
         {
             var packet = new byte[20 + (stride * response.Peers.Count)];
             int length = UdpTrackerCodec.WriteAnnounceResponse(packet, response, family);
             var parsed = (UdpAnnounceResponse)UdpTrackerCodec.ReadResponse(packet, family);
+            var fromCompact = new byte[packet.Length];
+            int compactLength = UdpTrackerCodec.WriteAnnounceResponse(fromCompact, response.TransactionId, response.Interval, response.Leechers, response.Seeders, packet.AsSpan(20));
             return length == packet.Length && parsed with { Peers = [] } == response with { Peers = [] }
-                && TrackerGenerators.SamePeers(response.Peers, parsed.Peers);
+                && TrackerGenerators.SamePeers(response.Peers, parsed.Peers)
+                && compactLength == length && fromCompact.SequenceEqual(packet);
         }));
+    }
+
+    [Fact]
+    public void Request_header_names_the_action_connection_and_transaction()
+    {
+        var packet = new byte[UdpTrackerCodec.AnnounceRequestLength];
+        UdpTrackerCodec.WriteConnectRequest(packet, new UdpConnectRequest(7));
+        Assert.Equal(new UdpRequestHeader(UdpTrackerAction.Connect, UdpTrackerCodec.ProtocolId, 7), UdpTrackerCodec.ReadRequestHeader(packet));
+        UdpTrackerCodec.WriteAnnounceRequest(packet, new UdpAnnounceRequest(-5, 9, new InfoHash(new byte[20]), new byte[20], 0, 0, 0, AnnounceEvent.None, 0, 0, -1, 1));
+        Assert.Equal(new UdpRequestHeader(UdpTrackerAction.Announce, -5, 9), UdpTrackerCodec.ReadRequestHeader(packet));
+        Assert.Equal("a request is at least 16 bytes, not 15", Assert.Throws<TrackerProtocolException>(() => UdpTrackerCodec.ReadRequestHeader(packet.AsSpan(0, 15))).Message);
     }
 
     [Fact]
@@ -198,5 +212,6 @@ public class UdpTrackerCodecTests
     {
         Assert.Throws<ArgumentException>(() => UdpTrackerCodec.WriteConnectRequest(new byte[15], new UdpConnectRequest(1)));
         Assert.Throws<ArgumentException>(() => UdpTrackerCodec.WriteScrapeRequest(new byte[1500], new UdpScrapeRequest(1, 1, [])));
+        Assert.Throws<ArgumentException>(() => UdpTrackerCodec.WriteAnnounceResponse(new byte[25], 1, 2, 3, 4, new byte[6]));
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.Tracker.Configuration;
 using Shoal.Tracker.Tests.Storage;
 using Shoal.TrackerApi.Accounts;
 

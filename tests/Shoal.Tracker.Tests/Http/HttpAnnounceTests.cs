@@ -30,6 +30,19 @@ public sealed class HttpAnnounceTests
     }
 
     [Fact]
+    public async Task A_compact_answer_carries_the_swarms_figures_and_compact_peers()
+    {
+        await using RunningTracker tracker = await RunningTracker.StartAsync();
+        InfoHash hash = RunningTracker.RandomHash();
+        await tracker.HttpClient().AnnounceAsync(RunningTracker.Request(hash, 7001), CancellationToken.None);
+
+        string query = AnnounceRequestCodec.AppendQuery(tracker.HttpAnnounce, RunningTracker.Request(hash, 7002, left: 0));
+        byte[] body = await tracker.Http.GetByteArrayAsync(new Uri(query));
+        byte[] expected = [.. "d8:completei1e10:downloadedi0e10:incompletei1e8:intervali1800e12:min intervali300e5:peers6:"u8, 127, 0, 0, 1, 0x1B, 0x59, (byte)'e'];
+        Assert.Equal(expected, body);
+    }
+
+    [Fact]
     public async Task Non_compact_clients_get_a_list_of_dictionaries()
     {
         await using RunningTracker tracker = await RunningTracker.StartAsync();

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
-using Shoal.Tracker.Storage;
 using Shoal.Tracker.Storage.Postgres;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Tests.Storage;

@@ -5,6 +5,7 @@ using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.Tracker.Configuration;
 using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Tests.Storage;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Shoal.Tracker.Logging;
 
 namespace Shoal.Tracker.Storage.Postgres;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Shoal.Tracker.Storage.Sql;
 
 namespace Shoal.Tracker.Storage.Postgres;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Postgres;

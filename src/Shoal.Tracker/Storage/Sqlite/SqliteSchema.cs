@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Shoal.Tracker.Storage.Sql;
 
 namespace Shoal.Tracker.Storage.Sqlite;
 

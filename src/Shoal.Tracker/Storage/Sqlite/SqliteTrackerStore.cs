@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Index;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Sqlite;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Bencoding;
@@ -9,7 +10,7 @@ namespace Shoal.Discovery.Trackers;
 /// Encodes and parses the bencoded answer to an HTTP announce: BEP 3 (<c>interval</c>, <c>peers</c>
 /// as a list of dictionaries, <c>failure reason</c>), BEP 23 (compact <c>peers</c>), BEP 7
 /// (<c>peers6</c>), and the common extras <c>min interval</c>, <c>complete</c>, <c>incomplete</c>,
-/// <c>warning message</c> and <c>tracker id</c>.
+/// <c>warning message</c> and <c>tracker id</c>; a tracker may add <c>downloaded</c>, which clients ignore.
 /// </summary>
 public static class AnnounceResponseCodec
 {
@@ -24,48 +25,57 @@ public static class AnnounceResponseCodec
     public static byte[] Encode(AnnounceResponse response, bool compact)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var dictionary = new BDictionary();
+        var buffer = new ArrayBufferWriter<byte>();
         if (response.FailureReason is not null)
         {
-            return dictionary.Set("failure reason", new BString(response.FailureReason)).Encode();
+            WriteFailure(buffer, response.FailureReason);
+            return buffer.WrittenSpan.ToArray();
         }
 
-        dictionary.Set("interval", new BInteger(response.Interval));
-        SetOptional(dictionary, "min interval", response.MinInterval);
-        SetOptional(dictionary, "complete", response.Complete);
-        SetOptional(dictionary, "incomplete", response.Incomplete);
-        if (response.WarningMessage is not null)
+        var fields = new CompactAnnounceResponse(
+            response.Interval,
+            compact ? CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetwork) : default,
+            compact ? CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetworkV6) : default)
         {
-            dictionary.Set("warning message", new BString(response.WarningMessage));
-        }
-
-        if (response.TrackerId is not null)
-        {
-            dictionary.Set("tracker id", new BString(response.TrackerId));
-        }
-
+            MinInterval = response.MinInterval,
+            Complete = response.Complete,
+            Incomplete = response.Incomplete,
+            WarningMessage = response.WarningMessage,
+            TrackerId = response.TrackerId,
+        };
         if (compact)
         {
-            dictionary.Set("peers", new BString(CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetwork)));
-            if (CompactInfo.CountPeers(response.Peers, AddressFamily.InterNetworkV6) > 0)
-            {
-                dictionary.Set("peers6", new BString(CompactInfo.EncodePeers(response.Peers, AddressFamily.InterNetworkV6)));
-            }
+            Write(buffer, fields);
         }
         else
         {
-            var peers = new BList();
-            foreach (IPEndPoint peer in response.Peers)
-            {
-                peers.Add(new BDictionary()
-                    .Set("ip", new BString(IPv4Mapping.Unmap(peer.Address).ToString()))
-                    .Set("port", new BInteger(peer.Port)));
-            }
-
-            dictionary.Set("peers", peers);
+            WriteWithPeerDictionaries(buffer, fields, response.Peers);
         }
 
-        return dictionary.Encode();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Bencodes an answer whose peers are already compact into <paramref name="destination"/>, key by
+    /// key with no tree and no copy of the peers but the one into the destination: a tracker's
+    /// hottest path. <c>peers6</c> is left out when there are no IPv6 peers.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> destination, in CompactAnnounceResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var writer = new BencodeWriter(destination);
+        writer.WriteDictionaryStart();
+        WriteKeysBeforePeers(writer, response);
+        writer.WriteString("peers"u8);
+        writer.WriteString(response.Peers4.Span);
+        if (!response.Peers6.IsEmpty)
+        {
+            writer.WriteString("peers6"u8);
+            writer.WriteString(response.Peers6.Span);
+        }
+
+        WriteKeysAfterPeers(writer, response);
+        writer.WriteEnd();
     }
 
     /// <summary>
@@ -120,11 +130,72 @@ public static class AnnounceResponseCodec
         };
     }
 
-    private static void SetOptional(BDictionary dictionary, string key, int? value)
+    // A refusal carries its failure reason only (BEP 3).
+    private static void WriteFailure(IBufferWriter<byte> destination, string reason)
     {
-        if (value is int number)
+        var writer = new BencodeWriter(destination);
+        writer.WriteDictionaryStart();
+        writer.WriteString("failure reason"u8);
+        writer.WriteString(reason);
+        writer.WriteEnd();
+    }
+
+    // BEP 3 peers as ip/port dictionaries, in the list's order; fields' compact peers are unused.
+    private static void WriteWithPeerDictionaries(IBufferWriter<byte> destination, in CompactAnnounceResponse fields, IReadOnlyList<IPEndPoint> peers)
+    {
+        var writer = new BencodeWriter(destination);
+        writer.WriteDictionaryStart();
+        WriteKeysBeforePeers(writer, fields);
+        writer.WriteString("peers"u8);
+        writer.WriteListStart();
+        foreach (IPEndPoint peer in peers)
         {
-            dictionary.Set(key, new BInteger(number));
+            writer.WriteDictionaryStart();
+            writer.WriteString("ip"u8);
+            writer.WriteString(IPv4Mapping.Unmap(peer.Address).ToString());
+            writer.WriteString("port"u8);
+            writer.WriteInteger(peer.Port);
+            writer.WriteEnd();
+        }
+
+        writer.WriteEnd();
+        WriteKeysAfterPeers(writer, fields);
+        writer.WriteEnd();
+    }
+
+    // A dictionary's keys are written in sorted order (BEP 3): these sort before "peers"...
+    private static void WriteKeysBeforePeers(BencodeWriter writer, in CompactAnnounceResponse response)
+    {
+        WriteOptional(writer, "complete"u8, response.Complete);
+        WriteOptional(writer, "downloaded"u8, response.Downloaded);
+        WriteOptional(writer, "incomplete"u8, response.Incomplete);
+        writer.WriteString("interval"u8);
+        writer.WriteInteger(response.Interval);
+        WriteOptional(writer, "min interval"u8, response.MinInterval);
+    }
+
+    // ...and these after "peers" and "peers6".
+    private static void WriteKeysAfterPeers(BencodeWriter writer, in CompactAnnounceResponse response)
+    {
+        if (response.TrackerId is not null)
+        {
+            writer.WriteString("tracker id"u8);
+            writer.WriteString(response.TrackerId);
+        }
+
+        if (response.WarningMessage is not null)
+        {
+            writer.WriteString("warning message"u8);
+            writer.WriteString(response.WarningMessage);
+        }
+    }
+
+    private static void WriteOptional(BencodeWriter writer, ReadOnlySpan<byte> key, long? value)
+    {
+        if (value is long number)
+        {
+            writer.WriteString(key);
+            writer.WriteInteger(number);
         }
     }
 

@@ -80,11 +80,22 @@ public static class UdpTrackerCodec
         ArgumentNullException.ThrowIfNull(response);
         int length = AnnounceResponseHeaderLength + (CompactInfo.CountPeers(response.Peers, family) * CompactInfo.PeerLength(family));
         Check(destination, length);
-        WriteResponseHeader(destination, UdpTrackerAction.Announce, response.TransactionId);
-        BinaryPrimitives.WriteInt32BigEndian(destination[8..], response.Interval);
-        BinaryPrimitives.WriteInt32BigEndian(destination[12..], response.Leechers);
-        BinaryPrimitives.WriteInt32BigEndian(destination[16..], response.Seeders);
+        WriteAnnounceResponseHeader(destination, response.TransactionId, response.Interval, response.Leechers, response.Seeders);
         CompactInfo.WritePeers(destination[AnnounceResponseHeaderLength..], response.Peers, family);
+        return length;
+    }
+
+    /// <summary>
+    /// Writes an announce response whose peers are already compact entries of the family the packet
+    /// travels over (6 bytes each over IPv4, 18 over IPv6: BEP 15), copied as they are, as a tracker
+    /// samples them.
+    /// </summary>
+    public static int WriteAnnounceResponse(Span<byte> destination, int transactionId, int interval, int leechers, int seeders, ReadOnlySpan<byte> compactPeers)
+    {
+        int length = AnnounceResponseHeaderLength + compactPeers.Length;
+        Check(destination, length);
+        WriteAnnounceResponseHeader(destination, transactionId, interval, leechers, seeders);
+        compactPeers.CopyTo(destination[AnnounceResponseHeaderLength..]);
         return length;
     }
 
@@ -163,6 +174,14 @@ public static class UdpTrackerCodec
     }
 
     /// <summary>
+    /// The fields every packet a tracker receives opens with: connection id (the protocol id in a
+    /// connect), action and transaction id. Throws <see cref="TrackerProtocolException"/> when the
+    /// packet is short or the action unknown.
+    /// </summary>
+    public static UdpRequestHeader ReadRequestHeader(ReadOnlySpan<byte> packet) =>
+        new(ReadRequestAction(packet), BinaryPrimitives.ReadInt64BigEndian(packet), BinaryPrimitives.ReadInt32BigEndian(packet[12..]));
+
+    /// <summary>
     /// Decodes any packet a tracker received: a <see cref="UdpConnectRequest"/>,
     /// <see cref="UdpAnnounceRequest"/> or <see cref="UdpScrapeRequest"/>. Throws nothing but
     /// <see cref="TrackerProtocolException"/>.
@@ -225,8 +244,8 @@ public static class UdpTrackerCodec
     public static UdpAnnounceResponse ReadAnnounceResponse(ReadOnlySpan<byte> packet, AddressFamily family)
     {
         ExpectResponse(packet, UdpTrackerAction.Announce, AnnounceResponseHeaderLength);
-        ReadOnlySpan<byte> compact = packet[AnnounceResponseHeaderLength..];
         var peers = new List<IPEndPoint>();
+        ReadOnlySpan<byte> compact = packet[AnnounceResponseHeaderLength..];
         if (!CompactInfo.TryReadPeers(compact, family, peers))
         {
             throw new TrackerProtocolException($"the peer list is {compact.Length} bytes, not a multiple of {CompactInfo.PeerLength(family)}");
@@ -343,6 +362,14 @@ public static class UdpTrackerCodec
     {
         BinaryPrimitives.WriteInt32BigEndian(destination, (int)action);
         BinaryPrimitives.WriteInt32BigEndian(destination[4..], transactionId);
+    }
+
+    private static void WriteAnnounceResponseHeader(Span<byte> destination, int transactionId, int interval, int leechers, int seeders)
+    {
+        WriteResponseHeader(destination, UdpTrackerAction.Announce, transactionId);
+        BinaryPrimitives.WriteInt32BigEndian(destination[8..], interval);
+        BinaryPrimitives.WriteInt32BigEndian(destination[12..], leechers);
+        BinaryPrimitives.WriteInt32BigEndian(destination[16..], seeders);
     }
 
     private static void Check(Span<byte> destination, int length)

@@ -4,7 +4,7 @@ using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
 
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>Groups, their members and join requests.</summary>
 internal sealed partial class SqlAccountStore

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 
-namespace Shoal.Tracker.Protocol;
+namespace Shoal.Tracker.Index;
 
 /// <summary>
 /// Whether a swarm belongs to a registered torrent, for closed mode, without a database query per

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace Shoal.Tracker;
+namespace Shoal.Tracker.Logging;
 
 /// <summary>The tracker's structured log messages.</summary>
 internal static partial class TrackerLog

@@ -1,7 +1,7 @@
 using System.Data;
 using System.Data.Common;
 
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>Parameterised commands for the SQL that SQLite and PostgreSQL both understand.</summary>
 internal static class DbCommands

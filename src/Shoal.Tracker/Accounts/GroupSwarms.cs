@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 
-namespace Shoal.Tracker.Protocol;
+namespace Shoal.Tracker.Accounts;
 
 /// <summary>
 /// Who may announce or scrape a swarm (BEP 27 private torrents shared into groups). For a group file
@@ -11,7 +11,7 @@ namespace Shoal.Tracker.Protocol;
 /// so public announces cost no query each; a file shared on this instance is known at once, one
 /// shared on another instance sharing the database within those two seconds.
 /// </summary>
-internal sealed class GroupSwarms(IAccountStore accounts, TimeProvider time)
+internal sealed class GroupSwarms(IAccountStore accounts, TimeProvider time) : IPrivateSwarms
 {
     public const string NotMember = "this torrent belongs to a private group: announce over HTTP to /announce/PASSKEY with a member's passkey (log in to get yours)";
     public const string Stopped = "this torrent is no longer shared by its group";
@@ -44,6 +44,9 @@ internal sealed class GroupSwarms(IAccountStore accounts, TimeProvider time)
 
         return access;
     }
+
+    public async ValueTask<bool> IsPrivateAsync(InfoHashKey swarm, CancellationToken cancellationToken) =>
+        await AccessAsync(swarm, null, cancellationToken).ConfigureAwait(false) != SwarmAccess.Public;
 
     /// <summary>The swarms now belong to a group file: no longer public from this moment.</summary>
     public void Claim(IEnumerable<InfoHashKey> swarms)

@@ -1,4 +1,4 @@
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>The tracker's database cannot be opened, read or written; the message says why.</summary>
 public sealed class TrackerStoreException : Exception

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Shoal.Tracker;
+namespace Shoal.Tracker.Configuration;
 
 /// <summary>How a tracker instance runs: where it listens, what it stores, and what it answers.</summary>
 public sealed record TrackerOptions

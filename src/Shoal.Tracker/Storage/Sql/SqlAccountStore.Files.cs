@@ -4,7 +4,7 @@ using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
 
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>Group files, the swarms of files no longer shared, and who may use a swarm.</summary>
 internal sealed partial class SqlAccountStore

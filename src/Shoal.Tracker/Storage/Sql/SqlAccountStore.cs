@@ -4,7 +4,7 @@ using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
 
-namespace Shoal.Tracker.Storage;
+namespace Shoal.Tracker.Storage.Sql;
 
 /// <summary>
 /// The accounts and groups in SQL that SQLite and PostgreSQL both run, over the tables of their
