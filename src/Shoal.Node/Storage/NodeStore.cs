@@ -1,0 +1,113 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Shoal.Node.Storage;
+
+/// <summary>
+/// The node's torrents in SQLite (<c>DATA/node.db</c>). One connection behind a lock: the node writes a
+/// few rows per user action, and every write is its own transaction, so a crash leaves each row whole.
+/// </summary>
+public sealed class NodeStore : IDisposable
+{
+    private const string Columns = "id, source_kind, source, save_path, state, error, upload_limit, download_limit, added_at";
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    private NodeStore(SqliteConnection connection)
+    {
+        _connection = connection;
+    }
+
+    public static NodeStore Open(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            NodeSchema.Migrate(connection);
+            return new NodeStore(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds the torrent, or replaces the row with its id.</summary>
+    public void Save(StoredTorrent torrent)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        Write(
+            $"INSERT OR REPLACE INTO torrents ({Columns}) VALUES ($id, $kind, $source, $savePath, $state, $error, $up, $down, $added)",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", torrent.Id);
+                command.Parameters.AddWithValue("$kind", torrent.SourceKind.ToString());
+                command.Parameters.AddWithValue("$source", torrent.Source);
+                command.Parameters.AddWithValue("$savePath", torrent.SavePath);
+                command.Parameters.AddWithValue("$state", torrent.State.ToString());
+                command.Parameters.AddWithValue("$error", (object?)torrent.Error ?? DBNull.Value);
+                command.Parameters.AddWithValue("$up", torrent.UploadLimit);
+                command.Parameters.AddWithValue("$down", torrent.DownloadLimit);
+                command.Parameters.AddWithValue("$added", torrent.AddedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            });
+    }
+
+    public void SetState(string id, NodeTorrentState state, string? error) =>
+        Write(
+            "UPDATE torrents SET state = $state, error = $error WHERE id = $id",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$state", state.ToString());
+                command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            });
+
+    public void Delete(string id) =>
+        Write("DELETE FROM torrents WHERE id = $id", command => command.Parameters.AddWithValue("$id", id));
+
+    public IReadOnlyList<StoredTorrent> All()
+    {
+        lock (_gate)
+        {
+            using SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM torrents ORDER BY added_at, id";
+            using SqliteDataReader reader = command.ExecuteReader();
+            var torrents = new List<StoredTorrent>();
+            while (reader.Read())
+            {
+                torrents.Add(new StoredTorrent(
+                    reader.GetString(0),
+                    Enum.Parse<TorrentSourceKind>(reader.GetString(1)),
+                    (byte[])reader.GetValue(2),
+                    reader.GetString(3),
+                    Enum.Parse<NodeTorrentState>(reader.GetString(4)),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetInt64(6),
+                    reader.GetInt64(7),
+                    DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+            }
+
+            return torrents;
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void Write(string sql, Action<SqliteCommand> bind)
+    {
+        lock (_gate)
+        {
+            using SqliteTransaction transaction = _connection.BeginTransaction();
+            using SqliteCommand command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            bind(command);
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}
