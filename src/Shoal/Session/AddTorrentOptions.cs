@@ -17,6 +17,9 @@ public sealed record AddTorrentOptions
     /// <summary>The content was just hashed into this torrent: skip checking it again.</summary>
     public bool ContentIsVerified { get; init; }
 
+    /// <summary>Start paused: nothing is checked or announced until <see cref="TorrentHandle.Resume"/>.</summary>
+    public bool Paused { get; init; }
+
     /// <summary>Check every piece even when resume data is trusted.</summary>
     public bool Recheck { get; init; }
 

@@ -41,7 +41,16 @@ internal sealed class TorrentLifecycle(
     /// <summary>The swarm of the current or last run, null before the first; read it under the torrent's lock.</summary>
     public TorrentSwarm? Swarm => _swarm;
 
-    public void Start() => _running = RunAsync(null, _stop.Token);
+    public void Start()
+    {
+        if (options.Paused)
+        {
+            State = TorrentState.Paused;
+            return;
+        }
+
+        _running = RunAsync(null, _stop.Token);
+    }
 
     /// <summary>Stops moving data (connections closed, pieces in flight finished) but keeps the files open.</summary>
     public async Task PauseAsync()
@@ -57,15 +66,19 @@ internal sealed class TorrentLifecycle(
 
     public void Resume()
     {
-        if (State != TorrentState.Paused || _swarm is null)
+        if (State != TorrentState.Paused)
         {
             return;
         }
 
-        PieceSet have;
-        lock (gate)
+        // Paused before any run finished its check (added paused, or paused while checking): check now.
+        PieceSet? have = null;
+        if (_swarm is not null)
         {
-            have = _swarm.Have.Clone();
+            lock (gate)
+            {
+                have = _swarm.Have.Clone();
+            }
         }
 
         _stop = new CancellationTokenSource();

@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Shoal.Node.Api;
+
+/// <summary>The API's JSON, generated at build time: camelCase names, nulls written.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ApiError))]
+internal sealed partial class NodeJsonContext : JsonSerializerContext;

@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shoal.Node.Security;
+using Shoal.Node.Storage;
+using Shoal.Node.Torrents;
+using Shoal.Session;
+
+namespace Shoal.Node;
+
+/// <summary>
+/// A running node: one <see cref="ShoalSession"/> for all its torrents, the store that brings them back
+/// after a restart, and the HTTP API on loopback. <c>shoal node</c> runs one until stopped; tests embed one.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    public const string EndpointFileName = "api-endpoint";
+
+    private readonly WebApplication _web;
+    private readonly ShoalSession _session;
+    private readonly NodeStore _store;
+
+    private NodeHost(WebApplication web, ShoalSession session, NodeStore store, NodeTorrents torrents, ApiToken token, Uri apiUrl)
+    {
+        _web = web;
+        _session = session;
+        _store = store;
+        Torrents = torrents;
+        Token = token;
+        ApiUrl = apiUrl;
+    }
+
+    public Uri ApiUrl { get; }
+
+    public ApiToken Token { get; }
+
+    public NodeTorrents Torrents { get; }
+
+    public ShoalSession Session => _session;
+
+    /// <summary>Opens the store, starts the session with every stored torrent in its state, then the API.</summary>
+    public static async Task<NodeHost> StartAsync(NodeOptions options, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        if (!IPAddress.IsLoopback(options.Api.Address) && !options.InsecureBind)
+        {
+            throw new NodeException($"the API would listen on {options.Api} without TLS, where others can read its token: use a loopback address, or --insecure-bind");
+        }
+
+        Directory.CreateDirectory(options.DataDirectory);
+        ApiToken token = ApiToken.LoadOrCreate(options.DataDirectory);
+        NodeStore store = NodeStore.Open(Path.Combine(options.DataDirectory, "node.db"));
+        ShoalSession? session = null;
+        NodeTorrents? torrents = null;
+        WebApplication? web = null;
+        try
+        {
+            session = ShoalSession.Start(options.Session with { StateDirectory = Path.Combine(options.DataDirectory, "resume"), Loggers = loggers });
+            torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
+            torrents.Restore();
+            web = BuildWeb(options, token, torrents, loggers);
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            var url = new Uri($"http://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
+            await File.WriteAllTextAsync(Path.Combine(options.DataDirectory, EndpointFileName), url + "\n", cancellationToken).ConfigureAwait(false);
+            return new NodeHost(web, session, store, torrents, token, url);
+        }
+        catch
+        {
+            if (web is not null)
+            {
+                await web.DisposeAsync().ConfigureAwait(false);
+            }
+
+            torrents?.Dispose();
+            if (session is not null)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the API, then every torrent cleanly (resume data saved, <c>stopped</c> announced).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _web.StopAsync().ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+        Torrents.Dispose();
+        await _session.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
+    }
+
+    private static WebApplication BuildWeb(NodeOptions options, ApiToken token, NodeTorrents torrents, ILoggerFactory loggers)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Api);
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        WebApplication web = builder.Build();
+        web.Use(new BearerAuthentication(token).InvokeAsync);
+        return web;
+    }
+
+    private static int ListeningPort(WebApplication web)
+    {
+        string address = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(address).Port;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shoal.Session;
+
+namespace Shoal.Node.Tests;
+
+/// <summary>Starts nodes on loopback with free ports, no DHT and no local discovery, over one data folder.</summary>
+internal static class TestNode
+{
+    public static NodeOptions Options(string folder) => new()
+    {
+        DataDirectory = Path.Combine(folder, "data"),
+        DownloadDirectory = Path.Combine(folder, "downloads"),
+        Api = new IPEndPoint(IPAddress.Loopback, 0),
+        Session = new SessionOptions { ListenAddress = IPAddress.Loopback, ListenPort = 0 },
+    };
+
+    public static Task<NodeHost> StartAsync(string folder) => NodeHost.StartAsync(Options(folder), NullLoggerFactory.Instance);
+
+    public static HttpClient Client(NodeHost node, string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = node.ApiUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ?? node.Token.Value);
+        return client;
+    }
+}
