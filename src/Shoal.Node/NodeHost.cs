@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Shoal.Node.Api;
 using Shoal.Node.Security;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
@@ -107,6 +108,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.Api);
+            kestrel.Limits.MaxRequestBodySize = AddTorrentEndpoint.MaxTorrentBytes + (64 * 1024);
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
@@ -114,6 +116,15 @@ public sealed class NodeHost : IAsyncDisposable
 
         WebApplication web = builder.Build();
         web.Use(new BearerAuthentication(token).InvokeAsync);
+        web.Use(ApiErrors.InvokeAsync);
+        var add = new AddTorrentEndpoint(torrents, options.DownloadDirectory);
+        var endpoints = new TorrentEndpoints(torrents);
+        web.MapGet("/api/v1/torrents", endpoints.ListAsync);
+        web.MapPost("/api/v1/torrents", add.HandleAsync);
+        web.MapGet("/api/v1/torrents/{id}", endpoints.GetAsync);
+        web.MapPost("/api/v1/torrents/{id}/pause", endpoints.PauseAsync);
+        web.MapPost("/api/v1/torrents/{id}/resume", endpoints.ResumeAsync);
+        web.MapDelete("/api/v1/torrents/{id}", endpoints.DeleteAsync);
         return web;
     }
 

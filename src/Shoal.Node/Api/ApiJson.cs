@@ -1,13 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 
 namespace Shoal.Node.Api;
 
-/// <summary>Writes the API's answers and errors.</summary>
+/// <summary>Reads the API's bodies and writes its answers and errors.</summary>
 internal static class ApiJson
 {
-    public static Task WriteErrorAsync(HttpContext context, int status, string message)
+    public static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type)
+        where T : class
+    {
+        var invalid = new ApiException(StatusCodes.Status400BadRequest, "send a JSON object as the body");
+        try
+        {
+            return await context.Request.ReadFromJsonAsync(type, context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            throw invalid;
+        }
+    }
+
+    public static Task WriteAsync<T>(HttpContext context, T answer, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ApiError(message), NodeJsonContext.Default.ApiError, cancellationToken: context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(answer, type, cancellationToken: context.RequestAborted);
     }
+
+    public static Task WriteErrorAsync(HttpContext context, int status, string message) =>
+        WriteAsync(context, new ApiError(message), NodeJsonContext.Default.ApiError, status);
 }

@@ -6,4 +6,7 @@ namespace Shoal.Node.Api;
 /// <summary>The API's JSON, generated at build time: camelCase names, nulls written.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(TorrentView))]
+[JsonSerializable(typeof(TorrentList))]
+[JsonSerializable(typeof(AddTorrentRequest))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

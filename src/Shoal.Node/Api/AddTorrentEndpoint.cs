@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Shoal.Metainfo;
+using Shoal.Metainfo.Creation;
+using Shoal.Node.Torrents;
+
+namespace Shoal.Node.Api;
+
+/// <summary>
+/// <c>POST /api/v1/torrents</c>: a .torrent (multipart field <c>torrent</c>), or JSON <c>{"magnet"}</c> or
+/// <c>{"share": PATH}</c>, with optional <c>savePath</c> and <c>paused</c>. 201 with the torrent, 200 when it was there.
+/// </summary>
+internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadDirectory)
+{
+    public const long MaxTorrentBytes = 16 * 1024 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        (NodeTorrent torrent, bool created) = context.Request.HasFormContentType
+            ? await AddFormAsync(context).ConfigureAwait(false)
+            : await AddJsonAsync(context).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Default.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    private async Task<(NodeTorrent, bool)> AddFormAsync(HttpContext context)
+    {
+        IFormCollection form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        IFormFile file = form.Files["torrent"] ?? throw new ApiException(StatusCodes.Status400BadRequest, "send the .torrent in the multipart field 'torrent'");
+        if (file.Length > MaxTorrentBytes)
+        {
+            throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"the .torrent is larger than {MaxTorrentBytes} bytes");
+        }
+
+        var bytes = new byte[file.Length];
+        await using (Stream stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        Torrent parsed;
+        try
+        {
+            parsed = TorrentParser.Parse(bytes);
+        }
+        catch (FormatException e)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"not a valid .torrent: {e.Message}");
+        }
+
+        bool paused = form["paused"].FirstOrDefault() is { } text && (bool.TryParse(text, out bool value)
+            ? value
+            : throw new ApiException(StatusCodes.Status400BadRequest, string.Create(CultureInfo.InvariantCulture, $"paused '{text}' is not true or false")));
+        return torrents.Add(parsed, bytes, SavePath(form["savePath"].FirstOrDefault()), paused);
+    }
+
+    private async Task<(NodeTorrent, bool)> AddJsonAsync(HttpContext context)
+    {
+        AddTorrentRequest request = await ApiJson.ReadAsync(context, NodeJsonContext.Default.AddTorrentRequest).ConfigureAwait(false);
+        if ((request.Magnet is null) == (request.Share is null))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "send one of {\"magnet\"} and {\"share\"}, or a .torrent as multipart field 'torrent'");
+        }
+
+        if (request.Magnet is not null)
+        {
+            if (!request.Magnet.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, "not a magnet link: it does not start with magnet:");
+            }
+
+            try
+            {
+                return torrents.Add(MagnetLink.Parse(request.Magnet), SavePath(request.SavePath), request.Paused);
+            }
+            catch (MagnetLinkException e)
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"not a valid magnet link: {e.Message}");
+            }
+        }
+
+        return await ShareAsync(request.Share!, request.Paused, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Hashes the file or folder into a new torrent and seeds it from where it is.</summary>
+    private async Task<(NodeTorrent, bool)> ShareAsync(string path, bool paused, CancellationToken cancellationToken)
+    {
+        if (!Path.IsPathFullyQualified(path))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"share '{path}' is not an absolute path");
+        }
+
+        string content = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (!File.Exists(content) && !Directory.Exists(content))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"cannot share {content}: no such file or folder");
+        }
+
+        CreatedTorrent created;
+        try
+        {
+            created = await TorrentCreator.CreateAsync(content, new TorrentCreationOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TorrentCreationException or IOException or UnauthorizedAccessException)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"cannot share {content}: {e.Message}");
+        }
+
+        return torrents.Add(created.Torrent, created.FileBytes, Path.GetDirectoryName(content)!, paused, contentPath: content);
+    }
+
+    private string SavePath(string? given)
+    {
+        if (given is null)
+        {
+            return downloadDirectory;
+        }
+
+        return Path.IsPathFullyQualified(given)
+            ? Path.GetFullPath(given)
+            : throw new ApiException(StatusCodes.Status400BadRequest, $"savePath '{given}' is not an absolute path");
+    }
+}

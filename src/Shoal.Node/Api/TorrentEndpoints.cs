@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Shoal.Node.Torrents;
+
+namespace Shoal.Node.Api;
+
+/// <summary>The list, one torrent, pause, resume and delete, under <c>/api/v1/torrents</c>.</summary>
+internal sealed class TorrentEndpoints(NodeTorrents torrents)
+{
+    public Task ListAsync(HttpContext context) =>
+        ApiJson.WriteAsync(context, TorrentQuery.Parse(context.Request.Query).Apply(torrents.All), NodeJsonContext.Default.TorrentList);
+
+    public Task GetAsync(HttpContext context) => WriteAsync(context, Find(context));
+
+    public async Task PauseAsync(HttpContext context)
+    {
+        NodeTorrent torrent = Find(context);
+        await torrents.PauseAsync(torrent).ConfigureAwait(false);
+        await WriteAsync(context, torrent).ConfigureAwait(false);
+    }
+
+    public Task ResumeAsync(HttpContext context)
+    {
+        NodeTorrent torrent = Find(context);
+        torrents.Resume(torrent);
+        return WriteAsync(context, torrent);
+    }
+
+    public async Task DeleteAsync(HttpContext context)
+    {
+        string? text = context.Request.Query["deleteFiles"].FirstOrDefault();
+        bool deleteFiles = false;
+        if (text is not null && !bool.TryParse(text, out deleteFiles))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"deleteFiles '{text}' is not true or false");
+        }
+
+        await torrents.RemoveAsync(Find(context), deleteFiles).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static Task WriteAsync(HttpContext context, NodeTorrent torrent) =>
+        ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Default.TorrentView);
+
+    private NodeTorrent Find(HttpContext context)
+    {
+        string id = (string)context.Request.RouteValues["id"]!;
+        return torrents.Find(id) ?? throw new ApiException(StatusCodes.Status404NotFound, $"no torrent has the info-hash {id}");
+    }
+}
