@@ -5,6 +5,7 @@ using Shoal.Cli.Commands;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
+using Shoal.Node;
 using Shoal.Session;
 using Shoal.Tracker.Storage;
 using Shoal.Tracker.Storage.Sql;
@@ -28,6 +29,7 @@ public static class ShoalCli
         root.Subcommands.Add(FilesCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(TrackerCommand.Build());
+        root.Subcommands.Add(NodeCommand.Build());
         root.Subcommands.Add(DhtCommand.Build());
         root.Subcommands.Add(UserCommand.Build());
         root.Subcommands.Add(LoginCommand.Build());
@@ -80,7 +82,7 @@ public static class ShoalCli
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
         SessionException or NetworkException or PeerProtocolException or TrackerIndexException => ExitCodes.BadInput,
         TrackerAccountException or LoginException => ExitCodes.BadInput,
-        TrackerStoreException => ExitCodes.BadInput,
+        TrackerStoreException or NodeException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,
         _ => null,

@@ -71,7 +71,7 @@ public sealed class NodeHost : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(options.DataDirectory, EndpointFileName), url + "\n", cancellationToken).ConfigureAwait(false);
             return new NodeHost(web, session, store, torrents, token, url);
         }
-        catch
+        catch (Exception e)
         {
             if (web is not null)
             {
@@ -85,6 +85,11 @@ public sealed class NodeHost : IAsyncDisposable
             }
 
             store.Dispose();
+            if (e is IOException { InnerException: { } inner } && inner.GetType().Name == "AddressInUseException")
+            {
+                throw new NodeException($"cannot listen on {options.Api} for the API: it is in use (is another node running?)", e);
+            }
+
             throw;
         }
     }
