@@ -66,6 +66,17 @@ public sealed class NodeStore : IDisposable
                 command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             });
 
+    /// <summary>Replaces what the torrent is restored from, e.g. a magnet link by its metadata once fetched.</summary>
+    public void SetSource(string id, TorrentSourceKind kind, byte[] source) =>
+        Write(
+            "UPDATE torrents SET source_kind = $kind, source = $source WHERE id = $id",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$kind", kind.ToString());
+                command.Parameters.AddWithValue("$source", source);
+            });
+
     public void Delete(string id) =>
         Write("DELETE FROM torrents WHERE id = $id", command => command.Parameters.AddWithValue("$id", id));
 

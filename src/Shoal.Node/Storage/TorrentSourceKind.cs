@@ -8,4 +8,7 @@ public enum TorrentSourceKind
 
     /// <summary>A magnet link's text (UTF-8), its metadata not fetched yet.</summary>
     Magnet,
+
+    /// <summary>A magnet link's fetched metadata: its trackers and info dictionary as received.</summary>
+    Metadata,
 }

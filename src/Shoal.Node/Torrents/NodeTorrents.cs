@@ -52,7 +52,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
                 continue;
             }
 
-            Torrent torrent = TorrentParser.Parse(stored.Source);
+            Torrent torrent = stored.SourceKind == TorrentSourceKind.Metadata ? FetchedMetadata.Read(stored.Source) : TorrentParser.Parse(stored.Source);
             NodeTorrent restored = Track(new NodeTorrent(stored, torrent.InfoHashes, torrent.Name, magnet: null));
             Start(restored, torrent, new AddTorrentOptions { SavePath = stored.SavePath, Paused = paused, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit });
         }
@@ -221,6 +221,23 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
             TorrentHandle handle = await session.AddAsync(
                 entry.Magnet!, new AddTorrentOptions { SavePath = stored.SavePath, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit }, fetch.Token).ConfigureAwait(false);
             entry.Attach(handle);
+            bool kept;
+            lock (_gate)
+            {
+                kept = _torrents.Contains(entry);
+                if (kept)
+                {
+                    store.SetSource(entry.Id, TorrentSourceKind.Metadata, FetchedMetadata.Write(handle.Torrent));
+                }
+            }
+
+            if (!kept)
+            {
+                // Removed while its metadata arrived.
+                await session.RemoveAsync(handle, deleteFiles: false).ConfigureAwait(false);
+                return;
+            }
+
             SetState(entry, NodeTorrentState.Downloading, null);
             _ = RecordOutcomeAsync(entry, handle);
         }

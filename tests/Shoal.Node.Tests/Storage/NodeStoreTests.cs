@@ -34,6 +34,18 @@ public sealed class NodeStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_magnet_source_can_become_its_metadata()
+    {
+        using NodeStore store = NodeStore.Open(DatabasePath);
+        store.Save(Sample("aa", NodeTorrentState.Metadata) with { SourceKind = TorrentSourceKind.Magnet });
+        store.SetSource("aa", TorrentSourceKind.Metadata, [9, 9]);
+
+        StoredTorrent read = Assert.Single(store.All());
+        Assert.Equal(TorrentSourceKind.Metadata, read.SourceKind);
+        Assert.Equal(new byte[] { 9, 9 }, read.Source);
+    }
+
+    [Fact]
     public void Torrents_survive_reopening_and_deletes_too()
     {
         using (NodeStore store = NodeStore.Open(DatabasePath))
