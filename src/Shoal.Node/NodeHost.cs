@@ -121,7 +121,7 @@ public sealed class NodeHost : IAsyncDisposable
 
         WebApplication web = builder.Build();
         web.Use(new BearerAuthentication(token).InvokeAsync);
-        web.Use(ApiErrors.InvokeAsync);
+        web.Use(new ApiErrors(loggers.CreateLogger("Shoal.Node.Api")).InvokeAsync);
         var add = new AddTorrentEndpoint(torrents, options.DownloadDirectory);
         var endpoints = new TorrentEndpoints(torrents);
         web.MapGet("/api/v1/torrents", endpoints.ListAsync);

@@ -27,7 +27,7 @@ internal static class TorrentViews
             status?.Swarm.Peers.Count(p => p.IsSeed) ?? 0,
             Eta(status),
             torrent.Stored.SavePath,
-            handle is null ? torrent.Magnet!.ToUri() : MagnetLink.FromTorrent(handle.Torrent).ToUri(),
+            (handle is null ? torrent.Magnet ?? new MagnetLink { InfoHashes = torrent.Hashes } : MagnetLink.FromTorrent(handle.Torrent)).ToUri(),
             torrent.Hashes.V1?.ToHex(),
             torrent.Hashes.V2?.ToHex(),
             torrent.Stored.AddedAt,

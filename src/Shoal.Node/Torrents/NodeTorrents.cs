@@ -52,7 +52,23 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
                 continue;
             }
 
-            Torrent torrent = stored.SourceKind == TorrentSourceKind.Metadata ? FetchedMetadata.Read(stored.Source) : TorrentParser.Parse(stored.Source);
+            Torrent torrent;
+            try
+            {
+                torrent = stored.SourceKind == TorrentSourceKind.Metadata ? FetchedMetadata.Read(stored.Source) : TorrentParser.Parse(stored.Source);
+            }
+            catch (FormatException e)
+            {
+                // One unreadable row must not keep the node and its other torrents down: it shows as an error.
+                InfoHash hash = InfoHash.FromHex(stored.Id);
+                Track(new NodeTorrent(
+                    stored with { State = NodeTorrentState.Error, Error = $"cannot restore: {e.Message}" },
+                    new InfoHashes(hash.IsV2 ? null : hash, hash.IsV2 ? hash : null),
+                    stored.Id,
+                    magnet: null));
+                continue;
+            }
+
             NodeTorrent restored = Track(new NodeTorrent(stored, torrent.InfoHashes, torrent.Name, magnet: null));
             Start(restored, torrent, new AddTorrentOptions { SavePath = stored.SavePath, Paused = paused, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit });
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Shoal.Metainfo.Creation;
+using Shoal.Node.Storage;
 using Shoal.Tests;
 using static Shoal.Node.Tests.Api.ApiCalls;
 
@@ -90,6 +91,23 @@ public sealed class TorrentApiTests : IDisposable
         Assert.Equal(2, list.GetProperty("total").GetInt32());
         await WaitForStateAsync(again, seededId, "seeding");
         await WaitForStateAsync(again, pausedId, "paused");
+    }
+
+    [Fact]
+    public async Task A_stored_torrent_that_cannot_be_read_shows_as_an_error_and_the_node_still_starts()
+    {
+        string id = new('a', 40);
+        using (NodeStore store = NodeStore.Open(Path.Combine(_folder.Path, "data", "node.db")))
+        {
+            store.Save(new StoredTorrent(id, TorrentSourceKind.TorrentFile, "garbage"u8.ToArray(), _folder.Path, NodeTorrentState.Downloading, null, 0, 0, DateTimeOffset.UtcNow));
+        }
+
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+
+        JsonElement broken = await WaitForStateAsync(client, id, "error");
+        Assert.StartsWith("cannot restore: ", broken.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal($"magnet:?xt=urn:btih:{id}", broken.GetProperty("magnet").GetString());
     }
 
     [Fact]
