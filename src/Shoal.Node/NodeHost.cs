@@ -62,7 +62,13 @@ public sealed class NodeHost : IAsyncDisposable
         WebApplication? web = null;
         try
         {
-            session = ShoalSession.Start(options.Session with { StateDirectory = Path.Combine(options.DataDirectory, "resume"), Loggers = loggers });
+            session = ShoalSession.Start(options.Session with
+            {
+                StateDirectory = Path.Combine(options.DataDirectory, "resume"),
+                // The node's own routing table, so a `shoal share` running beside it does not overwrite it.
+                Dht = options.Session.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat") } : null,
+                Loggers = loggers,
+            });
             torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
             web = BuildWeb(options, token, torrents, loggers);

@@ -8,7 +8,7 @@ public sealed record NodeOptions
 {
     public const int DefaultApiPort = 9180;
 
-    /// <summary>Holds <c>node.db</c>, <c>api-token</c>, <c>api-endpoint</c> and the torrents' resume data.</summary>
+    /// <summary>Holds <c>node.db</c>, <c>api-token</c>, <c>api-endpoint</c>, the torrents' resume data and the DHT routing table.</summary>
     public required string DataDirectory { get; init; }
 
     /// <summary>Where torrents are saved when an add names no save path.</summary>
@@ -20,6 +20,6 @@ public sealed record NodeOptions
     /// <summary>Allows a non-loopback API address without TLS, where anyone on the path can read the token.</summary>
     public bool InsecureBind { get; init; }
 
-    /// <summary>The one session's options; its resume data goes under <see cref="DataDirectory"/>.</summary>
+    /// <summary>The one session's options; its resume data and DHT routing table go under <see cref="DataDirectory"/>.</summary>
     public SessionOptions Session { get; init; } = new();
 }

@@ -56,6 +56,21 @@ public sealed class NodeHostTests : IDisposable
     }
 
     [Fact]
+    public async Task The_dht_routing_table_is_kept_in_the_data_folder()
+    {
+        NodeOptions options = TestNode.Options(_folder.Path);
+        options = options with { Session = options.Session with { Dht = new Shoal.Session.SessionDhtOptions { StateFile = Path.Combine(_folder.Path, "shared-dht.dat") } } };
+
+        await using (NodeHost node = await NodeHost.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
+        {
+            Assert.NotNull(node.Session.DhtState);
+        }
+
+        Assert.True(File.Exists(Path.Combine(_folder.Path, "data", "dht-nodes.dat")));
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "shared-dht.dat")));
+    }
+
+    [Fact]
     public async Task A_restart_brings_torrents_back_in_their_states()
     {
         string seeded = _folder.File("seeded.bin", TempFolder.RandomBytes(100_000, 1));
