@@ -41,10 +41,15 @@ internal sealed class TorrentLifecycle(
     /// <summary>The swarm of the current or last run, null before the first; read it under the torrent's lock.</summary>
     public TorrentSwarm? Swarm => _swarm;
 
+    /// <summary>The pieces resume data vouches for, for a torrent added paused; null once it has run, or without trusted resume data.</summary>
+    public PieceSet? SavedPieces { get; private set; }
+
     public void Start()
     {
         if (options.Paused)
         {
+            // What trusted resume data says is there, so a paused torrent shows its progress without a check.
+            SavedPieces = options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted();
             State = TorrentState.Paused;
             return;
         }
@@ -81,6 +86,7 @@ internal sealed class TorrentLifecycle(
             }
         }
 
+        SavedPieces = null;
         _stop = new CancellationTokenSource();
         _running = RunAsync(have, _stop.Token);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
 
@@ -88,6 +89,18 @@ internal sealed class TorrentRuntime : IDisposable
         _lifecycle.Dispose();
     }
 
+    /// <summary>The status of a torrent that has not run: the pieces resume data vouches for, nothing moving.</summary>
+    private SwarmStatus SavedStatus(PieceSet? saved)
+    {
+        long verified = 0;
+        for (int i = 0; saved is not null && i < Torrent.PieceCount; i++)
+        {
+            verified += saved[i] ? Torrent.PieceSize(i) : 0;
+        }
+
+        return new SwarmStatus(saved?.Count ?? 0, Torrent.PieceCount, verified, Torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
+    }
+
     public void SetLimits(long upload, long download) => _bandwidth.SetLimits(upload, download);
 
     public TorrentStatus GetStatus()
@@ -95,7 +108,7 @@ internal sealed class TorrentRuntime : IDisposable
         IReadOnlyList<TrackerStatus> trackers = Trackers.Statuses;
         lock (_gate)
         {
-            SwarmStatus swarm = _lifecycle.Swarm?.GetStatus() ?? new SwarmStatus(0, Torrent.PieceCount, 0, Torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
+            SwarmStatus swarm = _lifecycle.Swarm?.GetStatus() ?? SavedStatus(_lifecycle.SavedPieces);
             return new TorrentStatus(Torrent.Name, _lifecycle.State, swarm, _check.CheckedPieces, _lifecycle.Error) { Trackers = trackers };
         }
     }

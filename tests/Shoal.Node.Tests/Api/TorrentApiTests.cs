@@ -90,7 +90,10 @@ public sealed class TorrentApiTests : IDisposable
         (_, JsonElement list) = await SendAsync(again, HttpMethod.Get, "api/v1/torrents?sort=name");
         Assert.Equal(2, list.GetProperty("total").GetInt32());
         await WaitForStateAsync(again, seededId, "seeding");
-        await WaitForStateAsync(again, pausedId, "paused");
+        JsonElement stillPaused = await WaitForStateAsync(again, pausedId, "paused");
+
+        // Not checked while paused: its progress is what the resume data saved at the pause says.
+        Assert.Equal(1.0, stillPaused.GetProperty("progress").GetDouble());
     }
 
     [Fact]
