@@ -40,7 +40,7 @@ public sealed class SessionLoopbackTests
     public async Task A_changed_file_is_rechecked_and_only_its_damaged_piece_fetched_again()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(2 * 1024 * 1024);
-        var (seeder, _) = swarm.StartSeeder();
+        var (seeder, _) = swarm.StartSeeder(uploadLimit: 1024 * 1024);
         string state = swarm.DownloadFolder("state");
         string target = swarm.DownloadFolder("download");
         ShoalSession first = swarm.StartSession(state);
@@ -105,6 +105,37 @@ public sealed class SessionLoopbackTests
         Assert.False(File.Exists(Path.Combine(target, swarm.Torrent.Name, "a.bin")));
         Assert.Empty(Directory.GetFiles(swarm.DownloadFolder("state"), "*.resume"));
         Assert.Empty(leecher.Torrents);
+    }
+
+    [Fact]
+    public async Task A_torrent_added_paused_shows_its_saved_progress_and_fetches_nothing_until_resumed()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(2 * 1024 * 1024);
+        var (seeder, _) = swarm.StartSeeder(uploadLimit: 1024 * 1024);
+        string state = swarm.DownloadFolder("state");
+        string target = swarm.DownloadFolder("download");
+        ShoalSession first = swarm.StartSession(state);
+        TorrentHandle partial = first.Add(swarm.Torrent, new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] });
+        while (partial.GetStatus().Swarm.PiecesHave == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        await partial.PauseAsync();
+        int saved = partial.GetStatus().Swarm.PiecesHave;
+        Assert.InRange(saved, 1, swarm.Torrent.PieceCount - 1);
+        await first.DisposeAsync();
+
+        ShoalSession second = swarm.StartSession(state);
+        TorrentHandle handle = second.Add(swarm.Torrent, new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint], Paused = true });
+        Assert.Equal(TorrentState.Paused, handle.State);
+        await Task.Delay(500);
+        Assert.Equal(saved, handle.GetStatus().Swarm.PiecesHave);
+        Assert.Equal(0, handle.GetStatus().Swarm.Downloaded);
+
+        handle.Resume();
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
     }
 
     [Fact]
