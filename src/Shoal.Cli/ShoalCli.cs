@@ -2,6 +2,7 @@ using System.CommandLine;
 using Shoal.Bencoding;
 using Shoal.Cli.Accounts;
 using Shoal.Cli.Commands;
+using Shoal.Cli.NodeApi;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Net;
@@ -30,6 +31,11 @@ public static class ShoalCli
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(TrackerCommand.Build());
         root.Subcommands.Add(NodeCommand.Build());
+        root.Subcommands.Add(AddCommand.Build());
+        root.Subcommands.Add(ListCommand.Build());
+        root.Subcommands.Add(TorrentControlCommands.Pause());
+        root.Subcommands.Add(TorrentControlCommands.Resume());
+        root.Subcommands.Add(TorrentControlCommands.Remove());
         root.Subcommands.Add(DhtCommand.Build());
         root.Subcommands.Add(UserCommand.Build());
         root.Subcommands.Add(LoginCommand.Build());
@@ -82,7 +88,7 @@ public static class ShoalCli
         MetainfoException or MagnetLinkException or BencodeException or TorrentCreationException => ExitCodes.BadInput,
         SessionException or NetworkException or PeerProtocolException or TrackerIndexException => ExitCodes.BadInput,
         TrackerAccountException or LoginException => ExitCodes.BadInput,
-        TrackerStoreException or NodeException => ExitCodes.BadInput,
+        TrackerStoreException or NodeException or NodeClientException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Interrupted,
         _ => null,

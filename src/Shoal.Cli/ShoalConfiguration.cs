@@ -17,6 +17,9 @@ public static class ShoalConfiguration
     /// <summary>Where Shoal keeps state such as resume data: SHOAL_DATA_DIR, else $XDG_DATA_HOME/shoal, else ~/.local/share/shoal.</summary>
     public static string DataDirectory => UserFolder("SHOAL_DATA_DIR", "XDG_DATA_HOME", Path.Combine(".local", "share"));
 
+    /// <summary>The folder <c>shoal node</c> keeps its database, token and endpoint in unless given <c>--data</c>.</summary>
+    public static string NodeDataDirectory => Path.Combine(DataDirectory, "node");
+
     public static IConfiguration Build(IEnumerable<KeyValuePair<string, string?>> flagOverrides)
     {
         string settingsFile = Path.Combine(ConfigDirectory, SettingsFileName);

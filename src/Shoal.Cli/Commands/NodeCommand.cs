@@ -26,7 +26,7 @@ public static class NodeCommand
             using CliRuntime runtime = CliRuntime.Create(parse);
             var options = new NodeOptions
             {
-                DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? Path.Combine(ShoalConfiguration.DataDirectory, "node")),
+                DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? ShoalConfiguration.NodeDataDirectory),
                 DownloadDirectory = Path.GetFullPath(parse.GetValue(downloads) ?? runtime.Configuration["Node:DownloadDirectory"] ?? DefaultDownloads()),
                 Api = ApiEndPoint(parse.GetValue(api)!),
                 InsecureBind = parse.GetValue(insecure),

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Shoal.Interop.Tests;
+using Shoal.Tests;
+
+namespace Shoal.Node.Tests.Cli;
+
+/// <summary>`shoal add|list|pause|resume|remove` run as processes against a node started in the test.</summary>
+public sealed class NodeClientCommandTests : IDisposable
+{
+    private static readonly string Shoal = Path.Combine(AppContext.BaseDirectory, "shoal");
+
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public async Task Add_share_list_pause_resume_and_remove_drive_the_running_node()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        string file = _folder.File("shared/song.ogg", [.. Enumerable.Range(0, 100_000).Select(i => (byte)i)]);
+
+        ProcessResult added = await RunAsync("add", "--share", file);
+        Assert.True(added.ExitCode == 0, added.Error);
+        string id = Assert.Single(node.Torrents.All).Id;
+        Assert.Equal($"added song.ogg: {id}", added.Output.Trim());
+        Assert.Equal("seeding", await WaitForStateAsync(id, "seeding"));
+
+        ProcessResult paused = await RunAsync("pause", id);
+        Assert.True(paused.ExitCode == 0, paused.Error);
+        Assert.Equal("paused", await WaitForStateAsync(id, "paused"));
+
+        ProcessResult table = await RunAsync("list");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("song.ogg", table.Output, StringComparison.Ordinal);
+        Assert.Contains("paused", table.Output, StringComparison.Ordinal);
+        Assert.Contains("100.0 %", table.Output, StringComparison.Ordinal);
+        Assert.Contains(id[..8], table.Output, StringComparison.Ordinal);
+
+        // The shortened id the 80-column table shows is enough.
+        ProcessResult resumed = await RunAsync("resume", id[..8]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.StartsWith("resumed song.ogg", resumed.Output, StringComparison.Ordinal);
+        Assert.Equal("seeding", await WaitForStateAsync(id, "seeding"));
+
+        ProcessResult removed = await RunAsync("remove", id, "--delete-files");
+        Assert.True(removed.ExitCode == 0, removed.Error);
+        Assert.Empty(await ListAsync());
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task The_node_refusing_a_request_is_one_line_and_exit_1()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+
+        ProcessResult result = await RunAsync("pause", new string('a', 40));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"shoal: the node refused: no torrent has the info-hash {new string('a', 40)}", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task List_without_a_running_node_says_how_to_start_one_and_exits_1()
+    {
+        ProcessResult result = await RunAsync("list");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("shoal: no node running at http://127.0.0.1:9180/; start one with: shoal node", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task List_after_the_node_stopped_names_its_old_address_and_exits_1()
+    {
+        Uri url;
+        await using (NodeHost node = await TestNode.StartAsync(_folder.Path))
+        {
+            url = node.ApiUrl;
+        }
+
+        ProcessResult result = await RunAsync("list", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"shoal: no node running at {url}; start one with: shoal node", result.Error.Trim());
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private Task<ProcessResult> RunAsync(params string[] arguments) => ProcessRunner.RunAsync(
+        Shoal,
+        [.. arguments, "--data", Path.Combine(_folder.Path, "data")],
+        timeout: TimeSpan.FromSeconds(60),
+        environment: new Dictionary<string, string> { ["SHOAL_DATA_DIR"] = Path.Combine(_folder.Path, "shoal-data") });
+
+    private async Task<List<JsonElement>> ListAsync()
+    {
+        ProcessResult result = await RunAsync("list", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonElement list = JsonDocument.Parse(result.Output).RootElement;
+        Assert.Equal(list.GetProperty("total").GetInt32(), list.GetProperty("torrents").GetArrayLength());
+        return [.. list.GetProperty("torrents").EnumerateArray()];
+    }
+
+    /// <summary>Runs `shoal list --json` until the torrent is in <paramref name="state"/>, for up to 30 s; returns its last state.</summary>
+    private async Task<string?> WaitForStateAsync(string id, string state)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            string? current = (await ListAsync()).Single(t => t.GetProperty("id").GetString() == id).GetProperty("state").GetString();
+            if (current == state || DateTime.UtcNow > deadline)
+            {
+                return current;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
