@@ -47,6 +47,61 @@ public sealed class NodeClientCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_a_torrent_file_through_node_url_checks_the_files_in_the_output_folder_and_remove_keeps_them()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        string file = _folder.File("have/data.bin", [.. Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7))]);
+        string torrent = Path.Combine(_folder.Path, "data.torrent");
+        ProcessResult created = await ProcessRunner.RunAsync(Shoal, ["create", file, "-o", torrent], timeout: TimeSpan.FromSeconds(60));
+        Assert.True(created.ExitCode == 0, created.Error);
+
+        ProcessResult added = await RunAsync("add", torrent, "-o", Path.GetDirectoryName(file)!, "--node", node.ApiUrl.ToString());
+        Assert.True(added.ExitCode == 0, added.Error);
+        string id = Assert.Single(node.Torrents.All).Id;
+        Assert.Equal("seeding", await WaitForStateAsync(id, "seeding"));
+
+        ProcessResult removed = await RunAsync("remove", id[..10]);
+        Assert.True(removed.ExitCode == 0, removed.Error);
+        Assert.Equal($"removed {id}", removed.Output.Trim());
+        Assert.Empty(node.Torrents.All);
+        Assert.True(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task An_id_no_torrent_starts_with_is_one_line_and_exit_1()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+
+        ProcessResult result = await RunAsync("pause", "ffff0000");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("shoal: no torrent's id starts with ffff0000", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_the_nodes_401_error_on_one_line_and_exit_1()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        string other = Path.Combine(_folder.Path, "other");
+        Directory.CreateDirectory(other);
+        await File.WriteAllTextAsync(Path.Combine(other, "api-token"), "not-the-token\n");
+
+        ProcessResult result = await ProcessRunner.RunAsync(Shoal, ["list", "--node", node.ApiUrl.ToString(), "--data", other], timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("shoal: the node refused: send the node's token (DATA/api-token) as Authorization: Bearer TOKEN", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Add_needs_exactly_one_of_a_link_a_file_and_share_and_exits_2()
+    {
+        ProcessResult result = await RunAsync("add");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("shoal: give one of a magnet link, a .torrent file and --share PATH", result.Error.Trim());
+    }
+
+    [Fact]
     public async Task The_node_refusing_a_request_is_one_line_and_exit_1()
     {
         await using NodeHost node = await TestNode.StartAsync(_folder.Path);
