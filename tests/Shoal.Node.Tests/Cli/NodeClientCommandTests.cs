@@ -68,6 +68,22 @@ public sealed class NodeClientCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_a_magnet_waits_for_its_metadata_and_a_bad_magnet_is_the_nodes_refusal()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        string hash = new('c', 40);
+
+        ProcessResult added = await RunAsync("add", $"magnet:?xt=urn:btih:{hash}&dn=album");
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Equal($"added album: {hash}", added.Output.Trim());
+        Assert.Equal("metadata", await WaitForStateAsync(hash, "metadata"));
+
+        ProcessResult bad = await RunAsync("add", "magnet:?dn=nothing");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith("shoal: the node refused: not a valid magnet link", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_id_no_torrent_starts_with_is_one_line_and_exit_1()
     {
         await using NodeHost node = await TestNode.StartAsync(_folder.Path);
