@@ -26,14 +26,14 @@ public static class AddCommand
             string? savePath = parse.GetValue(output) is { } folder ? Path.GetFullPath(folder) : null;
             using CliRuntime runtime = CliRuntime.Create(parse);
             using NodeClient client = flags.Connect(parse);
-            TorrentView added = link switch
+            AddedTorrent added = link switch
             {
                 null => await client.AddAsync(new AddTorrentRequest(null, Path.GetFullPath(path!), savePath, false), cancellationToken).ConfigureAwait(false),
                 _ when link.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase) =>
                     await client.AddAsync(new AddTorrentRequest(link, null, savePath, false), cancellationToken).ConfigureAwait(false),
                 _ => await client.AddTorrentFileAsync(await File.ReadAllBytesAsync(link, cancellationToken).ConfigureAwait(false), savePath, cancellationToken).ConfigureAwait(false),
             };
-            await runtime.Output.WriteLineAsync($"added {added.Name}: {added.Id}").ConfigureAwait(false);
+            await runtime.Output.WriteLineAsync($"{(added.Created ? "added" : "already added")} {added.Torrent.Name}: {added.Torrent.Id}").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -76,10 +77,10 @@ public sealed class NodeClient : IDisposable
         };
     }
 
-    public Task<TorrentView> AddAsync(AddTorrentRequest request, CancellationToken cancellationToken) =>
-        SendAsync<TorrentView>(HttpMethod.Post, "api/v1/torrents", JsonContent.Create(request, options: Json), cancellationToken);
+    public Task<AddedTorrent> AddAsync(AddTorrentRequest request, CancellationToken cancellationToken) =>
+        AddAsync(JsonContent.Create(request, options: Json), cancellationToken);
 
-    public Task<TorrentView> AddTorrentFileAsync(byte[] torrent, string? savePath, CancellationToken cancellationToken)
+    public Task<AddedTorrent> AddTorrentFileAsync(byte[] torrent, string? savePath, CancellationToken cancellationToken)
     {
         var form = new MultipartFormDataContent { { new ByteArrayContent(torrent), "torrent", "add.torrent" } };
         if (savePath is not null)
@@ -87,7 +88,7 @@ public sealed class NodeClient : IDisposable
             form.Add(new StringContent(savePath), "savePath");
         }
 
-        return SendAsync<TorrentView>(HttpMethod.Post, "api/v1/torrents", form, cancellationToken);
+        return AddAsync(form, cancellationToken);
     }
 
     public Task<TorrentView> PauseAsync(string id, CancellationToken cancellationToken) =>
@@ -114,11 +115,23 @@ public sealed class NodeClient : IDisposable
 
     private static NodeClientException NoNode(Uri url) => new($"no node running at {url}; start one with: shoal node");
 
+    /// <summary>The node answers 201 for a torrent it did not have, 200 with the one it has.</summary>
+    private async Task<AddedTorrent> AddAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendRawAsync(HttpMethod.Post, "api/v1/torrents", content, cancellationToken).ConfigureAwait(false);
+        return new AddedTorrent(await ReadAsync<TorrentView>(response, cancellationToken).ConfigureAwait(false), response.StatusCode == HttpStatusCode.Created);
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await SendRawAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
-            ?? throw new NodeClientException($"the node at {_http.BaseAddress} answered {path} with nothing");
+            ?? throw new NodeClientException($"the node at {_http.BaseAddress} answered {response.RequestMessage?.RequestUri} with nothing");
     }
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

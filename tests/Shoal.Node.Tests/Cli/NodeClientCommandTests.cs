@@ -77,6 +77,9 @@ public sealed class NodeClientCommandTests : IDisposable
         Assert.True(added.ExitCode == 0, added.Error);
         Assert.Equal($"added album: {hash}", added.Output.Trim());
         Assert.Equal("metadata", await WaitForStateAsync(hash, "metadata"));
+        ProcessResult again = await RunAsync("add", $"magnet:?xt=urn:btih:{hash}&dn=album");
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal($"already added album: {hash}", again.Output.Trim());
 
         ProcessResult bad = await RunAsync("add", "magnet:?dn=nothing");
         Assert.Equal(1, bad.ExitCode);
