@@ -1,3 +1,5 @@
+using Shoal.Primitives;
+
 namespace Shoal.Metainfo;
 
 /// <summary>Where pieces and blocks fall in a torrent's piece address space.</summary>
@@ -31,6 +33,19 @@ public static class PieceGeometry
         }
 
         return (int)(end - start);
+    }
+
+    /// <summary>The bytes of the pieces in <paramref name="pieces"/>.</summary>
+    public static long BytesIn(this Torrent torrent, PieceSet pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        long bytes = 0;
+        for (int piece = 0; piece < pieces.Length; piece++)
+        {
+            bytes += pieces[piece] ? torrent.PieceSize(piece) : 0;
+        }
+
+        return bytes;
     }
 
     /// <summary>

@@ -41,15 +41,18 @@ internal sealed class TorrentLifecycle(
     /// <summary>The swarm of the current or last run, null before the first; read it under the torrent's lock.</summary>
     public TorrentSwarm? Swarm => _swarm;
 
-    /// <summary>The pieces resume data vouches for, for a torrent added paused; null once it has run, or without trusted resume data.</summary>
-    public PieceSet? SavedPieces { get; private set; }
+    /// <summary>
+    /// The status before the first run has a swarm: nothing moving, and for a torrent added paused the
+    /// pieces its trusted resume data vouches for, worked out once.
+    /// </summary>
+    public SwarmStatus StatusBeforeRun { get; private set; } = IdleStatus(torrent, null);
 
     public void Start()
     {
         if (options.Paused)
         {
             // What trusted resume data says is there, so a paused torrent shows its progress without a check.
-            SavedPieces = options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted();
+            StatusBeforeRun = IdleStatus(torrent, options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted());
             State = TorrentState.Paused;
             return;
         }
@@ -86,7 +89,6 @@ internal sealed class TorrentLifecycle(
             }
         }
 
-        SavedPieces = null;
         _stop = new CancellationTokenSource();
         _running = RunAsync(have, _stop.Token);
     }
@@ -214,4 +216,7 @@ internal sealed class TorrentLifecycle(
 
         await trackers.StopAsync().ConfigureAwait(false);
     }
+
+    private static SwarmStatus IdleStatus(Torrent torrent, PieceSet? saved) =>
+        new(saved?.Count ?? 0, torrent.PieceCount, saved is null ? 0 : torrent.BytesIn(saved), torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
 }

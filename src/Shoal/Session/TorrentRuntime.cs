@@ -89,18 +89,6 @@ internal sealed class TorrentRuntime : IDisposable
         _lifecycle.Dispose();
     }
 
-    /// <summary>The status of a torrent that has not run: the pieces resume data vouches for, nothing moving.</summary>
-    private SwarmStatus SavedStatus(PieceSet? saved)
-    {
-        long verified = 0;
-        for (int i = 0; saved is not null && i < Torrent.PieceCount; i++)
-        {
-            verified += saved[i] ? Torrent.PieceSize(i) : 0;
-        }
-
-        return new SwarmStatus(saved?.Count ?? 0, Torrent.PieceCount, verified, Torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
-    }
-
     public void SetLimits(long upload, long download) => _bandwidth.SetLimits(upload, download);
 
     public TorrentStatus GetStatus()
@@ -108,7 +96,7 @@ internal sealed class TorrentRuntime : IDisposable
         IReadOnlyList<TrackerStatus> trackers = Trackers.Statuses;
         lock (_gate)
         {
-            SwarmStatus swarm = _lifecycle.Swarm?.GetStatus() ?? SavedStatus(_lifecycle.SavedPieces);
+            SwarmStatus swarm = _lifecycle.Swarm?.GetStatus() ?? _lifecycle.StatusBeforeRun;
             return new TorrentStatus(Torrent.Name, _lifecycle.State, swarm, _check.CheckedPieces, _lifecycle.Error) { Trackers = trackers };
         }
     }

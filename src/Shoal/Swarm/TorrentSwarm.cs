@@ -51,13 +51,7 @@ public sealed partial class TorrentSwarm
         _pool = pool;
         _picker = new PiecePicker(torrent, have, random, pool);
         _choker = new Choker(settings.Choker, random);
-        for (int i = 0; i < torrent.PieceCount; i++)
-        {
-            if (have[i])
-            {
-                _verifiedBytes += torrent.PieceSize(i);
-            }
-        }
+        _verifiedBytes = torrent.BytesIn(have);
     }
 
     /// <summary>Pieces verified and stored.</summary>
