@@ -36,6 +36,18 @@ public sealed class CliRuntime : IDisposable
         Recursive = true,
     };
 
+    /// <summary>Waits for Ctrl-C or SIGTERM, which cancel the command's token: how a server command serves until stopped.</summary>
+    public static async Task RunUntilStoppedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     public static CliRuntime Create(ParseResult parse)
     {
         var overrides = new List<KeyValuePair<string, string?>>();

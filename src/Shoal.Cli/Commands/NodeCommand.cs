@@ -36,14 +36,7 @@ public static class NodeCommand
             await runtime.Output.WriteLineAsync($"api: {node.ApiUrl}").ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {node.Session.ListenEndPoint} for peers").ConfigureAwait(false);
             await runtime.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
+            await CliRuntime.RunUntilStoppedAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

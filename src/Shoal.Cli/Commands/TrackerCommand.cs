@@ -35,14 +35,7 @@ public static class TrackerCommand
             await runtime.Output.WriteLineAsync($"announce: {tracker.UdpAnnounceUrl()}").ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"files: {new Uri(tracker.HttpAnnounceUrl(), "/")}").ConfigureAwait(false);
             await runtime.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
+            await CliRuntime.RunUntilStoppedAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
