@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,6 +12,7 @@ using Shoal.Node.Security;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
 using Shoal.Session;
+using Shoal.Storage;
 
 namespace Shoal.Node;
 
@@ -74,7 +76,8 @@ public sealed class NodeHost : IAsyncDisposable
             web = BuildWeb(options, token, torrents, loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"http://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
-            await File.WriteAllTextAsync(Path.Combine(options.DataDirectory, EndpointFileName), url + "\n", cancellationToken).ConfigureAwait(false);
+            // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
+            await AtomicFile.WriteAllBytesAsync(Path.Combine(options.DataDirectory, EndpointFileName), Encoding.UTF8.GetBytes(url + "\n"), cancellationToken).ConfigureAwait(false);
             return new NodeHost(web, session, store, torrents, token, url);
         }
         catch (Exception e)
