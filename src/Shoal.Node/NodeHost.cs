@@ -11,6 +11,7 @@ using Shoal.Node.Api;
 using Shoal.Node.Security;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
+using Shoal.Node.Web;
 using Shoal.Session;
 using Shoal.Storage;
 
@@ -139,6 +140,7 @@ public sealed class NodeHost : IAsyncDisposable
         web.MapPost("/api/v1/torrents/{id}/pause", endpoints.PauseAsync);
         web.MapPost("/api/v1/torrents/{id}/resume", endpoints.ResumeAsync);
         web.MapDelete("/api/v1/torrents/{id}", endpoints.DeleteAsync);
+        WebUi.Map(web);
         return web;
     }
 

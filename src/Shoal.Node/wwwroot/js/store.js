@@ -1,0 +1,52 @@
+/**
+ * The torrents as the event stream last described them, by id. Listeners hear what happened to which
+ * torrent, and for a change which fields changed, so a view can redraw only what it must.
+ */
+export class TorrentStore {
+  #torrents = new Map();
+  #listeners = [];
+
+  get all() {
+    return this.#torrents.values();
+  }
+
+  get(id) {
+    return this.#torrents.get(id);
+  }
+
+  listen(listener) {
+    this.#listeners.push(listener);
+  }
+
+  reset(torrents) {
+    this.#torrents = new Map(torrents.map(t => [t.id, t]));
+    this.#emit({ type: 'reset' });
+  }
+
+  /** An added torrent, or a whole torrent an API call answered with. */
+  put(torrent) {
+    const known = this.#torrents.get(torrent.id);
+    if (known) {
+      this.change(torrent);
+      return;
+    }
+    this.#torrents.set(torrent.id, torrent);
+    this.#emit({ type: 'added', id: torrent.id });
+  }
+
+  change(patch) {
+    const torrent = this.#torrents.get(patch.id);
+    if (!torrent) return;
+    const fields = Object.keys(patch).filter(field => field !== 'id');
+    Object.assign(torrent, patch);
+    this.#emit({ type: 'changed', id: patch.id, fields });
+  }
+
+  remove(id) {
+    if (this.#torrents.delete(id)) this.#emit({ type: 'removed', id });
+  }
+
+  #emit(event) {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
