@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test in the solution, first installing the real clients the interop tests drive
-# (libtorrent's Python bindings, aria2, Transmission, opentracker) and PostgreSQL when this
+# (libtorrent's Python bindings, aria2, Transmission, opentracker), PostgreSQL and Chromium when this
 # machine lacks them. A throw-away PostgreSQL server runs for the duration of the tests; its
 # Npgsql connection string is exported as SHOAL_TEST_POSTGRES.
 set -euo pipefail
@@ -12,6 +12,7 @@ command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
 command -v transmission-create >/dev/null 2>&1 || missing+=(transmission-cli)
 [ -x /usr/bin/opentracker ] || missing+=(opentracker)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
     sudo=""
