@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     public Uri ApiUrl { get; }
 
+    /// <summary>The link that logs a browser in: it carries the token, so it is shown only to the node's owner.</summary>
+    public Uri WebLoginUrl => new(ApiUrl, $"{NodeAuthentication.LoginPath}?token={Token.Value}");
+
     public ApiToken Token { get; }
 
     public NodeTorrents Torrents { get; }
@@ -52,10 +56,12 @@ public sealed class NodeHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        if (!IPAddress.IsLoopback(options.Api.Address) && !options.InsecureBind)
+        if (!IPAddress.IsLoopback(options.Api.Address) && !options.InsecureBind && options.TlsCertificateFile is null)
         {
-            throw new NodeException($"the API would listen on {options.Api} without TLS, where others can read its token: use a loopback address, or --insecure-bind");
+            throw new NodeException($"the API would listen on {options.Api} without TLS, where others can read its token: use a loopback address, configure Node:TlsCertificate, or give --insecure-bind");
         }
+
+        X509Certificate2? certificate = ApiCertificate.Load(options);
 
         Directory.CreateDirectory(options.DataDirectory);
         ApiToken token = ApiToken.LoadOrCreate(options.DataDirectory);
@@ -74,9 +80,9 @@ public sealed class NodeHost : IAsyncDisposable
             });
             torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
-            web = BuildWeb(options, token, torrents, loggers);
+            web = BuildWeb(options, certificate, token, torrents, loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
-            var url = new Uri($"http://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
+            var url = new Uri($"{(certificate is null ? "http" : "https")}://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
             // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
             await AtomicFile.WriteAllBytesAsync(Path.Combine(options.DataDirectory, EndpointFileName), Encoding.UTF8.GetBytes(url + "\n"), cancellationToken).ConfigureAwait(false);
             return new NodeHost(web, session, store, torrents, token, url);
@@ -114,7 +120,7 @@ public sealed class NodeHost : IAsyncDisposable
         _store.Dispose();
     }
 
-    private static WebApplication BuildWeb(NodeOptions options, ApiToken token, NodeTorrents torrents, ILoggerFactory loggers)
+    private static WebApplication BuildWeb(NodeOptions options, X509Certificate2? certificate, ApiToken token, NodeTorrents torrents, ILoggerFactory loggers)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -122,7 +128,13 @@ public sealed class NodeHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Api);
+            kestrel.Listen(options.Api, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
             kestrel.Limits.MaxRequestBodySize = AddTorrentEndpoint.MaxTorrentBytes + (64 * 1024);
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
@@ -130,9 +142,12 @@ public sealed class NodeHost : IAsyncDisposable
         });
 
         WebApplication web = builder.Build();
-        web.Use(new BearerAuthentication(token).InvokeAsync);
+        var browser = new BrowserSession(token, secure: certificate is not null);
+        web.Use(new HostCheck(options.Api.Address, options.HostNames).InvokeAsync);
+        web.Use(new NodeAuthentication(token, browser).InvokeAsync);
         web.Use(new ApiErrors(loggers.CreateLogger("Shoal.Node.Api")).InvokeAsync);
-        var add = new AddTorrentEndpoint(torrents, options.DownloadDirectory);
+        web.MapGet(NodeAuthentication.LoginPath, browser.Login);
+        var add = new AddTorrentEndpoint(torrents, options.DownloadDirectory, new ShareRoots(options.ShareRoots));
         var endpoints = new TorrentEndpoints(torrents);
         web.MapGet("/api/v1/torrents", endpoints.ListAsync);
         web.MapPost("/api/v1/torrents", add.HandleAsync);

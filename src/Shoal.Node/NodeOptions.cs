@@ -20,6 +20,21 @@ public sealed record NodeOptions
     /// <summary>Allows a non-loopback API address without TLS, where anyone on the path can read the token.</summary>
     public bool InsecureBind { get; init; }
 
+    /// <summary>A PEM certificate (and <see cref="TlsKeyFile"/>, its key) makes the API answer HTTPS only.</summary>
+    public string? TlsCertificateFile { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificateFile"/>; null when the certificate file holds it.</summary>
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>Host names besides <c>localhost</c> and the listening address that the API answers to.</summary>
+    public IReadOnlyList<string> HostNames { get; init; } = [];
+
+    /// <summary>The folders, and what is under them, that <c>{"share": PATH}</c> may share.</summary>
+    public IReadOnlyList<string> ShareRoots { get; init; } = [Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)];
+
+    /// <summary>Where <c>shoal login</c> keeps <c>login.json</c>, whose tracker login the Groups view uses; null for none.</summary>
+    public string? ConfigDirectory { get; init; }
+
     /// <summary>The one session's options; its resume data and DHT routing table go under <see cref="DataDirectory"/>.</summary>
     public SessionOptions Session { get; init; } = new();
 }

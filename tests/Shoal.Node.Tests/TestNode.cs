@@ -13,6 +13,7 @@ internal static class TestNode
         DataDirectory = Path.Combine(folder, "data"),
         DownloadDirectory = Path.Combine(folder, "downloads"),
         Api = new IPEndPoint(IPAddress.Loopback, 0),
+        ShareRoots = [folder],
         Session = new SessionOptions { ListenAddress = IPAddress.Loopback, ListenPort = 0 },
     };
 

@@ -30,10 +30,16 @@ public static class NodeCommand
                 DownloadDirectory = Path.GetFullPath(parse.GetValue(downloads) ?? runtime.Configuration["Node:DownloadDirectory"] ?? DefaultDownloads()),
                 Api = ApiEndPoint(parse.GetValue(api)!),
                 InsecureBind = parse.GetValue(insecure),
+                TlsCertificateFile = runtime.Configuration["Node:TlsCertificate"],
+                TlsKeyFile = runtime.Configuration["Node:TlsKey"],
+                HostNames = SettingList.Read(runtime.Configuration, "Node:HostNames") ?? [],
+                ShareRoots = [.. (SettingList.Read(runtime.Configuration, "Node:ShareRoots") ?? [Home]).Select(Path.GetFullPath)],
+                ConfigDirectory = ShoalConfiguration.ConfigDirectory,
                 Session = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers),
             };
             await using NodeHost node = await NodeHost.StartAsync(options, runtime.Loggers, cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"api: {node.ApiUrl}").ConfigureAwait(false);
+            await runtime.Output.WriteLineAsync($"web: {node.WebLoginUrl}").ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {node.Session.ListenEndPoint} for peers").ConfigureAwait(false);
             await runtime.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             await CliRuntime.RunUntilStoppedAsync(cancellationToken).ConfigureAwait(false);
@@ -50,5 +56,7 @@ public static class NodeCommand
             : throw new UsageException($"--api '{text}' is not an IP address and port, e.g. 127.0.0.1:{NodeOptions.DefaultApiPort}");
     }
 
-    private static string DefaultDownloads() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Downloads");
+    private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    private static string DefaultDownloads() => Path.Combine(Home, "Downloads");
 }

@@ -2,15 +2,16 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
+using Shoal.Node.Security;
 using Shoal.Node.Torrents;
 
 namespace Shoal.Node.Api;
 
 /// <summary>
-/// <c>POST /api/v1/torrents</c>: a .torrent (multipart field <c>torrent</c>), or JSON <c>{"magnet"}</c> or
-/// <c>{"share": PATH}</c>, with optional <c>savePath</c> and <c>paused</c>. 201 with the torrent, 200 when it was there.
+/// <c>POST /api/v1/torrents</c>: a .torrent (multipart field <c>torrent</c>), or JSON <c>{"magnet"}</c>,
+/// <c>{"infoHash"}</c> or <c>{"share": PATH}</c>, with optional <c>savePath</c> and <c>paused</c>. 201 with the torrent, 200 when it was there.
 /// </summary>
-internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadDirectory)
+internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadDirectory, ShareRoots shareRoots)
 {
     public const long MaxTorrentBytes = 16 * 1024 * 1024;
 
@@ -56,29 +57,29 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadD
     private async Task<(NodeTorrent, bool)> AddJsonAsync(HttpContext context)
     {
         AddTorrentRequest request = await ApiJson.ReadAsync(context, NodeJsonContext.Default.AddTorrentRequest).ConfigureAwait(false);
-        if ((request.Magnet is null) == (request.Share is null))
+        if (new[] { request.Magnet, request.InfoHash, request.Share }.Count(given => given is not null) != 1)
         {
-            throw new ApiException(StatusCodes.Status400BadRequest, "send one of {\"magnet\"} and {\"share\"}, or a .torrent as multipart field 'torrent'");
+            throw new ApiException(StatusCodes.Status400BadRequest, "send one of {\"magnet\"}, {\"infoHash\"} and {\"share\"}, or a .torrent as multipart field 'torrent'");
         }
 
-        if (request.Magnet is not null)
+        if (request.Share is not null)
         {
-            if (!request.Magnet.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ApiException(StatusCodes.Status400BadRequest, "not a magnet link: it does not start with magnet:");
-            }
-
-            try
-            {
-                return torrents.Add(MagnetLink.Parse(request.Magnet), SavePath(request.SavePath), request.Paused);
-            }
-            catch (MagnetLinkException e)
-            {
-                throw new ApiException(StatusCodes.Status400BadRequest, $"not a valid magnet link: {e.Message}");
-            }
+            return await ShareAsync(request.Share, request.Paused, context.RequestAborted).ConfigureAwait(false);
         }
 
-        return await ShareAsync(request.Share!, request.Paused, context.RequestAborted).ConfigureAwait(false);
+        MagnetLink link;
+        try
+        {
+            link = request.Magnet is { } magnet
+                ? magnet.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase) ? MagnetLink.Parse(magnet) : throw new MagnetLinkException("it does not start with magnet:")
+                : MagnetLink.FromInfoHash(request.InfoHash!);
+        }
+        catch (MagnetLinkException e)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, request.Magnet is null ? $"not an info-hash: {e.Message}" : $"not a valid magnet link: {e.Message}");
+        }
+
+        return torrents.Add(link, SavePath(request.SavePath), request.Paused);
     }
 
     /// <summary>Hashes the file or folder into a new torrent and seeds it from where it is.</summary>
@@ -89,11 +90,14 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadD
             throw new ApiException(StatusCodes.Status400BadRequest, $"share '{path}' is not an absolute path");
         }
 
-        string content = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        if (!File.Exists(content) && !Directory.Exists(content))
+        string given = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (!File.Exists(given) && !Directory.Exists(given))
         {
-            throw new ApiException(StatusCodes.Status400BadRequest, $"cannot share {content}: no such file or folder");
+            throw new ApiException(StatusCodes.Status400BadRequest, $"cannot share {given}: no such file or folder");
         }
+
+        string content = shareRoots.Admit(given)
+            ?? throw new ApiException(StatusCodes.Status403Forbidden, $"cannot share {given}: it is outside the folders this node may share ({string.Join(", ", shareRoots.Roots)}; setting Node:ShareRoots)");
 
         CreatedTorrent created;
         try

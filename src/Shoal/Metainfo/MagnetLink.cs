@@ -49,6 +49,12 @@ public sealed record MagnetLink
     /// <summary>Reads a magnet link; every problem with it is a <see cref="MagnetLinkException"/>.</summary>
     public static MagnetLink Parse(string link) => MagnetLinkParser.Parse(link);
 
+    /// <summary>
+    /// The link a bare info-hash stands for: 40 hex or 32 base32 characters for v1, 64 hex for v2 (BEP 52). Peers and
+    /// metadata are then found as for any magnet link without hints.
+    /// </summary>
+    public static MagnetLink FromInfoHash(string text) => MagnetLinkParser.ParseBareInfoHash(text);
+
     public static bool TryParse(string link, [NotNullWhen(true)] out MagnetLink? result)
     {
         try

@@ -83,6 +83,16 @@ internal static class MagnetLinkParser
         };
     }
 
+    public static MagnetLink ParseBareInfoHash(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string hash = text.Trim();
+        InfoHash parsed = hash.Length == InfoHash.V2Length * 2
+            ? ReadBtmh("info-hash", MagnetLink.Sha256Multihash + hash)
+            : ReadBtih("info-hash", hash);
+        return new MagnetLink { InfoHashes = parsed.IsV2 ? new InfoHashes(null, parsed) : new InfoHashes(parsed, null) };
+    }
+
     // Links in the wild number repeated keys: tr.1=...&tr.2=...
     private static string WithoutNumber(string key)
     {

@@ -46,5 +46,36 @@ public sealed class MagnetApiTests : IDisposable
         await WaitForStateAsync(again, id, "seeding");
     }
 
+    [Theory]
+    [InlineData("2db0973f709d9f0f5f0aaf61f4061d2570e776f8", "2db0973f709d9f0f5f0aaf61f4061d2570e776f8", "infoHashV1")]
+    [InlineData("FWYJOP3QTWPQ6XYKV5Q7IBQ5EVYOO5XY", "2db0973f709d9f0f5f0aaf61f4061d2570e776f8", "infoHashV1")]
+    [InlineData("888696c38e895dd742b8494f449219c12a256a16d0841b93813c841a298df92c", "888696c38e895dd742b8494f449219c12a256a16d0841b93813c841a298df92c", "infoHashV2")]
+    public async Task A_bare_info_hash_is_added_as_a_magnet_waiting_for_metadata(string infoHash, string id, string field)
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+
+        (HttpStatusCode status, JsonElement added) = await AddJsonAsync(client, new { infoHash, paused = true });
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(id, added.GetProperty("id").GetString());
+        Assert.Equal(id, added.GetProperty(field).GetString());
+        Assert.Equal("paused", added.GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"infoHash\": \"12345\"}", "not an info-hash")]
+    [InlineData("{\"infoHash\": \"2db0973f709d9f0f5f0aaf61f4061d2570e776f8\", \"magnet\": \"magnet:?xt=urn:btih:2db0973f709d9f0f5f0aaf61f4061d2570e776f8\"}", "send one of")]
+    public async Task A_bad_info_hash_or_two_sources_are_refused_with_the_reason(string body, string reason)
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+
+        (HttpStatusCode status, JsonElement error) = await SendAsync(client, HttpMethod.Post, "api/v1/torrents", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(reason, error.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

@@ -108,16 +108,16 @@ public sealed class NodeClientCommandTests : IDisposable
         ProcessResult result = await ProcessRunner.RunAsync(Shoal, ["list", "--node", node.ApiUrl.ToString(), "--data", other], timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("shoal: the node refused: send the node's token (DATA/api-token) as Authorization: Bearer TOKEN", result.Error.Trim());
+        Assert.Equal("shoal: the node refused: send the node's token (DATA/api-token) as Authorization: Bearer TOKEN, or open the web: link that shoal node printed", result.Error.Trim());
     }
 
     [Fact]
-    public async Task Add_needs_exactly_one_of_a_link_a_file_and_share_and_exits_2()
+    public async Task Add_needs_exactly_one_of_a_link_a_file_a_hash_and_share_and_exits_2()
     {
         ProcessResult result = await RunAsync("add");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("shoal: give one of a magnet link, a .torrent file and --share PATH", result.Error.Trim());
+        Assert.Equal("shoal: give one of a magnet link, a .torrent file, an info-hash and --share PATH", result.Error.Trim());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class NodeCommandTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Fact]
-    public async Task Shoal_node_prints_its_api_answers_with_the_token_and_exits_0_on_sigterm()
+    public async Task Shoal_node_prints_its_api_and_web_login_answers_with_the_token_and_exits_0_on_sigterm()
     {
         int port = FreePort();
         await using RunningProcess node = Start("--api", $"127.0.0.1:{port}");
@@ -25,6 +25,8 @@ public sealed class NodeCommandTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using HttpResponseMessage list = await client.GetAsync(new Uri("api/v1/torrents", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        string web = await node.WaitForOutputLineAsync(l => l.StartsWith("web: ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Assert.Equal($"web: http://127.0.0.1:{port}/login?token={token}", web);
 
         Assert.Equal(0, await node.TerminateAsync(TimeSpan.FromSeconds(30)));
     }

@@ -24,6 +24,26 @@ public class MagnetLinkTests
         + "&x.pe=10.0.0.1%3A6881&x.pe=%5B2001%3Adb8%3A%3A1%5D%3A51413&x.pe=peer.example%3A80"
         + "&so=0,2,4-6";
 
+    [Theory]
+    [InlineData(V1Hex, V1Hex, null)]
+    [InlineData(V1Base32, V1Hex, null)]
+    [InlineData(" " + V2Hex + " ", null, V2Hex)]
+    public void A_bare_info_hash_is_a_link_with_that_hash_alone(string text, string? v1, string? v2)
+    {
+        MagnetLink link = MagnetLink.FromInfoHash(text);
+
+        Assert.Equal(v1 is null ? null : InfoHash.FromHex(v1), link.InfoHashes.V1);
+        Assert.Equal(v2 is null ? null : InfoHash.FromHex(v2), link.InfoHashes.V2);
+        Assert.Empty(link.Trackers);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("2db0973f")]
+    [InlineData("zz" + "b0973f709d9f0f5f0aaf61f4061d2570e776f8")]
+    public void Anything_else_is_not_a_bare_info_hash(string text) =>
+        Assert.Throws<MagnetLinkException>(() => MagnetLink.FromInfoHash(text));
+
     [Fact]
     public void Parses_a_hex_btih_in_either_case()
     {
