@@ -24,7 +24,7 @@ export class TorrentRow {
       eta: el('span'),
       peers: el('span'),
       toggle: button('', 'toggle', () => actions.toggle(this.#id)),
-      copy: button('Magnet', 'copy', async () => {
+      copy: button('Copy magnet', 'copy', async () => {
         await actions.copy(this.#id);
         this.#say('Magnet link copied');
       }),
