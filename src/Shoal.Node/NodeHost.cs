@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
 using Shoal.Node.Security;
+using Shoal.Node.Settings;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
 using Shoal.Node.Web;
@@ -66,21 +67,23 @@ public sealed class NodeHost : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         ApiToken token = ApiToken.LoadOrCreate(options.DataDirectory);
         NodeStore store = NodeStore.Open(Path.Combine(options.DataDirectory, "node.db"));
+        LiveSettings settings = LiveSettings.Load(store, options);
         ShoalSession? session = null;
         NodeTorrents? torrents = null;
         WebApplication? web = null;
         try
         {
-            session = ShoalSession.Start(options.Session with
+            Shoal.Session.SessionOptions sessionOptions = settings.ApplyTo(options.Session);
+            session = ShoalSession.Start(sessionOptions with
             {
                 StateDirectory = Path.Combine(options.DataDirectory, "resume"),
                 // The node's own routing table, so a `shoal share` running beside it does not overwrite it.
-                Dht = options.Session.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat") } : null,
+                Dht = sessionOptions.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat") } : null,
                 Loggers = loggers,
             });
             torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
-            web = BuildWeb(options, certificate, token, torrents, loggers);
+            web = BuildWeb(options, certificate, token, session, torrents, settings, loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"{(certificate is null ? "http" : "https")}://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
             // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
@@ -120,7 +123,7 @@ public sealed class NodeHost : IAsyncDisposable
         _store.Dispose();
     }
 
-    private static WebApplication BuildWeb(NodeOptions options, X509Certificate2? certificate, ApiToken token, NodeTorrents torrents, ILoggerFactory loggers)
+    private static WebApplication BuildWeb(NodeOptions options, X509Certificate2? certificate, ApiToken token, ShoalSession session, NodeTorrents torrents, LiveSettings settings, ILoggerFactory loggers)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -147,14 +150,18 @@ public sealed class NodeHost : IAsyncDisposable
         web.Use(new NodeAuthentication(token, browser).InvokeAsync);
         web.Use(new ApiErrors(loggers.CreateLogger("Shoal.Node.Api")).InvokeAsync);
         web.MapGet(NodeAuthentication.LoginPath, browser.Login);
-        var add = new AddTorrentEndpoint(torrents, options.DownloadDirectory, new ShareRoots(options.ShareRoots));
+        var add = new AddTorrentEndpoint(torrents, settings, new ShareRoots(options.ShareRoots));
         var endpoints = new TorrentEndpoints(torrents);
         web.MapGet("/api/v1/torrents", endpoints.ListAsync);
         web.MapPost("/api/v1/torrents", add.HandleAsync);
         web.MapGet("/api/v1/torrents/{id}", endpoints.GetAsync);
         web.MapPost("/api/v1/torrents/{id}/pause", endpoints.PauseAsync);
         web.MapPost("/api/v1/torrents/{id}/resume", endpoints.ResumeAsync);
+        web.MapPost("/api/v1/torrents/{id}/recheck", endpoints.RecheckAsync);
         web.MapDelete("/api/v1/torrents/{id}", endpoints.DeleteAsync);
+        var settingsEndpoints = new SettingsEndpoints(settings, session);
+        web.MapGet("/api/v1/settings", settingsEndpoints.GetAsync);
+        web.MapPatch("/api/v1/settings", settingsEndpoints.PatchAsync);
         WebUi.Map(web);
         return web;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Node.Security;
+using Shoal.Node.Settings;
 using Shoal.Node.Torrents;
 
 namespace Shoal.Node.Api;
@@ -11,7 +12,7 @@ namespace Shoal.Node.Api;
 /// <c>POST /api/v1/torrents</c>: a .torrent (multipart field <c>torrent</c>), or JSON <c>{"magnet"}</c>,
 /// <c>{"infoHash"}</c> or <c>{"share": PATH}</c>, with optional <c>savePath</c> and <c>paused</c>. 201 with the torrent, 200 when it was there.
 /// </summary>
-internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadDirectory, ShareRoots shareRoots)
+internal sealed class AddTorrentEndpoint(NodeTorrents torrents, LiveSettings settings, ShareRoots shareRoots)
 {
     public const long MaxTorrentBytes = 16 * 1024 * 1024;
 
@@ -116,7 +117,7 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, string downloadD
     {
         if (given is null)
         {
-            return downloadDirectory;
+            return settings.Current.DownloadDir;
         }
 
         return Path.IsPathFullyQualified(given)

@@ -8,5 +8,8 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(TorrentView))]
 [JsonSerializable(typeof(TorrentList))]
+[JsonSerializable(typeof(TorrentDetails))]
+[JsonSerializable(typeof(Settings.NodeSettingsView))]
+[JsonSerializable(typeof(Settings.NodeSettingsPatch))]
 [JsonSerializable(typeof(AddTorrentRequest))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

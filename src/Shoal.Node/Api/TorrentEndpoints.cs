@@ -3,13 +3,14 @@ using Shoal.Node.Torrents;
 
 namespace Shoal.Node.Api;
 
-/// <summary>The list, one torrent, pause, resume and delete, under <c>/api/v1/torrents</c>.</summary>
+/// <summary>The list, one torrent, pause, resume, recheck and delete, under <c>/api/v1/torrents</c>.</summary>
 internal sealed class TorrentEndpoints(NodeTorrents torrents)
 {
     public Task ListAsync(HttpContext context) =>
         ApiJson.WriteAsync(context, TorrentQuery.Parse(context.Request.Query).Apply(torrents.All), NodeJsonContext.Default.TorrentList);
 
-    public Task GetAsync(HttpContext context) => WriteAsync(context, Find(context));
+    public Task GetAsync(HttpContext context) =>
+        ApiJson.WriteAsync(context, TorrentDetailViews.From(Find(context)), NodeJsonContext.Default.TorrentDetails);
 
     public async Task PauseAsync(HttpContext context)
     {
@@ -23,6 +24,18 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
         NodeTorrent torrent = Find(context);
         torrents.Resume(torrent);
         return WriteAsync(context, torrent);
+    }
+
+    public async Task RecheckAsync(HttpContext context)
+    {
+        NodeTorrent torrent = Find(context);
+        if (torrent.Handle is null)
+        {
+            throw new ApiException(StatusCodes.Status409Conflict, $"{torrent.Name} has no metadata yet: there is nothing to check");
+        }
+
+        await torrents.RecheckAsync(torrent).ConfigureAwait(false);
+        await WriteAsync(context, torrent).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(HttpContext context)

@@ -1,7 +1,7 @@
 namespace Shoal.Node.Api;
 
 /// <summary>A torrent as the API shows it: bytes, bytes per second, seconds, progress from 0 to 1, times in UTC.</summary>
-public sealed record TorrentView(
+public record TorrentView(
     string Id,
     string Name,
     string State,

@@ -20,6 +20,12 @@ internal static class NodeSchema
             added_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Shoal.Node.Storage;
 
 /// <summary>
-/// The node's torrents in SQLite (<c>DATA/node.db</c>). One connection behind a lock: the node writes a
+/// The node's torrents and the settings changed through its API in SQLite (<c>DATA/node.db</c>). One connection behind a lock: the node writes a
 /// few rows per user action, and every write is its own transaction, so a crash leaves each row whole.
 /// </summary>
 public sealed class NodeStore : IDisposable
@@ -105,6 +105,27 @@ public sealed class NodeStore : IDisposable
             return torrents;
         }
     }
+
+    /// <summary>A setting a user changed through the API; null when never changed.</summary>
+    public string? LoadSetting(string name)
+    {
+        lock (_gate)
+        {
+            using SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = "SELECT value FROM settings WHERE name = $name";
+            command.Parameters.AddWithValue("$name", name);
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    public void SaveSetting(string name, string value) =>
+        Write(
+            "INSERT OR REPLACE INTO settings (name, value) VALUES ($name, $value)",
+            command =>
+            {
+                command.Parameters.AddWithValue("$name", name);
+                command.Parameters.AddWithValue("$value", value);
+            });
 
     public void Dispose() => _connection.Dispose();
 

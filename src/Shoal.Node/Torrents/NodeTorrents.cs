@@ -141,6 +141,20 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         }
     }
 
+    /// <summary>
+    /// Checks the torrent's files against its hashes again, trusting no resume data, and runs it after: the check
+    /// is what a user asks for when files were changed or restored behind the node's back.
+    /// </summary>
+    public async Task RecheckAsync(NodeTorrent torrent)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        TorrentHandle handle = torrent.Handle ?? throw new NodeException($"{torrent.Name} has no metadata yet: there is nothing to check");
+        await session.RemoveAsync(handle, deleteFiles: false).ConfigureAwait(false);
+        StoredTorrent stored = torrent.Stored;
+        Start(torrent, handle.Torrent, new AddTorrentOptions { SavePath = stored.SavePath, Recheck = true, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit });
+        SetState(torrent, NodeTorrentState.Downloading, null);
+    }
+
     /// <summary>Stops the torrent and forgets it; <paramref name="deleteFiles"/> also removes its files.</summary>
     public async Task RemoveAsync(NodeTorrent torrent, bool deleteFiles)
     {

@@ -48,6 +48,30 @@ public static class PieceGeometry
         return bytes;
     }
 
+    /// <summary>The bytes of <paramref name="file"/> that lie in the pieces of <paramref name="pieces"/>.</summary>
+    public static long BytesIn(this Torrent torrent, PieceSet pieces, FileEntry file)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Length == 0)
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        int last = (int)((file.EndOffset - 1) / torrent.PieceLength);
+        for (int piece = (int)(file.Offset / torrent.PieceLength); piece <= last; piece++)
+        {
+            if (pieces[piece])
+            {
+                long start = torrent.PieceOffset(piece);
+                bytes += Math.Min(file.EndOffset, start + torrent.PieceLength) - Math.Max(file.Offset, start);
+            }
+        }
+
+        return bytes;
+    }
+
     /// <summary>
     /// How far into a piece a peer may request. For v1 and hybrid torrents, the piece's size. For v2-only
     /// torrents, libtorrent pads every file to a piece boundary (BEP 52 aligns files; the last one too) and

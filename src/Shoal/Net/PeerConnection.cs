@@ -37,8 +37,6 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
 
     public IPEndPoint Remote { get; }
 
-    public IPAddress Address => Remote.Address;
-
     public IBufferWriter<byte> Output => _queue;
 
     /// <summary>Why the connection ended, once it has.</summary>
@@ -76,7 +74,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         using CancellationTokenRegistration registration = cancellationToken.Register(() => Close("shutting down"));
         lock (_context.Gate)
         {
-            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Address))
+            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Remote.Address))
             {
                 Close("the peer is banned, or the torrent stopped");
                 return;

@@ -16,5 +16,19 @@ internal sealed record SessionContext(
     ConnectionSlots ConnectionSlots,
     TrackerClientFactory TrackerClients)
 {
+    /// <summary>Connections the session may hold: <see cref="SessionOptions.MaxConnections"/> until a user changes it.</summary>
+    public int MaxConnections
+    {
+        get => Volatile.Read(ref field);
+        set => Volatile.Write(ref field, value);
+    } = Options.MaxConnections;
+
+    /// <summary>Connections each torrent may hold: <see cref="SessionOptions.MaxConnectionsPerTorrent"/> until a user changes it.</summary>
+    public int ConnectionsPerTorrent
+    {
+        get => Volatile.Read(ref field);
+        set => Volatile.Write(ref field, value);
+    } = Options.MaxConnectionsPerTorrent;
+
     public bool IsOurPeerId(ReadOnlySpan<byte> peerId) => peerId.SequenceEqual(PeerId.Span);
 }

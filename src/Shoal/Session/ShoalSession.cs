@@ -40,7 +40,7 @@ public sealed class ShoalSession : IAsyncDisposable
             Convert.ToHexString(RandomNumberGenerator.GetBytes(4)),
             new TokenBucket(options.Time, options.UploadLimit),
             new TokenBucket(options.Time, options.DownloadLimit),
-            new ConnectionSlots(options.MaxConnections),
+            new ConnectionSlots(() => _context!.MaxConnections),
             new TrackerClientFactory(_trackerHttp, options.Time));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
         _discovery = new SessionDiscovery(_context, _torrents, ports);
@@ -56,6 +56,30 @@ public sealed class ShoalSession : IAsyncDisposable
     public DhtState? DhtState => _discovery.DhtState;
 
     public IReadOnlyList<TorrentHandle> Torrents => [.. _torrents.All.Select(t => t.Handle)];
+
+    /// <summary>The session-wide rate limits now, bytes per second (0 unlimited).</summary>
+    public (long Upload, long Download) RateLimits => (_context.UploadBucket.RatePerSecond, _context.DownloadBucket.RatePerSecond);
+
+    /// <summary>The connection limits now, for the session and for each torrent.</summary>
+    public (int Session, int PerTorrent) ConnectionLimits => (_context.MaxConnections, _context.ConnectionsPerTorrent);
+
+    /// <summary>Changes the session-wide rate limits at once (bytes per second, 0 unlimited).</summary>
+    public void SetRateLimits(long upload, long download)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(upload);
+        ArgumentOutOfRangeException.ThrowIfNegative(download);
+        _context.UploadBucket.RatePerSecond = upload;
+        _context.DownloadBucket.RatePerSecond = download;
+    }
+
+    /// <summary>Changes the connection limits; connections above a lowered limit stay until they end, none opens until under it.</summary>
+    public void SetConnectionLimits(int session, int perTorrent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(session);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perTorrent);
+        _context.MaxConnections = session;
+        _context.ConnectionsPerTorrent = perTorrent;
+    }
 
     /// <summary>Opens the listening port. A port in use or an address that is not ours is a <see cref="NetworkException"/>.</summary>
     public static ShoalSession Start(SessionOptions options) => new(options);

@@ -18,7 +18,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
 {
     private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal, torrent.InfoHashes.ForWire, session.PeerId));
     private readonly KnownPeers _known = new();
-    private readonly ConnectionSlots _slots = new(session.Options.MaxConnectionsPerTorrent);
+    private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
     private readonly HashSet<Task> _running = [];
     private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
     private TorrentSwarm? _swarm;

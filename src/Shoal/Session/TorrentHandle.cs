@@ -1,6 +1,7 @@
 using System.Net;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
+using Shoal.Primitives;
 
 namespace Shoal.Session;
 
@@ -33,6 +34,9 @@ public sealed class TorrentHandle
     internal TorrentRuntime Runtime => _runtime;
 
     public TorrentStatus GetStatus() => _runtime.GetStatus();
+
+    /// <summary>A copy of the pieces verified so far.</summary>
+    public PieceSet GetPieces() => _runtime.GetPieces();
 
     public void AddPeers(IEnumerable<IPEndPoint> peers) => _runtime.Connections.AddPeers(peers, PeerSource.Given);
 

@@ -45,14 +45,18 @@ internal sealed class TorrentLifecycle(
     /// The status before the first run has a swarm: nothing moving, and for a torrent added paused the
     /// pieces its trusted resume data vouches for, worked out once.
     /// </summary>
-    public SwarmStatus StatusBeforeRun { get; private set; } = IdleStatus(torrent, null);
+    public SwarmStatus StatusBeforeRun { get; private set; } = IdleStatus(torrent, new PieceSet(torrent.PieceCount));
+
+    /// <summary>The pieces <see cref="StatusBeforeRun"/> counts.</summary>
+    public PieceSet PiecesBeforeRun { get; private set; } = new(torrent.PieceCount);
 
     public void Start()
     {
         if (options.Paused)
         {
             // What trusted resume data says is there, so a paused torrent shows its progress without a check.
-            StatusBeforeRun = IdleStatus(torrent, options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted());
+            PiecesBeforeRun = (options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted()) ?? new PieceSet(torrent.PieceCount);
+            StatusBeforeRun = IdleStatus(torrent, PiecesBeforeRun);
             State = TorrentState.Paused;
             return;
         }
@@ -217,6 +221,6 @@ internal sealed class TorrentLifecycle(
         await trackers.StopAsync().ConfigureAwait(false);
     }
 
-    private static SwarmStatus IdleStatus(Torrent torrent, PieceSet? saved) =>
-        new(saved?.Count ?? 0, torrent.PieceCount, saved is null ? 0 : torrent.BytesIn(saved), torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
+    private static SwarmStatus IdleStatus(Torrent torrent, PieceSet saved) =>
+        new(saved.Count, torrent.PieceCount, torrent.BytesIn(saved), torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
 }

@@ -101,6 +101,15 @@ internal sealed class TorrentRuntime : IDisposable
         }
     }
 
+    /// <summary>A copy of the verified pieces, for piece maps and per-file progress.</summary>
+    public PieceSet GetPieces()
+    {
+        lock (_gate)
+        {
+            return (_lifecycle.Swarm?.Have ?? _lifecycle.PiecesBeforeRun).Clone();
+        }
+    }
+
     public void DeleteFiles()
     {
         foreach ((string path, FileEntry file) in _paths.Zip(Torrent.Files))

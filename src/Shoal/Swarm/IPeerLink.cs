@@ -10,7 +10,8 @@ namespace Shoal.Swarm;
 /// </summary>
 public interface IPeerLink
 {
-    IPAddress Address { get; }
+    /// <summary>The peer's address and port, as the transport sees them.</summary>
+    IPEndPoint Remote { get; }
 
     /// <summary>Messages to send are encoded here, in order.</summary>
     IBufferWriter<byte> Output { get; }

@@ -5,6 +5,7 @@ namespace Shoal.Swarm;
 /// <summary>What the swarm knows of one connection at a moment, for progress displays and summaries.</summary>
 public sealed record PeerSnapshot(
     IPAddress Address,
+    int Port,
     string PeerId,
     string? Client,
     bool IsSeed,
@@ -15,4 +16,6 @@ public sealed record PeerSnapshot(
     long UploadRate,
     bool AmChoking,
     bool PeerChoking,
-    bool IsSnubbed);
+    bool IsSnubbed,
+    bool AmInterested,
+    bool PeerInterested);

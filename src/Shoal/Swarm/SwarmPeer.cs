@@ -11,7 +11,8 @@ public sealed class SwarmPeer
     {
         Id = id;
         Link = link;
-        Address = IPv4Mapping.Unmap(link.Address);
+        Address = IPv4Mapping.Unmap(link.Remote.Address);
+        Port = link.Remote.Port;
         PeerId = peerId;
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;
@@ -26,6 +27,8 @@ public sealed class SwarmPeer
     public IPeerLink Link { get; }
 
     public IPAddress Address { get; }
+
+    public int Port { get; }
 
     public ReadOnlyMemory<byte> PeerId { get; }
 

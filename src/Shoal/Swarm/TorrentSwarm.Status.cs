@@ -37,6 +37,7 @@ public sealed partial class TorrentSwarm
 
     private PeerSnapshot Snapshot(SwarmPeer peer, TimeSpan now) => new(
         peer.Address,
+        peer.Port,
         PeerIdText.Format(peer.PeerId.Span),
         peer.Client,
         peer.IsSeed,
@@ -47,5 +48,7 @@ public sealed partial class TorrentSwarm
         peer.UploadMeter.Rate(now),
         peer.AmChoking,
         peer.PeerChoking,
-        peer.IsSnubbed);
+        peer.IsSnubbed,
+        peer.AmInterested,
+        peer.PeerInterested);
 }

@@ -1,5 +1,6 @@
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
+using Shoal.Primitives;
 
 namespace Shoal.Tests.Metainfo;
 
@@ -25,6 +26,27 @@ public class PieceGeometryTests
         Files = files,
         IsMultiFile = true,
     };
+
+    [Fact]
+    public void A_files_bytes_in_a_piece_set_count_only_the_part_of_each_piece_that_is_the_files()
+    {
+        // Pieces of 16 KiB: a spans pieces 0-1 (ends 4 KiB into 1), b spans 1-3, c is empty, d is all of piece 4.
+        FileEntry a = File("a", 0, Piece + 4096);
+        FileEntry b = File("b", Piece + 4096, (3 * Piece) - 4096);
+        FileEntry c = File("c", 4 * Piece, 0);
+        FileEntry d = File("d", 4 * Piece, Piece);
+        Torrent torrent = Synthetic(TorrentVersion.V1, Piece, a, b, c, d);
+        var pieces = new PieceSet(5);
+        pieces.Set(1);
+        pieces.Set(3);
+
+        Assert.Equal(4096, torrent.BytesIn(pieces, a));
+        Assert.Equal((Piece - 4096) + Piece, torrent.BytesIn(pieces, b));
+        Assert.Equal(0, torrent.BytesIn(pieces, c));
+        Assert.Equal(0, torrent.BytesIn(pieces, d));
+        pieces.SetAll();
+        Assert.All(new[] { a, b, c, d }, file => Assert.Equal(file.Length, torrent.BytesIn(pieces, file)));
+    }
 
     [Theory]
     [InlineData((3 * Piece) + 1, 4, 1)]

@@ -81,9 +81,9 @@ public class TorrentSwarmExtensionTests
 
         harness.Swarm.Tick();
         PexMessage toFirst = Pex(first).Single();
-        Assert.Equal([new IPEndPoint(second.Address, 1002)], toFirst.Added.Select(p => p.EndPoint));
+        Assert.Equal([new IPEndPoint(second.Remote.Address, 1002)], toFirst.Added.Select(p => p.EndPoint));
         Assert.Equal(0, toFirst.Added[0].Flags);
-        Assert.Equal([new IPEndPoint(first.Address, 1001)], Pex(second).Single().Added.Select(p => p.EndPoint));
+        Assert.Equal([new IPEndPoint(first.Remote.Address, 1001)], Pex(second).Single().Added.Select(p => p.EndPoint));
 
         (_, RecordingLink third) = Join(harness, 1003);
         harness.Time.Advance(TimeSpan.FromSeconds(30));
@@ -91,7 +91,7 @@ public class TorrentSwarmExtensionTests
         Assert.Empty(Pex(first));
         harness.Time.Advance(TimeSpan.FromSeconds(31));
         harness.Swarm.Tick();
-        Assert.Equal([new IPEndPoint(third.Address, 1003)], Pex(first).Single().Added.Select(p => p.EndPoint));
+        Assert.Equal([new IPEndPoint(third.Remote.Address, 1003)], Pex(first).Single().Added.Select(p => p.EndPoint));
     }
 
     [Theory]

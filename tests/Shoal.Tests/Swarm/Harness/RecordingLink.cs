@@ -12,7 +12,7 @@ internal sealed class RecordingLink(IPAddress address, int maxQueuedBlocks = int
 {
     private readonly ArrayBufferWriter<byte> _output = new();
 
-    public IPAddress Address { get; } = address;
+    public IPEndPoint Remote { get; } = new(address, 6881);
 
     public IBufferWriter<byte> Output => _output;
 

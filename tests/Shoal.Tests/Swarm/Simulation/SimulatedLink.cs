@@ -24,10 +24,10 @@ internal sealed class SimulatedLink : IPeerLink
     private SimulatedLink(SimulatedNode local, SimulatedNode remote)
     {
         _local = local;
-        Address = remote.Address;
+        Remote = new IPEndPoint(remote.Address, 6881);
     }
 
-    public IPAddress Address { get; }
+    public IPEndPoint Remote { get; }
 
     public IBufferWriter<byte> Output => _output;
 

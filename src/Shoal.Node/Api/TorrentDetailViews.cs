@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text;
+using Shoal.Metainfo;
+using Shoal.Node.Torrents;
+using Shoal.Primitives;
+using Shoal.Session;
+using Shoal.Swarm;
+
+namespace Shoal.Node.Api;
+
+/// <summary>Builds <see cref="TorrentDetails"/> from a torrent's handle: files from its pieces, peers and trackers from its status.</summary>
+internal static class TorrentDetailViews
+{
+    public static TorrentDetails From(NodeTorrent torrent)
+    {
+        TorrentView view = TorrentViews.From(torrent);
+        if (torrent.Handle is not { } handle)
+        {
+            return new TorrentDetails(view) { Files = [], Connections = [], Trackers = [], PieceCount = 0, Pieces = "" };
+        }
+
+        Torrent metadata = handle.Torrent;
+        PieceSet pieces = handle.GetPieces();
+        TorrentStatus status = handle.GetStatus();
+        return new TorrentDetails(view)
+        {
+            Files = [.. metadata.ContentFiles.Select(file => File(metadata, pieces, file))],
+            Connections = [.. status.Swarm.Peers.Select(Connection)],
+            Trackers = [.. status.Trackers.Select(Tracker)],
+            PieceCount = pieces.Length,
+            Pieces = Convert.ToBase64String(pieces.AsSpan()),
+        };
+    }
+
+    private static FileView File(Torrent torrent, PieceSet pieces, FileEntry file) => new(
+        torrent.IsMultiFile ? $"{torrent.Name}/{file.DisplayPath}" : file.DisplayPath,
+        file.Length,
+        file.Length == 0 ? 1 : (double)torrent.BytesIn(pieces, file) / file.Length);
+
+    // No transport but TCP and no encryption yet (issue 15 adds uTP and MSE); the fields are there for them.
+    private static ConnectionView Connection(PeerSnapshot peer) => new(
+        new IPEndPoint(peer.Address, peer.Port).ToString(), peer.Client, "tcp", false, Flags(peer), peer.DownloadRate, peer.UploadRate, peer.Progress);
+
+    private static string Flags(PeerSnapshot peer)
+    {
+        var flags = new StringBuilder(3);
+        if (peer.AmInterested)
+        {
+            flags.Append(peer.PeerChoking ? 'd' : 'D');
+        }
+
+        if (peer.PeerInterested)
+        {
+            flags.Append(peer.AmChoking ? 'u' : 'U');
+        }
+
+        if (peer.IsSnubbed)
+        {
+            flags.Append('S');
+        }
+
+        return flags.ToString();
+    }
+
+    private static TrackerView Tracker(TrackerStatus tracker) => new(
+        tracker.Url.ToString(),
+        tracker.Tier,
+        tracker.LastError is not null ? "error" : tracker.LastAnnounce is not null ? "working" : "not contacted",
+        tracker.LastError,
+        tracker.Seeders,
+        tracker.Leechers,
+        tracker.NextAnnounce);
+}

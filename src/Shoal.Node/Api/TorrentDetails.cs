@@ -1,0 +1,30 @@
+namespace Shoal.Node.Api;
+
+/// <summary><c>GET /api/v1/torrents/{id}</c>: the torrent as the list shows it, with its files, peers, trackers and pieces.</summary>
+public sealed record TorrentDetails : TorrentView
+{
+    public TorrentDetails(TorrentView torrent)
+        : base(torrent)
+    {
+    }
+
+    public required IReadOnlyList<FileView> Files { get; init; }
+
+    public required IReadOnlyList<ConnectionView> Connections { get; init; }
+
+    public required IReadOnlyList<TrackerView> Trackers { get; init; }
+
+    public required int PieceCount { get; init; }
+
+    /// <summary>The verified pieces as a BEP 3 bitfield (first piece in the high bit of the first byte), in base64.</summary>
+    public required string Pieces { get; init; }
+}
+
+/// <summary>One file, its path as <c>shoal info</c> shows it (the torrent's name first for a folder).</summary>
+public sealed record FileView(string Path, long Length, double Progress);
+
+/// <summary>One connected peer. <c>flags</c> as other clients show them: D/d we download (or would, but are choked), U/u we upload (or would), S snubbed.</summary>
+public sealed record ConnectionView(string Address, string? Client, string Transport, bool Encrypted, string Flags, long DownRate, long UpRate, double Progress);
+
+/// <summary>One tracker: <c>status</c> is <c>working</c>, <c>error</c> or <c>not contacted</c>, and <c>message</c> says why it failed.</summary>
+public sealed record TrackerView(string Url, int Tier, string Status, string? Message, int? Seeders, int? Leechers, DateTimeOffset? NextAnnounce);
