@@ -54,7 +54,7 @@ export class TorrentRow {
     c.bar.setAttribute('aria-label', `Progress of ${t.name}`);
     setText(c.percent, format.percent(t.progress));
     setText(c.state, format.stateLabel(t.state));
-    setText(c.size, format.bytes(t.size));
+    setText(c.size, t.size > 0 ? format.bytes(t.size) : '–');
     setText(c.down, format.rate(t.downRate));
     setText(c.up, format.rate(t.upRate));
     setText(c.eta, t.state === 'downloading' ? format.eta(t.eta) : '–');
