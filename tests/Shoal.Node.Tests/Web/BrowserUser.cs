@@ -15,6 +15,7 @@ internal sealed class BrowserUser : IAsyncDisposable
     private readonly IBrowserContext _context;
     private readonly ITestOutputHelper _output;
     private readonly string _story;
+    private readonly List<string> _consoleErrors = [];
 
     static BrowserUser() => SetDefaultExpectTimeout(Timeout);
 
@@ -39,14 +40,19 @@ internal sealed class BrowserUser : IAsyncDisposable
         });
         context.SetDefaultTimeout(Timeout);
         IPage page = await context.NewPageAsync();
+        var user = new BrowserUser(context, page, output, story);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
             {
                 output.WriteLine($"browser console: {message.Text}");
+                lock (user._consoleErrors)
+                {
+                    user._consoleErrors.Add(message.Text);
+                }
             }
         };
-        return new BrowserUser(context, page, output, story);
+        return user;
     }
 
     /// <summary>Opens the token URL and, unless told not to, waits until the list follows the node's events.</summary>
@@ -59,6 +65,18 @@ internal sealed class BrowserUser : IAsyncDisposable
         if (waitUntilLive)
         {
             await Expect(Page.Locator("#connection")).ToHaveTextAsync("Live");
+        }
+    }
+
+    /// <summary>The errors the page logged so far, Content-Security-Policy refusals among them.</summary>
+    public IReadOnlyList<string> ConsoleErrors
+    {
+        get
+        {
+            lock (_consoleErrors)
+            {
+                return [.. _consoleErrors];
+            }
         }
     }
 

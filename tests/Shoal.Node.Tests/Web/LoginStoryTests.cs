@@ -37,6 +37,8 @@ public sealed class LoginStoryTests(ChromiumFixture chromium, ITestOutputHelper 
         Assert.Equal("nosniff", page.Headers["x-content-type-options"]);
         Assert.Equal("no-referrer", page.Headers["referrer-policy"]);
         Assert.Equal("DENY", page.Headers["x-frame-options"]);
+        await Expect(user.Page.Locator("#connection")).ToHaveTextAsync("Live");
+        Assert.DoesNotContain(user.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     public void Dispose() => _folder.Dispose();
