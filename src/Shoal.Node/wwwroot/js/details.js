@@ -9,8 +9,9 @@ const refreshMs = 2000;
 export class DetailsPanel {
   #dialog;
   #parts;
-  #id = null;
   #timer = 0;
+  // Each opening counts; an answer or timer of an earlier opening is dropped, so polls never pile up.
+  #opening = 0;
 
   constructor(dialog) {
     this.#dialog = dialog;
@@ -29,13 +30,12 @@ export class DetailsPanel {
     wireDialog(dialog);
     dialog.addEventListener('close', () => {
       clearTimeout(this.#timer);
-      this.#id = null;
+      this.#opening++;
     });
     part('#details-copy').addEventListener('click', () => this.#copy());
   }
 
   open(torrent) {
-    this.#id = torrent.id;
     const p = this.#parts;
     p.title.textContent = torrent.name;
     p.magnet.value = torrent.magnet ?? '';
@@ -43,21 +43,21 @@ export class DetailsPanel {
     p.notice.textContent = '';
     p.error.textContent = '';
     this.#dialog.showModal();
-    this.#refresh(torrent.id);
+    this.#refresh(torrent.id, ++this.#opening);
   }
 
-  async #refresh(id) {
+  async #refresh(id, opening) {
     try {
       const details = await api.get(`/api/v1/torrents/${id}`);
-      if (this.#id !== id) return;
+      if (opening !== this.#opening) return;
       this.#show(details);
       this.#parts.error.textContent = '';
     } catch (error) {
-      if (this.#id !== id) return;
+      if (opening !== this.#opening) return;
       this.#parts.error.textContent = error.message;
       if (error.status === 404) return;
     }
-    this.#timer = setTimeout(() => this.#refresh(id), refreshMs);
+    this.#timer = setTimeout(() => this.#refresh(id, opening), refreshMs);
   }
 
   #show(d) {
