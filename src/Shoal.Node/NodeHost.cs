@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
+using Shoal.Node.Metrics;
 using Shoal.Node.Security;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
@@ -118,6 +119,7 @@ public sealed class NodeHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        builder.Services.AddNodeMetrics();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -139,6 +141,7 @@ public sealed class NodeHost : IAsyncDisposable
         web.MapPost("/api/v1/torrents/{id}/pause", endpoints.PauseAsync);
         web.MapPost("/api/v1/torrents/{id}/resume", endpoints.ResumeAsync);
         web.MapDelete("/api/v1/torrents/{id}", endpoints.DeleteAsync);
+        web.MapNodeMetrics(torrents);
         return web;
     }
 

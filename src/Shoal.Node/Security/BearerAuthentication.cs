@@ -3,14 +3,14 @@ using Shoal.Node.Api;
 
 namespace Shoal.Node.Security;
 
-/// <summary>Every <c>/api/v1</c> request carries <c>Authorization: Bearer TOKEN</c>, or gets a 401 and nothing else.</summary>
+/// <summary>Every <c>/api/v1</c> and <c>/metrics</c> request carries <c>Authorization: Bearer TOKEN</c>, or gets a 401 and nothing else.</summary>
 internal sealed class BearerAuthentication(ApiToken token)
 {
     private const string Scheme = "Bearer ";
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!context.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal) || IsAuthorized(context.Request))
+        if (!(context.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal) || context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal)) || IsAuthorized(context.Request))
         {
             return next(context);
         }
