@@ -12,6 +12,7 @@ using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Shoal.Net;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Configuration;
@@ -175,7 +176,7 @@ public sealed class TrackerHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(services => new TrackerMetrics(services.GetRequiredService<IMeterFactory>(), swarms));
-        builder.Services.AddOpenTelemetry().WithMetrics(otel => otel.AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("shoal-tracker")).WithMetrics(otel => otel.AddPrometheusExporter());
         // Only this host's meters (MeterScope.Local): another tracker or node in the process has its own /metrics.
         builder.Metrics.EnableMetrics(TrackerMetrics.MeterName, null, null, MeterScope.Local);
         builder.Metrics.EnableMetrics("Microsoft.AspNetCore.Hosting", "http.server.request.duration", null, MeterScope.Local);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Shoal.Node.Api;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
@@ -23,7 +24,7 @@ internal static class NodeMetrics
 
     public static IServiceCollection AddNodeMetrics(this IServiceCollection services)
     {
-        services.AddOpenTelemetry().WithMetrics(otel => otel.AddPrometheusExporter());
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("shoal-node")).WithMetrics(otel => otel.AddPrometheusExporter());
         // Only this host's meter (MeterScope.Local): another node in the process has its own /metrics.
         services.AddMetrics(metrics => metrics.EnableMetrics(MeterName, null, null, MeterScope.Local));
         return services;
