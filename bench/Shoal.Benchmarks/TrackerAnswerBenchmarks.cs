@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
@@ -8,6 +10,7 @@ using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Configuration;
 using Shoal.Tracker.Http;
 using Shoal.Tracker.Index;
+using Shoal.Tracker.Metrics;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Storage;
 using Shoal.Tracker.Swarms;
@@ -31,6 +34,7 @@ public class TrackerAnswerBenchmarks
 
     private string _folder = "";
     private OpenedTrackerStore _store = null!;
+    private ServiceProvider _services = null!;
     private PeerAnnouncement _announcement;
     private HttpAnnounceEndpoint _http = null!;
     private DefaultHttpContext _httpContext = null!;
@@ -48,6 +52,8 @@ public class TrackerAnswerBenchmarks
         _store = await TrackerStores.OpenAsync(options, time, NullLoggerFactory.Instance, CancellationToken.None);
         var tracker = new TrackerService(options, _store.Swarms, new RegisteredSwarms(_store.Files, time), new GroupSwarms(_store.Accounts, time));
         var limiter = new AddressRateLimiter(0);
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new TrackerMetrics(_services.GetRequiredService<IMeterFactory>(), _store.Swarms);
 
         var infoHash = new InfoHash(new byte[InfoHash.V1Length]);
         InfoHashKey swarm = InfoHashKey.From(infoHash);
@@ -59,7 +65,7 @@ public class TrackerAnswerBenchmarks
 
         _announcement = new PeerAnnouncement(swarm, new PeerAddress(Asker, PeerPort), IsSeeder: false, AnnounceEvent.None, NumWant, PeerFamilies.Both);
 
-        _http = new HttpAnnounceEndpoint(tracker, limiter, options.MaxNumWant, NullLogger.Instance);
+        _http = new HttpAnnounceEndpoint(tracker, limiter, options.MaxNumWant, metrics, NullLogger.Instance);
         var request = new AnnounceRequest(infoHash, new byte[AnnounceRequest.IdLength], PeerPort, 0, 0, 1000) { NumWant = NumWant };
         string url = AnnounceRequestCodec.AppendQuery(new Uri("http://tracker.example/announce"), request);
         _httpContext = new DefaultHttpContext();
@@ -68,7 +74,7 @@ public class TrackerAnswerBenchmarks
         _httpContext.Response.Body = Stream.Null;
 
         var connectionIds = new ConnectionIds(time);
-        _udp = new UdpRequestHandler(tracker, connectionIds, limiter, NullLogger.Instance);
+        _udp = new UdpRequestHandler(tracker, connectionIds, limiter, metrics, NullLogger.Instance);
         _udpRemote = new IPEndPoint(Asker, PeerPort);
         _udpPacket = new byte[UdpTrackerCodec.AnnounceRequestLength];
         UdpTrackerCodec.WriteAnnounceRequest(_udpPacket, new UdpAnnounceRequest(
@@ -79,6 +85,7 @@ public class TrackerAnswerBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        await _services.DisposeAsync();
         await _store.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
+using Shoal.Node.Metrics;
 using Shoal.Node.Security;
 using Shoal.Node.Settings;
 using Shoal.Node.Storage;
@@ -128,6 +129,7 @@ public sealed class NodeHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        builder.Services.AddNodeMetrics();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -162,6 +164,7 @@ public sealed class NodeHost : IAsyncDisposable
         var settingsEndpoints = new SettingsEndpoints(settings, session);
         web.MapGet("/api/v1/settings", settingsEndpoints.GetAsync);
         web.MapPatch("/api/v1/settings", settingsEndpoints.PatchAsync);
+        web.MapNodeMetrics(torrents);
         WebUi.Map(web);
         return web;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -7,16 +8,21 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Shoal.Net;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Configuration;
 using Shoal.Tracker.Http;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Logging;
+using Shoal.Tracker.Metrics;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Storage;
+using Shoal.Tracker.Swarms;
 using Shoal.Tracker.Udp;
 
 namespace Shoal.Tracker;
@@ -121,14 +127,16 @@ public sealed class TrackerHost : IAsyncDisposable
         var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, time, accountLog);
         ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
 
-        // UDP first when the port is fixed, so "port in use" is reported before HTTP starts.
-        UdpTrackerServer? udp = options.Port == 0 ? null : StartUdp(options, options.Port, tracker, limiter, time, requests);
-        WebApplication web = BuildWeb(options, options.Port, loggers, requests, tracker, limiter, index, accounts, groups);
+        WebApplication web = BuildWeb(options, options.Port, loggers, requests, tracker, limiter, store.Swarms, index, accounts, groups);
+        TrackerMetrics metrics = web.Services.GetRequiredService<TrackerMetrics>();
+        UdpTrackerServer? udp = null;
         try
         {
+            // UDP first when the port is fixed, so "port in use" is reported before HTTP starts.
+            udp = options.Port == 0 ? null : StartUdp(options, options.Port, tracker, limiter, metrics, time, requests);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             int port = ListeningPort(web);
-            udp ??= StartUdp(options, port, tracker, limiter, time, requests);
+            udp ??= StartUdp(options, port, tracker, limiter, metrics, time, requests);
             return new TrackerHost(web, udp, store, limiter, passwords, options.ListenAddress);
         }
         catch (Exception e)
@@ -148,9 +156,9 @@ public sealed class TrackerHost : IAsyncDisposable
         }
     }
 
-    private static UdpTrackerServer StartUdp(TrackerOptions options, int port, TrackerService tracker, AddressRateLimiter limiter, TimeProvider time, ILogger logger)
+    private static UdpTrackerServer StartUdp(TrackerOptions options, int port, TrackerService tracker, AddressRateLimiter limiter, TrackerMetrics metrics, TimeProvider time, ILogger logger)
     {
-        var handler = new UdpRequestHandler(tracker, new ConnectionIds(time), limiter, logger);
+        var handler = new UdpRequestHandler(tracker, new ConnectionIds(time), limiter, metrics, logger);
         try
         {
             return UdpTrackerServer.Start(options.ListenAddress, port, handler, UdpRequestHandler.MaxResponseLength(options.MaxNumWant), logger);
@@ -162,11 +170,16 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static WebApplication BuildWeb(
-        TrackerOptions options, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, FileIndexService index, AccountService accounts, GroupService groups)
+        TrackerOptions options, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, ISwarmStore swarms, FileIndexService index, AccountService accounts, GroupService groups)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Tracker", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton(services => new TrackerMetrics(services.GetRequiredService<IMeterFactory>(), swarms));
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("shoal-tracker")).WithMetrics(otel => otel.AddPrometheusExporter());
+        // Only this host's meters (MeterScope.Local): another tracker or node in the process has its own /metrics.
+        builder.Metrics.EnableMetrics(TrackerMetrics.MeterName, null, null, MeterScope.Local);
+        builder.Metrics.EnableMetrics("Microsoft.AspNetCore.Hosting", "http.server.request.duration", null, MeterScope.Local);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -179,7 +192,7 @@ public sealed class TrackerHost : IAsyncDisposable
 
         WebApplication web = builder.Build();
         web.Use(new ErrorBoundary(requests).InvokeAsync);
-        var announce = new HttpAnnounceEndpoint(tracker, limiter, options.MaxNumWant, requests);
+        var announce = new HttpAnnounceEndpoint(tracker, limiter, options.MaxNumWant, web.Services.GetRequiredService<TrackerMetrics>(), requests);
         var scrape = new HttpScrapeEndpoint(tracker, limiter, requests);
         var files = new FileIndexEndpoints(index, options.MaxTorrentBytes);
         var page = new IndexPage(index, options.Closed);
@@ -191,6 +204,8 @@ public sealed class TrackerHost : IAsyncDisposable
         web.MapGet("/api/files", files.ListAsync);
         web.MapGet("/api/torrents/{file}", files.TorrentFileAsync);
         web.MapGet("/", page.HandleAsync);
+        // Open, as opentracker's stats are: announce counts and swarm totals say no more than scrapes do.
+        web.MapPrometheusScrapingEndpoint();
         MapAccounts(web, accounts, groups, options.MaxTorrentBytes);
         return web;
     }

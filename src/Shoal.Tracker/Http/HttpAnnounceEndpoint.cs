@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Primitives;
 using Shoal.Tracker.Logging;
+using Shoal.Tracker.Metrics;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -17,7 +18,7 @@ namespace Shoal.Tracker.Http;
 /// connection's; the <c>ip</c> parameter is ignored so nobody can announce somebody else. Mapped at
 /// <c>/announce</c> and at <c>/announce/{passkey}</c>, which group files need.
 /// </summary>
-internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLimiter limiter, int maxNumWant, ILogger logger)
+internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLimiter limiter, int maxNumWant, TrackerMetrics metrics, ILogger logger)
 {
     // Room for every key but the peers, so the body is written without growing its buffer.
     private const int KeysLength = 160;
@@ -27,6 +28,7 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
         IPAddress remote = RemoteAddress.Of(context);
         if (!limiter.TryAcquire(remote))
         {
+            metrics.Announced(TrackerMetrics.Http, AnnounceResult.Refused);
             await BencodedResponse.WriteFailureAsync(context, limiter.Refusal(remote)).ConfigureAwait(false);
             return;
         }
@@ -39,6 +41,7 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
         catch (TrackerProtocolException e)
         {
             TrackerLog.RequestRefused(logger, remote, e.Message);
+            metrics.Announced(TrackerMetrics.Http, AnnounceResult.Error);
             await BencodedResponse.WriteFailureAsync(context, e.Message).ConfigureAwait(false);
             return;
         }
@@ -48,6 +51,7 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
             .ConfigureAwait(false);
         if (outcome.Answer is not { } answer)
         {
+            metrics.Announced(TrackerMetrics.Http, AnnounceResult.Refused);
             await BencodedResponse.WriteFailureAsync(context, outcome.FailureReason!).ConfigureAwait(false);
             return;
         }
@@ -61,6 +65,7 @@ internal sealed class HttpAnnounceEndpoint(TrackerService tracker, AddressRateLi
             Downloaded = answer.Counts.Completed,
             WarningMessage = warning,
         };
+        metrics.Announced(TrackerMetrics.Http, AnnounceResult.Ok);
         ReadOnlyMemory<byte> body = request.Compact ? EncodeCompact(response) : EncodeDictionaries(response);
         await BencodedResponse.WriteAsync(context, body).ConfigureAwait(false);
     }

@@ -7,7 +7,7 @@ namespace Shoal.Tracker.Swarms;
 /// Swarms for a single tracker: peers in memory (they re-announce within an interval, so a restart
 /// loses little), finished-download counts written to a durable store in batches and on shutdown.
 /// </summary>
-public sealed class MemorySwarmStore : ISwarmStore
+public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 {
     private static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(5);
@@ -32,6 +32,8 @@ public sealed class MemorySwarmStore : ISwarmStore
     }
 
     public int SwarmCount => _table.SwarmCount;
+
+    public int PeerCount => _table.PeerCount;
 
     /// <summary>Loads the stored counts and starts expiring peers and writing counts in the background.</summary>
     public static async Task<MemorySwarmStore> OpenAsync(ICompletedCountStore durable, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)

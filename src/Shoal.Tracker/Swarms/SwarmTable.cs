@@ -10,8 +10,12 @@ namespace Shoal.Tracker.Swarms;
 internal sealed class SwarmTable
 {
     private readonly ConcurrentDictionary<InfoHashKey, PeerSwarm> _swarms = new();
+    private int _peerCount;
 
     public int SwarmCount => _swarms.Count;
+
+    /// <summary>The peers of every swarm, kept as they come and go rather than summed over the swarms when asked.</summary>
+    public int PeerCount => Volatile.Read(ref _peerCount);
 
     /// <summary>
     /// Records the announce and samples the answer's peers. Returns whether the announce counts as a
@@ -29,7 +33,9 @@ internal sealed class SwarmTable
                     continue;
                 }
 
+                int before = swarm.Count;
                 bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
+                Interlocked.Add(ref _peerCount, swarm.Count - before);
                 int wanted = Math.Min(announcement.NumWant, swarm.Count);
                 Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * CompactInfo.IPv4PeerLength] : new byte[wanted * CompactInfo.IPv4PeerLength];
                 Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * CompactInfo.IPv6PeerLength] : new byte[wanted * CompactInfo.IPv6PeerLength];
@@ -66,7 +72,9 @@ internal sealed class SwarmTable
         {
             lock (swarm)
             {
-                removed += swarm.Expire(now);
+                int expired = swarm.Expire(now);
+                Interlocked.Add(ref _peerCount, -expired);
+                removed += expired;
                 if (swarm.Count == 0)
                 {
                     Retire(infoHash, swarm);

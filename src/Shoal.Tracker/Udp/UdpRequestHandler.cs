@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Primitives;
 using Shoal.Tracker.Logging;
+using Shoal.Tracker.Metrics;
 using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Swarms;
 
@@ -14,7 +15,7 @@ namespace Shoal.Tracker.Udp;
 /// transaction id, and requests over the rate limit, are dropped (answering them would make the
 /// tracker a reflector); a readable request with a bad field or connection id gets an error packet.
 /// </summary>
-internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds connectionIds, AddressRateLimiter limiter, ILogger logger)
+internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds connectionIds, AddressRateLimiter limiter, TrackerMetrics metrics, ILogger logger)
 {
     public const string UnknownConnection = "unknown or expired connection id: connect again";
 
@@ -42,12 +43,14 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
 
         if (!connectionIds.IsValid(header.ConnectionId, remote.Address))
         {
+            CountAnnounce(header, AnnounceResult.Error);
             return Error(response, header.TransactionId, UnknownConnection);
         }
 
         if (!limiter.TryAcquire(remote.Address))
         {
             TrackerLog.UdpDropped(logger, remote, "over the rate limit");
+            CountAnnounce(header, AnnounceResult.Refused);
             return 0;
         }
 
@@ -59,6 +62,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         }
         catch (TrackerProtocolException e)
         {
+            CountAnnounce(header, AnnounceResult.Error);
             return Error(response, header.TransactionId, e.Message);
         }
     }
@@ -67,6 +71,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
     {
         if (request.Port == 0)
         {
+            metrics.Announced(TrackerMetrics.Udp, AnnounceResult.Error);
             return Error(response, request.TransactionId, "port must be between 1 and 65535");
         }
 
@@ -81,9 +86,11 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             .ConfigureAwait(false);
         if (outcome.Answer is not { } answer)
         {
+            metrics.Announced(TrackerMetrics.Udp, AnnounceResult.Refused);
             return Error(response, request.TransactionId, outcome.FailureReason!);
         }
 
+        metrics.Announced(TrackerMetrics.Udp, AnnounceResult.Ok);
         ReadOnlySpan<byte> peers = family == PeerFamilies.IPv4 ? answer.Peers4.Span : answer.Peers6.Span;
         return UdpTrackerCodec.WriteAnnounceResponse(response.Span, request.TransactionId, tracker.IntervalSeconds, answer.Counts.Leechers, answer.Counts.Seeders, peers);
     }
@@ -93,6 +100,14 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         IReadOnlyList<SwarmCounts> counts = await tracker.ScrapeAsync([.. request.InfoHashes.Select(InfoHashKey.From)], null, cancellationToken).ConfigureAwait(false);
         ScrapeStats[] stats = [.. counts.Select(count => count.ToScrapeStats())];
         return UdpTrackerCodec.WriteScrapeResponse(response.Span, new UdpScrapeResponse(request.TransactionId, stats));
+    }
+
+    private void CountAnnounce(UdpRequestHeader header, AnnounceResult result)
+    {
+        if (header.Action == UdpTrackerAction.Announce)
+        {
+            metrics.Announced(TrackerMetrics.Udp, result);
+        }
     }
 
     private static int Error(Memory<byte> response, int transactionId, string message) =>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Shoal.Interop.Tests;
 using Shoal.Tests;
 
@@ -8,14 +7,12 @@ namespace Shoal.Node.Tests.Cli;
 
 public sealed class NodeCommandTests : IDisposable
 {
-    private static readonly string Shoal = Path.Combine(AppContext.BaseDirectory, "shoal");
-
     private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Shoal_node_prints_its_api_and_web_login_answers_with_the_token_and_exits_0_on_sigterm()
     {
-        int port = FreePort();
+        int port = NodeProcess.FreePort();
         await using RunningProcess node = Start("--api", $"127.0.0.1:{port}");
 
         string line = await node.WaitForOutputLineAsync(l => l.StartsWith("api: ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
@@ -34,7 +31,7 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task Shoal_node_refuses_a_non_loopback_api_address_without_insecure_bind()
     {
-        await using RunningProcess node = Start("--api", $"0.0.0.0:{FreePort()}");
+        await using RunningProcess node = Start("--api", $"0.0.0.0:{NodeProcess.FreePort()}");
 
         Assert.Equal(1, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(node.ErrorLines, l => l.Contains("--insecure-bind", StringComparison.Ordinal));
@@ -43,14 +40,7 @@ public sealed class NodeCommandTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private RunningProcess Start(params string[] arguments) => RunningProcess.Start(
-        Shoal,
+        NodeProcess.Shoal,
         ["node", "--port", "0", "--no-dht", "--no-lsd", "--download-dir", Path.Combine(_folder.Path, "downloads"), .. arguments],
         environment: new Dictionary<string, string> { ["SHOAL_DATA_DIR"] = Path.Combine(_folder.Path, "shoal-data") });
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

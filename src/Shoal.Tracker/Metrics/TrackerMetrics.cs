@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+using Shoal.Tracker.Swarms;
+
+namespace Shoal.Tracker.Metrics;
+
+/// <summary>
+/// The tracker's own instruments on the <c>Shoal.Tracker</c> meter: announces by protocol and result,
+/// and the swarms and peers held. <c>/metrics</c> exports them with ASP.NET Core's request durations.
+/// </summary>
+internal sealed class TrackerMetrics
+{
+    public const string MeterName = "Shoal.Tracker";
+    public const string Http = "http";
+    public const string Udp = "udp";
+
+    private readonly Counter<long> _announces;
+
+    /// <summary>The meter comes from the web host's factory, which disposes it with the host.</summary>
+    public TrackerMetrics(IMeterFactory meters, ISwarmStore swarms)
+    {
+        Meter meter = meters.Create(MeterName);
+        _announces = meter.CreateCounter<long>("shoal.tracker.announces", "{announce}", "Announces answered, by protocol (http, udp) and result (ok, refused, error).");
+        // Swarms in PostgreSQL are shared by every tracker instance: each reporting the whole table
+        // would count it once per instance, so only a store of this instance's own gives totals.
+        if (swarms is ISwarmTotals totals)
+        {
+            meter.CreateObservableGauge("shoal.tracker.swarms", () => totals.SwarmCount, "{swarm}", "Swarms with at least one peer.");
+            meter.CreateObservableGauge("shoal.tracker.peers", () => totals.PeerCount, "{peer}", "Peers that announced within the peer timeout.");
+        }
+    }
+
+    public void Announced(string protocol, AnnounceResult result) =>
+        _announces.Add(1, new KeyValuePair<string, object?>("protocol", protocol), new KeyValuePair<string, object?>("result", Tag(result)));
+
+    private static string Tag(AnnounceResult result) => result switch
+    {
+        AnnounceResult.Ok => "ok",
+        AnnounceResult.Refused => "refused",
+        _ => "error",
+    };
+}
