@@ -114,7 +114,8 @@ export class TorrentList {
       previous = row.element;
     }
 
-    const { empty, pager, info, previous: back, next } = this.#elements;
+    const { table, empty, pager, info, previous: back, next } = this.#elements;
+    table.hidden = shown.length === 0;
     empty.hidden = shown.length > 0;
     empty.textContent = all.length === 0
       ? 'No torrents yet: add a magnet link, a .torrent file or a path to share.'

@@ -15,6 +15,7 @@ const byId = id => document.getElementById(id);
 const store = new TorrentStore();
 const actions = torrentActions(store, new DetailsPanel(byId('details')), new RemoveDialog(byId('remove'), store));
 const list = new TorrentList(store, {
+  table: byId('torrents'),
   body: byId('torrent-rows'),
   empty: byId('torrents-empty'),
   pager: byId('pager'),
