@@ -3,7 +3,7 @@
  * call that changes something repeats the shoal_csrf cookie in the X-Shoal-Csrf header.
  */
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(message, status) {
     super(message);
     this.status = status;
