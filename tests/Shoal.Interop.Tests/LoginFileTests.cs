@@ -1,4 +1,5 @@
 using Shoal.Cli.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Interop.Tests;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Shoal.Cli.Accounts;
+using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Cli.Commands;
 

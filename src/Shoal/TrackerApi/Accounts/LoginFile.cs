@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Shoal.Cli.Accounts;
+namespace Shoal.TrackerApi.Accounts;
 
 /// <summary>
 /// <c>login.json</c> in the config folder: the current <see cref="LoginState"/>. It holds a bearer token,

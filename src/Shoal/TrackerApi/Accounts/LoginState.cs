@@ -1,6 +1,4 @@
-using Shoal.TrackerApi.Accounts;
-
-namespace Shoal.Cli.Accounts;
+namespace Shoal.TrackerApi.Accounts;
 
 /// <summary>
 /// The current login, as <see cref="LoginFile"/> keeps it between runs: the tracker's API address
