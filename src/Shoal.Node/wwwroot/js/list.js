@@ -117,9 +117,9 @@ export class TorrentList {
     const { table, empty, pager, info, previous: back, next } = this.#elements;
     table.hidden = shown.length === 0;
     empty.hidden = shown.length > 0;
-    empty.textContent = all.length === 0
-      ? 'No torrents yet: add a magnet link, a .torrent file or a path to share.'
-      : 'No torrent matches the search.';
+    if (!this.#store.loaded) empty.textContent = 'Loading the torrents…';
+    else if (all.length === 0) empty.textContent = 'No torrents yet: add a magnet link, a .torrent file or a path to share.';
+    else empty.textContent = 'No torrent matches the search.';
     pager.hidden = pages === 1;
     info.textContent = `${first + 1}–${first + shown.length} of ${visible.length}`;
     back.disabled = this.#page === 0;

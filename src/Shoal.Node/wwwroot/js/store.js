@@ -5,6 +5,12 @@
 export class TorrentStore {
   #torrents = new Map();
   #listeners = [];
+  #loaded = false;
+
+  /** Whether a snapshot has arrived: before it, no torrents means none known yet, not none at all. */
+  get loaded() {
+    return this.#loaded;
+  }
 
   get all() {
     return this.#torrents.values();
@@ -20,6 +26,7 @@ export class TorrentStore {
 
   reset(torrents) {
     this.#torrents = new Map(torrents.map(t => [t.id, t]));
+    this.#loaded = true;
     this.#emit({ type: 'reset' });
   }
 
