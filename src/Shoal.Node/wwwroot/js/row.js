@@ -58,7 +58,7 @@ export class TorrentRow {
     setText(c.down, format.rate(t.downRate));
     setText(c.up, format.rate(t.upRate));
     setText(c.eta, t.state === 'downloading' ? format.eta(t.eta) : '–');
-    setText(c.peers, `${t.peers} (${t.seeds} seeds)`);
+    setText(c.peers, t.peers === 0 ? '0' : `${t.peers} (${t.seeds} seed${t.seeds === 1 ? '' : 's'})`);
     const verb = t.state === 'paused' ? 'Resume' : 'Pause';
     setText(c.toggle, verb);
     c.toggle.setAttribute('aria-label', `${verb} ${t.name}`);
