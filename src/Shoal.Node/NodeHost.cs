@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
+using Shoal.Node.Events;
 using Shoal.Node.Security;
 using Shoal.Node.Storage;
 using Shoal.Node.Torrents;
@@ -27,12 +28,14 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly WebApplication _web;
     private readonly ShoalSession _session;
     private readonly NodeStore _store;
+    private readonly NodeEvents _events;
 
-    private NodeHost(WebApplication web, ShoalSession session, NodeStore store, NodeTorrents torrents, ApiToken token, Uri apiUrl)
+    private NodeHost(WebApplication web, ShoalSession session, NodeStore store, NodeTorrents torrents, NodeEvents events, ApiToken token, Uri apiUrl)
     {
         _web = web;
         _session = session;
         _store = store;
+        _events = events;
         Torrents = torrents;
         Token = token;
         ApiUrl = apiUrl;
@@ -61,6 +64,7 @@ public sealed class NodeHost : IAsyncDisposable
         NodeStore store = NodeStore.Open(Path.Combine(options.DataDirectory, "node.db"));
         ShoalSession? session = null;
         NodeTorrents? torrents = null;
+        NodeEvents? events = null;
         WebApplication? web = null;
         try
         {
@@ -73,18 +77,24 @@ public sealed class NodeHost : IAsyncDisposable
             });
             torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
-            web = BuildWeb(options, token, torrents, loggers);
+            events = NodeEvents.Start(torrents, session, options.Session.Time, loggers.CreateLogger<NodeEvents>());
+            web = BuildWeb(options, token, session, torrents, events, loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"http://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
             // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
             await AtomicFile.WriteAllBytesAsync(Path.Combine(options.DataDirectory, EndpointFileName), Encoding.UTF8.GetBytes(url + "\n"), cancellationToken).ConfigureAwait(false);
-            return new NodeHost(web, session, store, torrents, token, url);
+            return new NodeHost(web, session, store, torrents, events, token, url);
         }
         catch (Exception e)
         {
             if (web is not null)
             {
                 await web.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (events is not null)
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
             }
 
             torrents?.Dispose();
@@ -108,12 +118,13 @@ public sealed class NodeHost : IAsyncDisposable
     {
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
+        await _events.DisposeAsync().ConfigureAwait(false);
         Torrents.Dispose();
         await _session.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
     }
 
-    private static WebApplication BuildWeb(NodeOptions options, ApiToken token, NodeTorrents torrents, ILoggerFactory loggers)
+    private static WebApplication BuildWeb(NodeOptions options, ApiToken token, ShoalSession session, NodeTorrents torrents, NodeEvents events, ILoggerFactory loggers)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -139,6 +150,8 @@ public sealed class NodeHost : IAsyncDisposable
         web.MapPost("/api/v1/torrents/{id}/pause", endpoints.PauseAsync);
         web.MapPost("/api/v1/torrents/{id}/resume", endpoints.ResumeAsync);
         web.MapDelete("/api/v1/torrents/{id}", endpoints.DeleteAsync);
+        web.MapGet("/api/v1/events", new EventStreamEndpoint(events).StreamAsync);
+        web.MapGet("/api/v1/stats", new StatsEndpoint(torrents, session).GetAsync);
         return web;
     }
 

@@ -9,4 +9,7 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(TorrentView))]
 [JsonSerializable(typeof(TorrentList))]
 [JsonSerializable(typeof(AddTorrentRequest))]
+[JsonSerializable(typeof(NodeStats))]
+[JsonSerializable(typeof(EventSnapshot))]
+[JsonSerializable(typeof(TorrentRemoved))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Shoal.Node.Api;
+using Shoal.Node.Torrents;
+using Shoal.Session;
+
+namespace Shoal.Node.Events;
+
+/// <summary>
+/// The one producer behind <c>GET /api/v1/events</c>. Once a second on the node's clock, and as soon as a
+/// torrent is added, removed or changes state, it takes views of all torrents, compares them with the views
+/// it published last, and posts the differences to every client. A client starts from the views published
+/// last, so the snapshot plus the events after it is always the node's state.
+/// </summary>
+internal sealed partial class NodeEvents : IAsyncDisposable
+{
+    public const int MaxClients = 64;
+
+    /// <summary>Three passes with every one of 1,000 torrents changed, and some.</summary>
+    private const int QueuedPerClient = 4096;
+
+    private const int TicksPerHeartbeat = 15;
+
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    private readonly NodeTorrents _torrents;
+    private readonly ShoalSession _session;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly List<EventSubscription> _clients = [];
+
+    // Capacity one: however many wake-ups arrive during a pass, one more pass covers them all.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ITimer _timer;
+    private readonly Task _loop;
+    private int _tickDue;
+    private int _ticks;
+    private bool _stopped;
+
+    // Written by the loop only; read by Subscribe under the gate.
+    private Dictionary<string, TorrentView> _published;
+    private NodeStats _stats;
+
+    private NodeEvents(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger)
+    {
+        _torrents = torrents;
+        _session = session;
+        _logger = logger;
+        (_published, _stats) = TakeViews();
+        torrents.Changed += Wake;
+        _timer = time.CreateTimer(_ => OnTick(), null, Tick, Tick);
+        _loop = RunAsync();
+    }
+
+    public static NodeEvents Start(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger) => new(torrents, session, time, logger);
+
+    /// <summary>A new client, starting from the views published last; null when <see cref="MaxClients"/> are connected.</summary>
+    public EventSubscription? Subscribe()
+    {
+        lock (_gate)
+        {
+            if (_stopped || _clients.Count >= MaxClients)
+            {
+                return null;
+            }
+
+            var client = new EventSubscription(new EventSnapshot([.. _published.Values], _stats), QueuedPerClient, Unsubscribe);
+            _clients.Add(client);
+            return client;
+        }
+    }
+
+    /// <summary>Stops the passes and ends every client's stream.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _torrents.Changed -= Wake;
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        List<EventSubscription> clients;
+        lock (_gate)
+        {
+            _stopped = true;
+            clients = [.. _clients];
+            _clients.Clear();
+        }
+
+        clients.ForEach(c => c.End());
+        _stop.Dispose();
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    private void OnTick()
+    {
+        Interlocked.Exchange(ref _tickDue, 1);
+        Wake();
+    }
+
+    private void Unsubscribe(EventSubscription client)
+    {
+        lock (_gate)
+        {
+            _clients.Remove(client);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            await foreach (bool _ in _wake.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    Publish();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One failed pass (a torrent torn down while viewed) must not end the stream for good: the next pass tries again.
+                    LogPassFailed(_logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Publish()
+    {
+        bool tick = Interlocked.Exchange(ref _tickDue, 0) == 1;
+        (Dictionary<string, TorrentView> views, NodeStats stats) = TakeViews();
+        List<ServerSentEvent> events = [.. TorrentDeltas.Between(_published, views)];
+        if (tick)
+        {
+            events.Add(ServerSentEvent.Of("stats", stats, NodeJsonContext.Default.NodeStats));
+            if (++_ticks % TicksPerHeartbeat == 0)
+            {
+                events.Add(ServerSentEvent.Heartbeat);
+            }
+        }
+
+        List<EventSubscription> overflowed;
+        lock (_gate)
+        {
+            _published = views;
+            _stats = stats;
+            overflowed = [.. _clients.Where(client => !events.All(client.TryPost))];
+            _clients.RemoveAll(overflowed.Contains);
+        }
+
+        overflowed.ForEach(c => c.End());
+    }
+
+    private (Dictionary<string, TorrentView> Views, NodeStats Stats) TakeViews()
+    {
+        List<TorrentView> views = [.. _torrents.All.Select(TorrentViews.From)];
+        return (views.ToDictionary(v => v.Id, StringComparer.Ordinal), NodeStats.Of(views, _session.DhtState));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A pass of the event stream failed")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+}
