@@ -16,8 +16,8 @@ internal sealed partial class NodeEvents : IAsyncDisposable
 {
     public const int MaxClients = 64;
 
-    /// <summary>Three passes with every one of 1,000 torrents changed, and some.</summary>
-    private const int QueuedPerClient = 4096;
+    /// <summary>A pass where each of 1,000 torrents changed posts 1,000 events: room for a few before a client counts as too slow.</summary>
+    public const int QueuedPerClient = 4096;
 
     private const int TicksPerHeartbeat = 15;
 
@@ -26,6 +26,7 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     private readonly NodeTorrents _torrents;
     private readonly ShoalSession _session;
     private readonly ILogger _logger;
+    private readonly int _queuedPerClient;
     private readonly Lock _gate = new();
     private readonly List<EventSubscription> _clients = [];
 
@@ -42,18 +43,20 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     private Dictionary<string, TorrentView> _published;
     private NodeStats _stats;
 
-    private NodeEvents(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger)
+    private NodeEvents(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger, int queuedPerClient)
     {
         _torrents = torrents;
         _session = session;
         _logger = logger;
+        _queuedPerClient = queuedPerClient;
         (_published, _stats) = TakeViews();
         torrents.Changed += Wake;
         _timer = time.CreateTimer(_ => OnTick(), null, Tick, Tick);
         _loop = RunAsync();
     }
 
-    public static NodeEvents Start(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger) => new(torrents, session, time, logger);
+    public static NodeEvents Start(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger, int queuedPerClient = QueuedPerClient) =>
+        new(torrents, session, time, logger, queuedPerClient);
 
     /// <summary>A new client, starting from the views published last; null when <see cref="MaxClients"/> are connected.</summary>
     public EventSubscription? Subscribe()
@@ -65,7 +68,7 @@ internal sealed partial class NodeEvents : IAsyncDisposable
                 return null;
             }
 
-            var client = new EventSubscription(new EventSnapshot([.. _published.Values], _stats), QueuedPerClient, Unsubscribe);
+            var client = new EventSubscription(new EventSnapshot([.. _published.Values], _stats), _queuedPerClient, Unsubscribe);
             _clients.Add(client);
             return client;
         }

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Shoal.Metainfo;
-using Shoal.Metainfo.Creation;
 using Shoal.Tests;
 using Xunit.Abstractions;
 using static Shoal.Node.Tests.Api.ApiCalls;
@@ -20,14 +18,7 @@ public sealed class EventSizeTests(ITestOutputHelper output) : IDisposable
     {
         await using NodeHost node = await TestNode.StartAsync(_folder.Path);
         using HttpClient client = TestNode.Client(node);
-        var v1 = new TorrentCreationOptions { Version = TorrentVersion.V1, HashingThreads = 1 };
-        for (int i = 1; i < Torrents; i++)
-        {
-            string file = _folder.File($"content/file-{i:D4}.bin", Encoding.UTF8.GetBytes($"content {i}"));
-            CreatedTorrent created = await TorrentCreator.CreateAsync(file, v1);
-            node.Torrents.Add(created.Torrent, created.FileBytes, Path.GetDirectoryName(file)!, paused: true);
-        }
-
+        await PausedTorrents.AddAsync(node, _folder, Torrents - 1);
         string shared = _folder.File("shared/changing.bin", TempFolder.RandomBytes(50_000, 7));
         string id = (await AddJsonAsync(client, new { share = shared })).Body.GetProperty("id").GetString()!;
         await WaitForStateAsync(client, id, "seeding");

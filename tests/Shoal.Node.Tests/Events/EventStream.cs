@@ -34,6 +34,14 @@ internal sealed class EventStream : IAsyncDisposable
         return _items.Current;
     }
 
+    /// <summary>Reads to the end of the stream, which the node must end within the time limit.</summary>
+    public async Task EndAsync()
+    {
+        while (await _items.MoveNextAsync().AsTask().WaitAsync(Patience))
+        {
+        }
+    }
+
     /// <summary>The next event named <paramref name="name"/> whose data matches, skipping the others.</summary>
     public async Task<JsonElement> NextAsync(string name, Func<JsonElement, bool>? match = null)
     {
