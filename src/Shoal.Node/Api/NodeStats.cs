@@ -16,12 +16,16 @@ public sealed record NodeStats(
     int Peers,
     int DhtNodes)
 {
+    private static readonly string DownloadingState = TorrentViews.Name(NodeTorrentState.Downloading);
+    private static readonly string SeedingState = TorrentViews.Name(NodeTorrentState.Seeding);
+    private static readonly string PausedState = TorrentViews.Name(NodeTorrentState.Paused);
+
     /// <summary>What <c>GET /api/v1/stats</c> and the event stream's <c>stats</c> say, from the same views of the torrents.</summary>
     public static NodeStats Of(IReadOnlyCollection<TorrentView> torrents, DhtState? dht) => new(
         torrents.Count,
-        torrents.Count(t => t.State == TorrentViews.Name(NodeTorrentState.Downloading)),
-        torrents.Count(t => t.State == TorrentViews.Name(NodeTorrentState.Seeding)),
-        torrents.Count(t => t.State == TorrentViews.Name(NodeTorrentState.Paused)),
+        torrents.Count(t => t.State == DownloadingState),
+        torrents.Count(t => t.State == SeedingState),
+        torrents.Count(t => t.State == PausedState),
         torrents.Sum(t => t.DownRate),
         torrents.Sum(t => t.UpRate),
         torrents.Sum(t => t.Downloaded),

@@ -6,7 +6,7 @@ using Shoal.Node.Api;
 
 namespace Shoal.Node.Events;
 
-/// <summary><c>GET /api/v1/events</c>: the snapshot, then each event as the producer posts it, flushed at once, until the client leaves or is dropped.</summary>
+/// <summary><c>GET /api/v1/events</c>: each event as the producer posts it, the snapshot first, flushed at once, until the client leaves or is dropped.</summary>
 internal sealed class EventStreamEndpoint(NodeEvents events)
 {
     private static readonly ServerSentEvent Retry = ServerSentEvent.Retry(TimeSpan.FromSeconds(3));
@@ -24,7 +24,6 @@ internal sealed class EventStreamEndpoint(NodeEvents events)
         try
         {
             await WriteAsync(context, Retry, ended.Token).ConfigureAwait(false);
-            await WriteAsync(context, ServerSentEvent.Of("snapshot", client.Snapshot, NodeJsonContext.Default.EventSnapshot), ended.Token).ConfigureAwait(false);
             await foreach (ServerSentEvent item in client.Events.ReadAllAsync(ended.Token).ConfigureAwait(false))
             {
                 await WriteAsync(context, item, ended.Token).ConfigureAwait(false);

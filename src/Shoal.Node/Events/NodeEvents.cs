@@ -8,9 +8,10 @@ namespace Shoal.Node.Events;
 
 /// <summary>
 /// The one producer behind <c>GET /api/v1/events</c>. Once a second on the node's clock, and as soon as a
-/// torrent is added, removed or changes state, it takes views of all torrents, compares them with the views
-/// it published last, and posts the differences to every client. A client starts from the views published
-/// last, so the snapshot plus the events after it is always the node's state.
+/// torrent is added, removed or changes state or a client joins, it takes views of all torrents, compares
+/// them with the views it published last, and posts the differences to every client. A joining client gets
+/// those views as its snapshot, taken after it asked, so it sees what was done before it connected, and
+/// the snapshot plus the events after it is always the node's state.
 /// </summary>
 internal sealed partial class NodeEvents : IAsyncDisposable
 {
@@ -29,6 +30,7 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     private readonly int _queuedPerClient;
     private readonly Lock _gate = new();
     private readonly List<EventSubscription> _clients = [];
+    private readonly List<EventSubscription> _joining = [];
 
     // Capacity one: however many wake-ups arrive during a pass, one more pass covers them all.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -39,9 +41,8 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     private int _ticks;
     private bool _stopped;
 
-    // Written by the loop only; read by Subscribe under the gate.
+    // The loop's alone.
     private Dictionary<string, TorrentView> _published;
-    private NodeStats _stats;
 
     private NodeEvents(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger, int queuedPerClient)
     {
@@ -49,7 +50,7 @@ internal sealed partial class NodeEvents : IAsyncDisposable
         _session = session;
         _logger = logger;
         _queuedPerClient = queuedPerClient;
-        (_published, _stats) = TakeViews();
+        _published = ById(TakeViews());
         torrents.Changed += Wake;
         _timer = time.CreateTimer(_ => OnTick(), null, Tick, Tick);
         _loop = RunAsync();
@@ -58,20 +59,23 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     public static NodeEvents Start(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger, int queuedPerClient = QueuedPerClient) =>
         new(torrents, session, time, logger, queuedPerClient);
 
-    /// <summary>A new client, starting from the views published last; null when <see cref="MaxClients"/> are connected.</summary>
+    /// <summary>A new client, whose queue gets its snapshot at the next pass; null when <see cref="MaxClients"/> are connected.</summary>
     public EventSubscription? Subscribe()
     {
+        EventSubscription client;
         lock (_gate)
         {
-            if (_stopped || _clients.Count >= MaxClients)
+            if (_stopped || _clients.Count + _joining.Count >= MaxClients)
             {
                 return null;
             }
 
-            var client = new EventSubscription(new EventSnapshot([.. _published.Values], _stats), _queuedPerClient, Unsubscribe);
-            _clients.Add(client);
-            return client;
+            client = new EventSubscription(_queuedPerClient, Unsubscribe);
+            _joining.Add(client);
         }
+
+        Wake();
+        return client;
     }
 
     /// <summary>Stops the passes and ends every client's stream.</summary>
@@ -85,8 +89,9 @@ internal sealed partial class NodeEvents : IAsyncDisposable
         lock (_gate)
         {
             _stopped = true;
-            clients = [.. _clients];
+            clients = [.. _clients, .. _joining];
             _clients.Clear();
+            _joining.Clear();
         }
 
         clients.ForEach(c => c.End());
@@ -106,6 +111,7 @@ internal sealed partial class NodeEvents : IAsyncDisposable
         lock (_gate)
         {
             _clients.Remove(client);
+            _joining.Remove(client);
         }
     }
 
@@ -134,8 +140,19 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     private void Publish()
     {
         bool tick = Interlocked.Exchange(ref _tickDue, 0) == 1;
-        (Dictionary<string, TorrentView> views, NodeStats stats) = TakeViews();
-        List<ServerSentEvent> events = [.. TorrentDeltas.Between(_published, views)];
+        List<EventSubscription> joining;
+        lock (_gate)
+        {
+            // Taken before the views, so each snapshot is of the node after its client asked.
+            joining = [.. _joining];
+        }
+
+        List<TorrentView> views = TakeViews();
+        Dictionary<string, TorrentView> byId = ById(views);
+        NodeStats stats = NodeStats.Of(views, _session.DhtState);
+        List<ServerSentEvent> events = [.. TorrentDeltas.Between(_published, byId)];
+        _published = byId;
+        ServerSentEvent? snapshot = joining.Count > 0 ? ServerSentEvent.Of("snapshot", new EventSnapshot(views, stats), NodeJsonContext.Default.EventSnapshot) : null;
         if (tick)
         {
             events.Add(ServerSentEvent.Of("stats", stats, NodeJsonContext.Default.NodeStats));
@@ -148,20 +165,22 @@ internal sealed partial class NodeEvents : IAsyncDisposable
         List<EventSubscription> overflowed;
         lock (_gate)
         {
-            _published = views;
-            _stats = stats;
             overflowed = [.. _clients.Where(client => !events.All(client.TryPost))];
             _clients.RemoveAll(overflowed.Contains);
+            // One that left meanwhile is no longer joining.
+            foreach (EventSubscription client in joining.Where(_joining.Remove))
+            {
+                client.TryPost(snapshot!);
+                _clients.Add(client);
+            }
         }
 
         overflowed.ForEach(c => c.End());
     }
 
-    private (Dictionary<string, TorrentView> Views, NodeStats Stats) TakeViews()
-    {
-        List<TorrentView> views = [.. _torrents.All.Select(TorrentViews.From)];
-        return (views.ToDictionary(v => v.Id, StringComparer.Ordinal), NodeStats.Of(views, _session.DhtState));
-    }
+    private List<TorrentView> TakeViews() => [.. _torrents.All.Select(TorrentViews.From)];
+
+    private static Dictionary<string, TorrentView> ById(List<TorrentView> views) => views.ToDictionary(v => v.Id, StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A pass of the event stream failed")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Node.Events;
 using Shoal.Tests;
@@ -29,7 +31,9 @@ public sealed class NodeEventsTests : IDisposable
 
         Assert.True(slow.Events.Completion.IsCompleted, "a dropped client's queue takes no more events");
         using EventSubscription fresh = events.Subscribe()!;
-        Assert.Equal(3, fresh.Snapshot.Torrents.Count);
+        string snapshot = Encoding.UTF8.GetString((await fresh.Events.ReadAsync().AsTask().WaitAsync(Patience)).Frame.Span);
+        Assert.StartsWith("event: snapshot\ndata: ", snapshot, StringComparison.Ordinal);
+        Assert.Equal(3, JsonDocument.Parse(snapshot[snapshot.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("torrents").GetArrayLength());
     }
 
     [Fact]
