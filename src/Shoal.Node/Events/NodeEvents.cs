@@ -41,8 +41,8 @@ internal sealed partial class NodeEvents : IAsyncDisposable
     private int _ticks;
     private bool _stopped;
 
-    // The loop's alone.
-    private Dictionary<string, TorrentView> _published;
+    // Read and written by the loop only. Empty at first: no client can join before the first pass.
+    private Dictionary<string, TorrentView> _published = new(StringComparer.Ordinal);
 
     private NodeEvents(NodeTorrents torrents, ShoalSession session, TimeProvider time, ILogger logger, int queuedPerClient)
     {
@@ -50,7 +50,6 @@ internal sealed partial class NodeEvents : IAsyncDisposable
         _session = session;
         _logger = logger;
         _queuedPerClient = queuedPerClient;
-        _published = ById(TakeViews());
         torrents.Changed += Wake;
         _timer = time.CreateTimer(_ => OnTick(), null, Tick, Tick);
         _loop = RunAsync();
@@ -147,8 +146,8 @@ internal sealed partial class NodeEvents : IAsyncDisposable
             joining = [.. _joining];
         }
 
-        List<TorrentView> views = TakeViews();
-        Dictionary<string, TorrentView> byId = ById(views);
+        List<TorrentView> views = [.. _torrents.All.Select(TorrentViews.From)];
+        Dictionary<string, TorrentView> byId = views.ToDictionary(v => v.Id, StringComparer.Ordinal);
         NodeStats stats = NodeStats.Of(views, _session.DhtState);
         List<ServerSentEvent> events = [.. TorrentDeltas.Between(_published, byId)];
         _published = byId;
@@ -177,10 +176,6 @@ internal sealed partial class NodeEvents : IAsyncDisposable
 
         overflowed.ForEach(c => c.End());
     }
-
-    private List<TorrentView> TakeViews() => [.. _torrents.All.Select(TorrentViews.From)];
-
-    private static Dictionary<string, TorrentView> ById(List<TorrentView> views) => views.ToDictionary(v => v.Id, StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A pass of the event stream failed")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
