@@ -33,6 +33,7 @@ public static class ShoalCli
         root.Subcommands.Add(NodeCommand.Build());
         root.Subcommands.Add(AddCommand.Build());
         root.Subcommands.Add(ListCommand.Build());
+        root.Subcommands.Add(WatchCommand.Build());
         root.Subcommands.Add(TorrentControlCommands.Pause());
         root.Subcommands.Add(TorrentControlCommands.Resume());
         root.Subcommands.Add(TorrentControlCommands.Remove());

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
+using Shoal.Node.Events;
 using Shoal.Node.Metrics;
 using Shoal.Node.Security;
 using Shoal.Node.Settings;
@@ -31,12 +32,14 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly WebApplication _web;
     private readonly ShoalSession _session;
     private readonly NodeStore _store;
+    private readonly NodeEvents _events;
 
-    private NodeHost(WebApplication web, ShoalSession session, NodeStore store, NodeTorrents torrents, ApiToken token, Uri apiUrl)
+    private NodeHost(WebApplication web, ShoalSession session, NodeStore store, NodeTorrents torrents, NodeEvents events, ApiToken token, Uri apiUrl)
     {
         _web = web;
         _session = session;
         _store = store;
+        _events = events;
         Torrents = torrents;
         Token = token;
         ApiUrl = apiUrl;
@@ -71,6 +74,7 @@ public sealed class NodeHost : IAsyncDisposable
         LiveSettings settings = LiveSettings.Load(store, options);
         ShoalSession? session = null;
         NodeTorrents? torrents = null;
+        NodeEvents? events = null;
         WebApplication? web = null;
         try
         {
@@ -84,18 +88,24 @@ public sealed class NodeHost : IAsyncDisposable
             });
             torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
-            web = BuildWeb(options, certificate, token, session, torrents, settings, loggers);
+            events = NodeEvents.Start(torrents, session, options.Session.Time, loggers.CreateLogger<NodeEvents>());
+            web = BuildWeb(options, certificate, new NodeParts(token, session, torrents, settings, events), loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"{(certificate is null ? "http" : "https")}://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
             // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
             await AtomicFile.WriteAllBytesAsync(Path.Combine(options.DataDirectory, EndpointFileName), Encoding.UTF8.GetBytes(url + "\n"), cancellationToken).ConfigureAwait(false);
-            return new NodeHost(web, session, store, torrents, token, url);
+            return new NodeHost(web, session, store, torrents, events, token, url);
         }
         catch (Exception e)
         {
             if (web is not null)
             {
                 await web.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (events is not null)
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
             }
 
             torrents?.Dispose();
@@ -119,12 +129,13 @@ public sealed class NodeHost : IAsyncDisposable
     {
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
+        await _events.DisposeAsync().ConfigureAwait(false);
         Torrents.Dispose();
         await _session.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
     }
 
-    private static WebApplication BuildWeb(NodeOptions options, X509Certificate2? certificate, ApiToken token, ShoalSession session, NodeTorrents torrents, LiveSettings settings, ILoggerFactory loggers)
+    private static WebApplication BuildWeb(NodeOptions options, X509Certificate2? certificate, NodeParts parts, ILoggerFactory loggers)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -147,24 +158,13 @@ public sealed class NodeHost : IAsyncDisposable
         });
 
         WebApplication web = builder.Build();
-        var browser = new BrowserSession(token, secure: certificate is not null);
+        var browser = new BrowserSession(parts.Token, secure: certificate is not null);
         web.Use(new HostCheck(options.Api.Address, options.HostNames).InvokeAsync);
-        web.Use(new NodeAuthentication(token, browser).InvokeAsync);
+        web.Use(new NodeAuthentication(parts.Token, browser).InvokeAsync);
         web.Use(new ApiErrors(loggers.CreateLogger("Shoal.Node.Api")).InvokeAsync);
         web.MapGet(NodeAuthentication.LoginPath, browser.Login);
-        var add = new AddTorrentEndpoint(torrents, settings, new ShareRoots(options.ShareRoots));
-        var endpoints = new TorrentEndpoints(torrents);
-        web.MapGet("/api/v1/torrents", endpoints.ListAsync);
-        web.MapPost("/api/v1/torrents", add.HandleAsync);
-        web.MapGet("/api/v1/torrents/{id}", endpoints.GetAsync);
-        web.MapPost("/api/v1/torrents/{id}/pause", endpoints.PauseAsync);
-        web.MapPost("/api/v1/torrents/{id}/resume", endpoints.ResumeAsync);
-        web.MapPost("/api/v1/torrents/{id}/recheck", endpoints.RecheckAsync);
-        web.MapDelete("/api/v1/torrents/{id}", endpoints.DeleteAsync);
-        var settingsEndpoints = new SettingsEndpoints(settings, session);
-        web.MapGet("/api/v1/settings", settingsEndpoints.GetAsync);
-        web.MapPatch("/api/v1/settings", settingsEndpoints.PatchAsync);
-        web.MapNodeMetrics(torrents);
+        NodeRoutes.Map(web, parts, new ShareRoots(options.ShareRoots));
+        web.MapNodeMetrics(parts.Torrents);
         WebUi.Map(web);
         return web;
     }

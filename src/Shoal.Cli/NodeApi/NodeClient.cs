@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Shoal.Node;
 using Shoal.Node.Api;
@@ -103,6 +105,24 @@ public sealed class NodeClient : IDisposable
         (await SendRawAsync(HttpMethod.Delete, path, null, cancellationToken).ConfigureAwait(false)).Dispose();
     }
 
+    /// <summary>
+    /// The node's event stream (<c>GET /api/v1/events</c>), each event's data as JSON: a snapshot first, then
+    /// changes, until the node ends the stream (it drops a client that falls behind) or the token is cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<JsonElement>> EventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendRawAsync(HttpMethod.Get, "api/v1/events", null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            SseParser<JsonElement> events = SseParser.Create(body, (_, data) => JsonElement.Parse(data));
+            await foreach (SseItem<JsonElement> item in events.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static Uri ReadEndpoint(string dataDirectory)
@@ -134,13 +154,14 @@ public sealed class NodeClient : IDisposable
             ?? throw new NodeClientException($"the node at {_http.BaseAddress} answered {response.RequestMessage?.RequestUri} with nothing");
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {

@@ -12,4 +12,7 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(Settings.NodeSettingsView))]
 [JsonSerializable(typeof(Settings.NodeSettingsPatch))]
 [JsonSerializable(typeof(AddTorrentRequest))]
+[JsonSerializable(typeof(NodeStats))]
+[JsonSerializable(typeof(EventSnapshot))]
+[JsonSerializable(typeof(TorrentRemoved))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

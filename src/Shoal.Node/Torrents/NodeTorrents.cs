@@ -15,6 +15,9 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
     private readonly Lock _gate = new();
     private readonly List<NodeTorrent> _torrents = [];
 
+    /// <summary>Raised after a torrent is added, removed or changes state, so the event stream need not wait for its next tick.</summary>
+    public event Action? Changed;
+
     public IReadOnlyList<NodeTorrent> All
     {
         get
@@ -88,6 +91,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
 
         store.Save(stored);
         Start(entry, torrent, new AddTorrentOptions { SavePath = savePath, ContentPath = contentPath, ContentIsVerified = contentPath is not null, Paused = paused });
+        Changed?.Invoke();
         return (entry, true);
     }
 
@@ -108,6 +112,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
             StartFetch(entry);
         }
 
+        Changed?.Invoke();
         return (entry, true);
     }
 
@@ -164,6 +169,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
             _torrents.Remove(torrent);
         }
 
+        Changed?.Invoke();
         await StopFetchAsync(torrent).ConfigureAwait(false);
         if (torrent.Handle is { } handle)
         {
@@ -300,6 +306,8 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
             torrent.Stored = torrent.Stored with { State = state, Error = error };
             store.SetState(torrent.Id, state, error);
         }
+
+        Changed?.Invoke();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching the metadata of {Id} failed: {Reason}")]
