@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
 using Shoal.Node.Events;
+using Shoal.Node.Groups;
 using Shoal.Node.Metrics;
 using Shoal.Node.Security;
 using Shoal.Node.Settings;
@@ -85,10 +86,11 @@ public sealed class NodeHost : IAsyncDisposable
                 Dht = sessionOptions.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat") } : null,
                 Loggers = loggers,
             });
-            torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
+            var login = new NodeLogin(options.ConfigDirectory, options.Session.Time);
+            torrents = new NodeTorrents(session, store, login, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
             events = NodeEvents.Start(torrents, session, options.Session.Time, loggers.CreateLogger<NodeEvents>());
-            web = BuildWeb(options, certificate, new NodeParts(token, session, torrents, settings, events), loggers);
+            web = BuildWeb(options, certificate, new NodeParts(token, session, torrents, settings, events, login), loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"{(certificate is null ? "http" : "https")}://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
             // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
@@ -139,6 +141,8 @@ public sealed class NodeHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        // Made and disposed by the web app, which alone uses it: the Groups view's calls to the login's tracker.
+        builder.Services.AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         builder.Services.AddNodeMetrics();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -162,7 +166,7 @@ public sealed class NodeHost : IAsyncDisposable
         web.Use(new NodeAuthentication(parts.Token, browser).InvokeAsync);
         web.Use(new ApiErrors(loggers.CreateLogger("Shoal.Node.Api")).InvokeAsync);
         web.MapGet(NodeAuthentication.LoginPath, browser.Login);
-        NodeRoutes.Map(web, parts, new ShareRoots(options.ShareRoots));
+        NodeRoutes.Map(web, parts, new ShareRoots(options.ShareRoots), web.Services.GetRequiredService<HttpClient>());
         web.MapNodeMetrics(parts.Torrents);
         return web;
     }

@@ -9,6 +9,8 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(TorrentView))]
 [JsonSerializable(typeof(TorrentList))]
 [JsonSerializable(typeof(TorrentDetails))]
+[JsonSerializable(typeof(GroupsView))]
+[JsonSerializable(typeof(GetGroupFileRequest))]
 [JsonSerializable(typeof(Settings.NodeSettingsView))]
 [JsonSerializable(typeof(Settings.NodeSettingsPatch))]
 [JsonSerializable(typeof(AddTorrentRequest))]

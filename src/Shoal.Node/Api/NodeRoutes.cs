@@ -8,9 +8,11 @@ namespace Shoal.Node.Api;
 /// <summary>Every route of <c>/api/v1</c>, as <c>docs/node.md</c> lists them.</summary>
 internal static class NodeRoutes
 {
-    public static void Map(IEndpointRouteBuilder web, NodeParts parts, ShareRoots shareRoots)
+    /// <param name="trackerHttp">The client that reaches the tracker of the node user's login.</param>
+    public static void Map(IEndpointRouteBuilder web, NodeParts parts, ShareRoots shareRoots, HttpClient trackerHttp)
     {
-        var add = new AddTorrentEndpoint(parts.Torrents, parts.Settings, shareRoots);
+        var savePaths = new SavePaths(parts.Settings);
+        var add = new AddTorrentEndpoint(parts.Torrents, savePaths, shareRoots);
         var torrents = new TorrentEndpoints(parts.Torrents);
         web.MapGet("/api/v1/torrents", torrents.ListAsync);
         web.MapPost("/api/v1/torrents", add.HandleAsync);
@@ -26,5 +28,9 @@ internal static class NodeRoutes
 
         web.MapGet("/api/v1/events", new EventStreamEndpoint(parts.Events).StreamAsync);
         web.MapGet("/api/v1/stats", new StatsEndpoint(parts.Torrents, parts.Session).GetAsync);
+
+        var groups = new GroupEndpoints(parts.Login, trackerHttp, parts.Torrents, savePaths);
+        web.MapGet("/api/v1/groups", groups.ListAsync);
+        web.MapPost("/api/v1/groups/{group}/files/{infoHash}", groups.GetFileAsync);
     }
 }
