@@ -9,6 +9,7 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(TorrentView))]
 [JsonSerializable(typeof(TorrentList))]
 [JsonSerializable(typeof(TorrentDetails))]
+[JsonSerializable(typeof(TorrentLimitsPatch))]
 [JsonSerializable(typeof(GroupsView))]
 [JsonSerializable(typeof(GetGroupFileRequest))]
 [JsonSerializable(typeof(Settings.NodeSettingsView))]

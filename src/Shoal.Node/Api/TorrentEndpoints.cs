@@ -26,6 +26,22 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
         return WriteAsync(context, torrent);
     }
 
+    /// <summary><c>PATCH /api/v1/torrents/{id}</c>: the torrent's own rate limits.</summary>
+    public async Task PatchAsync(HttpContext context)
+    {
+        NodeTorrent torrent = Find(context);
+        TorrentLimitsPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Default.TorrentLimitsPatch).ConfigureAwait(false);
+        long upload = patch.UploadLimit ?? torrent.UploadLimit;
+        long download = patch.DownloadLimit ?? torrent.DownloadLimit;
+        if (upload < 0 || download < 0)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "rate limits are bytes per second, 0 for unlimited: not negative");
+        }
+
+        torrents.SetLimits(torrent, upload, download);
+        await GetAsync(context).ConfigureAwait(false);
+    }
+
     public async Task RecheckAsync(HttpContext context)
     {
         NodeTorrent torrent = Find(context);

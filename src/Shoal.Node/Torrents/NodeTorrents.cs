@@ -147,6 +147,26 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         }
     }
 
+    /// <summary>Changes the torrent's own rate limits (bytes per second, 0 unlimited), now and after restarts.</summary>
+    public void SetLimits(NodeTorrent torrent, long upload, long download)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        ArgumentOutOfRangeException.ThrowIfNegative(upload);
+        ArgumentOutOfRangeException.ThrowIfNegative(download);
+        lock (_gate)
+        {
+            if (!_torrents.Contains(torrent))
+            {
+                return;
+            }
+
+            torrent.Stored = torrent.Stored with { UploadLimit = upload, DownloadLimit = download };
+            store.SetLimits(torrent.Id, upload, download);
+        }
+
+        torrent.Handle?.SetLimits(upload, download);
+    }
+
     /// <summary>
     /// Checks the torrent's files against its hashes again, trusting no resume data, and runs it after: the check
     /// is what a user asks for when files were changed or restored behind the node's back.
