@@ -144,7 +144,7 @@ public sealed class NodeHost : IAsyncDisposable
         // Made and disposed by the web app, which alone uses it: the Groups view's calls to the login's tracker.
         builder.Services.AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         builder.Services.AddNodeMetrics();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, NodeJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, NodeJsonContext.Api));
         builder.Services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new() { Title = "Shoal node API", Version = "v1", Description = "See docs/node.md. Send Authorization: Bearer TOKEN (DATA/api-token)." };

@@ -20,7 +20,7 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, SavePaths savePa
         (NodeTorrent torrent, bool created) = context.Request.HasFormContentType
             ? await AddFormAsync(context).ConfigureAwait(false)
             : await AddJsonAsync(context).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Default.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Api.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
     private async Task<(NodeTorrent, bool)> AddFormAsync(HttpContext context)
@@ -56,7 +56,7 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, SavePaths savePa
 
     private async Task<(NodeTorrent, bool)> AddJsonAsync(HttpContext context)
     {
-        AddTorrentRequest request = await ApiJson.ReadAsync(context, NodeJsonContext.Default.AddTorrentRequest).ConfigureAwait(false);
+        AddTorrentRequest request = await ApiJson.ReadAsync(context, NodeJsonContext.Api.AddTorrentRequest).ConfigureAwait(false);
         if (new[] { request.Magnet, request.InfoHash, request.Share }.Count(given => given is not null) != 1)
         {
             throw new ApiException(StatusCodes.Status400BadRequest, "send one of {\"magnet\"}, {\"infoHash\"} and {\"share\"}, or a .torrent as multipart field 'torrent'");

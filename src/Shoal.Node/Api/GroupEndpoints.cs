@@ -16,7 +16,7 @@ internal sealed class GroupEndpoints(NodeLogin login, HttpClient http, NodeTorre
     {
         if (login.Current() is not { } current)
         {
-            await ApiJson.WriteAsync(context, new GroupsView(false, null, null, null), NodeJsonContext.Default.GroupsView).ConfigureAwait(false);
+            await ApiJson.WriteAsync(context, new GroupsView(false, null, null, null), NodeJsonContext.Api.GroupsView).ConfigureAwait(false);
             return;
         }
 
@@ -33,7 +33,7 @@ internal sealed class GroupEndpoints(NodeLogin login, HttpClient http, NodeTorre
 
             return views;
         }).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, new GroupsView(true, current.Tracker.ToString(), current.Name, groups), NodeJsonContext.Default.GroupsView).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, new GroupsView(true, current.Tracker.ToString(), current.Name, groups), NodeJsonContext.Api.GroupsView).ConfigureAwait(false);
     }
 
     /// <summary>Fetches the group file's .torrent with the login and adds it; its announces carry the login's passkey.</summary>
@@ -45,7 +45,7 @@ internal sealed class GroupEndpoints(NodeLogin login, HttpClient http, NodeTorre
         string infoHash = (string)context.Request.RouteValues["infoHash"]!;
         GetGroupFileRequest request = context.Request.ContentLength is null or 0 && !context.Request.HasJsonContentType()
             ? new GetGroupFileRequest(null, false)
-            : await ApiJson.ReadAsync(context, NodeJsonContext.Default.GetGroupFileRequest).ConfigureAwait(false);
+            : await ApiJson.ReadAsync(context, NodeJsonContext.Api.GetGroupFileRequest).ConfigureAwait(false);
         byte[] bytes = await AskTrackerAsync(() => Client(current).GetGroupTorrentAsync(group, infoHash, context.RequestAborted)).ConfigureAwait(false);
         Torrent torrent;
         try
@@ -58,7 +58,7 @@ internal sealed class GroupEndpoints(NodeLogin login, HttpClient http, NodeTorre
         }
 
         (NodeTorrent added, bool created) = torrents.Add(torrent, bytes, savePaths.Resolve(request.SavePath), request.Paused);
-        await ApiJson.WriteAsync(context, TorrentViews.From(added), NodeJsonContext.Default.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, TorrentViews.From(added), NodeJsonContext.Api.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
     private static GroupFileView File(GroupFile file) =>

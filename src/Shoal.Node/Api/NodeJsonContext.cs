@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -18,4 +19,11 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(NodeStats))]
 [JsonSerializable(typeof(EventSnapshot))]
 [JsonSerializable(typeof(TorrentRemoved))]
-internal sealed partial class NodeJsonContext : JsonSerializerContext;
+internal sealed partial class NodeJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the API writes with: text as it is (<c>&amp;</c> and <c>'</c> unescaped), since the answers are
+    /// JSON read by scripts and the UI's code, never pasted into HTML, and people read them with curl.
+    /// </summary>
+    public static NodeJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

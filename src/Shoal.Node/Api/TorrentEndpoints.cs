@@ -7,10 +7,10 @@ namespace Shoal.Node.Api;
 internal sealed class TorrentEndpoints(NodeTorrents torrents)
 {
     public Task ListAsync(HttpContext context) =>
-        ApiJson.WriteAsync(context, TorrentQuery.Parse(context.Request.Query).Apply(torrents.All), NodeJsonContext.Default.TorrentList);
+        ApiJson.WriteAsync(context, TorrentQuery.Parse(context.Request.Query).Apply(torrents.All), NodeJsonContext.Api.TorrentList);
 
     public Task GetAsync(HttpContext context) =>
-        ApiJson.WriteAsync(context, TorrentDetailViews.From(Find(context)), NodeJsonContext.Default.TorrentDetails);
+        ApiJson.WriteAsync(context, TorrentDetailViews.From(Find(context)), NodeJsonContext.Api.TorrentDetails);
 
     public async Task PauseAsync(HttpContext context)
     {
@@ -30,7 +30,7 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
     public async Task PatchAsync(HttpContext context)
     {
         NodeTorrent torrent = Find(context);
-        TorrentLimitsPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Default.TorrentLimitsPatch).ConfigureAwait(false);
+        TorrentLimitsPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Api.TorrentLimitsPatch).ConfigureAwait(false);
         long upload = patch.UploadLimit ?? torrent.UploadLimit;
         long download = patch.DownloadLimit ?? torrent.DownloadLimit;
         if (upload < 0 || download < 0)
@@ -68,7 +68,7 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
     }
 
     private static Task WriteAsync(HttpContext context, NodeTorrent torrent) =>
-        ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Default.TorrentView);
+        ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Api.TorrentView);
 
     private NodeTorrent Find(HttpContext context)
     {
