@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shoal.Node.Api;
 using Shoal.Node.Events;
+using Shoal.Node.Groups;
 using Shoal.Node.Metrics;
 using Shoal.Node.Security;
 using Shoal.Node.Settings;
@@ -86,10 +87,11 @@ public sealed class NodeHost : IAsyncDisposable
                 Dht = sessionOptions.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat") } : null,
                 Loggers = loggers,
             });
-            torrents = new NodeTorrents(session, store, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
+            var login = new NodeLogin(options.ConfigDirectory, options.Session.Time);
+            torrents = new NodeTorrents(session, store, login, options.Session.Time, loggers.CreateLogger<NodeTorrents>());
             torrents.Restore();
             events = NodeEvents.Start(torrents, session, options.Session.Time, loggers.CreateLogger<NodeEvents>());
-            web = BuildWeb(options, certificate, new NodeParts(token, session, torrents, settings, events), loggers);
+            web = BuildWeb(options, certificate, new NodeParts(token, session, torrents, settings, events, login), loggers);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"{(certificate is null ? "http" : "https")}://{new IPEndPoint(options.Api.Address, ListeningPort(web))}/");
             // Written whole or not at all: a `shoal list` reading it at this moment sees the old address or the new.
@@ -140,7 +142,15 @@ public sealed class NodeHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Node", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        // Made and disposed by the web app, which alone uses it: the Groups view's calls to the login's tracker.
+        builder.Services.AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         builder.Services.AddNodeMetrics();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, NodeJsonContext.Api));
+        builder.Services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "Shoal node API", Version = "v1", Description = "See docs/node.md. Send Authorization: Bearer TOKEN (DATA/api-token)." };
+            return Task.CompletedTask;
+        }));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -163,8 +173,9 @@ public sealed class NodeHost : IAsyncDisposable
         web.Use(new NodeAuthentication(parts.Token, browser).InvokeAsync);
         web.Use(new ApiErrors(loggers.CreateLogger("Shoal.Node.Api")).InvokeAsync);
         web.MapGet(NodeAuthentication.LoginPath, browser.Login);
-        NodeRoutes.Map(web, parts, new ShareRoots(options.ShareRoots));
+        NodeRoutes.Map(web, parts, new ShareRoots(options.ShareRoots), web.Services.GetRequiredService<HttpClient>());
         web.MapNodeMetrics(parts.Torrents);
+        web.MapOpenApi(NodeRoutes.OpenApiPath);
         WebUi.Map(web);
         return web;
     }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Node.Security;
-using Shoal.Node.Settings;
 using Shoal.Node.Torrents;
 
 namespace Shoal.Node.Api;
@@ -12,7 +11,7 @@ namespace Shoal.Node.Api;
 /// <c>POST /api/v1/torrents</c>: a .torrent (multipart field <c>torrent</c>), or JSON <c>{"magnet"}</c>,
 /// <c>{"infoHash"}</c> or <c>{"share": PATH}</c>, with optional <c>savePath</c> and <c>paused</c>. 201 with the torrent, 200 when it was there.
 /// </summary>
-internal sealed class AddTorrentEndpoint(NodeTorrents torrents, LiveSettings settings, ShareRoots shareRoots)
+internal sealed class AddTorrentEndpoint(NodeTorrents torrents, SavePaths savePaths, ShareRoots shareRoots)
 {
     public const long MaxTorrentBytes = 16 * 1024 * 1024;
 
@@ -21,7 +20,7 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, LiveSettings set
         (NodeTorrent torrent, bool created) = context.Request.HasFormContentType
             ? await AddFormAsync(context).ConfigureAwait(false)
             : await AddJsonAsync(context).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Default.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Api.TorrentView, created ? StatusCodes.Status201Created : StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
     private async Task<(NodeTorrent, bool)> AddFormAsync(HttpContext context)
@@ -52,12 +51,12 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, LiveSettings set
         bool paused = form["paused"].FirstOrDefault() is { } text && (bool.TryParse(text, out bool value)
             ? value
             : throw new ApiException(StatusCodes.Status400BadRequest, string.Create(CultureInfo.InvariantCulture, $"paused '{text}' is not true or false")));
-        return torrents.Add(parsed, bytes, SavePath(form["savePath"].FirstOrDefault()), paused);
+        return torrents.Add(parsed, bytes, savePaths.Resolve(form["savePath"].FirstOrDefault()), paused);
     }
 
     private async Task<(NodeTorrent, bool)> AddJsonAsync(HttpContext context)
     {
-        AddTorrentRequest request = await ApiJson.ReadAsync(context, NodeJsonContext.Default.AddTorrentRequest).ConfigureAwait(false);
+        AddTorrentRequest request = await ApiJson.ReadAsync(context, NodeJsonContext.Api.AddTorrentRequest).ConfigureAwait(false);
         if (new[] { request.Magnet, request.InfoHash, request.Share }.Count(given => given is not null) != 1)
         {
             throw new ApiException(StatusCodes.Status400BadRequest, "send one of {\"magnet\"}, {\"infoHash\"} and {\"share\"}, or a .torrent as multipart field 'torrent'");
@@ -80,7 +79,7 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, LiveSettings set
             throw new ApiException(StatusCodes.Status400BadRequest, request.Magnet is null ? $"not an info-hash: {e.Message}" : $"not a valid magnet link: {e.Message}");
         }
 
-        return torrents.Add(link, SavePath(request.SavePath), request.Paused);
+        return torrents.Add(link, savePaths.Resolve(request.SavePath), request.Paused);
     }
 
     /// <summary>Hashes the file or folder into a new torrent and seeds it from where it is.</summary>
@@ -111,17 +110,5 @@ internal sealed class AddTorrentEndpoint(NodeTorrents torrents, LiveSettings set
         }
 
         return torrents.Add(created.Torrent, created.FileBytes, Path.GetDirectoryName(content)!, paused, contentPath: content);
-    }
-
-    private string SavePath(string? given)
-    {
-        if (given is null)
-        {
-            return settings.Current.DownloadDir;
-        }
-
-        return Path.IsPathFullyQualified(given)
-            ? Path.GetFullPath(given)
-            : throw new ApiException(StatusCodes.Status400BadRequest, $"savePath '{given}' is not an absolute path");
     }
 }

@@ -28,5 +28,5 @@ internal static class ApiJson
     }
 
     public static Task WriteErrorAsync(HttpContext context, int status, string message) =>
-        WriteAsync(context, new ApiError(message), NodeJsonContext.Default.ApiError, status);
+        WriteAsync(context, new ApiError(message), NodeJsonContext.Api.ApiError, status);
 }

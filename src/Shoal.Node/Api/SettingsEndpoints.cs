@@ -7,11 +7,11 @@ namespace Shoal.Node.Api;
 /// <summary><c>GET</c> and <c>PATCH /api/v1/settings</c>.</summary>
 internal sealed class SettingsEndpoints(LiveSettings settings, ShoalSession session)
 {
-    public Task GetAsync(HttpContext context) => ApiJson.WriteAsync(context, settings.View(), NodeJsonContext.Default.NodeSettingsView);
+    public Task GetAsync(HttpContext context) => ApiJson.WriteAsync(context, settings.View(), NodeJsonContext.Api.NodeSettingsView);
 
     public async Task PatchAsync(HttpContext context)
     {
-        NodeSettingsPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Default.NodeSettingsPatch).ConfigureAwait(false);
+        NodeSettingsPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Api.NodeSettingsPatch).ConfigureAwait(false);
         try
         {
             settings.Change(patch, session);

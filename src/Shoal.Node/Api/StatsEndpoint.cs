@@ -8,5 +8,5 @@ namespace Shoal.Node.Api;
 internal sealed class StatsEndpoint(NodeTorrents torrents, ShoalSession session)
 {
     public Task GetAsync(HttpContext context) =>
-        ApiJson.WriteAsync(context, NodeStats.Of([.. torrents.All.Select(TorrentViews.From)], session.DhtState), NodeJsonContext.Default.NodeStats);
+        ApiJson.WriteAsync(context, NodeStats.Of([.. torrents.All.Select(TorrentViews.From)], session.DhtState), NodeJsonContext.Api.NodeStats);
 }

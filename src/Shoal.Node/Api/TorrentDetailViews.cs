@@ -16,7 +16,7 @@ internal static class TorrentDetailViews
         TorrentView view = TorrentViews.From(torrent);
         if (torrent.Handle is not { } handle)
         {
-            return new TorrentDetails(view) { Files = [], Connections = [], Trackers = [], PieceCount = 0, Pieces = "" };
+            return new TorrentDetails(view) { Files = [], Connections = [], Trackers = [], UploadLimit = torrent.UploadLimit, DownloadLimit = torrent.DownloadLimit, PieceCount = 0, Pieces = "" };
         }
 
         Torrent metadata = handle.Torrent;
@@ -27,6 +27,8 @@ internal static class TorrentDetailViews
             Files = [.. metadata.ContentFiles.Select(file => File(metadata, pieces, file))],
             Connections = [.. status.Swarm.Peers.Select(Connection)],
             Trackers = [.. status.Trackers.Select(Tracker)],
+            UploadLimit = torrent.UploadLimit,
+            DownloadLimit = torrent.DownloadLimit,
             PieceCount = pieces.Length,
             Pieces = Convert.ToBase64String(pieces.AsSpan()),
         };

@@ -14,11 +14,19 @@ public sealed record TorrentDetails : TorrentView
 
     public required IReadOnlyList<TrackerView> Trackers { get; init; }
 
+    /// <summary>The torrent's own rate limits in bytes per second, 0 unlimited; <c>PATCH</c> changes them.</summary>
+    public required long UploadLimit { get; init; }
+
+    public required long DownloadLimit { get; init; }
+
     public required int PieceCount { get; init; }
 
     /// <summary>The verified pieces as a BEP 3 bitfield (first piece in the high bit of the first byte), in base64.</summary>
     public required string Pieces { get; init; }
 }
+
+/// <summary>The body of <c>PATCH /api/v1/torrents/{id}</c>: the limits given change.</summary>
+public sealed record TorrentLimitsPatch(long? UploadLimit, long? DownloadLimit);
 
 /// <summary>One file, its path as <c>shoal info</c> shows it (the torrent's name first for a folder).</summary>
 public sealed record FileView(string Path, long Length, double Progress);

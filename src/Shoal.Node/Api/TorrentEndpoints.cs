@@ -7,10 +7,10 @@ namespace Shoal.Node.Api;
 internal sealed class TorrentEndpoints(NodeTorrents torrents)
 {
     public Task ListAsync(HttpContext context) =>
-        ApiJson.WriteAsync(context, TorrentQuery.Parse(context.Request.Query).Apply(torrents.All), NodeJsonContext.Default.TorrentList);
+        ApiJson.WriteAsync(context, TorrentQuery.Parse(context.Request.Query).Apply(torrents.All), NodeJsonContext.Api.TorrentList);
 
     public Task GetAsync(HttpContext context) =>
-        ApiJson.WriteAsync(context, TorrentDetailViews.From(Find(context)), NodeJsonContext.Default.TorrentDetails);
+        ApiJson.WriteAsync(context, TorrentDetailViews.From(Find(context)), NodeJsonContext.Api.TorrentDetails);
 
     public async Task PauseAsync(HttpContext context)
     {
@@ -24,6 +24,22 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
         NodeTorrent torrent = Find(context);
         torrents.Resume(torrent);
         return WriteAsync(context, torrent);
+    }
+
+    /// <summary><c>PATCH /api/v1/torrents/{id}</c>: the torrent's own rate limits.</summary>
+    public async Task PatchAsync(HttpContext context)
+    {
+        NodeTorrent torrent = Find(context);
+        TorrentLimitsPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Api.TorrentLimitsPatch).ConfigureAwait(false);
+        long upload = patch.UploadLimit ?? torrent.UploadLimit;
+        long download = patch.DownloadLimit ?? torrent.DownloadLimit;
+        if (upload < 0 || download < 0)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "rate limits are bytes per second, 0 for unlimited: not negative");
+        }
+
+        torrents.SetLimits(torrent, upload, download);
+        await GetAsync(context).ConfigureAwait(false);
     }
 
     public async Task RecheckAsync(HttpContext context)
@@ -52,7 +68,7 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
     }
 
     private static Task WriteAsync(HttpContext context, NodeTorrent torrent) =>
-        ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Default.TorrentView);
+        ApiJson.WriteAsync(context, TorrentViews.From(torrent), NodeJsonContext.Api.TorrentView);
 
     private NodeTorrent Find(HttpContext context)
     {

@@ -151,10 +151,10 @@ internal sealed partial class NodeEvents : IAsyncDisposable
         NodeStats stats = NodeStats.Of(views, _session.DhtState);
         List<ServerSentEvent> events = [.. TorrentDeltas.Between(_published, byId)];
         _published = byId;
-        ServerSentEvent? snapshot = joining.Count > 0 ? ServerSentEvent.Of("snapshot", new EventSnapshot(views, stats), NodeJsonContext.Default.EventSnapshot) : null;
+        ServerSentEvent? snapshot = joining.Count > 0 ? ServerSentEvent.Of("snapshot", new EventSnapshot(views, stats), NodeJsonContext.Api.EventSnapshot) : null;
         if (tick)
         {
-            events.Add(ServerSentEvent.Of("stats", stats, NodeJsonContext.Default.NodeStats));
+            events.Add(ServerSentEvent.Of("stats", stats, NodeJsonContext.Api.NodeStats));
             if (++_ticks % TicksPerHeartbeat == 0)
             {
                 events.Add(ServerSentEvent.Heartbeat);

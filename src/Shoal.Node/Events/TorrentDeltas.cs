@@ -13,14 +13,14 @@ internal static class TorrentDeltas
     {
         foreach (string id in before.Keys.Where(id => !after.ContainsKey(id)))
         {
-            yield return ServerSentEvent.Of("removed", new TorrentRemoved(id), NodeJsonContext.Default.TorrentRemoved);
+            yield return ServerSentEvent.Of("removed", new TorrentRemoved(id), NodeJsonContext.Api.TorrentRemoved);
         }
 
         foreach (TorrentView view in after.Values)
         {
             if (!before.TryGetValue(view.Id, out TorrentView? old))
             {
-                yield return ServerSentEvent.Of("added", view, NodeJsonContext.Default.TorrentView);
+                yield return ServerSentEvent.Of("added", view, NodeJsonContext.Api.TorrentView);
             }
             else if (old != view && Changes(old, view) is { } changes)
             {
@@ -35,8 +35,8 @@ internal static class TorrentDeltas
     /// </summary>
     private static byte[]? Changes(TorrentView before, TorrentView after)
     {
-        using JsonDocument old = JsonSerializer.SerializeToDocument(before, NodeJsonContext.Default.TorrentView);
-        using JsonDocument now = JsonSerializer.SerializeToDocument(after, NodeJsonContext.Default.TorrentView);
+        using JsonDocument old = JsonSerializer.SerializeToDocument(before, NodeJsonContext.Api.TorrentView);
+        using JsonDocument now = JsonSerializer.SerializeToDocument(after, NodeJsonContext.Api.TorrentView);
         var buffer = new ArrayBufferWriter<byte>();
         bool any = false;
         using (var writer = new Utf8JsonWriter(buffer))

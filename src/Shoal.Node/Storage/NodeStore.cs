@@ -66,6 +66,16 @@ public sealed class NodeStore : IDisposable
                 command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             });
 
+    public void SetLimits(string id, long upload, long download) =>
+        Write(
+            "UPDATE torrents SET upload_limit = $up, download_limit = $down WHERE id = $id",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$up", upload);
+                command.Parameters.AddWithValue("$down", download);
+            });
+
     /// <summary>Replaces what the torrent is restored from, e.g. a magnet link by its metadata once fetched.</summary>
     public void SetSource(string id, TorrentSourceKind kind, byte[] source) =>
         Write(

@@ -46,6 +46,11 @@ public sealed class NodeTorrent
         _ => throw new InvalidOperationException($"unknown torrent state {Handle.State}"),
     };
 
+    /// <summary>The torrent's own upload limit in bytes per second, 0 unlimited (the node's limit applies too).</summary>
+    public long UploadLimit => Stored.UploadLimit;
+
+    public long DownloadLimit => Stored.DownloadLimit;
+
     public string? Error => Handle?.GetStatus().Error ?? Stored.Error;
 
     /// <summary>Whether <paramref name="id"/> (hex, any case) is this torrent's v1 or v2 info-hash.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
+using Shoal.Node.Groups;
 using Shoal.Node.Storage;
 using Shoal.Session;
 
@@ -10,7 +11,7 @@ namespace Shoal.Node.Torrents;
 /// The node's torrents: each change goes to the session and to the store together, so what the store
 /// holds is what a restart brings back.
 /// </summary>
-public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, TimeProvider time, ILogger logger) : IDisposable
+public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, NodeLogin login, TimeProvider time, ILogger logger) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<NodeTorrent> _torrents = [];
@@ -146,6 +147,26 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         }
     }
 
+    /// <summary>Changes the torrent's own rate limits (bytes per second, 0 unlimited), now and after restarts.</summary>
+    public void SetLimits(NodeTorrent torrent, long upload, long download)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        ArgumentOutOfRangeException.ThrowIfNegative(upload);
+        ArgumentOutOfRangeException.ThrowIfNegative(download);
+        lock (_gate)
+        {
+            if (!_torrents.Contains(torrent))
+            {
+                return;
+            }
+
+            torrent.Stored = torrent.Stored with { UploadLimit = upload, DownloadLimit = download };
+            store.SetLimits(torrent.Id, upload, download);
+        }
+
+        torrent.Handle?.SetLimits(upload, download);
+    }
+
     /// <summary>
     /// Checks the torrent's files against its hashes again, trusting no resume data, and runs it after: the check
     /// is what a user asks for when files were changed or restored behind the node's back.
@@ -217,7 +238,8 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
 
     private void Start(NodeTorrent entry, Torrent torrent, AddTorrentOptions options)
     {
-        TorrentHandle handle = session.Add(torrent, options);
+        // A private group's tracker knows the user by the passkey in the announce URL, as for `shoal get`.
+        TorrentHandle handle = session.Add(torrent, options with { AnnounceUrlRewrite = login.AnnounceUrlRewrite() });
         entry.Attach(handle);
         _ = RecordOutcomeAsync(entry, handle);
     }
@@ -255,7 +277,8 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         try
         {
             TorrentHandle handle = await session.AddAsync(
-                entry.Magnet!, new AddTorrentOptions { SavePath = stored.SavePath, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit }, fetch.Token).ConfigureAwait(false);
+                entry.Magnet!, new AddTorrentOptions { SavePath = stored.SavePath, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit, AnnounceUrlRewrite = login.AnnounceUrlRewrite() },
+                fetch.Token).ConfigureAwait(false);
             entry.Attach(handle);
             bool kept;
             lock (_gate)

@@ -59,6 +59,32 @@ public sealed class DetailsAndSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_torrents_own_limits_change_at_once_and_are_kept_across_restarts()
+    {
+        string file = _folder.File("roots/film.bin", TempFolder.RandomBytes(50_000, 4));
+        string id;
+        await using (NodeHost node = await TestNode.StartAsync(_folder.Path))
+        {
+            using HttpClient client = TestNode.Client(node);
+            (_, JsonElement added) = await AddJsonAsync(client, new { share = file });
+            id = added.GetProperty("id").GetString()!;
+
+            (HttpStatusCode status, JsonElement patched) = await SendAsync(client, HttpMethod.Patch, $"api/v1/torrents/{id}", JsonContent.Create(new { uploadLimit = 64_000 }));
+            (HttpStatusCode negative, _) = await SendAsync(client, HttpMethod.Patch, $"api/v1/torrents/{id}", JsonContent.Create(new { downloadLimit = -5 }));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(64_000, patched.GetProperty("uploadLimit").GetInt64());
+            Assert.Equal(0, patched.GetProperty("downloadLimit").GetInt64());
+            Assert.Equal(HttpStatusCode.BadRequest, negative);
+        }
+
+        await using NodeHost restarted = await TestNode.StartAsync(_folder.Path);
+        using HttpClient again = TestNode.Client(restarted);
+        (_, JsonElement kept) = await SendAsync(again, HttpMethod.Get, $"api/v1/torrents/{id}");
+        Assert.Equal(64_000, kept.GetProperty("uploadLimit").GetInt64());
+    }
+
+    [Fact]
     public async Task A_magnet_without_metadata_cannot_be_rechecked()
     {
         await using NodeHost node = await TestNode.StartAsync(_folder.Path);

@@ -138,6 +138,22 @@ public sealed class TorrentApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, sort);
     }
 
+    [Theory]
+    [InlineData("up and out", "..", "..", "etc", "passwd")]
+    [InlineData("absolute", "/etc", "passwd")]
+    public async Task A_hostile_torrent_whose_paths_leave_its_folder_is_refused_and_writes_nothing(string name, params string[] path)
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+
+        (HttpStatusCode status, JsonElement error) = await AddTorrentFileAsync(client, Shoal.Tests.Metainfo.HostileTorrents.V1MultiFile(name, path));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("not a valid .torrent: ", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(node.Torrents.All);
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "downloads")));
+    }
+
     [Fact]
     public async Task A_magnet_waits_for_its_metadata_and_is_kept()
     {
