@@ -18,7 +18,8 @@ internal static class WebUi
     {
         foreach (WebAsset asset in WebAssets.Load())
         {
-            web.MapMethods(asset.Route, [HttpMethods.Get, HttpMethods.Head], context => WriteAsync(context, asset));
+            // Pages and scripts, not API: kept out of /api/v1/openapi.json.
+            web.MapMethods(asset.Route, [HttpMethods.Get, HttpMethods.Head], context => WriteAsync(context, asset)).ExcludeFromDescription();
         }
     }
 

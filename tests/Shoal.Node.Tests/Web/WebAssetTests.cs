@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Shoal.Tests;
 
@@ -59,6 +60,18 @@ public sealed partial class WebAssetTests : IDisposable
 
         using HttpResponseMessage unknown = await client.GetAsync(new Uri("/js/nothing.js", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_ui_files_are_not_in_the_api_description()
+    {
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+
+        using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/v1/openapi.json", UriKind.Relative)));
+
+        JsonElement paths = document.RootElement.GetProperty("paths");
+        Assert.All(["/", "/js/main.js", "/style.css"], path => Assert.False(paths.TryGetProperty(path, out _), $"{path} is described as API"));
     }
 
     public void Dispose() => _folder.Dispose();
