@@ -8,8 +8,8 @@ export function torrentActions(store, details, removal) {
     remove: async id => removal.open(torrent(id)),
     toggle: async id => {
       const verb = torrent(id).state === 'paused' ? 'resume' : 'pause';
-      const { data } = await api.post(`/api/v1/torrents/${id}/${verb}`);
-      store.put(data);
+      // The stream brings the new state; the answer could arrive after newer events and undo them.
+      await api.post(`/api/v1/torrents/${id}/${verb}`);
     },
     copy: async id => {
       if (!navigator.clipboard) throw new Error('this page may not copy: open the details to select the magnet link');

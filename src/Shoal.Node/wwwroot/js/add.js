@@ -10,7 +10,7 @@ export function setUpAdding(store, { section, magnet, file, share, notice, overl
     notice.textContent = '';
     try {
       const { status, data } = await api.post('/api/v1/torrents', body);
-      store.put(data);
+      store.adopt(data);
       notice.textContent = status === 201 ? `Added ${data.name}` : `${data.name} was already on this node`;
       return true;
     } catch (error) {

@@ -67,7 +67,7 @@ export class GroupsView {
       try {
         const path = `/api/v1/groups/${encodeURIComponent(groupName)}/files/${encodeURIComponent(file.infoHash)}`;
         const { status: code, data } = await api.post(path, {});
-        this.#store.put(data);
+        this.#store.adopt(data);
         status.textContent = code === 201 ? 'Added to your torrents' : 'Already on this node';
       } catch (error) {
         status.classList.add('error');

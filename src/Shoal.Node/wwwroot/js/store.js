@@ -30,7 +30,15 @@ export class TorrentStore {
     this.#emit({ type: 'reset' });
   }
 
-  /** An added torrent, or a whole torrent an API call answered with. */
+  /**
+   * A torrent an API call answered with, shown at once if the stream has not told of it yet. Once it has,
+   * the stream wins: the answer may have been overtaken by newer events on the other connection.
+   */
+  adopt(torrent) {
+    if (!this.#torrents.has(torrent.id)) this.put(torrent);
+  }
+
+  /** A torrent the stream says was added. */
   put(torrent) {
     const known = this.#torrents.get(torrent.id);
     if (known) {
