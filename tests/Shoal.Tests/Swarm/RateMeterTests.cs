@@ -72,13 +72,23 @@ public class RateMeterTests
         var meter = new RateMeter();
         meter.Add(1, TimeSpan.Zero);
 
+        // The JIT may allocate on this thread the first time through (tiering up the loop); an allocation per
+        // call would show in every pass, so the quietest of three passes must be zero.
+        long quietest = Enumerable.Range(0, 3).Min(pass => BytesAllocatedBy(meter, pass));
+
+        Assert.Equal(0, quietest);
+    }
+
+    private static long BytesAllocatedBy(RateMeter meter, int pass)
+    {
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10_000; i++)
         {
-            meter.Add(16_384, TimeSpan.FromMilliseconds(i * 7));
-            meter.Rate(TimeSpan.FromMilliseconds(i * 7));
+            TimeSpan now = TimeSpan.FromMilliseconds(((pass * 10_000) + i) * 7);
+            meter.Add(16_384, now);
+            meter.Rate(now);
         }
 
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }
