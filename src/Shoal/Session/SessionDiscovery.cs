@@ -16,6 +16,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     // While the routing table is empty, or a download has found nobody, look again soon, then less
     // and less often: 5 s, doubling up to the announce interval.
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan NodeCheck = TimeSpan.FromMilliseconds(250);
 
     private readonly SessionContext _session;
     private readonly SessionTorrents _torrents;
@@ -178,7 +179,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
                     retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, interval.Ticks));
                 }
 
-                await Task.Delay(wait, _session.Options.Time, stop).ConfigureAwait(false);
+                await (nodes == 0 ? WaitForANodeAsync(dht, wait, stop) : Task.Delay(wait, _session.Options.Time, stop)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -187,6 +188,20 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         catch (Exception e)
         {
             EngineLog.DhtFailed(_logger, infoHash, e);
+        }
+    }
+
+    /// <summary>
+    /// A node that knew nobody announces as soon as someone joins its table (a peer bootstrapping through it), not
+    /// at the end of its back-off: that peer may be looking the torrent up right now.
+    /// </summary>
+    private async Task WaitForANodeAsync(DhtService dht, TimeSpan longest, CancellationToken stop)
+    {
+        TimeSpan waited = TimeSpan.Zero;
+        while (waited < longest && dht.State.RoutingTableSize == 0)
+        {
+            await Task.Delay(NodeCheck, _session.Options.Time, stop).ConfigureAwait(false);
+            waited += NodeCheck;
         }
     }
 
