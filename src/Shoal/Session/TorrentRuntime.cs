@@ -18,6 +18,9 @@ internal sealed class TorrentRuntime : IDisposable
     private readonly FileStorage _storage;
     private readonly Lock _gate = new();
     private readonly TorrentBandwidth _bandwidth;
+
+    /// <summary>The folder the torrent's files are laid out in; deleting them never removes it.</summary>
+    private readonly string _folder;
     private readonly ResumeKeeper _resume;
     private readonly ContentCheck _check;
     private readonly TorrentLifecycle _lifecycle;
@@ -27,12 +30,14 @@ internal sealed class TorrentRuntime : IDisposable
         Torrent = torrent;
         if (options.ContentPath is { } content)
         {
+            _folder = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(content)))!;
             _paths = FileStorage.PathsForContent(torrent, content);
             _storage = new FileStorage(torrent, _paths, StorageAccess.ReadOnly);
         }
         else
         {
             string savePath = options.SavePath ?? throw new ArgumentException("a torrent needs a save path or a content path", nameof(options));
+            _folder = Path.GetFullPath(savePath);
             _paths = FileStorage.PathsInDownloadFolder(torrent, savePath);
             _storage = new FileStorage(torrent, _paths, StorageAccess.ReadWrite);
         }
@@ -97,6 +102,12 @@ internal sealed class TorrentRuntime : IDisposable
         lock (_gate)
         {
             SwarmStatus swarm = _lifecycle.Swarm?.GetStatus() ?? _lifecycle.StatusBeforeRun;
+            if (_lifecycle.State is not (TorrentState.Downloading or TorrentState.Seeding))
+            {
+                // A stopped swarm's meters keep the window they last measured: nothing moves while paused.
+                swarm = swarm with { DownloadRate = 0, UploadRate = 0 };
+            }
+
             return new TorrentStatus(Torrent.Name, _lifecycle.State, swarm, _check.CheckedPieces, _lifecycle.Error) { Trackers = trackers };
         }
     }
@@ -117,10 +128,26 @@ internal sealed class TorrentRuntime : IDisposable
             if (!file.IsPadding && File.Exists(path))
             {
                 File.Delete(path);
+                RemoveEmptyFoldersAbove(path);
             }
         }
 
         _resume.Delete();
+    }
+
+    /// <summary>The folders the torrent's layout made (NAME/…), once the deletion left them empty; never the save folder.</summary>
+    private void RemoveEmptyFoldersAbove(string path)
+    {
+        string? folder = Path.GetDirectoryName(path);
+        while (folder is not null
+            && folder.Length > _folder.Length
+            && folder.StartsWith(_folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            && Directory.Exists(folder)
+            && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+            folder = Path.GetDirectoryName(folder);
+        }
     }
 
     /// <summary>What an announce reports: bytes moved since the swarm started, and bytes still missing.</summary>

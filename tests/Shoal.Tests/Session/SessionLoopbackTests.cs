@@ -92,6 +92,7 @@ public sealed class SessionLoopbackTests
 
         await handle.PauseAsync();
         Assert.Equal(TorrentState.Paused, handle.State);
+        Assert.Equal((0L, 0L), (handle.GetStatus().Swarm.DownloadRate, handle.GetStatus().Swarm.UploadRate));
         long paused = handle.GetStatus().Swarm.VerifiedBytes;
         await Task.Delay(1500);
         Assert.Equal(paused, handle.GetStatus().Swarm.VerifiedBytes);
@@ -103,6 +104,8 @@ public sealed class SessionLoopbackTests
 
         await leecher.RemoveAsync(handle, deleteFiles: true);
         Assert.False(File.Exists(Path.Combine(target, swarm.Torrent.Name, "a.bin")));
+        Assert.False(Directory.Exists(Path.Combine(target, swarm.Torrent.Name)), "the torrent's emptied folder is removed too");
+        Assert.True(Directory.Exists(target), "the save folder itself stays");
         Assert.Empty(Directory.GetFiles(swarm.DownloadFolder("state"), "*.resume"));
         Assert.Empty(leecher.Torrents);
     }
