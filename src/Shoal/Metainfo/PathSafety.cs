@@ -49,6 +49,12 @@ public static class PathSafety
                 return $"control character U+{(int)c:X4} in a name";
             }
 
+            if (IsBidirectionalControl(c))
+            {
+                // "photo\u202Egpj.exe" shows as "photoexe.jpg": a name must not disguise what a file is.
+                return $"bidirectional control U+{(int)c:X4} in a name";
+            }
+
             if (c is '/' or '\\')
             {
                 return $"path separator in the name '{Printable(component)}'";
@@ -88,6 +94,10 @@ public static class PathSafety
 
         return combined;
     }
+
+    /// <summary>The Unicode bidirectional formatting characters (UAX #9): embeddings, overrides, isolates and marks.</summary>
+    private static bool IsBidirectionalControl(char c) =>
+        c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     private static string Printable(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));

@@ -17,6 +17,9 @@ public class PathSafetyTests
         { ["."], "'.' component" },
         { ["tab\tname"], "control character U+0009" },
         { ["C:evil"], "drive-qualified" },
+        { ["photo\u202Egpj.exe"], "bidirectional control U+202E" },
+        { ["a\u2066b"], "bidirectional control U+2066" },
+        { ["a\u200Fb"], "bidirectional control U+200F" },
     };
 
     [Theory]
@@ -34,6 +37,7 @@ public class PathSafetyTests
     [InlineData("/etc", "path separator")]
     [InlineData("a/b", "path separator")]
     [InlineData("x\0y", "NUL character")]
+    [InlineData("report\u202Efdp.exe", "bidirectional control U+202E")]
     public void Hostile_torrent_names_are_rejected(string name, string problem)
     {
         var error = Assert.Throws<MetainfoException>(() => TorrentParser.Parse(HostileTorrents.V1SingleFile(name)));
