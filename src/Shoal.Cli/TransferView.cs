@@ -1,5 +1,6 @@
 using Shoal.Metainfo;
 using Shoal.Session;
+using Shoal.Storage;
 using Shoal.Swarm;
 using Spectre.Console;
 
@@ -71,7 +72,8 @@ public static class TransferView
             TorrentStatus status = handle.GetStatus();
             if (status.State == TorrentState.Failed)
             {
-                await handle.Completion.ConfigureAwait(false);
+                // A seeding torrent's completion has long succeeded: its failure is in the status alone.
+                throw new StorageException(status.Error ?? $"{status.Name} stopped");
             }
 
             show(status);

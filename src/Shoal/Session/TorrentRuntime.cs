@@ -49,7 +49,7 @@ internal sealed class TorrentRuntime : IDisposable
         _resume = new ResumeKeeper(session.Options, torrent, _paths, _storage, _gate);
         _check = new ContentCheck(torrent, options, _paths, _storage, _resume, session.Options.BufferPool, logger);
         Trackers = new TorrentTrackers(session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger);
-        var tick = new TorrentTick(session.Options.Time, _gate, Connections, Trackers, _resume);
+        var tick = new TorrentTick(session.Options.Time, _gate, Connections, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
         _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, Trackers, tick, logger);
         Handle = new TorrentHandle(this);

@@ -5,9 +5,10 @@ namespace Shoal.Session;
 
 /// <summary>
 /// A running torrent's second: the swarm's tick (timeouts, keep-alives, choking, peer exchange), the peers it
-/// heard of by peer exchange, the announces that are due, resume data when its time has come.
+/// heard of by peer exchange, the announces that are due, resume data when its time has come, and a look at a
+/// complete torrent's files, which end the run if they changed.
 /// </summary>
-internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentTrackers trackers, ResumeKeeper resume)
+internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -27,11 +28,15 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
     private async Task TickAsync(TorrentSwarm swarm, CancellationToken cancellationToken)
     {
         IReadOnlyList<IPEndPoint> exchanged;
+        bool complete;
         lock (gate)
         {
             swarm.Tick();
             exchanged = swarm.TakeDiscoveredPeers();
+            complete = swarm.IsComplete;
         }
+
+        content.Check(complete);
 
         // Adding peers dials every known one that is due, so this also retries those whose back-off has run out.
         connections.AddPeers(exchanged, PeerSource.Pex);
