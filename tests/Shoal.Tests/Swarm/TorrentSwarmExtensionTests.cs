@@ -70,6 +70,21 @@ public class TorrentSwarmExtensionTests
     }
 
     [Fact]
+    public void Metadata_requests_are_rejected_while_four_answers_wait_unsent()
+    {
+        SwarmHarness harness = Harness();
+        (SwarmPeer peer, RecordingLink link) = Join(harness, 1);
+        link.TakeMessages();
+        link.QueuedBytes = 4 * MetadataMessage.PieceSize;
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, LocalExtensionIds.UtMetadata, MetadataMessage.Request(0).Encode()));
+        link.QueuedBytes = (4 * MetadataMessage.PieceSize) - 1;
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, LocalExtensionIds.UtMetadata, MetadataMessage.Request(0).Encode()));
+
+        MetadataMessage[] answers = [.. link.TakeMessages().Where(m => m.ExtendedId == PeerMetadataId).Select(m => MetadataMessage.Parse(m.Payload))];
+        Assert.Equal([MetadataMessageType.Reject, MetadataMessageType.Data], answers.Select(a => a.Type));
+    }
+
+    [Fact]
     public void Each_peer_hears_of_the_others_with_a_listen_port_at_most_once_a_minute()
     {
         SwarmHarness harness = Harness();
