@@ -124,6 +124,34 @@ public class TorrentSwarmExtensionTests
         Assert.Empty(harness.Swarm.TakeDiscoveredPeers());
     }
 
+    [Theory]
+    [InlineData("203.0.113.9", "198.51.100.1:6881", true)]
+    [InlineData("203.0.113.9", "198.51.100.1:0", false)]
+    [InlineData("203.0.113.9", "0.0.0.0:6881", false)]
+    [InlineData("203.0.113.9", "[::]:6881", false)]
+    [InlineData("203.0.113.9", "224.0.0.1:6881", false)]
+    [InlineData("203.0.113.9", "[ff02::1]:6881", false)]
+    [InlineData("203.0.113.9", "255.255.255.255:6881", false)]
+    [InlineData("203.0.113.9", "127.0.0.1:6881", false)]
+    [InlineData("203.0.113.9", "192.168.1.5:6881", false)]
+    [InlineData("203.0.113.9", "10.1.2.3:6881", false)]
+    [InlineData("203.0.113.9", "169.254.1.1:6881", false)]
+    [InlineData("203.0.113.9", "[fe80::1]:6881", false)]
+    [InlineData("203.0.113.9", "[fd00::1]:6881", false)]
+    [InlineData("192.168.1.2", "192.168.1.5:6881", true)]
+    [InlineData("127.0.0.1", "127.0.0.1:6881", true)]
+    [InlineData("192.168.1.2", "198.51.100.1:6881", true)]
+    public void Peers_from_pex_are_filtered_and_local_ones_come_only_from_a_local_sender(string sender, string offered, bool taken)
+    {
+        SwarmHarness harness = Harness();
+        (SwarmPeer peer, _) = harness.Connect(ReservedBits.Shoal, IPAddress.Parse(sender));
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, 0, new ExtensionHandshake { Extensions = new Dictionary<string, byte> { [PexMessage.ExtensionName] = PeerPexId } }.Encode()));
+        var message = new PexMessage { Added = [new PexPeer(IPEndPoint.Parse(offered), 0)] };
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, LocalExtensionIds.UtPex, message.Encode()));
+
+        Assert.Equal(taken ? [IPEndPoint.Parse(offered)] : [], harness.Swarm.TakeDiscoveredPeers());
+    }
+
     private static List<PexMessage> Pex(RecordingLink link) =>
         [.. link.TakeMessages().Where(m => m.Id == MessageId.Extended && m.ExtendedId == PeerPexId).Select(m => PexMessage.Parse(m.Payload, 200))];
 }
