@@ -62,6 +62,7 @@ public sealed class SessionFlags
             ListenPort = port,
             MaxConnections = (int)Number(configuration, "Net:MaxConnections"),
             MaxConnectionsPerTorrent = (int)Number(configuration, "Net:MaxConnectionsPerTorrent"),
+            MaxConnectionsPerAddress = (int)Number(configuration, "Net:MaxConnectionsPerAddress"),
             UploadLimit = Rate(configuration["Limits:Upload"], "Limits:Upload"),
             DownloadLimit = Rate(configuration["Limits:Download"], "Limits:Download"),
             StateDirectory = Path.Combine(ShoalConfiguration.DataDirectory, "resume"),

@@ -68,6 +68,7 @@ public static class ShoalConfiguration
         // BEP 43: use the DHT without answering queries (for a node that is often offline or metered).
         ["Dht:ReadOnly"] = "false",
         ["Net:MaxConnectionsPerTorrent"] = "60",
+        ["Net:MaxConnectionsPerAddress"] = "4",
         ["Limits:Upload"] = "0",
         ["Limits:Download"] = "0",
         ["Limits:TorrentUpload"] = "0",

@@ -5,18 +5,36 @@ namespace Shoal.Net;
 
 /// <summary>
 /// Addresses of a torrent's peers we may dial, with back-off: a peer that failed or dropped us is tried
-/// again later and later (5 s doubling up to 10 min); a peer that turned out to be us is never dialled.
+/// again later and later (5 s doubling up to 10 min), and forgotten after <see cref="MaxFailures"/> failed
+/// dials in a row; a peer that turned out to be us is never dialled. Whatever sources (and PEX senders)
+/// hand us, at most <c>capacity</c> peers are kept: a newcomer takes the place of the idle peer that
+/// failed most, the one least recently added or connected among those.
 /// </summary>
-public sealed class KnownPeers
+public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
 {
+    public const int DefaultCapacity = 1000;
+
+    public const int MaxFailures = 10;
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(10);
     private readonly Dictionary<IPEndPoint, Entry> _entries = [];
+    private long _seen;
 
     public int Count => _entries.Count;
 
-    /// <summary>Adds a peer; false when it was known already.</summary>
-    public bool Add(IPEndPoint endPoint) => _entries.TryAdd(IPv4Mapping.Unmap(endPoint), new Entry());
+    /// <summary>Adds a peer; false when it was known already, or every known peer is being dialled or connected.</summary>
+    public bool Add(IPEndPoint endPoint)
+    {
+        endPoint = IPv4Mapping.Unmap(endPoint);
+        if (_entries.ContainsKey(endPoint) || (_entries.Count >= capacity && !MakeRoom()))
+        {
+            return false;
+        }
+
+        _entries.Add(endPoint, new Entry { Seen = ++_seen });
+        return true;
+    }
 
     /// <summary>Peers to dial now, marked as being dialled.</summary>
     public IReadOnlyList<IPEndPoint> TakeDue(TimeSpan now, int max)
@@ -46,6 +64,7 @@ public sealed class KnownPeers
         {
             entry.State = PeerDialState.Busy;
             entry.Failures = 0;
+            entry.Seen = ++_seen;
         }
     }
 
@@ -58,6 +77,12 @@ public sealed class KnownPeers
         }
 
         entry.Failures = failed ? entry.Failures + 1 : 1;
+        if (entry.Failures >= MaxFailures)
+        {
+            _entries.Remove(IPv4Mapping.Unmap(endPoint));
+            return;
+        }
+
         double seconds = Math.Min(FirstRetry.TotalSeconds * Math.Pow(2, entry.Failures - 1), LastRetry.TotalSeconds);
         entry.NextAttempt = now + TimeSpan.FromSeconds(seconds);
         entry.State = PeerDialState.Idle;
@@ -71,6 +96,23 @@ public sealed class KnownPeers
             entry.State = PeerDialState.Never;
         }
     }
+
+    private bool MakeRoom()
+    {
+        KeyValuePair<IPEndPoint, Entry>? weakest = null;
+        foreach (KeyValuePair<IPEndPoint, Entry> known in _entries)
+        {
+            if (known.Value.State == PeerDialState.Idle && (weakest is not { } w || IsWeaker(known.Value, w.Value)))
+            {
+                weakest = known;
+            }
+        }
+
+        return weakest is { } found && _entries.Remove(found.Key);
+    }
+
+    private static bool IsWeaker(Entry entry, Entry than) =>
+        entry.Failures != than.Failures ? entry.Failures > than.Failures : entry.Seen < than.Seen;
 
     private enum PeerDialState
     {
@@ -86,5 +128,8 @@ public sealed class KnownPeers
         public int Failures { get; set; }
 
         public TimeSpan NextAttempt { get; set; }
+
+        /// <summary>When the peer was added or last connected, in the order of those events.</summary>
+        public long Seen { get; set; }
     }
 }

@@ -42,9 +42,17 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
     /// <summary>Why the connection ended, once it has.</summary>
     public string? CloseReason { get; private set; }
 
+    public long QueuedBytes => _queue.QueuedBytes;
+
     public void Flush()
     {
         _queue.Flush();
+        if (_queue.QueuedBytes > _queue.MaxBytes)
+        {
+            Close($"the peer does not read what it asks for: {_queue.QueuedBytes} bytes queued");
+            return;
+        }
+
         if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
             _sendSignal.Release();
@@ -300,7 +308,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
                 PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
                 _context.Storage.ReadBlock(_context.Torrent, block.Piece, block.Begin, writer.GetSpan()[..block.Length]);
                 writer.Advance(block.Length);
-                _queue.BlockSent();
+                _queue.BlockSent(block);
             }
 
             await WriteAsync(writer, cancellationToken).ConfigureAwait(false);

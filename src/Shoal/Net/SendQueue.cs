@@ -1,5 +1,6 @@
 using System.Buffers;
 using Shoal.Buffers;
+using Shoal.Metainfo;
 using Shoal.Swarm;
 
 namespace Shoal.Net;
@@ -7,15 +8,26 @@ namespace Shoal.Net;
 /// <summary>
 /// What a connection has to send, in order: runs of encoded messages (in pooled chunks) and blocks to
 /// read from storage when their turn comes. The swarm appends under its lock; the send loop takes
-/// everything flushed so far.
+/// everything flushed so far. It counts the bytes of both until they are sent: a peer that asks and
+/// never reads must not make us hold more than <see cref="MaxBytes"/>.
 /// </summary>
 internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferWriter<byte>
 {
+    /// <summary>Encoded messages (all but blocks) a connection may have queued on top of its blocks.</summary>
+    public const int MessageBytes = 1024 * 1024;
+
     private const int ChunkSize = 4096;
     private readonly Lock _gate = new();
     private readonly List<SendItem> _building = [];
     private List<SendItem> _ready = [];
     private int _queuedBlocks;
+    private long _queuedBytes;
+
+    /// <summary>The bound on <see cref="QueuedBytes"/>: a full queue of 16 KiB blocks and <see cref="MessageBytes"/>.</summary>
+    public long MaxBytes { get; } = ((long)maxQueuedBlocks * PieceGeometry.BlockSize) + MessageBytes;
+
+    /// <summary>Bytes of messages and blocks queued and not yet sent.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>The count of flushed or building items changed from none: the send loop should wake.</summary>
     public bool HasReady
@@ -37,16 +49,19 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
     {
         SendItem tail = _building[^1];
         _building[^1] = tail with { Length = tail.Length + count };
+        Interlocked.Add(ref _queuedBytes, count);
     }
 
+    /// <summary>Queues a block unless the queue already holds its most blocks, or bytes.</summary>
     public bool AddBlock(BlockRef block)
     {
-        if (Volatile.Read(ref _queuedBlocks) >= maxQueuedBlocks)
+        if (Volatile.Read(ref _queuedBlocks) >= maxQueuedBlocks || QueuedBytes + block.Length > MaxBytes)
         {
             return false;
         }
 
         Interlocked.Increment(ref _queuedBlocks);
+        Interlocked.Add(ref _queuedBytes, block.Length);
         _building.Add(new SendItem(null, 0, block));
         return true;
     }
@@ -73,7 +88,11 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
         }
     }
 
-    public void BlockSent() => Interlocked.Decrement(ref _queuedBlocks);
+    public void BlockSent(BlockRef block)
+    {
+        Interlocked.Decrement(ref _queuedBlocks);
+        Interlocked.Add(ref _queuedBytes, -block.Length);
+    }
 
     /// <summary>Takes out the oldest queued copy of the block (a peer that asked twice and cancels once still gets one).</summary>
     public bool TryRemoveBlock(BlockRef block)
@@ -97,6 +116,7 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
     {
         if (item.Chunk is not null)
         {
+            Interlocked.Add(ref _queuedBytes, -item.Length);
             pool.Return(item.Chunk);
         }
     }
@@ -122,13 +142,13 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
         }
 
         items.RemoveAt(index);
-        Interlocked.Decrement(ref _queuedBlocks);
+        BlockSent(block);
         return true;
     }
 
     private void RemoveBlocks(List<SendItem> items, List<BlockRef> removed)
     {
-        int count = items.RemoveAll(item =>
+        items.RemoveAll(item =>
         {
             if (item.Chunk is not null)
             {
@@ -136,9 +156,9 @@ internal sealed class SendQueue(BufferPool pool, int maxQueuedBlocks) : IBufferW
             }
 
             removed.Add(item.Block);
+            BlockSent(item.Block);
             return true;
         });
-        Interlocked.Add(ref _queuedBlocks, -count);
     }
 
     private SendItem Tail(int sizeHint)

@@ -4,7 +4,7 @@ namespace Shoal.Session;
 
 /// <summary>
 /// What a session's parts share: its options, our peer id and listening port, the announce key, the
-/// session-wide rate buckets and connection slots, and the tracker clients. Parts take this, never the session.
+/// session-wide rate buckets, connection slots and slots per address, and the tracker clients. Parts take this, never the session.
 /// </summary>
 internal sealed record SessionContext(
     SessionOptions Options,
@@ -14,6 +14,7 @@ internal sealed record SessionContext(
     TokenBucket UploadBucket,
     TokenBucket DownloadBucket,
     ConnectionSlots ConnectionSlots,
+    AddressSlots AddressSlots,
     TrackerClientFactory TrackerClients)
 {
     /// <summary>Connections the session may hold: <see cref="SessionOptions.MaxConnections"/> until a user changes it.</summary>

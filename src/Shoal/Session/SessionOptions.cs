@@ -19,6 +19,9 @@ public sealed record SessionOptions
 
     public int MaxConnectionsPerTorrent { get; init; } = 60;
 
+    /// <summary>Connections one address may open to us, per torrent and in all (a host cannot take every slot).</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 4;
+
     /// <summary>Bytes per second for all torrents together; 0 is unlimited.</summary>
     public long UploadLimit { get; init; }
 

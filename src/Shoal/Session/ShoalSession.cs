@@ -41,6 +41,7 @@ public sealed class ShoalSession : IAsyncDisposable
             new TokenBucket(options.Time, options.UploadLimit),
             new TokenBucket(options.Time, options.DownloadLimit),
             new ConnectionSlots(() => _context!.MaxConnections),
+            new AddressSlots(options.MaxConnectionsPerAddress),
             new TrackerClientFactory(_trackerHttp, options.Time));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
         _discovery = new SessionDiscovery(_context, _torrents, ports);
@@ -189,9 +190,28 @@ public sealed class ShoalSession : IAsyncDisposable
 
     private async Task AcceptAsync(Socket socket)
     {
+        var remote = (IPEndPoint)socket.RemoteEndPoint!;
+        if (!_context.AddressSlots.TryTake(remote.Address))
+        {
+            socket.Dispose();
+            return;
+        }
+
         try
         {
-            var remote = (IPEndPoint)socket.RemoteEndPoint!;
+            await AcceptHandshakeAsync(socket, remote).ConfigureAwait(false);
+        }
+        finally
+        {
+            _context.AddressSlots.Release(remote.Address);
+        }
+    }
+
+    /// <summary>Reads the handshake of an accepted connection and hands it to its torrent, within the address's slot.</summary>
+    private async Task AcceptHandshakeAsync(Socket socket, IPEndPoint remote)
+    {
+        try
+        {
             using var timeout = new CancellationTokenSource(PeerHandshaker.Timeout);
             Handshake handshake = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
             if (_torrents.Find(handshake.InfoHash) is not { } runtime)

@@ -19,6 +19,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
     private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal, torrent.InfoHashes.ForWire, session.PeerId));
     private readonly KnownPeers _known = new();
     private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
+    private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
     private readonly HashSet<Task> _running = [];
     private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
     private TorrentSwarm? _swarm;
@@ -61,11 +62,21 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         }
     }
 
-    /// <summary>Takes over a connection the session accepted for this torrent.</summary>
+    /// <summary>
+    /// Takes over a connection the session accepted for this torrent. Only accepted connections count against
+    /// the address's slots: those we dial go to peers we chose, and several may share an address (a NAT).
+    /// </summary>
     public async Task AcceptAsync(Socket socket, IPEndPoint remote, Handshake handshake)
     {
-        if (_swarm is null || _stop.IsCancellationRequested || !TryTakeSlot())
+        if (_swarm is null || _stop.IsCancellationRequested || !_addressSlots.TryTake(remote.Address))
         {
+            socket.Dispose();
+            return;
+        }
+
+        if (!TryTakeSlot())
+        {
+            _addressSlots.Release(remote.Address);
             socket.Dispose();
             return;
         }
@@ -84,6 +95,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         finally
         {
             ReleaseSlot();
+            _addressSlots.Release(remote.Address);
         }
     }
 

@@ -16,6 +16,9 @@ public interface IPeerLink
     /// <summary>Messages to send are encoded here, in order.</summary>
     IBufferWriter<byte> Output { get; }
 
+    /// <summary>Bytes written or queued for the peer and not yet sent to it.</summary>
+    long QueuedBytes { get; }
+
     /// <summary>Hands what was written to <see cref="Output"/> to the transport.</summary>
     void Flush();
 

@@ -18,4 +18,5 @@ public sealed record PeerSnapshot(
     bool PeerChoking,
     bool IsSnubbed,
     bool AmInterested,
-    bool PeerInterested);
+    bool PeerInterested,
+    long QueuedBytes);

@@ -37,7 +37,7 @@ public sealed partial class TorrentSwarm
         PexMessage message = PexMessage.Parse(payload, MaxPexReceived);
         foreach (PexPeer added in message.Added)
         {
-            if (_discovered.Count < MaxPexReceived && added.EndPoint.Port != 0)
+            if (_discovered.Count < MaxPexReceived && PexAddressFilter.Accepts(added.EndPoint, peer.Address))
             {
                 _discovered.Add(added.EndPoint);
             }

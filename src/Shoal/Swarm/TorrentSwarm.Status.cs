@@ -50,5 +50,6 @@ public sealed partial class TorrentSwarm
         peer.PeerChoking,
         peer.IsSnubbed,
         peer.AmInterested,
-        peer.PeerInterested);
+        peer.PeerInterested,
+        peer.Link.QueuedBytes);
 }

@@ -36,14 +36,14 @@ public class KnownPeersTests
     }
 
     [Fact]
-    public void Failed_dials_back_off_from_five_seconds_doubling_up_to_ten_minutes()
+    public void Failed_dials_back_off_from_five_seconds_doubling_up_to_ten_minutes_until_the_peer_is_forgotten()
     {
         var peers = new KnownPeers();
         peers.Add(Peer);
         TimeSpan now = TimeSpan.Zero;
         Assert.Single(peers.TakeDue(now, 10));
         var waits = new List<double>();
-        for (int attempt = 0; attempt < 10; attempt++)
+        for (int attempt = 0; attempt < KnownPeers.MaxFailures - 1; attempt++)
         {
             peers.Released(Peer, now, failed: true);
             TimeSpan wait = NextDue(peers, now);
@@ -51,7 +51,7 @@ public class KnownPeersTests
             now += wait;
         }
 
-        Assert.Equal([5, 10, 20, 40, 80, 160, 320, 600, 600, 600], waits);
+        Assert.Equal([5, 10, 20, 40, 80, 160, 320, 600, 600], waits);
     }
 
     [Fact]
@@ -163,5 +163,45 @@ public class KnownPeersTests
         // The port still tells peers apart.
         peers.Add(new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.1"), 6882));
         Assert.Equal(2, peers.Count);
+    }
+
+    [Fact]
+    public void A_peer_that_failed_too_often_is_forgotten()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        TimeSpan now = TimeSpan.Zero;
+        for (int i = 0; i < KnownPeers.MaxFailures; i++)
+        {
+            Assert.Equal([Peer], peers.TakeDue(now, 10));
+            peers.Released(Peer, now, failed: true);
+            now += TimeSpan.FromHours(1);
+        }
+
+        Assert.Equal(0, peers.Count);
+        Assert.Empty(peers.TakeDue(now, 10));
+    }
+
+    [Fact]
+    public void When_full_the_peer_that_failed_most_gives_way_and_peers_being_dialled_stay()
+    {
+        var peers = new KnownPeers(capacity: 3);
+        IPEndPoint[] known = [.. Enumerable.Range(1, 3).Select(i => IPEndPoint.Parse($"192.0.2.{i}:6881"))];
+        Array.ForEach(known, p => peers.Add(p));
+        peers.TakeDue(TimeSpan.Zero, 10);
+        peers.Released(known[0], TimeSpan.Zero, failed: true);
+        peers.Released(known[1], TimeSpan.Zero, failed: true);
+        peers.TakeDue(TimeSpan.FromHours(1), 10);
+        peers.Released(known[1], TimeSpan.FromHours(1), failed: true);
+
+        IPEndPoint newcomer = IPEndPoint.Parse("192.0.2.9:6881");
+        Assert.True(peers.Add(newcomer));
+        Assert.Equal(3, peers.Count);
+        Assert.False(peers.Add(known[0]));
+
+        // Every peer busy: nothing can give way, and the newcomer is refused.
+        peers.TakeDue(TimeSpan.FromDays(1), 10);
+        Assert.False(peers.Add(IPEndPoint.Parse("192.0.2.10:6881")));
+        Assert.Equal(3, peers.Count);
     }
 }

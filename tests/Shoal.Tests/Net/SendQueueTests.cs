@@ -177,7 +177,7 @@ public class SendQueueTests
         // Taken by the send loop is not yet sent: the cap holds until BlockSent.
         Assert.Equal([Block(B1), Block(B2)], Drain(queue));
         Assert.False(queue.AddBlock(B3));
-        queue.BlockSent();
+        queue.BlockSent(B1);
         Assert.True(queue.AddBlock(B3));
         Assert.False(queue.AddBlock(B1));
         Assert.True(queue.TryRemoveBlock(B3));
@@ -215,5 +215,31 @@ public class SendQueueTests
         pool.AssertAllReturned();
         Assert.True(pool.Rented > 10);
         Assert.Empty(Drain(queue));
+    }
+
+    [Fact]
+    public void Queued_bytes_count_messages_and_blocks_until_sent_and_blocks_past_the_byte_bound_are_refused()
+    {
+        var queue = new SendQueue(new TrackingBufferPool(), 3);
+        int messages = SendQueue.MessageBytes + B1.Length;
+        queue.Write(new byte[messages]);
+        Assert.True(queue.AddBlock(B1));
+        Assert.True(queue.AddBlock(B3));
+        Assert.Equal(messages + B1.Length + B3.Length, queue.QueuedBytes);
+        Assert.False(queue.AddBlock(B2));
+
+        queue.Flush();
+        foreach (SendItem item in queue.TakeReady([]))
+        {
+            if (item.Chunk is null)
+            {
+                queue.BlockSent(item.Block);
+            }
+
+            queue.Release(item);
+        }
+
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.True(queue.AddBlock(B2));
     }
 }

@@ -70,6 +70,21 @@ public class TorrentSwarmExtensionTests
     }
 
     [Fact]
+    public void Metadata_requests_are_rejected_while_four_answers_wait_unsent()
+    {
+        SwarmHarness harness = Harness();
+        (SwarmPeer peer, RecordingLink link) = Join(harness, 1);
+        link.TakeMessages();
+        link.QueuedBytes = 4 * MetadataMessage.PieceSize;
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, LocalExtensionIds.UtMetadata, MetadataMessage.Request(0).Encode()));
+        link.QueuedBytes = (4 * MetadataMessage.PieceSize) - 1;
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, LocalExtensionIds.UtMetadata, MetadataMessage.Request(0).Encode()));
+
+        MetadataMessage[] answers = [.. link.TakeMessages().Where(m => m.ExtendedId == PeerMetadataId).Select(m => MetadataMessage.Parse(m.Payload))];
+        Assert.Equal([MetadataMessageType.Reject, MetadataMessageType.Data], answers.Select(a => a.Type));
+    }
+
+    [Fact]
     public void Each_peer_hears_of_the_others_with_a_listen_port_at_most_once_a_minute()
     {
         SwarmHarness harness = Harness();
@@ -107,6 +122,34 @@ public class TorrentSwarmExtensionTests
         IReadOnlyList<IPEndPoint> discovered = harness.Swarm.TakeDiscoveredPeers();
         Assert.Equal(isPrivate ? [] : [IPEndPoint.Parse("192.0.2.7:6881")], discovered);
         Assert.Empty(harness.Swarm.TakeDiscoveredPeers());
+    }
+
+    [Theory]
+    [InlineData("203.0.113.9", "198.51.100.1:6881", true)]
+    [InlineData("203.0.113.9", "198.51.100.1:0", false)]
+    [InlineData("203.0.113.9", "0.0.0.0:6881", false)]
+    [InlineData("203.0.113.9", "[::]:6881", false)]
+    [InlineData("203.0.113.9", "224.0.0.1:6881", false)]
+    [InlineData("203.0.113.9", "[ff02::1]:6881", false)]
+    [InlineData("203.0.113.9", "255.255.255.255:6881", false)]
+    [InlineData("203.0.113.9", "127.0.0.1:6881", false)]
+    [InlineData("203.0.113.9", "192.168.1.5:6881", false)]
+    [InlineData("203.0.113.9", "10.1.2.3:6881", false)]
+    [InlineData("203.0.113.9", "169.254.1.1:6881", false)]
+    [InlineData("203.0.113.9", "[fe80::1]:6881", false)]
+    [InlineData("203.0.113.9", "[fd00::1]:6881", false)]
+    [InlineData("192.168.1.2", "192.168.1.5:6881", true)]
+    [InlineData("127.0.0.1", "127.0.0.1:6881", true)]
+    [InlineData("192.168.1.2", "198.51.100.1:6881", true)]
+    public void Peers_from_pex_are_filtered_and_local_ones_come_only_from_a_local_sender(string sender, string offered, bool taken)
+    {
+        SwarmHarness harness = Harness();
+        (SwarmPeer peer, _) = harness.Connect(ReservedBits.Shoal, IPAddress.Parse(sender));
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, 0, new ExtensionHandshake { Extensions = new Dictionary<string, byte> { [PexMessage.ExtensionName] = PeerPexId } }.Encode()));
+        var message = new PexMessage { Added = [new PexPeer(IPEndPoint.Parse(offered), 0)] };
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, LocalExtensionIds.UtPex, message.Encode()));
+
+        Assert.Equal(taken ? [IPEndPoint.Parse(offered)] : [], harness.Swarm.TakeDiscoveredPeers());
     }
 
     private static List<PexMessage> Pex(RecordingLink link) =>

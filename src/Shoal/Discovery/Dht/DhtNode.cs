@@ -144,9 +144,9 @@ public sealed class DhtNode
             return;
         }
 
-        if (!query.ReadOnly)
+        if (!query.ReadOnly && Table.Heard(new NodeInfo(query.Sender, from), responded: false) is { } toPing)
         {
-            Table.Heard(new NodeInfo(query.Sender, from), responded: false);
+            SendQuery(KrpcQueryKind.Ping, toPing.Id, toPing, null);
         }
 
         _sender.Send(KrpcEncoder.Encode(_responder.Answer(query, from, now)), from);

@@ -36,7 +36,10 @@ public sealed class RoutingTable
 
     /// <summary>
     /// Records that a node was heard from: <paramref name="responded"/> when it answered our query. Returns a
-    /// questionable node to ping when the node could not be placed because its bucket is full of live nodes.
+    /// node to ping: a questionable one when the node could not be placed because its bucket is full of live
+    /// nodes, or the node itself when it only queried us and has a place. BEP 5: a good node has responded
+    /// to one of our queries; one that only queried us joins the table once it answers our ping, so a sender
+    /// of forged queries never fills a bucket or reaches another node's answers.
     /// </summary>
     public NodeInfo? Heard(NodeInfo node, bool responded)
     {
@@ -64,7 +67,13 @@ public sealed class RoutingTable
                 return null;
             }
 
-            var entry = new RoutingEntry(node, now) { EverResponded = responded };
+            bool splittable = bucket == _buckets[^1] && _buckets.Count < NodeId.Bits;
+            if (!responded)
+            {
+                return bucket.Nodes.Count < KBucket.K || splittable ? node : null;
+            }
+
+            var entry = new RoutingEntry(node, now) { EverResponded = true };
             if (bucket.Nodes.Count < KBucket.K)
             {
                 bucket.Nodes.Add(entry);
@@ -72,15 +81,10 @@ public sealed class RoutingTable
                 return null;
             }
 
-            if (bucket == _buckets[^1] && _buckets.Count < NodeId.Bits)
+            if (splittable)
             {
                 Split();
                 continue;
-            }
-
-            if (!responded)
-            {
-                return null;
             }
 
             if (bucket.Nodes.Find(e => e.StateAt(now) == NodeState.Bad) is { } bad)

@@ -22,6 +22,25 @@ public sealed class DhtNodeTests
     }
 
     [Fact]
+    public void A_node_that_only_queried_us_joins_the_table_once_it_answers_our_ping()
+    {
+        var network = new SimulatedNetwork(seed: 5);
+        DhtNode victim = network.Add();
+        DhtNode honest = network.Add();
+
+        // BEP 5: a node is good once it has responded to one of our queries; a sender of forged queries never does.
+        var forger = new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881);
+        NodeId forged = NodeId.CreateRandom(new Random(55));
+        victim.Receive(KrpcEncoder.Encode(new KrpcQuery { TransactionId = "aa"u8.ToArray(), Kind = KrpcQueryKind.Ping, Sender = forged }), forger);
+        honest.Bootstrap([network.Members[0].EndPoint]);
+        network.RunUntil(() => false, TimeSpan.FromSeconds(30));
+
+        Assert.DoesNotContain(victim.Table.Nodes, n => n.Id == forged);
+        Assert.Contains(victim.Table.Nodes, n => n.Id == honest.Id);
+        Assert.Equal(NodeState.Good, victim.Table.StateOf(honest.Id));
+    }
+
+    [Fact]
     public void Bootstrap_retries_with_back_off_until_a_node_answers()
     {
         var network = new SimulatedNetwork(seed: 4);

@@ -26,6 +26,9 @@ internal sealed class RecordingLink(IPAddress address, int maxQueuedBlocks = int
 
     public int Flushes { get; private set; }
 
+    /// <summary>What the link says it has not sent yet; a test sets it to play a peer that does not read.</summary>
+    public long QueuedBytes { get; set; }
+
     public string? CloseReason { get; private set; }
 
     public bool IsClosed => CloseReason is not null;

@@ -33,6 +33,8 @@ internal sealed class SimulatedLink : IPeerLink
 
     public bool IsClosed { get; private set; }
 
+    public long QueuedBytes => _output.WrittenCount + _queue.Sum(item => item.Bytes?.Length ?? item.Block.Length);
+
     private SimulatedLink Other { get; set; } = null!;
 
     private SwarmPeer? Peer { get; set; }

@@ -9,6 +9,7 @@ internal sealed class TrackingBufferPool : BufferPool
     private readonly ConditionalWeakTable<byte[], object> _outstanding = [];
     private readonly Lock _gate = new();
     private int _count;
+    private long _bytes;
 
     public int Outstanding
     {
@@ -23,6 +24,9 @@ internal sealed class TrackingBufferPool : BufferPool
 
     public int Rented { get; private set; }
 
+    /// <summary>The most bytes rented and not yet returned at any moment: what the pool's users made it hold.</summary>
+    public long PeakOutstandingBytes { get; private set; }
+
     public override byte[] Rent(int minimumLength)
     {
         byte[] buffer = base.Rent(minimumLength);
@@ -35,6 +39,8 @@ internal sealed class TrackingBufferPool : BufferPool
 
             _count++;
             Rented++;
+            _bytes += buffer.Length;
+            PeakOutstandingBytes = Math.Max(PeakOutstandingBytes, _bytes);
         }
 
         return buffer;
@@ -50,6 +56,7 @@ internal sealed class TrackingBufferPool : BufferPool
             }
 
             _count--;
+            _bytes -= buffer.Length;
         }
 
         base.Return(buffer);
