@@ -24,6 +24,7 @@ using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Storage;
 using Shoal.Tracker.Swarms;
 using Shoal.Tracker.Udp;
+using Shoal.TrackerApi;
 
 namespace Shoal.Tracker;
 
@@ -69,6 +70,8 @@ public sealed class TrackerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
+        // Request logging prints URLs, and /announce/PASSKEY holds a secret.
+        loggers = new RedactingLoggerFactory(loggers);
         time ??= TimeProvider.System;
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, loggers, cancellationToken).ConfigureAwait(false);
         var limiter = new AddressRateLimiter(options.RequestsPerMinutePerAddress);
