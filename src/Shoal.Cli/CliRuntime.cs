@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Shoal.TrackerApi;
 using Spectre.Console;
 
 namespace Shoal.Cli;
@@ -57,11 +58,12 @@ public sealed class CliRuntime : IDisposable
         }
 
         IConfiguration configuration = ShoalConfiguration.Build(overrides);
+        // Verbose logs show announce URLs, and a logged-in user's hold their passkey.
         var loggers = new DeferredLoggerFactory(
-            () => LoggerFactory.Create(builder => builder
+            () => new RedactingLoggerFactory(LoggerFactory.Create(builder => builder
                 .AddConfiguration(configuration.GetSection("Logging"))
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddSimpleConsole(o => o.SingleLine = true)),
+                .AddSimpleConsole(o => o.SingleLine = true))),
             LowestConfiguredLevel(configuration));
         return new CliRuntime(configuration, loggers, Console.Out, ConsoleFor(Console.Out, Console.IsOutputRedirected), ConsoleFor(Console.Error, Console.IsErrorRedirected));
     }

@@ -24,6 +24,7 @@ using Shoal.Tracker.Protocol;
 using Shoal.Tracker.Storage;
 using Shoal.Tracker.Swarms;
 using Shoal.Tracker.Udp;
+using Shoal.TrackerApi;
 
 namespace Shoal.Tracker;
 
@@ -69,6 +70,8 @@ public sealed class TrackerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
+        // Request logging prints URLs, and /announce/PASSKEY holds a secret.
+        loggers = new RedactingLoggerFactory(loggers);
         time ??= TimeProvider.System;
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, loggers, cancellationToken).ConfigureAwait(false);
         var limiter = new AddressRateLimiter(options.RequestsPerMinutePerAddress);
@@ -121,7 +124,8 @@ public sealed class TrackerHost : IAsyncDisposable
         var registered = new RegisteredSwarms(store.Files, time);
         var groupSwarms = new GroupSwarms(store.Accounts, time);
         var tracker = new TrackerService(options, store.Swarms, registered, groupSwarms);
-        var index = new FileIndexService(store.Files, store.Swarms, registered, groupSwarms, time, loggers.CreateLogger<FileIndexService>());
+        var index = new FileIndexService(
+            store.Files, store.Swarms, registered, groupSwarms, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
         ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
         var accounts = new AccountService(store.Accounts, passwords, new LoginThrottle(time), time, accountLog);
         var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, time, accountLog);
@@ -194,7 +198,7 @@ public sealed class TrackerHost : IAsyncDisposable
         web.Use(new ErrorBoundary(requests).InvokeAsync);
         var announce = new HttpAnnounceEndpoint(tracker, limiter, options.MaxNumWant, web.Services.GetRequiredService<TrackerMetrics>(), requests);
         var scrape = new HttpScrapeEndpoint(tracker, limiter, requests);
-        var files = new FileIndexEndpoints(index, options.MaxTorrentBytes);
+        var files = new FileIndexEndpoints(index, new BearerToken(accounts), options.MaxTorrentBytes, options.OpenRegistration);
         var page = new IndexPage(index, options.Closed);
         web.MapGet("/announce", announce.HandleAsync);
         web.MapGet($"/announce/{{{Passkey.RouteValue}}}", announce.HandleAsync);

@@ -91,7 +91,7 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
     [Fact]
     public async Task Shoal_share_registers_its_file_and_shoal_files_lists_it()
     {
-        await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartAsync(NewFolder("tracker"), "--closed");
+        await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartAsync(NewFolder("tracker"), "--closed", "--open-registration");
         await using ShoalShare share = await ShoalShare.StartAsync(samples.PathOf("single.bin"), torrent: null, extra: ["--tracker", tracker.HttpAnnounce, .. TrackersOnly]);
 
         JsonElement page = default;
@@ -131,7 +131,7 @@ public sealed class TrackerInteropTests(SwarmSamples samples) : IClassFixture<Sw
     public async Task Two_shoal_trackers_on_one_postgresql_database_serve_the_same_swarm_and_keep_it_across_restarts()
     {
         await using Shoal.Tracker.Tests.Storage.TestDatabase database = await Shoal.Tracker.Tests.Storage.TestDatabase.CreateAsync();
-        string[] onPostgres = ["--store", "postgres:" + database.ConnectionString, "--closed"];
+        string[] onPostgres = ["--store", "postgres:" + database.ConnectionString, "--closed", "--open-registration"];
         string content = samples.PathOf("single.bin");
         string output = NewFolder("got");
         await using (ShoalTrackerProcess first = await ShoalTrackerProcess.StartAsync(NewFolder("first"), onPostgres))

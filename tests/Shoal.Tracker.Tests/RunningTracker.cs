@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
@@ -31,12 +32,12 @@ internal sealed class RunningTracker : IAsyncDisposable
     public Uri UdpAnnounce => Host.UdpAnnounceUrl();
 
     /// <summary>Starts a tracker; <paramref name="data"/> keeps its database across restarts.</summary>
-    public static async Task<RunningTracker> StartAsync(TempFolder? data = null, Func<TrackerOptions, TrackerOptions>? configure = null, TimeProvider? time = null, IPAddress? listen = null)
+    public static async Task<RunningTracker> StartAsync(TempFolder? data = null, Func<TrackerOptions, TrackerOptions>? configure = null, TimeProvider? time = null, IPAddress? listen = null, ILoggerFactory? loggers = null)
     {
         TempFolder? owned = data is null ? new TempFolder() : null;
         var options = new TrackerOptions { Port = 0, ListenAddress = listen ?? IPAddress.Loopback, DataDirectory = (data ?? owned!).Path };
         options = configure?.Invoke(options) ?? options;
-        TrackerHost host = await TrackerHost.StartAsync(options, NullLoggerFactory.Instance, time);
+        TrackerHost host = await TrackerHost.StartAsync(options, loggers ?? NullLoggerFactory.Instance, time);
         return new RunningTracker(host, owned);
     }
 

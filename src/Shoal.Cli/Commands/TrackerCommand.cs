@@ -6,7 +6,7 @@ using Shoal.Tracker.Configuration;
 namespace Shoal.Cli.Commands;
 
 /// <summary>
-/// `shoal tracker [--port 6969] [--data DIR] [--store sqlite:PATH|postgres:CONNSTRING] [--closed]`:
+/// `shoal tracker [--port 6969] [--data DIR] [--store sqlite:PATH|postgres:CONNSTRING] [--closed] [--open-registration]`:
 /// an HTTP and UDP tracker with a file index, until Ctrl-C or SIGTERM.
 /// </summary>
 public static class TrackerCommand
@@ -17,18 +17,19 @@ public static class TrackerCommand
         var data = new Option<string?>("--data") { Description = "Folder for the tracker's SQLite database (default: Shoal's data folder/tracker)" };
         var store = new Option<string?>("--store") { Description = "sqlite:PATH, or postgres:CONNECTION-STRING to share swarms between tracker instances" };
         var closed = new Option<bool>("--closed") { Description = "Track only torrents registered in the file index" };
+        var openRegistration = new Option<bool>("--open-registration") { Description = "Let anyone register torrents in the file index without logging in (still limited per address)" };
         var listen = new Option<string>("--listen") { Description = "Address to listen on (:: also accepts IPv4)", DefaultValueFactory = _ => "::" };
         var interval = new Option<int>("--interval") { Description = "Seconds between a client's announces", DefaultValueFactory = _ => 1800 };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Announces and scrapes per minute from one IP address (0: no limit)", DefaultValueFactory = _ => 600 };
         var command = new Command("tracker", "Run a BitTorrent tracker (HTTP and UDP) with a file index")
         {
-            port, data, store, closed, listen, interval, rateLimit,
+            port, data, store, closed, openRegistration, listen, interval, rateLimit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using CliRuntime runtime = CliRuntime.Create(parse);
             TrackerOptions options = Options(
-                parse.GetValue(port), parse.GetValue(data), parse.GetValue(store), parse.GetValue(closed), parse.GetValue(listen)!, parse.GetValue(interval), parse.GetValue(rateLimit));
+                parse.GetValue(port), parse.GetValue(data), parse.GetValue(store), parse.GetValue(closed), parse.GetValue(openRegistration), parse.GetValue(listen)!, parse.GetValue(interval), parse.GetValue(rateLimit));
             await using TrackerHost tracker = await TrackerHost.StartAsync(options, runtime.Loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {new IPEndPoint(tracker.Address, tracker.Port)} (HTTP and UDP)").ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"announce: {tracker.HttpAnnounceUrl()}").ConfigureAwait(false);
@@ -41,7 +42,7 @@ public static class TrackerCommand
         return command;
     }
 
-    private static TrackerOptions Options(int port, string? data, string? store, bool closed, string listen, int interval, int rateLimit)
+    private static TrackerOptions Options(int port, string? data, string? store, bool closed, bool openRegistration, string listen, int interval, int rateLimit)
     {
         if (port is < 0 or > 65535)
         {
@@ -70,6 +71,7 @@ public static class TrackerCommand
             DataDirectory = data ?? Path.Combine(ShoalConfiguration.DataDirectory, "tracker"),
             Store = store,
             Closed = closed,
+            OpenRegistration = openRegistration,
             AnnounceInterval = TimeSpan.FromSeconds(interval),
             MinAnnounceInterval = TimeSpan.FromSeconds(Math.Min(interval, 300)),
             RequestsPerMinutePerAddress = rateLimit,

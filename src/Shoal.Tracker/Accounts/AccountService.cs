@@ -16,19 +16,22 @@ internal sealed class AccountService(IAccountStore store, PasswordHashing passwo
     private static readonly byte[] DecoySalt = PasswordHashing.NewSalt();
     private static readonly byte[] DecoyHash = new byte[32];
 
-    /// <summary>Creates a user; each creation counts against the address's login budget, since it costs a hash too.</summary>
+    /// <summary>
+    /// Creates a user; each attempt counts against the address's login budget, before the name is looked
+    /// up: a "taken" answer tells whether a name exists, and a creation costs a hash.
+    /// </summary>
     public async Task CreateUserAsync(Credentials credentials, IPAddress remote, CancellationToken cancellationToken)
     {
         string name = CheckName(credentials.Name);
         CheckPassword(credentials.Password);
-        if (await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw Taken(name);
-        }
-
         if (!throttle.TryBegin(null, remote))
         {
             throw Throttled(remote);
+        }
+
+        if (await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw Taken(name);
         }
 
         byte[] salt = PasswordHashing.NewSalt();

@@ -40,4 +40,16 @@ public sealed record TrackerOptions
 
     /// <summary>The largest .torrent the file index accepts.</summary>
     public int MaxTorrentBytes { get; init; } = 10 << 20;
+
+    /// <summary>Let anyone register torrents without logging in (still limited per address).</summary>
+    public bool OpenRegistration { get; init; }
+
+    /// <summary>Registrations one user may make per hour.</summary>
+    public int RegistrationsPerHourPerUser { get; init; } = 60;
+
+    /// <summary>Registrations one IP address (an IPv6 /64) may make per hour, whoever is logged in.</summary>
+    public int RegistrationsPerHourPerAddress { get; init; } = 120;
+
+    /// <summary>The most torrents one user may have registered in the file index.</summary>
+    public int MaxTorrentsPerUser { get; init; } = 1000;
 }

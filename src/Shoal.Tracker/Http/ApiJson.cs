@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Api;
 using Shoal.TrackerApi.Accounts;
@@ -16,14 +17,25 @@ internal static class ApiJson
         where T : class
     {
         var invalid = new ApiException(StatusCodes.Status400BadRequest, $"send a JSON {typeof(T).Name} as the body");
+        var tooLarge = new ApiException(StatusCodes.Status413PayloadTooLarge, $"a JSON body is at most {MaxBodyBytes} bytes");
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            throw invalid;
+            throw tooLarge;
+        }
+
+        // Kestrel counts the bytes actually read, so a chunked body without a length is held to the limit too.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
         }
 
         try
         {
             return await context.Request.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw tooLarge;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
         {

@@ -11,18 +11,20 @@ namespace Shoal.Tracker.Http;
 /// <c>GET /api/files?q=&amp;page=&amp;perPage=</c> lists registered files, and
 /// <c>GET /api/torrents/{infohash}.torrent</c> returns a registered .torrent file.
 /// </summary>
-internal sealed class FileIndexEndpoints(FileIndexService index, int maxTorrentBytes)
+internal sealed class FileIndexEndpoints(FileIndexService index, BearerToken bearer, int maxTorrentBytes, bool openRegistration)
 {
     private const int MaxSearchLength = 200;
 
     public async Task RegisterAsync(HttpContext context)
     {
+        var registrant = new Registrant(await RegistrantIdAsync(context).ConfigureAwait(false), RemoteAddress.Of(context));
+        await index.AdmitAsync(registrant, context.RequestAborted).ConfigureAwait(false);
         byte[] body = await TorrentRequests.ReadBodyAsync(context, maxTorrentBytes).ConfigureAwait(false);
         IndexedFile file;
         bool created;
         try
         {
-            (file, created) = await index.RegisterAsync(body, AnnounceUrls.Of(context.Request), context.RequestAborted).ConfigureAwait(false);
+            (file, created) = await index.RegisterAsync(body, registrant, AnnounceUrls.Of(context.Request), context.RequestAborted).ConfigureAwait(false);
         }
         catch (FormatException e)
         {
@@ -76,5 +78,17 @@ internal sealed class FileIndexEndpoints(FileIndexService index, int maxTorrentB
         }
 
         return true;
+    }
+
+    // A login is needed unless registration is open to anyone; one that is sent is checked either way, so its user's limits apply.
+    private async Task<long?> RegistrantIdAsync(HttpContext context)
+    {
+        if (openRegistration && context.Request.Headers.Authorization.Count == 0)
+        {
+            return null;
+        }
+
+        (AccountUser user, _) = await bearer.RequireAsync(context).ConfigureAwait(false);
+        return user.Id;
     }
 }

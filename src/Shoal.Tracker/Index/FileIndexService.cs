@@ -12,13 +12,17 @@ namespace Shoal.Tracker.Index;
 /// The file index as clients see it: registering a .torrent, and listing registered files with their
 /// swarms' figures and a magnet link that names this tracker.
 /// </summary>
-internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, IPrivateSwarms privateSwarms, TimeProvider time, ILogger logger)
+internal sealed class FileIndexService(
+    IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, IPrivateSwarms privateSwarms, RegistrationLimits limits, TimeProvider time, ILogger logger)
 {
+    /// <summary>Counts a registration attempt before its body is read; a 429 or 403 when over a limit (<see cref="RegistrationLimits"/>).</summary>
+    public Task AdmitAsync(Registrant registrant, CancellationToken cancellationToken) => limits.AdmitAsync(registrant, cancellationToken);
+
     /// <summary>
     /// Registers the .torrent; a malformed one is a <see cref="FormatException"/> whose message says
     /// what is wrong, a group's file (shared or stopped) a 409: it stays out of the public index.
     /// </summary>
-    public async Task<(IndexedFile File, bool Created)> RegisterAsync(byte[] torrentFile, Uri announceUrl, CancellationToken cancellationToken)
+    public async Task<(IndexedFile File, bool Created)> RegisterAsync(byte[] torrentFile, Registrant registrant, Uri announceUrl, CancellationToken cancellationToken)
     {
         StoredTorrent parsed = StoredTorrents.FromTorrentFile(torrentFile, time.GetUtcNow());
         foreach (InfoHashKey swarm in parsed.SwarmKeys)
@@ -29,7 +33,7 @@ internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms
             }
         }
 
-        (StoredTorrent stored, bool created) = await store.RegisterAsync(parsed, cancellationToken).ConfigureAwait(false);
+        (StoredTorrent stored, bool created) = await store.RegisterAsync(parsed, registrant.UserId, cancellationToken).ConfigureAwait(false);
         registered.Add(stored);
         IndexedFile file = (await DescribeAsync([stored], announceUrl, cancellationToken).ConfigureAwait(false))[0];
         if (created)
@@ -42,7 +46,7 @@ internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms
 
     public async Task<FilePage> SearchAsync(string? search, int page, int perPage, Uri announceUrl, CancellationToken cancellationToken)
     {
-        (long total, IReadOnlyList<StoredTorrent> torrents) = await store.SearchAsync(search, (page - 1) * perPage, perPage, cancellationToken).ConfigureAwait(false);
+        (long total, IReadOnlyList<TorrentListing> torrents) = await store.SearchAsync(search, (page - 1) * perPage, perPage, cancellationToken).ConfigureAwait(false);
         return new FilePage
         {
             Total = total,
@@ -54,13 +58,13 @@ internal sealed class FileIndexService(IFileIndexStore store, ISwarmStore swarms
 
     public Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken) => store.FindAsync(swarm, cancellationToken);
 
-    private async Task<IReadOnlyList<IndexedFile>> DescribeAsync(IReadOnlyList<StoredTorrent> torrents, Uri announceUrl, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IndexedFile>> DescribeAsync(IReadOnlyList<TorrentListing> torrents, Uri announceUrl, CancellationToken cancellationToken)
     {
         IReadOnlyList<SwarmCounts> figures = await SwarmFigures.OfAsync(swarms, torrents, cancellationToken).ConfigureAwait(false);
         return [.. torrents.Select((torrent, i) => Describe(torrent, figures[i], announceUrl))];
     }
 
-    private static IndexedFile Describe(StoredTorrent torrent, SwarmCounts counts, Uri announceUrl)
+    private static IndexedFile Describe(TorrentListing torrent, SwarmCounts counts, Uri announceUrl)
     {
         var hashes = new InfoHashes(
             torrent.InfoHashV1 is null ? null : new InfoHash(torrent.InfoHashV1),

@@ -5,14 +5,20 @@ namespace Shoal.Tracker.Index;
 /// <summary>The durable list of torrents registered with the tracker.</summary>
 public interface IFileIndexStore
 {
-    /// <summary>Stores the torrent unless one with the same info-hashes is there; returns the stored one and whether it is new.</summary>
-    Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the torrent, registered by the user <paramref name="registeredBy"/> (null: anonymously, on a tracker
+    /// open to anyone), unless one with the same info-hashes is there; returns the stored one and whether it is new.
+    /// </summary>
+    Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken);
+
+    /// <summary>How many torrents the user <paramref name="userId"/> has registered.</summary>
+    Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Registered torrents whose name contains <paramref name="search"/> (case-insensitive; all when
     /// null), newest first, skipping <paramref name="offset"/>; with the count of all that match.
     /// </summary>
-    Task<(long Total, IReadOnlyList<StoredTorrent> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken);
+    Task<(long Total, IReadOnlyList<TorrentListing> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>The registered torrent that clients announce as <paramref name="swarm"/>, if any.</summary>
     Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken);

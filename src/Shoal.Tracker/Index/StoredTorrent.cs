@@ -1,14 +1,6 @@
-using Shoal.Tracker.Swarms;
-
 namespace Shoal.Tracker.Index;
 
-/// <summary>A torrent registered in the file index, as the store keeps it.</summary>
-/// <param name="Name">The torrent's name.</param>
-/// <param name="Size">Bytes of content, padding excluded.</param>
-/// <param name="InfoHashV1">The v1 info-hash (20 bytes), or null for a v2-only torrent.</param>
-/// <param name="InfoHashV2">The v2 info-hash (32 bytes), or null for a v1-only torrent.</param>
-/// <param name="TorrentBytes">The .torrent file as registered.</param>
-/// <param name="Registered">When it was first registered.</param>
+/// <summary>A torrent registered in the file index, as the store keeps it: its listing and the .torrent file as registered.</summary>
 public sealed record StoredTorrent(
     string Name,
     long Size,
@@ -16,8 +8,4 @@ public sealed record StoredTorrent(
     byte[]? InfoHashV2,
     byte[] TorrentBytes,
     DateTimeOffset Registered)
-{
-    /// <summary>The swarms clients announce it in: the v1 hash and the truncated v2 hash (BEP 52). Worked out once: listings read it per file.</summary>
-    public IReadOnlyList<InfoHashKey> SwarmKeys { get; } =
-        [.. new[] { InfoHashV1, InfoHashV2 }.OfType<byte[]>().Select(hash => InfoHashKey.Read(hash))];
-}
+    : TorrentListing(Name, Size, InfoHashV1, InfoHashV2, Registered);

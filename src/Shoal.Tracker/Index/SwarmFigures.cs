@@ -7,7 +7,7 @@ internal static class SwarmFigures
 {
     // A hybrid torrent is announced in two swarms (v1 and truncated v2), often by the same peers:
     // the larger figure of the two is shown rather than a sum that counts such peers twice.
-    public static async Task<IReadOnlyList<SwarmCounts>> OfAsync(ISwarmStore swarms, IReadOnlyList<StoredTorrent> torrents, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SwarmCounts>> OfAsync(ISwarmStore swarms, IReadOnlyList<TorrentListing> torrents, CancellationToken cancellationToken)
     {
         InfoHashKey[] keys = [.. torrents.SelectMany(torrent => torrent.SwarmKeys)];
         IReadOnlyList<SwarmCounts> counts = await swarms.ScrapeAsync(keys, cancellationToken).ConfigureAwait(false);

@@ -12,8 +12,9 @@ namespace Shoal.Tracker.Udp;
 
 /// <summary>
 /// Answers one BEP 15 packet: connect, announce or scrape. Packets too short or garbled to carry a
-/// transaction id, and requests over the rate limit, are dropped (answering them would make the
-/// tracker a reflector); a readable request with a bad field or connection id gets an error packet.
+/// transaction id, and requests over the rate limit (a bad connection id counts too), are dropped
+/// (answering them would make the tracker a reflector); a readable request with a bad field or
+/// connection id within the limit gets an error packet.
 /// </summary>
 internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds connectionIds, AddressRateLimiter limiter, TrackerMetrics metrics, ILogger logger)
 {
@@ -41,17 +42,19 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             return 0;
         }
 
-        if (!connectionIds.IsValid(header.ConnectionId, remote.Address))
-        {
-            CountAnnounce(header, AnnounceResult.Error);
-            return Error(response, header.TransactionId, UnknownConnection);
-        }
-
+        // Limited before any error is answered: a flood with a forged source address and a bad
+        // connection id would otherwise turn the tracker into a reflector.
         if (!limiter.TryAcquire(remote.Address))
         {
             TrackerLog.UdpDropped(logger, remote, "over the rate limit");
             CountAnnounce(header, AnnounceResult.Refused);
             return 0;
+        }
+
+        if (!connectionIds.IsValid(header.ConnectionId, remote.Address))
+        {
+            CountAnnounce(header, AnnounceResult.Error);
+            return Error(response, header.TransactionId, UnknownConnection);
         }
 
         try

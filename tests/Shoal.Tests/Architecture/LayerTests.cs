@@ -12,7 +12,7 @@ public sealed class LayerTests
 
     /// <summary>The tracker server, lowest first; its root holds only the host that wires the rest.</summary>
     public static readonly string[] Tracker =
-        ["Configuration", "Logging", "Api", "Swarms", "Metrics", "Index", "Accounts", "Protocol", "Storage", "Http", "Udp", ""];
+        ["Configuration", "Logging", "Api", "Limits", "Swarms", "Metrics", "Index", "Accounts", "Protocol", "Storage", "Http", "Udp", ""];
 
     [Fact]
     public void Every_engine_folder_has_a_place_in_the_layers() =>

@@ -84,7 +84,7 @@ public sealed class GroupAnnounceTests
             Assert.Contains("no longer shared", refused.FailureReason, StringComparison.Ordinal);
         }
 
-        Assert.Equal(HttpStatusCode.Conflict, (await tracker.Http.PostAsync(new Uri("api/torrents", UriKind.Relative), new ByteArrayContent(notes.FileBytes))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, await api.StatusAsync(HttpMethod.Post, "api/torrents", alice, new ByteArrayContent(notes.FileBytes)));
 
         // Deleting a group stops its files too.
         CreatedTorrent lab = await RunningTracker.TorrentAsync(folder, "lab.csv", isPrivate: true);

@@ -102,7 +102,7 @@ public sealed class GroupTests
         // The public index neither lists nor serves nor accepts a group's file.
         Assert.Equal(0, (await tracker.Http.GetFromJsonAsync<FilePage>(new Uri("api/files", UriKind.Relative), JsonSerializerOptions.Web))!.Total);
         Assert.Equal(HttpStatusCode.NotFound, (await tracker.Http.GetAsync(new Uri($"api/torrents/{file.InfoHashV1}.torrent", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await tracker.Http.PostAsync(new Uri("api/torrents", UriKind.Relative), new ByteArrayContent(notes.FileBytes))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, await api.StatusAsync(HttpMethod.Post, "api/torrents", alice, new ByteArrayContent(notes.FileBytes)));
         Assert.DoesNotContain("notes.pdf", await tracker.Http.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
 
         string notesPath = $"api/groups/physics/files/{file.InfoHashV1}";
@@ -123,7 +123,7 @@ public sealed class GroupTests
         LoginResult alice = await api.SignUpAsync("alice");
         await api.CreateGroupAsync(alice, "physics");
         CreatedTorrent notes = await RunningTracker.TorrentAsync(folder, "notes.pdf", isPrivate: true);
-        Assert.Equal(HttpStatusCode.Created, (await tracker.Http.PostAsync(new Uri("api/torrents", UriKind.Relative), new ByteArrayContent(notes.FileBytes))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, await api.StatusAsync(HttpMethod.Post, "api/torrents", alice, new ByteArrayContent(notes.FileBytes)));
         Assert.Equal(HttpStatusCode.Conflict, (await api.ShareAsync(alice, "physics", notes.FileBytes)).StatusCode);
     }
 }

@@ -37,10 +37,29 @@ public sealed class LoginThrottleTests
         AnnounceResponse announce = await tracker.HttpClient().AnnounceAsync(RunningTracker.Request(RunningTracker.RandomHash(), 7001), CancellationToken.None);
         Assert.Null(announce.FailureReason);
 
-        // The name stays throttled from anywhere, even with the right password, and says so.
-        using HttpResponseMessage throttled = await new AccountApi(elsewhere).LoginRawAsync("alice");
+        // The name stays throttled from the guessing address, even with the right password, and says so.
+        using HttpResponseMessage throttled = await api.LoginRawAsync("alice");
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Contains("too many failed logins", await throttled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stranger_failing_logins_for_a_name_does_not_lock_out_its_owner()
+    {
+        await using RunningTracker tracker = await RunningTracker.StartAsync();
+        await AccountApi.Of(tracker).SignUpAsync("alice");
+        using HttpClient stranger = LoopbackClient.From(IPAddress.Parse("127.0.0.4"), tracker);
+        var fromStranger = new AccountApi(stranger);
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 12; i++)
+        {
+            using HttpResponseMessage response = await fromStranger.LoginRawAsync("alice", $"guess number {i}");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 10).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 2)), statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await fromStranger.LoginRawAsync("alice")).StatusCode);
+        Assert.Equal("alice", (await AccountApi.Of(tracker).LoginAsync("alice")).Name);
     }
 
     [Fact]

@@ -5,12 +5,15 @@ using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
+using Shoal.Tracker.Configuration;
 using Shoal.TrackerApi.Index;
 
 namespace Shoal.Tracker.Tests.Http;
 
 public sealed class FileIndexTests
 {
+    private static readonly Func<TrackerOptions, TrackerOptions> Open = o => o with { OpenRegistration = true };
+
     private static async Task<HttpResponseMessage> RegisterAsync(RunningTracker tracker, byte[] torrent)
     {
         using var body = new ByteArrayContent(torrent);
@@ -25,7 +28,7 @@ public sealed class FileIndexTests
     public async Task A_registered_torrent_is_listed_with_its_swarm_and_a_magnet()
     {
         using var folder = new TempFolder();
-        await using RunningTracker tracker = await RunningTracker.StartAsync();
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: Open);
         CreatedTorrent created = await RunningTracker.TorrentAsync(folder, "Lecture Notes.pdf");
 
         using HttpResponseMessage first = await RegisterAsync(tracker, created.FileBytes);
@@ -55,7 +58,7 @@ public sealed class FileIndexTests
     public async Task Search_ignores_case_in_any_script_and_pages_newest_first()
     {
         using var folder = new TempFolder();
-        await using RunningTracker tracker = await RunningTracker.StartAsync();
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: Open);
         string[] names = ["Physics-Lab-1.csv", "physics lab 2.csv", "Chemistry.txt", "ΦΥΣΙΚΗ σημειώσεις.txt", "%_wild'; DROP TABLE torrents;--.txt"];
         foreach (string name in names)
         {
@@ -78,7 +81,7 @@ public sealed class FileIndexTests
     [Fact]
     public async Task Bad_registrations_get_a_json_error()
     {
-        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: o => o with { MaxTorrentBytes = 64 * 1024 });
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: o => o with { MaxTorrentBytes = 64 * 1024, OpenRegistration = true });
         using HttpResponseMessage garbage = await RegisterAsync(tracker, "d4:infod4:name3:abcee"u8.ToArray());
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
         Assert.StartsWith("not a valid .torrent file", (await garbage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -95,7 +98,7 @@ public sealed class FileIndexTests
     public async Task The_html_page_lists_files_with_magnets_and_escapes_names()
     {
         using var folder = new TempFolder();
-        await using RunningTracker tracker = await RunningTracker.StartAsync();
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: Open);
         CreatedTorrent created = await RunningTracker.TorrentAsync(folder, "<img src=x onerror=alert(1)>.txt");
         (await RegisterAsync(tracker, created.FileBytes)).EnsureSuccessStatusCode();
 
@@ -113,7 +116,7 @@ public sealed class FileIndexTests
         using var data = new TempFolder();
         CreatedTorrent created = await RunningTracker.TorrentAsync(folder, "kept.iso");
         InfoHash v1 = created.Torrent.InfoHashes.V1!;
-        await using (RunningTracker tracker = await RunningTracker.StartAsync(data))
+        await using (RunningTracker tracker = await RunningTracker.StartAsync(data, Open))
         {
             (await RegisterAsync(tracker, created.FileBytes)).EnsureSuccessStatusCode();
             await tracker.HttpClient().AnnounceAsync(RunningTracker.Request(v1, 7001, left: 0, AnnounceEvent.Completed), CancellationToken.None);

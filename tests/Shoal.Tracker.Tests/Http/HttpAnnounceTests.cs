@@ -91,7 +91,7 @@ public sealed class HttpAnnounceTests
     public async Task A_closed_tracker_tracks_only_registered_torrents()
     {
         using var folder = new Shoal.Tests.TempFolder();
-        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: o => o with { Closed = true });
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: o => o with { Closed = true, OpenRegistration = true });
         HttpTrackerClient client = tracker.HttpClient();
         var created = await RunningTracker.TorrentAsync(folder, "registered.bin");
         InfoHash v1 = created.Torrent.InfoHashes.V1!;

@@ -15,8 +15,8 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
         await using PostgresTrackerStore store = await OpenAsync();
         StoredTorrent hybrid = NewTorrent("hybrid", v1: true, v2: true);
         StoredTorrent v2Only = NewTorrent("v2 only", v1: false, v2: true);
-        Assert.True((await store.RegisterAsync(hybrid, default)).Created);
-        Assert.True((await store.RegisterAsync(v2Only, default)).Created);
+        Assert.True((await store.RegisterAsync(hybrid, null, default)).Created);
+        Assert.True((await store.RegisterAsync(v2Only, null, default)).Created);
 
         AssertSame(hybrid, await store.FindAsync(InfoHashKey.Read(hybrid.InfoHashV1), default));
         AssertSame(hybrid, await store.FindAsync(InfoHashKey.Read(hybrid.InfoHashV2), default));
@@ -30,10 +30,10 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
         await using PostgresTrackerStore first = await OpenAsync();
         await using PostgresTrackerStore second = await OpenAsync();
         StoredTorrent original = NewTorrent("original", v1: true, v2: true);
-        await first.RegisterAsync(original, default);
+        await first.RegisterAsync(original, null, default);
 
-        (StoredTorrent sameV1, bool createdV1) = await second.RegisterAsync(original with { Name = "copy", InfoHashV2 = null, Registered = Start.AddDays(1) }, default);
-        (StoredTorrent sameV2, bool createdV2) = await second.RegisterAsync(original with { Name = "copy", InfoHashV1 = null, Registered = Start.AddDays(1) }, default);
+        (StoredTorrent sameV1, bool createdV1) = await second.RegisterAsync(original with { Name = "copy", InfoHashV2 = null, Registered = Start.AddDays(1) }, null, default);
+        (StoredTorrent sameV2, bool createdV2) = await second.RegisterAsync(original with { Name = "copy", InfoHashV1 = null, Registered = Start.AddDays(1) }, null, default);
 
         Assert.False(createdV1);
         Assert.False(createdV2);
@@ -49,16 +49,18 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
         StoredTorrent[] torrents = [.. Enumerable.Range(0, 5).Select(i => NewTorrent($"Été {i} {token}", v1: true, v2: false, Start.AddMinutes(i)))];
         foreach (StoredTorrent torrent in torrents)
         {
-            await store.RegisterAsync(torrent, default);
+            await store.RegisterAsync(torrent, null, default);
         }
 
-        (long total, IReadOnlyList<StoredTorrent> page) = await store.SearchAsync($"éTÉ 3 {token.ToUpperInvariant()}", 0, 10, default);
-        (long allTotal, IReadOnlyList<StoredTorrent> second) = await store.SearchAsync(token.ToLowerInvariant(), 1, 2, default);
-        (long none, IReadOnlyList<StoredTorrent> empty) = await store.SearchAsync($"{token}x", 0, 10, default);
+        (long total, IReadOnlyList<TorrentListing> page) = await store.SearchAsync($"éTÉ 3 {token.ToUpperInvariant()}", 0, 10, default);
+        (long allTotal, IReadOnlyList<TorrentListing> second) = await store.SearchAsync(token.ToLowerInvariant(), 1, 2, default);
+        (long none, IReadOnlyList<TorrentListing> empty) = await store.SearchAsync($"{token}x", 0, 10, default);
         (long everything, _) = await store.SearchAsync(null, 0, 1, default);
 
         Assert.Equal(1, total);
-        AssertSame(torrents[3], Assert.Single(page));
+        TorrentListing found = Assert.Single(page);
+        Assert.Equal((torrents[3].Name, torrents[3].Size, torrents[3].Registered), (found.Name, found.Size, found.Registered));
+        Assert.Equal(torrents[3].InfoHashV1, found.InfoHashV1);
         Assert.Equal(5, allTotal);
         Assert.Equal([torrents[3].Name, torrents[2].Name], second.Select(torrent => torrent.Name));
         Assert.Equal(0, none);

@@ -20,7 +20,7 @@ public sealed class SharedPostgresTrackersTests
         using var folder = new TempFolder();
         CreatedTorrent created = await RunningTracker.TorrentAsync(folder, "shared.bin");
         InfoHash v1 = created.Torrent.InfoHashes.V1!;
-        Func<TrackerOptions, TrackerOptions> onPostgres = o => o with { Store = "postgres:" + database.ConnectionString, Closed = true };
+        Func<TrackerOptions, TrackerOptions> onPostgres = o => o with { Store = "postgres:" + database.ConnectionString, Closed = true, OpenRegistration = true };
 
         await using (RunningTracker first = await RunningTracker.StartAsync(configure: onPostgres))
         await using (RunningTracker second = await RunningTracker.StartAsync(configure: onPostgres))

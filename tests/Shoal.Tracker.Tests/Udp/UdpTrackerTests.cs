@@ -63,6 +63,33 @@ public sealed class UdpTrackerTests
     }
 
     [Fact]
+    public async Task Bad_connection_ids_are_answered_only_within_the_rate_limit()
+    {
+        const int Packets = 2000;
+        const int PerMinute = 10;
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: o => o with { RequestsPerMinutePerAddress = PerMinute });
+        using var socket = new RawUdp(tracker.Port);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Answers are read as they come, so the socket's buffer never drops one.
+        Task<(int Errors, bool Connected)> answers = CountAnswersAsync(socket);
+        for (int i = 0; i < Packets; i++)
+        {
+            await socket.SendAsync(RawUdp.Announce(12345, i, RunningTracker.RandomHash(), 7001));
+        }
+
+        // A connect is always answered; once its answer is in, the flood's answers have been sent, and
+        // any still on the way arrive well within the quiet second.
+        byte[] connect = new byte[UdpTrackerCodec.ConnectRequestLength];
+        UdpTrackerCodec.WriteConnectRequest(connect, new UdpConnectRequest(-1));
+        await socket.SendAsync(connect);
+        (int errors, bool connected) = await answers;
+        int bound = PerMinute + (int)clock.Elapsed.TotalSeconds + 1;
+        Console.WriteLine($"{Packets} packets with a bad connection id at --rate-limit {PerMinute}: {errors} answered in {clock.ElapsedMilliseconds} ms");
+        Assert.True(errors <= bound, $"{errors} of {Packets} bad packets were answered (at most {bound} allowed)");
+        Assert.True(connected);
+    }
+
+    [Fact]
     public void A_connection_id_belongs_to_one_address()
     {
         var ids = new Tracker.Udp.ConnectionIds(TimeProvider.System);
@@ -73,6 +100,19 @@ public sealed class UdpTrackerTests
     }
 
     private static int Action(byte[] response) => BinaryPrimitives.ReadInt32BigEndian(response);
+
+    private static async Task<(int Errors, bool Connected)> CountAnswersAsync(RawUdp socket)
+    {
+        int errors = 0;
+        bool connected = false;
+        while (await socket.ReceiveAsync(TimeSpan.FromSeconds(connected ? 1 : 30)) is { } answer)
+        {
+            errors += Action(answer) == 3 ? 1 : 0;
+            connected |= Action(answer) == 0;
+        }
+
+        return (errors, connected);
+    }
 }
 
 /// <summary>A UDP socket speaking raw BEP 15 to the tracker, for requests no well-behaved client sends.</summary>

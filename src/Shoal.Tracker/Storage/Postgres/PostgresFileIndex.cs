@@ -8,13 +8,14 @@ namespace Shoal.Tracker.Storage.Postgres;
 internal sealed class PostgresFileIndex(NpgsqlDataSource dataSource) : IFileIndexStore
 {
     private const string Columns = "name, size, info_hash_v1, info_hash_v2, torrent, registered";
+    private const string ListingColumns = "name, size, info_hash_v1, info_hash_v2, registered";
 
-    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, CancellationToken cancellationToken)
+    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         await using NpgsqlCommand insert = dataSource.CreateCommand("""
-            INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered)
-            VALUES (@name, @folded, @size, @v1, @v2, @swarmV2, @torrent, @registered)
+            INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered, registered_by)
+            VALUES (@name, @folded, @size, @v1, @v2, @swarmV2, @torrent, @registered, @registeredBy)
             ON CONFLICT DO NOTHING
             """);
         insert.Parameters.Add(new NpgsqlParameter<string>("name", torrent.Name));
@@ -25,6 +26,7 @@ internal sealed class PostgresFileIndex(NpgsqlDataSource dataSource) : IFileInde
         insert.Parameters.Add(Hash("swarmV2", torrent.InfoHashV2?[..InfoHashKey.Length]));
         insert.Parameters.Add(new NpgsqlParameter<byte[]>("torrent", torrent.TorrentBytes));
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("registered", torrent.Registered.ToUniversalTime()));
+        insert.Parameters.Add(new NpgsqlParameter("registeredBy", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)registeredBy ?? DBNull.Value });
         if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
         {
             return (torrent, true);
@@ -39,12 +41,19 @@ internal sealed class PostgresFileIndex(NpgsqlDataSource dataSource) : IFileInde
         return (found.Count > 0 ? found[0] : torrent, false);
     }
 
-    public async Task<(long Total, IReadOnlyList<StoredTorrent> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand count = dataSource.CreateCommand("SELECT count(*) FROM torrents WHERE registered_by = @user");
+        count.Parameters.Add(new NpgsqlParameter<long>("user", userId));
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<(long Total, IReadOnlyList<TorrentListing> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken)
     {
         string filter = search is null ? "" : "WHERE strpos(name_folded, @search) > 0";
         await using NpgsqlBatch batch = dataSource.CreateBatch();
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM torrents {filter}");
-        var page = new NpgsqlBatchCommand($"SELECT {Columns} FROM torrents {filter} ORDER BY registered DESC, id DESC LIMIT @limit OFFSET @offset");
+        var page = new NpgsqlBatchCommand($"SELECT {ListingColumns} FROM torrents {filter} ORDER BY registered DESC, id DESC LIMIT @limit OFFSET @offset");
         page.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         page.Parameters.Add(new NpgsqlParameter<int>("offset", offset));
         if (search is not null)
@@ -59,7 +68,18 @@ internal sealed class PostgresFileIndex(NpgsqlDataSource dataSource) : IFileInde
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         long total = reader.GetInt64(0);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        return (total, await ReadTorrentsAsync(reader, cancellationToken).ConfigureAwait(false));
+        var listings = new List<TorrentListing>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            listings.Add(new TorrentListing(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3),
+                reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return (total, listings);
     }
 
     public async Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken)

@@ -90,6 +90,10 @@ internal static class PostgresSchema
             info_hash bytea PRIMARY KEY
         );
         """,
+        """
+        ALTER TABLE torrents ADD COLUMN registered_by bigint;
+        CREATE INDEX torrents_registered_by ON torrents (registered_by);
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, all in one transaction.</summary>

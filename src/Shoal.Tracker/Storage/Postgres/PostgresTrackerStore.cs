@@ -48,10 +48,13 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
         }
     }
 
-    public Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, CancellationToken cancellationToken) =>
-        _index.RegisterAsync(torrent, cancellationToken);
+    public Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken) =>
+        _index.RegisterAsync(torrent, registeredBy, cancellationToken);
 
-    public Task<(long Total, IReadOnlyList<StoredTorrent> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken) =>
+    public Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken) =>
+        _index.CountRegisteredByAsync(userId, cancellationToken);
+
+    public Task<(long Total, IReadOnlyList<TorrentListing> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken) =>
         _index.SearchAsync(search, offset, limit, cancellationToken);
 
     public Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken) =>

@@ -77,6 +77,10 @@ internal static class SqliteSchema
             info_hash BLOB PRIMARY KEY
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE torrents ADD COLUMN registered_by INTEGER;
+        CREATE INDEX torrents_registered_by ON torrents (registered_by);
+        """,
     ];
 
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)

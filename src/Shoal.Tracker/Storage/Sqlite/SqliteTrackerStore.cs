@@ -40,14 +40,14 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
         }
     }
 
-    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, CancellationToken cancellationToken)
+    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using SqliteCommand insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered_ms)
-            VALUES ($name, $folded, $size, $v1, $v2, $swarmV2, $torrent, $registered)
+            INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered_ms, registered_by)
+            VALUES ($name, $folded, $size, $v1, $v2, $swarmV2, $torrent, $registered, $registeredBy)
             ON CONFLICT DO NOTHING
             """;
         insert.Parameters.AddWithValue("$name", torrent.Name);
@@ -58,6 +58,7 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
         insert.Parameters.AddWithValue("$swarmV2", (object?)torrent.InfoHashV2?[..InfoHashKey.Length] ?? DBNull.Value);
         insert.Parameters.AddWithValue("$torrent", torrent.TorrentBytes);
         insert.Parameters.AddWithValue("$registered", torrent.Registered.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$registeredBy", (object?)registeredBy ?? DBNull.Value);
         bool created = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         if (created)
         {
@@ -72,14 +73,23 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
         return (found.Count > 0 ? found[0] : torrent, false);
     }
 
-    public async Task<(long Total, IReadOnlyList<StoredTorrent> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM torrents WHERE registered_by = $user";
+        count.Parameters.AddWithValue("$user", userId);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<(long Total, IReadOnlyList<TorrentListing> Torrents)> SearchAsync(string? search, int offset, int limit, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         string filter = search is null ? "" : "WHERE instr(name_folded, $search) > 0";
         using SqliteCommand count = connection.CreateCommand();
         count.CommandText = $"SELECT count(*) FROM torrents {filter}";
         using SqliteCommand page = connection.CreateCommand();
-        page.CommandText = $"SELECT {Columns} FROM torrents {filter} ORDER BY registered_ms DESC, id DESC LIMIT $limit OFFSET $offset";
+        page.CommandText = $"SELECT {ListingColumns} FROM torrents {filter} ORDER BY registered_ms DESC, id DESC LIMIT $limit OFFSET $offset";
         page.Parameters.AddWithValue("$limit", limit);
         page.Parameters.AddWithValue("$offset", offset);
         if (search is not null)
@@ -89,7 +99,19 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
         }
 
         long total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        return (total, await ReadAllAsync(page, cancellationToken).ConfigureAwait(false));
+        var listings = new List<TorrentListing>();
+        await using SqliteDataReader reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            listings.Add(new TorrentListing(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : (byte[])reader[2],
+                reader.IsDBNull(3) ? null : (byte[])reader[3],
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return (total, listings);
     }
 
     public async Task<StoredTorrent?> FindAsync(InfoHashKey swarm, CancellationToken cancellationToken)
@@ -138,6 +160,7 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
     }
 
     private const string Columns = "name, size, info_hash_v1, info_hash_v2, torrent, registered_ms";
+    private const string ListingColumns = "name, size, info_hash_v1, info_hash_v2, registered_ms";
 
     private static async Task<IReadOnlyList<StoredTorrent>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
