@@ -73,15 +73,21 @@ public sealed class TrackerHost : IAsyncDisposable
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, loggers, cancellationToken).ConfigureAwait(false);
         var limiter = new AddressRateLimiter(options.RequestsPerMinutePerAddress);
         var passwords = new PasswordHashing();
+        var intervals = new AnnounceIntervals(options, store.StartedEmpty, time);
         try
         {
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    TrackerHost host = await ListenAsync(options, store, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
+                    TrackerHost host = await ListenAsync(options, store, intervals, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
                     ILogger logger = loggers.CreateLogger<TrackerHost>();
                     TrackerLog.Listening(logger, options.ListenAddress, host.Port, store.Description, options.Closed ? "closed" : "open");
+                    if (intervals.RefillUntil is { } until)
+                    {
+                        TrackerLog.RefillingSwarms(logger, intervals.RefillSeconds, until);
+                    }
+
                     return host;
                 }
                 catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && options.Port == 0 && attempt < PortAttempts)
@@ -116,11 +122,11 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static async Task<TrackerHost> ListenAsync(
-        TrackerOptions options, OpenedTrackerStore store, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+        TrackerOptions options, OpenedTrackerStore store, AnnounceIntervals intervals, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         var registered = new RegisteredSwarms(store.Files, time);
         var groupSwarms = new GroupSwarms(store.Accounts, time);
-        var tracker = new TrackerService(options, store.Swarms, registered, groupSwarms);
+        var tracker = new TrackerService(options, intervals, store.Swarms, registered, groupSwarms);
         var index = new FileIndexService(store.Files, store.Swarms, registered, groupSwarms, time, loggers.CreateLogger<FileIndexService>());
         ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
         var accounts = new AccountService(store.Accounts, passwords, new LoginThrottle(time), time, accountLog);

@@ -77,6 +77,12 @@ internal static class SqliteSchema
             info_hash BLOB PRIMARY KEY
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE live_peers (
+            info_hash BLOB PRIMARY KEY,
+            peers BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
