@@ -110,6 +110,19 @@ public sealed class AccountStoryTests : IDisposable
         Assert.Equal("shoal: not logged in: run 'shoal login NAME --tracker URL' first", groups.Error.Trim());
     }
 
+    [Theory]
+    [InlineData("login")]
+    [InlineData("user", "create")]
+    public async Task A_password_is_not_sent_in_clear_to_another_computer(params string[] command)
+    {
+        // 192.0.2.1 is TEST-NET-1: the refusal comes before any connection, so nothing is sent to it.
+        var dave = new User("dave", NewFolder("dave-" + command[0]), "");
+        ProcessResult refused = await dave.RunWithInputAsync("dave's long password\n", [.. command, "dave", "--tracker", "http://192.0.2.1:6969", "--password-stdin"]);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("shoal: refusing to send a password or token in clear to http://192.0.2.1:6969: use its https address, or --insecure to send it anyway", refused.Error.Trim());
+    }
+
     /// <summary>Creates the account and logs in with --password-stdin, in a config folder of its own.</summary>
     private async Task<User> SignUpAsync(string name, string tracker)
     {
