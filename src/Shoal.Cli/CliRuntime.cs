@@ -37,6 +37,12 @@ public sealed class CliRuntime : IDisposable
         Recursive = true,
     };
 
+    public static Option<bool> InsecureOption { get; } = new("--insecure")
+    {
+        Description = "Send a password or token to a tracker over plain HTTP even when it is not on this computer",
+        Recursive = true,
+    };
+
     /// <summary>Waits for Ctrl-C or SIGTERM, which cancel the command's token: how a server command serves until stopped.</summary>
     public static async Task RunUntilStoppedAsync(CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public static class ShoalCli
     {
         var root = new RootCommand("Shoal: share and fetch files with BitTorrent peers");
         root.Options.Add(CliRuntime.VerboseOption);
+        root.Options.Add(CliRuntime.InsecureOption);
         root.Subcommands.Add(CreateCommand.Build());
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(ShareCommand.Build());

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -41,9 +42,11 @@ public sealed class TrackerHost : IAsyncDisposable
     private readonly OpenedTrackerStore _store;
     private readonly AddressRateLimiter _limiter;
     private readonly PasswordHashing _passwords;
+    private readonly string _httpScheme;
 
-    private TrackerHost(WebApplication web, UdpTrackerServer udp, OpenedTrackerStore store, AddressRateLimiter limiter, PasswordHashing passwords, IPAddress address)
+    private TrackerHost(WebApplication web, UdpTrackerServer udp, OpenedTrackerStore store, AddressRateLimiter limiter, PasswordHashing passwords, IPAddress address, bool tls)
     {
+        _httpScheme = tls ? "https" : "http";
         _web = web;
         _udp = udp;
         _store = store;
@@ -59,8 +62,8 @@ public sealed class TrackerHost : IAsyncDisposable
 
     public string StoreDescription => _store.Description;
 
-    /// <summary>The HTTP announce URL on <paramref name="host"/> (the listen address when it is a specific one).</summary>
-    public Uri HttpAnnounceUrl(string? host = null) => new($"http://{HostPart(host)}:{Port}/announce");
+    /// <summary>The HTTP announce URL on <paramref name="host"/> (the listen address when it is a specific one); https with TLS.</summary>
+    public Uri HttpAnnounceUrl(string? host = null) => new($"{_httpScheme}://{HostPart(host)}:{Port}/announce");
 
     /// <summary>The UDP announce URL (BEP 15) on <paramref name="host"/>.</summary>
     public Uri UdpAnnounceUrl(string? host = null) => new($"udp://{HostPart(host)}:{Port}/announce");
@@ -73,18 +76,25 @@ public sealed class TrackerHost : IAsyncDisposable
         // Request logging prints URLs, and /announce/PASSKEY holds a secret.
         loggers = new RedactingLoggerFactory(loggers);
         time ??= TimeProvider.System;
+        X509Certificate2? certificate = options.TlsCertificateFile is { } file ? PemCertificate.Load(file, options.TlsKeyFile, "the tracker's TLS certificate") : null;
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, loggers, cancellationToken).ConfigureAwait(false);
         var limiter = new AddressRateLimiter(options.RequestsPerMinutePerAddress);
         var passwords = new PasswordHashing();
+        var intervals = new AnnounceIntervals(options, store.StartedEmpty, time);
         try
         {
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    TrackerHost host = await ListenAsync(options, store, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
+                    TrackerHost host = await ListenAsync(options, certificate, store, intervals, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
                     ILogger logger = loggers.CreateLogger<TrackerHost>();
                     TrackerLog.Listening(logger, options.ListenAddress, host.Port, store.Description, options.Closed ? "closed" : "open");
+                    if (intervals.RefillUntil is { } until)
+                    {
+                        TrackerLog.RefillingSwarms(logger, intervals.RefillSeconds, until);
+                    }
+
                     return host;
                 }
                 catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && options.Port == 0 && attempt < PortAttempts)
@@ -119,11 +129,11 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static async Task<TrackerHost> ListenAsync(
-        TrackerOptions options, OpenedTrackerStore store, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+        TrackerOptions options, X509Certificate2? certificate, OpenedTrackerStore store, AnnounceIntervals intervals, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         var registered = new RegisteredSwarms(store.Files, time);
         var groupSwarms = new GroupSwarms(store.Accounts, time);
-        var tracker = new TrackerService(options, store.Swarms, registered, groupSwarms);
+        var tracker = new TrackerService(options, intervals, store.Swarms, registered, groupSwarms);
         var index = new FileIndexService(
             store.Files, store.Swarms, registered, groupSwarms, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
         ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
@@ -131,7 +141,7 @@ public sealed class TrackerHost : IAsyncDisposable
         var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, time, accountLog);
         ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
 
-        WebApplication web = BuildWeb(options, options.Port, loggers, requests, tracker, limiter, store.Swarms, index, accounts, groups);
+        WebApplication web = BuildWeb(options, certificate, options.Port, loggers, requests, tracker, limiter, store.Swarms, index, accounts, groups);
         TrackerMetrics metrics = web.Services.GetRequiredService<TrackerMetrics>();
         UdpTrackerServer? udp = null;
         try
@@ -141,7 +151,7 @@ public sealed class TrackerHost : IAsyncDisposable
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             int port = ListeningPort(web);
             udp ??= StartUdp(options, port, tracker, limiter, metrics, time, requests);
-            return new TrackerHost(web, udp, store, limiter, passwords, options.ListenAddress);
+            return new TrackerHost(web, udp, store, limiter, passwords, options.ListenAddress, certificate is not null);
         }
         catch (Exception e)
         {
@@ -174,7 +184,7 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static WebApplication BuildWeb(
-        TrackerOptions options, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, ISwarmStore swarms, FileIndexService index, AccountService accounts, GroupService groups)
+        TrackerOptions options, X509Certificate2? certificate, int port, ILoggerFactory loggers, ILogger requests, TrackerService tracker, AddressRateLimiter limiter, ISwarmStore swarms, FileIndexService index, AccountService accounts, GroupService groups)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Tracker", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -187,7 +197,13 @@ public sealed class TrackerHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.ListenAddress, port);
+            kestrel.Listen(options.ListenAddress, port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
             kestrel.Limits.MaxRequestBodySize = options.MaxTorrentBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;

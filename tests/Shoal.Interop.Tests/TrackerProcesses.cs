@@ -26,10 +26,13 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
 
     public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, params string[] extra) => StartAsync(dataFolder, port: 0, extra);
 
-    public static async Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, params string[] extra)
+    public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, params string[] extra) => StartAsync(dataFolder, port, new Dictionary<string, string>(), extra);
+
+    /// <summary>Starts it with <paramref name="environment"/> added to the environment (SHOAL_* settings).</summary>
+    public static async Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
         string portText = port.ToString(CultureInfo.InvariantCulture);
-        RunningProcess process = RunningProcess.Start(Tools.Shoal, ["tracker", "--port", portText, "--listen", "127.0.0.1", "--data", dataFolder, .. extra]);
+        RunningProcess process = RunningProcess.Start(Tools.Shoal, ["tracker", "--port", portText, "--listen", "127.0.0.1", "--data", dataFolder, .. extra], environment: environment);
         try
         {
             string http = await process.WaitForOutputLineAsync(l => l.StartsWith("announce: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
@@ -44,6 +47,12 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     }
 
     public string Tail() => _process.Tail();
+
+    /// <summary>The first line of its log (standard error) that matches.</summary>
+    public Task<string> WaitForLogLineAsync(Func<string, bool> match, TimeSpan timeout) => _process.WaitForErrorLineAsync(match, timeout);
+
+    /// <summary>SIGKILL: a crash, with no chance to save anything on the way out.</summary>
+    public Task KillAsync() => _process.KillAsync();
 
     /// <summary>SIGTERM; a clean stop is exit code 0.</summary>
     public async Task StopAsync()

@@ -32,7 +32,7 @@ public static class LoggedInCommand
             using CliRuntime runtime = CliRuntime.Create(parse);
             LoginState login = CurrentLogin.Require(parse.GetValue(tracker));
             using var http = new HttpClient();
-            var client = new TrackerAccountClient(login.Tracker, http, login.Token);
+            var client = new TrackerAccountClient(login.Tracker, http, login.Token, parse.GetValue(CliRuntime.InsecureOption));
             try
             {
                 await action(new LoggedIn(runtime, parse, login, client, cancellationToken)).ConfigureAwait(false);

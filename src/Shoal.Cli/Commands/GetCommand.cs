@@ -33,7 +33,7 @@ public static class GetCommand
             LoginState? login = groupName is null ? CurrentLogin.ReadValid() : CurrentLogin.Require(null);
             Torrent? torrent = groupName is null
                 ? null
-                : await GroupTorrentAsync(login!, groupName, what, cancellationToken).ConfigureAwait(false);
+                : await GroupTorrentAsync(login!, groupName, what, parse.GetValue(CliRuntime.InsecureOption), cancellationToken).ConfigureAwait(false);
 
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
             var options = new AddTorrentOptions
@@ -108,10 +108,10 @@ public static class GetCommand
     }
 
     /// <summary>The .torrent of the group's file named <paramref name="name"/>, from the login's tracker.</summary>
-    private static async Task<Torrent> GroupTorrentAsync(LoginState login, string group, string name, CancellationToken cancellationToken)
+    private static async Task<Torrent> GroupTorrentAsync(LoginState login, string group, string name, bool insecure, CancellationToken cancellationToken)
     {
         using var http = new HttpClient();
-        var client = new TrackerAccountClient(login.Tracker, http, login.Token);
+        var client = new TrackerAccountClient(login.Tracker, http, login.Token, insecure);
         GroupFile file = await GroupFileLookup.FindAsync(client, group, name, cancellationToken).ConfigureAwait(false);
         byte[] bytes = await client.GetGroupTorrentAsync(group, GroupFileLookup.HashOf(file), cancellationToken).ConfigureAwait(false);
         return TorrentParser.Parse(bytes);

@@ -17,9 +17,10 @@ public static class LoginCommand
         {
             using CliRuntime runtime = CliRuntime.Create(parse);
             Uri address = CurrentLogin.ApiAddress(parse.GetValue(tracker)!);
-            string password = await PasswordInput.ReadAsync(parse.GetValue(passwordStdin), confirm: false).ConfigureAwait(false);
             using var http = new HttpClient();
-            LoginResult result = await new TrackerAccountClient(address, http).LoginAsync(new Credentials(parse.GetValue(name)!, password), cancellationToken).ConfigureAwait(false);
+            var client = new TrackerAccountClient(address, http, insecure: parse.GetValue(CliRuntime.InsecureOption));
+            string password = await PasswordInput.ReadAsync(parse.GetValue(passwordStdin), confirm: false).ConfigureAwait(false);
+            LoginResult result = await client.LoginAsync(new Credentials(parse.GetValue(name)!, password), cancellationToken).ConfigureAwait(false);
             LoginFile.Write(ShoalConfiguration.ConfigDirectory, CurrentLogin.From(address, result));
             await runtime.Output.WriteLineAsync($"logged in as {result.Name} on {address} until {result.ExpiresAt:u}").ConfigureAwait(false);
             return ExitCodes.Success;

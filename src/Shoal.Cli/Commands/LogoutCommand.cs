@@ -23,7 +23,7 @@ public static class LogoutCommand
             try
             {
                 using var http = new HttpClient();
-                await new TrackerAccountClient(login.Tracker, http, login.Token).LogoutAsync(cancellationToken).ConfigureAwait(false);
+                await new TrackerAccountClient(login.Tracker, http, login.Token, parse.GetValue(CliRuntime.InsecureOption)).LogoutAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (TrackerAccountException e)
             {

@@ -70,7 +70,7 @@ public static class ShareCommand
             // Registered (or shared into the group) before the first announce, which the tracker refuses for an unknown torrent.
             if (groupName is not null)
             {
-                GroupFile shared = await new TrackerAccountClient(login!.Tracker, http, login.Token).ShareFileAsync(groupName, torrentBytes, cancellationToken).ConfigureAwait(false);
+                GroupFile shared = await new TrackerAccountClient(login!.Tracker, http, login.Token, parse.GetValue(CliRuntime.InsecureOption)).ShareFileAsync(groupName, torrentBytes, cancellationToken).ConfigureAwait(false);
                 runtime.Status.MarkupLine(Markup.Escape($"shared {shared.Name} in {groupName} on {login.Tracker}"));
             }
 

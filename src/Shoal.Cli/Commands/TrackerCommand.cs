@@ -6,8 +6,8 @@ using Shoal.Tracker.Configuration;
 namespace Shoal.Cli.Commands;
 
 /// <summary>
-/// `shoal tracker [--port 6969] [--data DIR] [--store sqlite:PATH|postgres:CONNSTRING] [--closed] [--open-registration]`:
-/// an HTTP and UDP tracker with a file index, until Ctrl-C or SIGTERM.
+/// `shoal tracker [--port 6969] [--data DIR] [--store sqlite:PATH|postgres:CONNSTRING] [--closed] [--open-registration]
+/// [--tls-cert PEM [--tls-key PEM]]`: an HTTP (or HTTPS) and UDP tracker with a file index, until Ctrl-C or SIGTERM.
 /// </summary>
 public static class TrackerCommand
 {
@@ -21,15 +21,25 @@ public static class TrackerCommand
         var listen = new Option<string>("--listen") { Description = "Address to listen on (:: also accepts IPv4)", DefaultValueFactory = _ => "::" };
         var interval = new Option<int>("--interval") { Description = "Seconds between a client's announces", DefaultValueFactory = _ => 1800 };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Announces and scrapes per minute from one IP address (0: no limit)", DefaultValueFactory = _ => 600 };
+        var tlsCertificate = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve HTTP over TLS (announce URLs are then https)" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert (when the certificate file does not hold it)" };
         var command = new Command("tracker", "Run a BitTorrent tracker (HTTP and UDP) with a file index")
         {
-            port, data, store, closed, openRegistration, listen, interval, rateLimit,
+            port, data, store, closed, openRegistration, listen, interval, rateLimit, tlsCertificate, tlsKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using CliRuntime runtime = CliRuntime.Create(parse);
-            TrackerOptions options = Options(
+            string? certificate = parse.GetValue(tlsCertificate);
+            string? key = parse.GetValue(tlsKey);
+            if (key is not null && certificate is null)
+            {
+                throw new UsageException("--tls-key needs --tls-cert");
+            }
+
+            TrackerOptions plain = Options(
                 parse.GetValue(port), parse.GetValue(data), parse.GetValue(store), parse.GetValue(closed), parse.GetValue(openRegistration), parse.GetValue(listen)!, parse.GetValue(interval), parse.GetValue(rateLimit));
+            TrackerOptions options = plain with { TlsCertificateFile = certificate, TlsKeyFile = key };
             await using TrackerHost tracker = await TrackerHost.StartAsync(options, runtime.Loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {new IPEndPoint(tracker.Address, tracker.Port)} (HTTP and UDP)").ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"announce: {tracker.HttpAnnounceUrl()}").ConfigureAwait(false);

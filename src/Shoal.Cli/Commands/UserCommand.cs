@@ -18,9 +18,10 @@ public static class UserCommand
             using CliRuntime runtime = CliRuntime.Create(parse);
             Uri address = CurrentLogin.ApiAddress(parse.GetValue(tracker)!);
             string user = parse.GetValue(name)!;
-            string password = await PasswordInput.ReadAsync(parse.GetValue(passwordStdin), confirm: true).ConfigureAwait(false);
             using var http = new HttpClient();
-            await new TrackerAccountClient(address, http).CreateUserAsync(new Credentials(user, password), cancellationToken).ConfigureAwait(false);
+            var client = new TrackerAccountClient(address, http, insecure: parse.GetValue(CliRuntime.InsecureOption));
+            string password = await PasswordInput.ReadAsync(parse.GetValue(passwordStdin), confirm: true).ConfigureAwait(false);
+            await client.CreateUserAsync(new Credentials(user, password), cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"created user {user} on {address}: log in with 'shoal login {user} --tracker {address}'").ConfigureAwait(false);
             return ExitCodes.Success;
         });

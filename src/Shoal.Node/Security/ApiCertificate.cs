@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Shoal.Net;
 
 namespace Shoal.Node.Security;
 
@@ -15,11 +15,11 @@ internal static class ApiCertificate
 
         try
         {
-            return X509Certificate2.CreateFromPemFile(certificate, options.TlsKeyFile);
+            return PemCertificate.Load(certificate, options.TlsKeyFile, "the API's TLS certificate");
         }
-        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (NetworkException e)
         {
-            throw new NodeException($"cannot use {certificate} as the API's TLS certificate: {e.Message}", e);
+            throw new NodeException(e.Message, e);
         }
     }
 }

@@ -38,6 +38,12 @@ public sealed record TrackerOptions
     /// <summary>Announces and scrapes one IP address may make per minute (HTTP and UDP together); 0 for no limit.</summary>
     public int RequestsPerMinutePerAddress { get; init; } = 600;
 
+    /// <summary>A PEM certificate (and <see cref="TlsKeyFile"/>, its key): HTTP is then served over TLS only, and announce URLs are https.</summary>
+    public string? TlsCertificateFile { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificateFile"/>; null when the certificate file holds it.</summary>
+    public string? TlsKeyFile { get; init; }
+
     /// <summary>The largest .torrent the file index accepts.</summary>
     public int MaxTorrentBytes { get; init; } = 10 << 20;
 

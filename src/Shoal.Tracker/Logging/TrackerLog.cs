@@ -12,6 +12,15 @@ internal static partial class TrackerLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Expired {Peers} peers; {Swarms} swarms remain")]
     public static partial void PeersExpired(ILogger logger, int peers, int swarms);
 
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Restored {Peers} peers in {Swarms} swarms")]
+    public static partial void PeersRestored(ILogger logger, int peers, int swarms);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Saved {Peers} peers in {Swarms} swarms")]
+    public static partial void PeersSaved(ILogger logger, int peers, int swarms);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "No peers restored: announce interval {Seconds} s until {Until:u}, so swarms refill quickly")]
+    public static partial void RefillingSwarms(ILogger logger, int seconds, DateTimeOffset until);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Writing to the store failed; will retry")]
     public static partial void StoreWriteFailed(ILogger logger, Exception exception);
 

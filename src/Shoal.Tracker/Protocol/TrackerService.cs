@@ -11,13 +11,13 @@ namespace Shoal.Tracker.Protocol;
 /// over HTTP, <c>/announce/PASSKEY</c>), closed mode and the <c>numwant</c> cap, then asks the swarm
 /// store. HTTP and UDP only decode requests and encode answers around it.
 /// </summary>
-internal sealed class TrackerService(TrackerOptions options, ISwarmStore swarms, RegisteredSwarms registered, GroupSwarms groups)
+internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals intervals, ISwarmStore swarms, RegisteredSwarms registered, GroupSwarms groups)
 {
     public const string NotRegistered = "this tracker is closed: register the torrent first (POST /api/torrents)";
 
-    public int IntervalSeconds { get; } = (int)options.AnnounceInterval.TotalSeconds;
+    public int IntervalSeconds => intervals.IntervalSeconds;
 
-    public int MinIntervalSeconds { get; } = (int)options.MinAnnounceInterval.TotalSeconds;
+    public int MinIntervalSeconds => intervals.MinIntervalSeconds;
 
     public async ValueTask<AnnounceOutcome> AnnounceAsync(
         InfoHashKey infoHash, string? passkey, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, CancellationToken cancellationToken)

@@ -4,27 +4,34 @@ using Shoal.Tracker.Logging;
 namespace Shoal.Tracker.Swarms;
 
 /// <summary>
-/// Swarms for a single tracker: peers in memory (they re-announce within an interval, so a restart
-/// loses little), finished-download counts written to a durable store in batches and on shutdown.
+/// Swarms for a single tracker: peers in memory, saved with their expiry every few seconds and on
+/// shutdown and restored at start, so that a restart, even a crash, does not empty the swarms;
+/// finished-download counts written to a durable store in batches and on shutdown.
 /// </summary>
 public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 {
     private static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often counts and peers are written: a crash loses at most the peers new in this time.</summary>
+    public static readonly TimeSpan SavePeriod = TimeSpan.FromSeconds(5);
 
     private readonly SwarmTable _table = new();
     private readonly CompletedCounts _completed;
     private readonly ICompletedCountStore _durable;
+    private readonly ILivePeerStore _saved;
     private readonly TimeSpan _peerTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _housekeeping;
+    private long _announces;
+    private long _announcesSaved;
 
-    private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, TimeSpan peerTimeout, TimeProvider time, ILogger logger)
+    private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, TimeProvider time, ILogger logger)
     {
         _completed = completed;
         _durable = durable;
+        _saved = saved;
         _peerTimeout = peerTimeout;
         _time = time;
         _logger = logger;
@@ -35,18 +42,32 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 
     public int PeerCount => _table.PeerCount;
 
-    /// <summary>Loads the stored counts and starts expiring peers and writing counts in the background.</summary>
-    public static async Task<MemorySwarmStore> OpenAsync(ICompletedCountStore durable, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>The peers brought back from the last save at start; 0 after a first start or when all had expired.</summary>
+    public int RestoredPeers { get; private set; }
+
+    /// <summary>
+    /// Loads the stored counts and the saved peers that have not expired, and starts expiring peers
+    /// and writing counts and peers in the background.
+    /// </summary>
+    public static async Task<MemorySwarmStore> OpenAsync(
+        ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(durable);
+        ArgumentNullException.ThrowIfNull(saved);
         IReadOnlyDictionary<InfoHashKey, long> stored = await durable.LoadCompletedAsync(cancellationToken).ConfigureAwait(false);
-        return new MemorySwarmStore(new CompletedCounts(stored), durable, peerTimeout, time, logger);
+        IReadOnlyList<SavedSwarm> swarms = await saved.LoadPeersAsync(cancellationToken).ConfigureAwait(false);
+        var store = new MemorySwarmStore(new CompletedCounts(stored), durable, saved, peerTimeout, time, logger);
+        long now = time.GetUtcNow().ToUnixTimeSeconds();
+        store.RestoredPeers = swarms.Sum(swarm => store._table.Restore(swarm, now));
+        TrackerLog.PeersRestored(logger, store.RestoredPeers, store._table.SwarmCount);
+        return store;
     }
 
     public ValueTask<AnnounceAnswer> AnnounceAsync(PeerAnnouncement announcement, CancellationToken cancellationToken)
     {
         long expiresAt = _time.GetUtcNow().Add(_peerTimeout).ToUnixTimeSeconds();
         (bool finished, int seeders, int leechers, byte[] peers4, byte[] peers6) = _table.Announce(announcement, expiresAt);
+        Interlocked.Increment(ref _announces);
         long completed = finished ? _completed.Increment(announcement.InfoHash) : _completed.Get(announcement.InfoHash);
         return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(seeders, leechers, completed), peers4, peers6));
     }
@@ -72,18 +93,20 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
         await _stop.CancelAsync().ConfigureAwait(false);
         await _housekeeping.ConfigureAwait(false);
         await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await SavePeersAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
     }
 
     private async Task HousekeepAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(FlushPeriod, _time);
+        using var timer = new PeriodicTimer(SavePeriod, _time);
         DateTimeOffset nextExpiry = _time.GetUtcNow() + ExpiryPeriod;
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
                 await FlushAsync(stop).ConfigureAwait(false);
+                await SavePeersAsync(stop).ConfigureAwait(false);
                 if (_time.GetUtcNow() >= nextExpiry)
                 {
                     int expired = ExpirePeers();
@@ -118,6 +141,34 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
                 throw;
             }
 
+            TrackerLog.StoreWriteFailed(_logger, e);
+        }
+    }
+
+    /// <summary>
+    /// Copies the table (one swarm's lock at a time) and writes the copy, off the announce path; skipped
+    /// when nobody announced since the last save, since expiry alone needs no save (expired peers are
+    /// not restored).
+    /// </summary>
+    private async Task SavePeersAsync(CancellationToken cancellationToken)
+    {
+        long announces = Interlocked.Read(ref _announces);
+        if (announces == _announcesSaved)
+        {
+            return;
+        }
+
+        List<SavedSwarm> swarms = _table.Save();
+        try
+        {
+            await _saved.SavePeersAsync(swarms, cancellationToken).ConfigureAwait(false);
+            _announcesSaved = announces;
+            int peers = swarms.Sum(swarm => swarm.Count);
+            TrackerLog.PeersSaved(_logger, peers, swarms.Count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The next tick saves again.
             TrackerLog.StoreWriteFailed(_logger, e);
         }
     }

@@ -34,6 +34,16 @@ public readonly struct PeerAddress : IEquatable<PeerAddress>
         Port = (ushort)port;
     }
 
+    private PeerAddress(ulong high, ulong low, ushort port)
+    {
+        _high = high;
+        _low = low;
+        Port = port;
+    }
+
+    /// <summary>The length of the saved form: the 16 address bytes (IPv4 mapped) and the port.</summary>
+    public const int SavedLength = 18;
+
     public ushort Port { get; }
 
     public bool IsIPv4 => _high == 0 && (_low & 0xFFFF_FFFF_0000_0000) == MappedPrefix;
@@ -44,6 +54,17 @@ public readonly struct PeerAddress : IEquatable<PeerAddress>
         Span<byte> address = stackalloc byte[16];
         return CompactInfo.WritePeer(destination, WriteAddress(address), Port);
     }
+
+    /// <summary>Writes the <see cref="SavedLength"/>-byte form that <see cref="ReadSaved"/> reads back.</summary>
+    public void WriteSaved(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _high);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _low);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[16..], Port);
+    }
+
+    public static PeerAddress ReadSaved(ReadOnlySpan<byte> source) =>
+        new(BinaryPrimitives.ReadUInt64BigEndian(source), BinaryPrimitives.ReadUInt64BigEndian(source[8..]), BinaryPrimitives.ReadUInt16BigEndian(source[16..]));
 
     public IPEndPoint ToEndPoint()
     {

@@ -147,6 +147,19 @@ internal sealed class PeerSwarm
         return removed;
     }
 
+    /// <summary>Every peer with its expiry, in the form <see cref="SavedSwarm"/> reads.</summary>
+    public byte[] Save()
+    {
+        byte[] saved = new byte[Count * SavedSwarm.EntryLength];
+        for (int slot = 0; slot < Count; slot++)
+        {
+            ref readonly Entry entry = ref _peers[slot];
+            SavedSwarm.WriteEntry(saved.AsSpan(slot * SavedSwarm.EntryLength), entry.Peer, entry.IsSeeder, entry.ExpiresAt);
+        }
+
+        return saved;
+    }
+
     private int Find(PeerAddress peer)
     {
         if (_index is not null)

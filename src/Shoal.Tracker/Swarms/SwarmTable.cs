@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Shoal.Discovery.Trackers;
 using Shoal.Primitives;
 
 namespace Shoal.Tracker.Swarms;
@@ -83,6 +84,48 @@ internal sealed class SwarmTable
         }
 
         return removed;
+    }
+
+    /// <summary>Every swarm's peers, each swarm copied under its own lock, so an announce waits at most for one swarm's copy.</summary>
+    public List<SavedSwarm> Save()
+    {
+        var saved = new List<SavedSwarm>(_swarms.Count);
+        foreach ((InfoHashKey infoHash, PeerSwarm swarm) in _swarms)
+        {
+            lock (swarm)
+            {
+                saved.Add(new SavedSwarm(infoHash, swarm.Save()));
+            }
+        }
+
+        return saved;
+    }
+
+    /// <summary>Puts back the saved peers that have not expired by <paramref name="now"/>, with their expiry; returns how many.</summary>
+    public int Restore(SavedSwarm saved, long now)
+    {
+        PeerSwarm swarm = _swarms.GetOrAdd(saved.InfoHash, static _ => new PeerSwarm());
+        lock (swarm)
+        {
+            int before = swarm.Count;
+            for (int i = 0; i < saved.Count; i++)
+            {
+                (PeerAddress peer, bool isSeeder, long expiresAt) = saved.ReadEntry(i);
+                if (expiresAt > now)
+                {
+                    swarm.Record(peer, isSeeder, AnnounceEvent.None, expiresAt);
+                }
+            }
+
+            int restored = swarm.Count - before;
+            Interlocked.Add(ref _peerCount, restored);
+            if (swarm.Count == 0)
+            {
+                Retire(saved.InfoHash, swarm);
+            }
+
+            return restored;
+        }
     }
 
     // Called under the swarm's lock: an announcer that already holds this swarm sees it retired and

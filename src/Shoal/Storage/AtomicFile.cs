@@ -1,6 +1,9 @@
 namespace Shoal.Storage;
 
-/// <summary>Writes a file so that readers see the old content or the new, never a torn one.</summary>
+/// <summary>
+/// Writes a file so that readers see the old content or the new, never a torn one: a temporary file,
+/// flushed to disk, renamed over the old one, and the folder flushed so the rename is durable too.
+/// </summary>
 public static class AtomicFile
 {
     public static async Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken)
@@ -16,6 +19,7 @@ public static class AtomicFile
             }
 
             File.Move(temporary, fullPath, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(fullPath)!);
         }
         catch
         {

@@ -155,6 +155,59 @@ public sealed class UdpTrackerClientTests
     }
 
     [Fact]
+    public async Task A_connection_id_the_tracker_refuses_is_dropped_and_the_request_sent_again_with_a_new_one()
+    {
+        // A restarted tracker no longer knows the ids it gave out before: id 1 is refused from the second announce on.
+        using var tracker = new TestUdpTracker
+        {
+            Peers = Peers,
+            Override = (request, index) => request is UdpAnnounceRequest { ConnectionId: 1 } && index > 1 ? Error(request.TransactionId, "unknown connection id") : null,
+        };
+        var client = new UdpTrackerClient(tracker.Url, TimeProvider.System, FastUdp);
+        await client.AnnounceAsync(Request(), CancellationToken.None);
+
+        AnnounceResponse response = await client.AnnounceAsync(Request(), CancellationToken.None);
+
+        Assert.Null(response.FailureReason);
+        Assert.Equal(Peers, response.Peers);
+        Assert.Equal([1L, 1L, 2L], tracker.Requests.Select(ConnectionIdOf).Where(id => id != UdpTrackerCodec.ProtocolId).ToArray());
+    }
+
+    [Fact]
+    public async Task After_an_error_the_next_request_connects_again_and_an_error_to_a_new_id_is_the_answer()
+    {
+        using var tracker = new TestUdpTracker
+        {
+            Override = (request, _) => request is UdpAnnounceRequest ? Error(request.TransactionId, "torrent not registered") : null,
+        };
+        var client = new UdpTrackerClient(tracker.Url, TimeProvider.System, FastUdp);
+        await client.AnnounceAsync(Request(), CancellationToken.None);
+
+        AnnounceResponse response = await client.AnnounceAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("torrent not registered", response.FailureReason);
+        Assert.Equal([1L, 2L], tracker.Requests.Select(ConnectionIdOf).Where(id => id != UdpTrackerCodec.ProtocolId).ToArray());
+    }
+
+    [Fact]
+    public async Task A_request_left_unanswered_drops_the_connection_id_so_the_next_attempt_connects_again()
+    {
+        // A tracker that forgot id 1 and stays silent about it, as one that drops bad ids before answering does.
+        using var tracker = new TestUdpTracker
+        {
+            Peers = Peers,
+            Override = (request, index) => request is UdpAnnounceRequest { ConnectionId: 1 } && index > 1 ? [] : null,
+        };
+        var client = new UdpTrackerClient(tracker.Url, TimeProvider.System, FastUdp);
+        await client.AnnounceAsync(Request(), CancellationToken.None);
+
+        AnnounceResponse response = await client.AnnounceAsync(Request(), CancellationToken.None);
+
+        Assert.Equal(Peers, response.Peers);
+        Assert.Equal([1L, 1L, 2L], tracker.Requests.Select(ConnectionIdOf).Where(id => id != UdpTrackerCodec.ProtocolId).ToArray());
+    }
+
+    [Fact]
     public async Task A_closed_port_is_a_TrackerException()
     {
         var client = new UdpTrackerClient(new Uri($"udp://127.0.0.1:{ClosedUdpPort()}"), TimeProvider.System, FastUdp);

@@ -14,6 +14,37 @@ public sealed class TrackerAccountClientTests : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("tok-en")]
+    public void A_password_or_token_is_not_sent_over_plain_http_to_an_address_that_is_not_loopback(string? token)
+    {
+        using var recording = new RecordingHandler();
+        using var http = new HttpClient(recording);
+
+        TrackerAccountException refused = Assert.Throws<TrackerAccountException>(() => new TrackerAccountClient(new Uri("http://192.0.2.1:6969/"), http, token));
+
+        Assert.Equal("refusing to send a password or token in clear to http://192.0.2.1:6969: use its https address, or --insecure to send it anyway", refused.Message);
+        Assert.Equal(0, recording.Requests);
+    }
+
+    [Theory]
+    [InlineData("http://192.0.2.1:6969/", true)]
+    [InlineData("https://192.0.2.1:6969/", false)]
+    [InlineData("http://127.0.0.1:6969/", false)]
+    [InlineData("http://localhost:6969/", false)]
+    [InlineData("http://[::1]:6969/", false)]
+    public async Task Https_loopback_or_insecure_is_sent(string address, bool insecure)
+    {
+        // The handler answers itself: nothing leaves this process, whatever the address.
+        using var recording = new RecordingHandler();
+        using var http = new HttpClient(recording);
+
+        await new TrackerAccountClient(new Uri(address), http, "tok-en", insecure).LogoutAsync(CancellationToken.None);
+
+        Assert.Equal(1, recording.Requests);
+    }
+
     [Fact]
     public async Task Login_posts_the_credentials_as_camel_case_json_and_reads_the_token_and_passkey()
     {
@@ -125,4 +156,15 @@ public sealed class TrackerAccountClientTests : IDisposable
 
     private static byte[] Json<T>(string status, T value) =>
         TestHttpTracker.Response(status, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web), contentType: "application/json");
+
+    private sealed class RecordingHandler : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+        }
+    }
 }

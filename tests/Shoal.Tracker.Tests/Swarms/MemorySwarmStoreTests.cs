@@ -17,8 +17,8 @@ public sealed class MemorySwarmStoreTests
     public async Task Peers_expire_after_the_timeout_and_completed_counts_are_written_through()
     {
         var time = new ManualTimeProvider();
-        var durable = new RecordingCountStore();
-        MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
+        var durable = new RecordingStore();
+        MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
         await using (store)
         {
             await store.AnnounceAsync(Announce(1), CancellationToken.None);
@@ -38,9 +38,9 @@ public sealed class MemorySwarmStoreTests
     [Fact]
     public async Task Stored_counts_are_loaded_and_concurrent_announces_keep_counts_exact()
     {
-        var durable = new RecordingCountStore();
+        var durable = new RecordingStore();
         durable.Stored[Swarm] = 41;
-        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, CancellationToken.None);
         await Parallel.ForAsync(0, 2000, async (i, ct) =>
         {
             await store.AnnounceAsync(Announce(i % 500, seeder: i % 500 < 100), ct);
@@ -53,9 +53,60 @@ public sealed class MemorySwarmStoreTests
         Assert.Equal(new SwarmCounts(100, 300, 41), (await store.ScrapeAsync([Swarm], CancellationToken.None))[0]);
     }
 
-    private sealed class RecordingCountStore : ICompletedCountStore
+    [Fact]
+    public async Task Saved_peers_come_back_with_their_expiry_and_the_expired_ones_do_not()
+    {
+        var time = new ManualTimeProvider();
+        var durable = new RecordingStore();
+        await using (MemorySwarmStore first = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None))
+        {
+            await first.AnnounceAsync(Announce(1, seeder: true), CancellationToken.None);
+            time.Advance(TimeSpan.FromMinutes(5));
+            await first.AnnounceAsync(Announce(2), CancellationToken.None);
+            await first.AnnounceAsync(Announce(3), CancellationToken.None);
+        }
+
+        // Down for 6 minutes: peer 1's expiry (10 minutes after its announce) has passed, 2's and 3's not.
+        time.Advance(TimeSpan.FromMinutes(6));
+        await using MemorySwarmStore restarted = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(2, restarted.RestoredPeers);
+        Assert.Equal(new SwarmCounts(0, 2, 0), (await restarted.ScrapeAsync([Swarm], CancellationToken.None))[0]);
+        time.Advance(TimeSpan.FromMinutes(4));
+        restarted.ExpirePeers();
+        Assert.Equal(default, (await restarted.ScrapeAsync([Swarm], CancellationToken.None))[0]);
+    }
+
+    [Fact]
+    public async Task Peers_are_saved_while_running_not_only_at_shutdown()
+    {
+        var time = new ManualTimeProvider();
+        var durable = new RecordingStore();
+        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
+        await store.AnnounceAsync(Announce(1), CancellationToken.None);
+
+        time.Advance(MemorySwarmStore.SavePeriod);
+
+        await durable.PeersSaved.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, Assert.Single(durable.Peers).Count);
+    }
+
+    private sealed class RecordingStore : ICompletedCountStore, ILivePeerStore
     {
         public Dictionary<InfoHashKey, long> Stored { get; } = [];
+
+        public IReadOnlyList<SavedSwarm> Peers { get; private set; } = [];
+
+        public TaskCompletionSource PeersSaved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken) => Task.FromResult(Peers);
+
+        public Task SavePeersAsync(IReadOnlyList<SavedSwarm> swarms, CancellationToken cancellationToken)
+        {
+            Peers = swarms;
+            PeersSaved.TrySetResult();
+            return Task.CompletedTask;
+        }
 
         public Task<IReadOnlyDictionary<InfoHashKey, long>> LoadCompletedAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyDictionary<InfoHashKey, long>>(new Dictionary<InfoHashKey, long>(Stored));

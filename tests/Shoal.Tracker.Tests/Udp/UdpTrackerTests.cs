@@ -19,7 +19,7 @@ public sealed class UdpTrackerTests
         UdpTrackerClient udp = tracker.UdpClient();
         AnnounceResponse response = await udp.AnnounceAsync(RunningTracker.Request(hash, 7002), CancellationToken.None);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 7001), Assert.Single(response.Peers));
-        Assert.Equal((1, 1, 1800), (response.Complete, response.Incomplete, response.Interval));
+        Assert.Equal((1, 1, 30), (response.Complete, response.Incomplete, response.Interval));
 
         await udp.AnnounceAsync(RunningTracker.Request(hash, 7002, left: 0, AnnounceEvent.Completed), CancellationToken.None);
         ScrapeResponse scrape = await udp.ScrapeAsync([hash, RunningTracker.RandomHash()], CancellationToken.None);

@@ -81,6 +81,12 @@ internal static class SqliteSchema
         ALTER TABLE torrents ADD COLUMN registered_by INTEGER;
         CREATE INDEX torrents_registered_by ON torrents (registered_by);
         """,
+        """
+        CREATE TABLE live_peers (
+            info_hash BLOB PRIMARY KEY,
+            peers BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)

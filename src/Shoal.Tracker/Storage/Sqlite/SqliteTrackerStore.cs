@@ -8,9 +8,10 @@ namespace Shoal.Tracker.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: registered torrents, finished-download counts, accounts and groups in one SQLite file. Peers
-/// stay in memory (<see cref="MemorySwarmStore"/>), so only one tracker process uses the file.
+/// live in memory (<see cref="MemorySwarmStore"/>) and are saved here only to outlive a restart, so only one tracker
+/// process uses the file.
 /// </summary>
-public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
+public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore, ILivePeerStore
 {
     private readonly string _connectionString;
 
@@ -154,6 +155,45 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore
             hash.Value = infoHash.ToArray();
             count.Value = increment;
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT info_hash, peers FROM live_peers";
+        var swarms = new List<SavedSwarm>();
+        await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            swarms.Add(new SavedSwarm(InfoHashKey.Read((byte[])reader[0]), (byte[])reader[1]));
+        }
+
+        return swarms;
+    }
+
+    public async Task SavePeersAsync(IReadOnlyList<SavedSwarm> swarms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(swarms);
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand clear = connection.CreateCommand();
+        clear.Transaction = transaction;
+        clear.CommandText = "DELETE FROM live_peers";
+        await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO live_peers (info_hash, peers) VALUES ($hash, $peers)";
+        SqliteParameter hash = insert.Parameters.Add("$hash", SqliteType.Blob);
+        SqliteParameter peers = insert.Parameters.Add("$peers", SqliteType.Blob);
+        foreach (SavedSwarm swarm in swarms)
+        {
+            hash.Value = swarm.InfoHash.ToArray();
+            peers.Value = swarm.Peers;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -151,6 +151,15 @@ public sealed class UdpTrackerClient : ITrackerClient
         }
     }
 
+    /// <summary>Forgets <paramref name="connectionId"/> unless another request has already replaced it.</summary>
+    private void ForgetConnection(long connectionId)
+    {
+        lock (_lock)
+        {
+            _connected &= _connectionId != connectionId;
+        }
+    }
+
     /// <summary>
     /// A BEP 15 <c>key</c> from the request's: 8 hex digits are read as the number, any other text is
     /// hashed (FNV-1a over its UTF-8), none is 0.
@@ -232,23 +241,49 @@ public sealed class UdpTrackerClient : ITrackerClient
         int transactionId = RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         byte[] packet = new byte[UdpTrackerCodec.ScrapeRequestHeaderLength + (AnnounceRequest.IdLength * UdpTrackerCodec.MaxScrapeInfoHashes)];
         byte[] buffer = new byte[ReceiveBufferSize];
+        bool retriedError = false;
         for (int attempt = 0; attempt < _options.MaxAttempts; attempt++)
         {
             long connectionId = UdpTrackerCodec.ProtocolId;
+            bool reused = false;
             if (action != UdpTrackerAction.Connect)
             {
-                (long id, UdpErrorResponse? error) = await GetConnectionIdAsync(socket, ct).ConfigureAwait(false);
+                (long id, bool wasReused, UdpErrorResponse? error) = await GetConnectionIdAsync(socket, ct).ConfigureAwait(false);
                 if (error is not null)
                 {
                     return error;
                 }
 
-                connectionId = id;
+                (connectionId, reused) = (id, wasReused);
             }
 
             int length = write(connectionId, transactionId, packet);
             TimeSpan wait = _options.BaseTimeout * (1 << Math.Min(attempt, MaxBackoffExponent));
-            UdpTrackerMessage? reply = await SendAndReceiveAsync(socket, packet.AsMemory(0, length), buffer, action, transactionId, wait, ct).ConfigureAwait(false);
+            UdpTrackerMessage? reply;
+            try
+            {
+                reply = await SendAndReceiveAsync(socket, packet.AsMemory(0, length), buffer, action, transactionId, wait, ct).ConfigureAwait(false);
+            }
+            catch (TrackerException) when (action != UdpTrackerAction.Connect)
+            {
+                ForgetConnection(connectionId);
+                throw;
+            }
+
+            // A tracker that restarted no longer knows the ids it gave out: it answers them with an error
+            // or not at all. Either way the id is dropped, and an error to a reused id is asked once more
+            // with a new one, not counted as an attempt; an error to a new id is the tracker's answer.
+            if (action != UdpTrackerAction.Connect && reply is null or UdpErrorResponse)
+            {
+                ForgetConnection(connectionId);
+                if (reply is not null && reused && !retriedError)
+                {
+                    retriedError = true;
+                    attempt--;
+                    continue;
+                }
+            }
+
             if (reply is not null)
             {
                 return reply;
@@ -258,13 +293,14 @@ public sealed class UdpTrackerClient : ITrackerClient
         throw new TrackerException($"{Url}: no answer to {_options.MaxAttempts} {action.ToString().ToLowerInvariant()} requests");
     }
 
-    private async Task<(long Id, UdpErrorResponse? Error)> GetConnectionIdAsync(Socket socket, CancellationToken ct)
+    /// <summary>The connection id to use, whether it was reused from an earlier exchange, or the tracker's error.</summary>
+    private async Task<(long Id, bool Reused, UdpErrorResponse? Error)> GetConnectionIdAsync(Socket socket, CancellationToken ct)
     {
         lock (_lock)
         {
             if (_connected && _time.GetElapsedTime(_connectedAt) < _options.ConnectionIdLifetime)
             {
-                return (_connectionId, null);
+                return (_connectionId, true, null);
             }
         }
 
@@ -283,9 +319,9 @@ public sealed class UdpTrackerClient : ITrackerClient
                     _connected = true;
                 }
 
-                return (connected.ConnectionId, null);
+                return (connected.ConnectionId, false, null);
             case UdpErrorResponse error:
-                return (0, error);
+                return (0, false, error);
             default:
                 throw new TrackerException($"{Url}: answered a connect with {reply.GetType().Name}");
         }

@@ -15,9 +15,21 @@ public sealed class TrackerAccountClient
     private readonly TrackerApiTransport _api;
     private readonly string? _token;
 
-    /// <summary>A client of the API at <paramref name="baseAddress"/> (<c>http(s)://host:port</c>), authenticated with <paramref name="token"/> when given.</summary>
-    public TrackerAccountClient(Uri baseAddress, HttpClient http, string? token = null)
+    /// <summary>
+    /// A client of the API at <paramref name="baseAddress"/> (<c>http(s)://host:port</c>), authenticated with
+    /// <paramref name="token"/> when given. Every request carries a password or a token, so none is sent
+    /// over plain HTTP to an address that is not loopback unless <paramref name="insecure"/>: the
+    /// constructor refuses, before anything is asked or sent.
+    /// </summary>
+    public TrackerAccountClient(Uri baseAddress, HttpClient http, string? token = null, bool insecure = false)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        if (!insecure && baseAddress.Scheme == Uri.UriSchemeHttp && !baseAddress.IsLoopback)
+        {
+            throw new TrackerAccountException(
+                $"refusing to send a password or token in clear to {baseAddress.GetLeftPart(UriPartial.Authority)}: use its https address, or --insecure to send it anyway");
+        }
+
         _api = new TrackerApiTransport(baseAddress, http, (message, status, inner) => new TrackerAccountException(message, status, inner));
         _token = token;
     }
