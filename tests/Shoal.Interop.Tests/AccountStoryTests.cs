@@ -110,6 +110,26 @@ public sealed class AccountStoryTests : IDisposable
         Assert.Equal("shoal: not logged in: run 'shoal login NAME --tracker URL' first", groups.Error.Trim());
     }
 
+    [Fact]
+    public async Task Create_register_registers_as_the_logged_in_user_and_a_stranger_is_told_why_not()
+    {
+        await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartAsync(NewFolder("index-tracker"));
+        User erin = await SignUpAsync("erin", tracker.HttpAnnounce);
+        var stranger = new User("stranger", NewFolder("stranger"), "");
+        string content = Path.Combine(NewFolder("erin-files"), "notes.bin");
+        WriteRandom(content, 100_000);
+
+        ProcessResult registered = await erin.RunAsync("create", content, "-o", Path.Combine(_folder, "erin.torrent"), "--tracker", tracker.HttpAnnounce, "--register");
+        ProcessResult refused = await stranger.RunAsync("create", content, "-o", Path.Combine(_folder, "stranger.torrent"), "--tracker", tracker.HttpAnnounce, "--register");
+
+        Assert.True(registered.ExitCode == 0, $"erin's create --register: {registered.Error}");
+        Assert.Contains("registered notes.bin in the file index", registered.Error + registered.Output, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("401", refused.Error, StringComparison.Ordinal);
+        JsonElement files = Json(await stranger.OkAsync("files", "--tracker", tracker.HttpAnnounce, "--json"));
+        Assert.Equal("notes.bin", Assert.Single(files.GetProperty("files").EnumerateArray()).GetProperty("name").GetString());
+    }
+
     [Theory]
     [InlineData("login")]
     [InlineData("user", "create")]

@@ -64,7 +64,7 @@ public static class CreateCommand
             if (registerWith.Count > 0)
             {
                 using var http = new HttpClient();
-                await TrackerRegistration.RegisterAsync(runtime, http, registerWith, torrentFile, cancellationToken).ConfigureAwait(false);
+                await TrackerRegistration.RegisterAsync(runtime, http, parse.GetValue(CliRuntime.InsecureOption), registerWith, torrentFile, cancellationToken).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

@@ -74,7 +74,7 @@ public static class ShareCommand
                 runtime.Status.MarkupLine(Markup.Escape($"shared {shared.Name} in {groupName} on {login.Tracker}"));
             }
 
-            await TrackerRegistration.TryRegisterAsync(runtime, http, trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
+            await TrackerRegistration.TryRegisterAsync(runtime, http, parse.GetValue(CliRuntime.InsecureOption), trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
             TorrentHandle handle = session.Add(torrent, new AddTorrentOptions
             {

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Shoal.TrackerApi;
 
+using Shoal.TrackerApi.Index;
+
 namespace Shoal.TrackerApi.Accounts;
 
 /// <summary>
@@ -70,6 +72,14 @@ public sealed class TrackerAccountClient
     public Task RemoveMemberAsync(string group, string user, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group, "members", user), ct);
 
     public Task<GroupFile[]> GetGroupFilesAsync(string group, CancellationToken ct) => SendJsonAsync<GroupFile[]>(HttpMethod.Get, ApiPath("api/groups", group, "files"), ct);
+
+    /// <summary>Registers a public torrent in the tracker's file index as this user (the index needs a login unless open).</summary>
+    public Task<IndexedFile> RegisterTorrentAsync(ReadOnlyMemory<byte> torrentFile, CancellationToken ct)
+    {
+        var content = new ReadOnlyMemoryContent(torrentFile);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-bittorrent");
+        return SendJsonAsync<IndexedFile>(HttpMethod.Post, "api/torrents", ct, content);
+    }
 
     /// <summary>Shares a private (BEP 27) torrent into the group.</summary>
     public Task<GroupFile> ShareFileAsync(string group, ReadOnlyMemory<byte> torrentFile, CancellationToken ct)
