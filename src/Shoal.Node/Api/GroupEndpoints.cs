@@ -23,7 +23,10 @@ internal sealed class GroupEndpoints(NodeLogin login, HttpClient http, NodeTorre
         TrackerAccountClient client = Client(current);
         GroupView[] groups = await AskTrackerAsync(async () =>
         {
-            GroupSummary[] summaries = await client.GetGroupsAsync(context.RequestAborted).ConfigureAwait(false);
+            // The tracker lists every group, but shows files only to members: the user's own groups are those of /api/me.
+            AccountInfo me = await client.GetAccountAsync(context.RequestAborted).ConfigureAwait(false);
+            var memberOf = new HashSet<string>(me.Groups, StringComparer.Ordinal);
+            GroupSummary[] summaries = [.. (await client.GetGroupsAsync(context.RequestAborted).ConfigureAwait(false)).Where(group => memberOf.Contains(group.Name))];
             var views = new GroupView[summaries.Length];
             for (int i = 0; i < summaries.Length; i++)
             {

@@ -32,6 +32,7 @@ public sealed class GroupApiTests : IDisposable
         LoginState bob = await SignUpAsync(api, http, "bob");
         var aliceClient = new TrackerAccountClient(api, http, alice.Token);
         await aliceClient.CreateGroupAsync("physics", CancellationToken.None);
+        await aliceClient.CreateGroupAsync("alice-only", CancellationToken.None);
         await new TrackerAccountClient(api, http, bob.Token).RequestToJoinAsync("physics", CancellationToken.None);
         await aliceClient.AcceptAsync("physics", "bob", CancellationToken.None);
         byte[] content = TempFolder.RandomBytes(400_000, 5);
