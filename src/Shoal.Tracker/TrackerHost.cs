@@ -138,7 +138,7 @@ public sealed class TrackerHost : IAsyncDisposable
             store.Files, store.Swarms, registered, groupSwarms, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
         ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
         var accounts = new AccountService(store.Accounts, passwords, new LoginThrottle(time), time, accountLog);
-        var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, time, accountLog);
+        var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, options.MaxGroupsPerUser, time, accountLog);
         ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
 
         WebApplication web = BuildWeb(options, certificate, options.Port, loggers, requests, tracker, limiter, store.Swarms, index, accounts, groups);

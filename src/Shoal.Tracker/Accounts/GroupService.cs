@@ -9,14 +9,17 @@ using Shoal.TrackerApi.Accounts;
 namespace Shoal.Tracker.Accounts;
 
 /// <summary>Groups, their members and join requests, and the private files shared into them.</summary>
-internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIndex, ISwarmStore swarms, GroupSwarms groupSwarms, TimeProvider time, ILogger logger)
+internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIndex, ISwarmStore swarms, GroupSwarms groupSwarms, int maxGroupsPerUser, TimeProvider time, ILogger logger)
 {
     public async Task<GroupSummary> CreateAsync(AccountUser user, NewGroup group, CancellationToken cancellationToken)
     {
         string name = AccountService.CheckName(group.Name);
-        if (!await store.AddGroupAsync(name, user.Id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        switch (await store.AddGroupAsync(name, user.Id, maxGroupsPerUser, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            throw new ApiException(StatusCodes.Status409Conflict, $"the group name {name} is taken");
+            case GroupCreation.NameTaken:
+                throw new ApiException(StatusCodes.Status409Conflict, $"the group name {name} is taken");
+            case GroupCreation.OwnerAtLimit:
+                throw new ApiException(StatusCodes.Status403Forbidden, $"{user.Name} already owns {maxGroupsPerUser} groups, the most one user may: delete one first");
         }
 
         TrackerLog.GroupCreated(logger, name, user.Name);

@@ -29,8 +29,8 @@ public interface IAccountStore
     /// <summary>The names of the groups the user is a member of.</summary>
     Task<IReadOnlyList<string>> GroupsOfAsync(long userId, CancellationToken cancellationToken);
 
-    /// <summary>Creates the group with its owner as its first member; false when the name is taken.</summary>
-    Task<bool> AddGroupAsync(string name, long ownerId, DateTimeOffset created, CancellationToken cancellationToken);
+    /// <summary>Creates the group with its owner as its first member, unless the name is taken or the owner already has <paramref name="maxOwned"/>.</summary>
+    Task<GroupCreation> AddGroupAsync(string name, long ownerId, int maxOwned, DateTimeOffset created, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<GroupSummary>> ListGroupsAsync(CancellationToken cancellationToken);
 

@@ -58,4 +58,7 @@ public sealed record TrackerOptions
 
     /// <summary>The most torrents one user may have registered in the file index.</summary>
     public int MaxTorrentsPerUser { get; init; } = 1000;
+
+    /// <summary>The most groups one user may own.</summary>
+    public int MaxGroupsPerUser { get; init; } = 100;
 }

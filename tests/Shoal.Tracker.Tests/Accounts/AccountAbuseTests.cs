@@ -24,6 +24,27 @@ public sealed class AccountAbuseTests
     }
 
     [Fact]
+    public async Task A_user_owns_at_most_the_group_cap_and_may_create_again_after_deleting_one()
+    {
+        await using RunningTracker tracker = await RunningTracker.StartAsync(configure: o => o with { MaxGroupsPerUser = 3 });
+        var api = AccountApi.Of(tracker);
+        Shoal.TrackerApi.Accounts.LoginResult alice = await api.SignUpAsync("alice");
+        Shoal.TrackerApi.Accounts.LoginResult bob = await api.SignUpAsync("bob");
+        for (int i = 0; i < 3; i++)
+        {
+            await api.CreateGroupAsync(alice, $"group-{i}");
+        }
+
+        using HttpResponseMessage refused = await api.SendJsonAsync(HttpMethod.Post, "api/groups", alice, new Shoal.TrackerApi.Accounts.NewGroup("group-3"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("already owns 3 groups", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await api.CreateGroupAsync(bob, "bobs-group");
+
+        Assert.Equal(HttpStatusCode.NoContent, await api.StatusAsync(HttpMethod.Delete, "api/groups/group-0", alice));
+        await api.CreateGroupAsync(alice, "group-3");
+    }
+
+    [Fact]
     public async Task A_chunked_json_body_over_16_KiB_is_refused_as_too_large()
     {
         await using RunningTracker tracker = await RunningTracker.StartAsync();

@@ -20,21 +20,27 @@ internal sealed partial class SqlAccountStore
         return [.. names.Order(StringComparer.Ordinal)];
     }
 
-    public async Task<bool> AddGroupAsync(string name, long ownerId, DateTimeOffset created, CancellationToken cancellationToken)
+    public async Task<GroupCreation> AddGroupAsync(string name, long ownerId, int maxOwned, DateTimeOffset created, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long? owned = await DbCommands.ScalarAsync(connection, transaction, "SELECT count(*) FROM user_groups WHERE owner_id = @owner", cancellationToken, ("owner", ownerId)).ConfigureAwait(false);
+        if (owned >= maxOwned)
+        {
+            return GroupCreation.OwnerAtLimit;
+        }
+
         long? groupId = await DbCommands.ScalarAsync(
             connection, transaction, "INSERT INTO user_groups (name, owner_id, created_ms) VALUES (@name, @owner, @created) ON CONFLICT DO NOTHING RETURNING id", cancellationToken,
             ("name", name), ("owner", ownerId), ("created", created.ToUnixTimeMilliseconds())).ConfigureAwait(false);
         if (groupId is null)
         {
-            return false;
+            return GroupCreation.NameTaken;
         }
 
         await DbCommands.ExecuteAsync(connection, transaction, "INSERT INTO group_members (group_id, user_id) VALUES (@group, @user)", cancellationToken, ("group", groupId), ("user", ownerId)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return GroupCreation.Created;
     }
 
     public async Task<IReadOnlyList<GroupSummary>> ListGroupsAsync(CancellationToken cancellationToken)
