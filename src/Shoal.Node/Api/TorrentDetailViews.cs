@@ -13,16 +13,15 @@ internal static class TorrentDetailViews
 {
     public static TorrentDetails From(NodeTorrent torrent)
     {
-        TorrentView view = TorrentViews.From(torrent);
         if (torrent.Handle is not { } handle)
         {
-            return new TorrentDetails(view) { Files = [], Connections = [], Trackers = [], UploadLimit = torrent.UploadLimit, DownloadLimit = torrent.DownloadLimit, PieceCount = 0, Pieces = "" };
+            return new TorrentDetails(TorrentViews.From(torrent, null)) { Files = [], Connections = [], Trackers = [], UploadLimit = torrent.UploadLimit, DownloadLimit = torrent.DownloadLimit, PieceCount = 0, Pieces = "" };
         }
 
         Torrent metadata = handle.Torrent;
         PieceSet pieces = handle.GetPieces();
         TorrentStatus status = handle.GetStatus();
-        return new TorrentDetails(view)
+        return new TorrentDetails(TorrentViews.From(torrent, status))
         {
             Files = [.. metadata.ContentFiles.Select(file => File(metadata, pieces, file))],
             Connections = [.. status.Swarm.Peers.Select(Connection)],

@@ -7,18 +7,18 @@ namespace Shoal.Node.Api;
 /// <summary>Turns a node torrent and its live status into the API's view of it.</summary>
 internal static class TorrentViews
 {
-    public static TorrentView From(NodeTorrent torrent)
+    public static TorrentView From(NodeTorrent torrent) => From(torrent, torrent.Handle?.GetStatus());
+
+    /// <summary>The view from a status already taken, so a caller that needs the status too takes it once.</summary>
+    public static TorrentView From(NodeTorrent torrent, TorrentStatus? status)
     {
-        TorrentHandle? handle = torrent.Handle;
-        TorrentStatus? status = handle?.GetStatus();
-        long size = handle?.Torrent.TotalSize ?? torrent.Magnet?.ExactLength ?? 0;
         double progress = status?.Swarm.Progress ?? 0;
         return new TorrentView(
             torrent.Id,
             torrent.Name,
             Name(torrent.State),
             progress,
-            size,
+            torrent.Size,
             status?.Swarm.Downloaded ?? 0,
             status?.Swarm.Uploaded ?? 0,
             status?.Swarm.DownloadRate ?? 0,
@@ -27,11 +27,11 @@ internal static class TorrentViews
             status?.Swarm.Peers.Count(p => p.IsSeed) ?? 0,
             Eta(status),
             torrent.Stored.SavePath,
-            (handle is null ? torrent.Magnet ?? new MagnetLink { InfoHashes = torrent.Hashes } : MagnetLink.FromTorrent(handle.Torrent)).ToUri(),
+            torrent.MagnetUri,
             torrent.Hashes.V1?.ToHex(),
             torrent.Hashes.V2?.ToHex(),
             torrent.Stored.AddedAt,
-            torrent.Error);
+            status?.Error ?? torrent.Stored.Error);
     }
 
     public static string Name(Storage.NodeTorrentState state) => state.ToString().ToLowerInvariant();

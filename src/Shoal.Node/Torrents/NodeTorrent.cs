@@ -16,6 +16,8 @@ public sealed class NodeTorrent
         Hashes = hashes;
         Name = name;
         Magnet = magnet;
+        MagnetUri = (magnet ?? new MagnetLink { InfoHashes = hashes }).ToUri();
+        Size = magnet?.ExactLength ?? 0;
     }
 
     public string Id => Stored.Id;
@@ -28,6 +30,12 @@ public sealed class NodeTorrent
     public MagnetLink? Magnet { get; }
 
     public TorrentHandle? Handle { get; private set; }
+
+    /// <summary>The link to the torrent: the one it was added by until its metadata is known, then one made from it.</summary>
+    public string MagnetUri { get; private set; }
+
+    /// <summary>Bytes of content: the magnet link's <c>xl</c> until the metadata is known.</summary>
+    public long Size { get; private set; }
 
     internal StoredTorrent Stored { get; set; }
 
@@ -51,8 +59,6 @@ public sealed class NodeTorrent
 
     public long DownloadLimit => Stored.DownloadLimit;
 
-    public string? Error => Handle?.GetStatus().Error ?? Stored.Error;
-
     /// <summary>Whether <paramref name="id"/> (hex, any case) is this torrent's v1 or v2 info-hash.</summary>
     public bool Has(string id) =>
         string.Equals(Hashes.V1?.ToHex(), id, StringComparison.OrdinalIgnoreCase)
@@ -62,6 +68,8 @@ public sealed class NodeTorrent
     {
         Handle = handle;
         Name = handle.Name;
+        MagnetUri = MagnetLink.FromTorrent(handle.Torrent).ToUri();
+        Size = handle.Torrent.TotalSize;
     }
 
     /// <summary>The id of a torrent with these hashes: the v1 info-hash in hex, else the v2 one.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shoal.Cli.Accounts;
 using Shoal.Metainfo.Creation;
 using Shoal.Session;
 using Shoal.Tests;
@@ -92,6 +93,6 @@ public sealed class GroupApiTests : IDisposable
         var anonymous = new TrackerAccountClient(api, http);
         await anonymous.CreateUserAsync(new Credentials(name, Password), CancellationToken.None);
         LoginResult login = await anonymous.LoginAsync(new Credentials(name, Password), CancellationToken.None);
-        return new LoginState(api, PasskeyAnnounceUrl.PlainFor(api), login.Name, login.Token, login.Passkey, login.ExpiresAt);
+        return CurrentLogin.From(api, login);
     }
 }
