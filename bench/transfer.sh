@@ -41,20 +41,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { $py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
-
-# Waits until FILE has a line matching PATTERN while PID lives; at most SECONDS.
-wait_for_line() {
-    local file="$1" pattern="$2" pid="$3" seconds="$4" end
-    end=$(($(date +%s) + seconds))
-    while [ "$(date +%s)" -le "$end" ]; do
-        grep -qE "$pattern" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
+# shellcheck source=lib.sh
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 # Waits until something accepts TCP connections on 127.0.0.1:PORT; at most SECONDS.
 wait_for_port() {

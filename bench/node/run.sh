@@ -38,8 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { $py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
+# shellcheck source=../lib.sh
+source "$(dirname "$(readlink -f "$0")")/../lib.sh"
 since() { $py -c "import sys; print(f'{$(now) - $1:.2f}')"; }
 field() { $py -c "import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1], {}, d))" "$1"; }
 mib() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
@@ -47,18 +47,6 @@ status_kb() { awk -v key="$2:" '$1 == key { print $2 }' /proc/"$1"/status; }
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' /proc/"$1"/stat; }   # utime + stime
 # Percent of one core PID used since TICKS at TIME.
 cpu_since() { awk -v now="$(cpu_ticks "$1")" -v then="$2" -v hz="$(getconf CLK_TCK)" -v s="$(since "$3")" 'BEGIN { printf "%.1f", 100 * (now - then) / hz / s }'; }
-
-# Waits until FILE has a line matching PATTERN while PID lives; at most SECONDS.
-wait_for_line() {
-    local file="$1" pattern="$2" pid="$3" seconds="$4" end
-    end=$(($(date +%s) + seconds))
-    while [ "$(date +%s)" -le "$end" ]; do
-        grep -qE "$pattern" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
 
 # Starts a node on DATA with its API on API_PORT, logs in DATA.out/.err; sets node_pid.
 start_node() {

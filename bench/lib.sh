@@ -1,0 +1,16 @@
+# Helpers the bench scripts share; source it after setting py (the Python to run).
+
+free_port() { "${py:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+
+# Waits until FILE has a line matching PATTERN while PID lives; at most SECONDS.
+wait_for_line() {
+    local file="$1" pattern="$2" pid="$3" seconds="$4" end
+    end=$(($(date +%s) + seconds))
+    while [ "$(date +%s)" -le "$end" ]; do
+        grep -qE "$pattern" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
