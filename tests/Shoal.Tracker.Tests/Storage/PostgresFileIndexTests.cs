@@ -69,7 +69,7 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
     }
 
     private Task<PostgresTrackerStore> OpenAsync() =>
-        PostgresTrackerStore.OpenAsync(fixture.Database.ConnectionString, TimeSpan.FromMinutes(30), TimeProvider.System, NullLogger.Instance, default);
+        PostgresTrackerStore.OpenAsync(fixture.Database.ConnectionString, TimeSpan.FromMinutes(30), PeerCapsForTests.Unlimited, TimeProvider.System, NullLogger.Instance, default);
 
     private static StoredTorrent NewTorrent(string name, bool v1, bool v2, DateTimeOffset? registered = null) =>
         new(name, name.Length * 1000L, v1 ? RandomBytes(20) : null, v2 ? RandomBytes(32) : null, RandomBytes(64), registered ?? Start);

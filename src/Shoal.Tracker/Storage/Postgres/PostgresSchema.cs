@@ -94,6 +94,11 @@ internal static class PostgresSchema
         ALTER TABLE torrents ADD COLUMN registered_by bigint;
         CREATE INDEX torrents_registered_by ON torrents (registered_by);
         """,
+        // The unit the per-address peer cap counts: the IPv4 address, or the IPv6 /64.
+        """
+        ALTER TABLE peers ADD COLUMN block cidr GENERATED ALWAYS AS (network(set_masklen(ip, CASE WHEN family(ip) = 4 THEN 32 ELSE 64 END))) STORED;
+        CREATE INDEX peers_block ON peers (block);
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, all in one transaction.</summary>
