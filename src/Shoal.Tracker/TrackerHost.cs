@@ -175,7 +175,7 @@ public sealed class TrackerHost : IAsyncDisposable
         var handler = new UdpRequestHandler(tracker, new ConnectionIds(time), limiter, metrics, logger);
         try
         {
-            return UdpTrackerServer.Start(options.ListenAddress, port, handler, UdpRequestHandler.MaxResponseLength(options.MaxNumWant), logger);
+            return UdpTrackerServer.Start(options.ListenAddress, port, handler, UdpRequestHandler.MaxResponseLength(options.MaxNumWant), options.MaxPendingUdpRequests, metrics, logger);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && options.Port != 0)
         {

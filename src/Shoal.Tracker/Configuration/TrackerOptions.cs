@@ -50,6 +50,13 @@ public sealed record TrackerOptions
     /// </summary>
     public int MaxPeersPerAddress { get; init; } = 2_000;
 
+    /// <summary>
+    /// The most UDP requests waiting for the store at once (PostgreSQL answers later; the in-memory swarms at
+    /// once); a packet that comes while that many wait is dropped unread, as a busy C tracker's socket drops
+    /// it, and the client sends it again (BEP 15).
+    /// </summary>
+    public int MaxPendingUdpRequests { get; init; } = 1_000;
+
     /// <summary>Announces and scrapes one IP address may make per minute (HTTP and UDP together); 0 for no limit.</summary>
     public int RequestsPerMinutePerAddress { get; init; } = 600;
 

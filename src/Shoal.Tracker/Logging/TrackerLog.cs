@@ -45,6 +45,12 @@ internal static partial class TrackerLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Dropped a UDP packet from {Remote}: {Reason}")]
     public static partial void UdpDropped(ILogger logger, EndPoint remote, string reason);
 
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "{Pending} UDP requests are waiting for the store, the most allowed: dropping new packets until some finish")]
+    public static partial void UdpShedding(ILogger logger, int pending);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "UDP requests are answered again; {Dropped} packets were dropped while the store was slow")]
+    public static partial void UdpShed(ILogger logger, long dropped);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "UDP socket error {Error}")]
     public static partial void UdpSocketError(ILogger logger, System.Net.Sockets.SocketError error);
 
