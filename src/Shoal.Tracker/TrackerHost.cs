@@ -135,10 +135,10 @@ public sealed class TrackerHost : IAsyncDisposable
         var groupSwarms = new GroupSwarms(store.Accounts, time);
         var tracker = new TrackerService(options, intervals, store.Swarms, registered, groupSwarms);
         var index = new FileIndexService(
-            store.Files, store.Swarms, registered, groupSwarms, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
+            store.Files, store.Swarms, registered, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
         ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
         var accounts = new AccountService(store.Accounts, passwords, new LoginThrottle(time), time, accountLog);
-        var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, options.MaxGroupsPerUser, time, accountLog);
+        var groups = new GroupService(store.Accounts, store.Swarms, groupSwarms, options.MaxGroupsPerUser, time, accountLog);
         ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
 
         WebApplication web = BuildWeb(options, certificate, options.Port, loggers, requests, tracker, limiter, store.Swarms, index, accounts, groups);

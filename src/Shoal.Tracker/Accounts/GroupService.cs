@@ -9,7 +9,7 @@ using Shoal.TrackerApi.Accounts;
 namespace Shoal.Tracker.Accounts;
 
 /// <summary>Groups, their members and join requests, and the private files shared into them.</summary>
-internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIndex, ISwarmStore swarms, GroupSwarms groupSwarms, int maxGroupsPerUser, TimeProvider time, ILogger logger)
+internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, GroupSwarms groupSwarms, int maxGroupsPerUser, TimeProvider time, ILogger logger)
 {
     public async Task<GroupSummary> CreateAsync(AccountUser user, NewGroup group, CancellationToken cancellationToken)
     {
@@ -101,17 +101,12 @@ internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIn
             throw new ApiException(StatusCodes.Status400BadRequest, "a group's torrent must be private (BEP 27: private=1 in its info dictionary)");
         }
 
-        foreach (InfoHashKey swarm in torrent.SwarmKeys)
+        switch (await store.AddGroupFileAsync(group.Id, user.Id, torrent, cancellationToken).ConfigureAwait(false))
         {
-            if (await publicIndex.FindAsync(swarm, cancellationToken).ConfigureAwait(false) is not null)
-            {
+            case GroupSharing.PublicFile:
                 throw new ApiException(StatusCodes.Status409Conflict, "this torrent is in the public file index: it cannot be a group's");
-            }
-        }
-
-        if (!await store.AddGroupFileAsync(group.Id, user.Id, torrent, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ApiException(StatusCodes.Status409Conflict, "this torrent is already shared in a group");
+            case GroupSharing.AlreadyShared:
+                throw new ApiException(StatusCodes.Status409Conflict, "this torrent is already shared in a group");
         }
 
         groupSwarms.Claim(torrent.SwarmKeys);

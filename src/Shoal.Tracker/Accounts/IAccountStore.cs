@@ -52,8 +52,11 @@ public interface IAccountStore
     /// <summary>Deletes the group, its members and requests; its files stop being shared.</summary>
     Task DeleteGroupAsync(long groupId, CancellationToken cancellationToken);
 
-    /// <summary>False when a group already shares a torrent with one of those info-hashes.</summary>
-    Task<bool> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Shares the torrent into the group unless a group already shares one with those info-hashes or one of its
+    /// swarms is in the public index (decided in the same transaction as a public registration would be).
+    /// </summary>
+    Task<GroupSharing> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredGroupFile>> GroupFilesAsync(long groupId, CancellationToken cancellationToken);
 

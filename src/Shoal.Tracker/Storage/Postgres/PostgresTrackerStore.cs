@@ -54,7 +54,7 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
         }
     }
 
-    public Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken) =>
+    public Task<(StoredTorrent Torrent, Registration Outcome)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken) =>
         _index.RegisterAsync(torrent, registeredBy, cancellationToken);
 
     public Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken) =>

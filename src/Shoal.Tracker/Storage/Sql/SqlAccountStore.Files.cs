@@ -11,12 +11,17 @@ internal sealed partial class SqlAccountStore
 {
     private const string FileColumns = "f.name, f.size, f.info_hash_v1, f.info_hash_v2, f.torrent, f.shared_ms, f.sharer_id, u.name";
 
-    public async Task<bool> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken)
+    public async Task<GroupSharing> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         byte[]? swarmV2 = torrent.InfoHashV2?[..InfoHashKey.Length];
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await SwarmClaims.TryClaimAsync(connection, transaction, torrent.SwarmKeys, isPublic: false, cancellationToken).ConfigureAwait(false))
+        {
+            return GroupSharing.PublicFile;
+        }
+
         int added = await DbCommands.ExecuteAsync(
             connection, transaction, """
             INSERT INTO group_files (group_id, sharer_id, name, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, shared_ms)
@@ -27,13 +32,13 @@ internal sealed partial class SqlAccountStore
             ("swarmV2", swarmV2), ("torrent", torrent.TorrentBytes), ("shared", torrent.Registered.ToUnixTimeMilliseconds())).ConfigureAwait(false);
         if (added == 0)
         {
-            return false;
+            return GroupSharing.AlreadyShared;
         }
 
         // Shared again after it was stopped: tracked for the group once more.
         await DbCommands.ExecuteAsync(connection, transaction, "DELETE FROM stopped_swarms WHERE info_hash = @v1 OR info_hash = @swarmV2", cancellationToken, ("v1", torrent.InfoHashV1), ("swarmV2", swarmV2)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return GroupSharing.Shared;
     }
 
     public async Task<IReadOnlyList<StoredGroupFile>> GroupFilesAsync(long groupId, CancellationToken cancellationToken)
