@@ -26,7 +26,7 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
         return new GroupSummary(name, user.Name, 1);
     }
 
-    public Task<IReadOnlyList<GroupSummary>> ListAsync(CancellationToken cancellationToken) => store.ListGroupsAsync(cancellationToken);
+    public Task<ListPage<GroupSummary>> ListAsync(int offset, int limit, CancellationToken cancellationToken) => store.ListGroupsAsync(offset, limit, cancellationToken);
 
     public async Task DeleteAsync(AccountUser user, string groupName, CancellationToken cancellationToken)
     {
@@ -44,10 +44,10 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
         }
     }
 
-    public async Task<IReadOnlyList<JoinRequest>> RequestsAsync(AccountUser user, string groupName, CancellationToken cancellationToken)
+    public async Task<ListPage<JoinRequest>> RequestsAsync(AccountUser user, string groupName, int offset, int limit, CancellationToken cancellationToken)
     {
         StoredGroup group = await OwnedAsync(user, groupName, cancellationToken).ConfigureAwait(false);
-        return await store.JoinRequestsAsync(group.Id, cancellationToken).ConfigureAwait(false);
+        return await store.JoinRequestsAsync(group.Id, offset, limit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ResolveRequestAsync(AccountUser user, string groupName, string userName, bool accept, CancellationToken cancellationToken)
@@ -83,12 +83,12 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
         TrackerLog.MemberRemoved(logger, group.Name, userName);
     }
 
-    public async Task<IReadOnlyList<GroupFile>> FilesAsync(AccountUser user, string groupName, CancellationToken cancellationToken)
+    public async Task<ListPage<GroupFile>> FilesAsync(AccountUser user, string groupName, int offset, int limit, CancellationToken cancellationToken)
     {
         StoredGroup group = await MemberOfAsync(user, groupName, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<StoredGroupFile> files = await store.GroupFilesAsync(group.Id, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<SwarmCounts> figures = await SwarmFigures.OfAsync(swarms, [.. files.Select(file => file.Torrent)], cancellationToken).ConfigureAwait(false);
-        return [.. files.Select((file, i) => Describe(file, figures[i]))];
+        ListPage<GroupFileListing> files = await store.GroupFilesAsync(group.Id, offset, limit, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SwarmCounts> figures = await SwarmFigures.OfAsync(swarms, [.. files.Items.Select(file => file.Torrent)], cancellationToken).ConfigureAwait(false);
+        return new ListPage<GroupFile>(files.Total, [.. files.Items.Select((file, i) => Describe(file.Torrent, file.Sharer, figures[i]))]);
     }
 
     /// <summary>Shares a private (BEP 27) .torrent into the group; a malformed one is a <see cref="FormatException"/>.</summary>
@@ -110,9 +110,8 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
         }
 
         groupSwarms.Claim(torrent.SwarmKeys);
-        var file = new StoredGroupFile(torrent, user.Id, user.Name);
         TrackerLog.FileShared(logger, torrent.Name, group.Name, user.Name);
-        return Describe(file, (await SwarmFigures.OfAsync(swarms, [torrent], cancellationToken).ConfigureAwait(false))[0]);
+        return Describe(torrent, user.Name, (await SwarmFigures.OfAsync(swarms, [torrent], cancellationToken).ConfigureAwait(false))[0]);
     }
 
     public async Task<byte[]> TorrentAsync(AccountUser user, string groupName, InfoHashKey swarm, CancellationToken cancellationToken)
@@ -158,13 +157,13 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
         await store.FindGroupFileAsync(group.Id, swarm, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiException(StatusCodes.Status404NotFound, $"{group.Name} shares no file with that info-hash");
 
-    private static GroupFile Describe(StoredGroupFile file, SwarmCounts counts) => new(
-        file.Torrent.Name,
-        file.Torrent.Size,
-        file.Sharer,
-        file.Torrent.InfoHashV1 is null ? null : Convert.ToHexStringLower(file.Torrent.InfoHashV1),
-        file.Torrent.InfoHashV2 is null ? null : Convert.ToHexStringLower(file.Torrent.InfoHashV2),
+    private static GroupFile Describe(TorrentListing torrent, string sharer, SwarmCounts counts) => new(
+        torrent.Name,
+        torrent.Size,
+        sharer,
+        torrent.InfoHashV1 is null ? null : Convert.ToHexStringLower(torrent.InfoHashV1),
+        torrent.InfoHashV2 is null ? null : Convert.ToHexStringLower(torrent.InfoHashV2),
         counts.Seeders,
         counts.Leechers,
-        file.Torrent.Registered);
+        torrent.Registered);
 }

@@ -45,7 +45,7 @@ public sealed class SwarmClaimMigrationTests
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
         {
             await connection.OpenAsync();
-            await RaceLeftoversAsync(connection, "DROP TABLE swarm_claims; DELETE FROM schema_version WHERE version = 5;", "registered");
+            await RaceLeftoversAsync(connection, "DROP TABLE swarm_claims; DELETE FROM schema_version WHERE version >= 5;", "registered");
         }
 
         await using PostgresTrackerStore upgraded = await OpenAsync(database);

@@ -114,6 +114,10 @@ internal static class PostgresSchema
         DELETE FROM torrents WHERE info_hash_v1 IN (SELECT info_hash FROM swarm_claims WHERE NOT is_public)
             OR swarm_v2 IN (SELECT info_hash FROM swarm_claims WHERE NOT is_public);
         """,
+        // Group names sort by their bytes, as SQLite's BINARY collation sorts them, whatever the database's locale.
+        """
+        ALTER TABLE user_groups ALTER COLUMN name TYPE text COLLATE "C";
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, all in one transaction.</summary>

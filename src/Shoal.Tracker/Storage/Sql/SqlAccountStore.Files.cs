@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
@@ -41,12 +42,22 @@ internal sealed partial class SqlAccountStore
         return GroupSharing.Shared;
     }
 
-    public async Task<IReadOnlyList<StoredGroupFile>> GroupFilesAsync(long groupId, CancellationToken cancellationToken)
+    public async Task<ListPage<GroupFileListing>> GroupFilesAsync(long groupId, int offset, int limit, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
-        return await DbCommands.ReadAllAsync(
-            connection, $"SELECT {FileColumns} FROM group_files f JOIN users u ON u.id = f.sharer_id WHERE f.group_id = @group ORDER BY f.shared_ms DESC, f.id DESC",
-            ReadFile, cancellationToken, ("group", groupId)).ConfigureAwait(false);
+        return await DbCommands.ReadPageAsync(
+            connection,
+            "SELECT count(*) FROM group_files WHERE group_id = @group",
+            "SELECT f.name, f.size, f.info_hash_v1, f.info_hash_v2, f.shared_ms, u.name FROM group_files f JOIN users u ON u.id = f.sharer_id WHERE f.group_id = @group ORDER BY f.shared_ms DESC, f.id DESC",
+            r => new GroupFileListing(
+                new TorrentListing(
+                    r.GetString(0),
+                    r.GetInt64(1),
+                    r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2),
+                    r.IsDBNull(3) ? null : r.GetFieldValue<byte[]>(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))),
+                r.GetString(5)),
+            offset, limit, cancellationToken, ("group", groupId)).ConfigureAwait(false);
     }
 
     public async Task<StoredGroupFile?> FindGroupFileAsync(long groupId, InfoHashKey swarm, CancellationToken cancellationToken)
