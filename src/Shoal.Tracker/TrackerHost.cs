@@ -194,6 +194,8 @@ public sealed class TrackerHost : IAsyncDisposable
         // Only this host's meters (MeterScope.Local): another tracker or node in the process has its own /metrics.
         builder.Metrics.EnableMetrics(TrackerMetrics.MeterName, null, null, MeterScope.Local);
         builder.Metrics.EnableMetrics("Microsoft.AspNetCore.Hosting", "http.server.request.duration", null, MeterScope.Local);
+        // The process's own figures (working set, GC heap, thread pool): one runtime per process, so global.
+        builder.Metrics.EnableMetrics("System.Runtime", null, null, MeterScope.Global);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

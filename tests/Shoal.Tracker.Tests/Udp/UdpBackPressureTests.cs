@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Npgsql;
 using Shoal.Tracker.Tests.Storage;
 
@@ -79,9 +77,5 @@ public sealed class UdpBackPressureTests
         }
     }
 
-    private static long Metric(string text, string name)
-    {
-        Match match = Regex.Match(text, $@"(?m)^{name}(\{{[^}}]*\}})? (\d+)");
-        return match.Success ? long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
-    }
+    private static long Metric(string text, string name) => (long)PrometheusText.Sum(text, name);
 }
