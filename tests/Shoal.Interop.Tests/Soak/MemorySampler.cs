@@ -4,8 +4,11 @@ using Shoal.Tracker.Tests;
 
 namespace Shoal.Interop.Tests.Soak;
 
-/// <summary>One reading of the tracker process: its resident set (from /proc) and its managed heap and peers (from /metrics).</summary>
-internal sealed record MemorySample(TimeSpan At, long RssBytes, long HeapBytes, long Peers);
+/// <summary>
+/// One reading of the tracker process: its resident set (from /proc); its managed heap, full collections so far and
+/// peers (from /metrics).
+/// </summary>
+internal sealed record MemorySample(TimeSpan At, long RssBytes, long HeapBytes, long FullCollections, long Peers);
 
 /// <summary>Reads the tracker process's memory every period until stopped.</summary>
 internal sealed class MemorySampler(int processId, HttpClient http, Uri metrics)
@@ -45,8 +48,10 @@ internal sealed class MemorySampler(int processId, HttpClient http, Uri metrics)
         string text = await http.GetStringAsync(metrics);
         // The heap after the last collection, every generation: what the collector kept, not garbage waiting for it.
         long heap = (long)PrometheusText.Sum(text, "dotnet_gc_last_collection_heap_size_bytes");
+        // Until a full collection, dead objects promoted to generation 2 count in that heap.
+        long full = (long)PrometheusText.Sum(text, "dotnet_gc_collections_total", "gc_heap_generation=\"gen2\"");
         long peers = (long)PrometheusText.Sum(text, "shoal_tracker_peers");
-        return new MemorySample(at, ResidentBytes(), heap, peers);
+        return new MemorySample(at, ResidentBytes(), heap, full, peers);
     }
 
     private long ResidentBytes()

@@ -60,7 +60,8 @@ public sealed class TrackerSoakTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"  peers held at the end: {sampler.Samples[^1].Peers:N0}");
         foreach (MemorySample sample in sampler.Samples)
         {
-            output.WriteLine($"  {sample.At.TotalSeconds,5:0} s  rss {sample.RssBytes / (double)(1 << 20),6:F1} MiB  heap {sample.HeapBytes / (double)(1 << 20),6:F1} MiB  peers {sample.Peers,5}");
+            output.WriteLine(
+                $"  {sample.At.TotalSeconds,5:0} s  rss {sample.RssBytes / (double)(1 << 20),6:F1} MiB  heap {sample.HeapBytes / (double)(1 << 20),6:F1} MiB  full GCs {sample.FullCollections,3}  peers {sample.Peers,5}");
         }
 
         Assert.True(load.Problems.IsEmpty, string.Join('\n', load.Problems));
