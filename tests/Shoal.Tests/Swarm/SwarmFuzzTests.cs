@@ -153,7 +153,7 @@ public class SwarmFuzzTests(ITestOutputHelper output)
         for (int i = 1; ; i++)
         {
             var address = IPAddress.Parse($"172.16.{i / 250}.{(i % 250) + 1}");
-            if (!harness.Swarm.IsBanned(address))
+            if (!harness.Swarm.IsAddressBanned(address))
             {
                 return address;
             }
