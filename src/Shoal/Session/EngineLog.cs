@@ -23,6 +23,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: {Have} of {Count} pieces on disk after {How}")]
     public static partial void PiecesFound(ILogger logger, string torrent, int have, int count, string how);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: {Have} of {Count} pieces on disk after a crash: {Recorded} recorded before it, {Hashed} hashed since")]
+    public static partial void PiecesFoundAfterCrash(ILogger logger, string torrent, int have, int count, int recorded, int hashed);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: download complete")]
     public static partial void Completed(ILogger logger, string torrent);
 
