@@ -30,6 +30,7 @@ internal sealed class TorrentLifecycle(
     private Task _running = Task.CompletedTask;
     private TorrentSwarm? _swarm;
     private PieceWorker? _worker;
+    private int _failing;
 
     public TorrentState State { get; private set; } = TorrentState.Checking;
 
@@ -160,6 +161,12 @@ internal sealed class TorrentLifecycle(
 
     private void Fail(string error)
     {
+        // Pieces queued behind a write that failed (a full disk) fail the same way: the first failure is the one to tell.
+        if (Interlocked.Exchange(ref _failing, 1) == 1)
+        {
+            return;
+        }
+
         EngineLog.Failed(logger, torrent.Name, error);
         Error = error;
         State = TorrentState.Failed;
