@@ -15,6 +15,7 @@ public sealed class CountingRelay : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private long _delivered;
+    private Trigger? _trigger;
 
     private CountingRelay(IPEndPoint target)
     {
@@ -29,6 +30,12 @@ public sealed class CountingRelay : IAsyncDisposable
     public long Delivered => Interlocked.Read(ref _delivered);
 
     public static CountingRelay To(string endpoint) => new(IPEndPoint.Parse(endpoint));
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once, on the relay's own thread, as soon as <see cref="Delivered"/> reaches
+    /// <paramref name="total"/>: a fault that strikes at an exact point of a transfer, not some time after it.
+    /// </summary>
+    public void When(long total, Action action) => Volatile.Write(ref _trigger, new Trigger(total, action));
 
     public async ValueTask DisposeAsync()
     {
@@ -94,9 +101,9 @@ public sealed class CountingRelay : IAsyncDisposable
                 {
                     int now = await to.SendAsync(buffer.AsMemory(sent, read - sent), done.Token);
                     sent += now;
-                    if (counted)
+                    if (counted && Interlocked.Add(ref _delivered, now) >= Volatile.Read(ref _trigger)?.Total)
                     {
-                        Interlocked.Add(ref _delivered, now);
+                        Interlocked.Exchange(ref _trigger, null)?.Action();
                     }
                 }
             }
@@ -105,4 +112,6 @@ public sealed class CountingRelay : IAsyncDisposable
         {
         }
     }
+
+    private sealed record Trigger(long Total, Action Action);
 }
