@@ -36,10 +36,10 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
     /// Records the swarm's verified pieces during a run, unless the last record says the same. Once every
     /// piece is there nothing more is written, so the record says the files are settled.
     /// </summary>
-    public Task SaveAsync(TorrentSwarm? swarm, CancellationToken cancellationToken) => SaveAsync(swarm, stopped: false, force: false, cancellationToken);
+    public Task SaveAsync(TorrentSwarm? swarm, CancellationToken cancellationToken) => SaveAsync(swarm, stopped: false, cancellationToken);
 
     /// <summary>Records the pieces of a run that ended (nothing in flight, nothing more written), even if they are those saved last: the files may have changed since.</summary>
-    public Task SaveStoppedAsync(TorrentSwarm? swarm) => SaveAsync(swarm, stopped: true, force: true, CancellationToken.None);
+    public Task SaveStoppedAsync(TorrentSwarm? swarm) => SaveAsync(swarm, stopped: true, CancellationToken.None);
 
     public void Delete()
     {
@@ -51,7 +51,7 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
 
     public void Dispose() => _saving.Dispose();
 
-    private async Task SaveAsync(TorrentSwarm? swarm, bool stopped, bool force, CancellationToken cancellationToken)
+    private async Task SaveAsync(TorrentSwarm? swarm, bool stopped, CancellationToken cancellationToken)
     {
         _lastSave = options.Time.GetTimestamp();
         if (ResumePath is not { } path || swarm is null)
@@ -70,7 +70,7 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
             }
 
             bool stillWriting = !stopped && !pieces.IsComplete;
-            if (!force && _saved == (pieces.Count, stillWriting))
+            if (!stopped && _saved == (pieces.Count, stillWriting))
             {
                 return;
             }
