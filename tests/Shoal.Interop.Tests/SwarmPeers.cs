@@ -147,6 +147,9 @@ public sealed class ShoalShare : IAsyncDisposable
         Assert.True(code == 0, $"shoal share exited with {code} on SIGTERM: {_process.Tail()}");
     }
 
+    /// <summary>SIGKILL: a crash, with no goodbye to its peers.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
     public string Tail() => _process.Tail();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -260,7 +260,9 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         }
         catch (Exception e) when (handle.State == TorrentState.Failed)
         {
-            SetState(entry, NodeTorrentState.Error, handle.GetStatus().Error ?? e.Message);
+            string error = handle.GetStatus().Error ?? e.Message;
+            LogTorrentFailed(logger, entry.Id, handle.Name, error);
+            SetState(entry, NodeTorrentState.Error, error);
         }
     }
 
@@ -332,6 +334,9 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
 
         Changed?.Invoke();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Torrent {Id} ({Name}) stopped: {Error}")]
+    private static partial void LogTorrentFailed(ILogger logger, string id, string name, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching the metadata of {Id} failed: {Reason}")]
     private static partial void LogFetchFailed(ILogger logger, string id, string reason);
