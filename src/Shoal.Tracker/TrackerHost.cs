@@ -135,10 +135,10 @@ public sealed class TrackerHost : IAsyncDisposable
         var groupSwarms = new GroupSwarms(store.Accounts, time);
         var tracker = new TrackerService(options, intervals, store.Swarms, registered, groupSwarms);
         var index = new FileIndexService(
-            store.Files, store.Swarms, registered, groupSwarms, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
+            store.Files, store.Swarms, registered, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());
         ILogger accountLog = loggers.CreateLogger("Shoal.Tracker.Accounts");
         var accounts = new AccountService(store.Accounts, passwords, new LoginThrottle(time), time, accountLog);
-        var groups = new GroupService(store.Accounts, store.Files, store.Swarms, groupSwarms, options.MaxGroupsPerUser, time, accountLog);
+        var groups = new GroupService(store.Accounts, store.Swarms, groupSwarms, options.MaxGroupsPerUser, time, accountLog);
         ILogger requests = loggers.CreateLogger("Shoal.Tracker.Requests");
 
         WebApplication web = BuildWeb(options, certificate, options.Port, loggers, requests, tracker, limiter, store.Swarms, index, accounts, groups);
@@ -175,7 +175,7 @@ public sealed class TrackerHost : IAsyncDisposable
         var handler = new UdpRequestHandler(tracker, new ConnectionIds(time), limiter, metrics, logger);
         try
         {
-            return UdpTrackerServer.Start(options.ListenAddress, port, handler, UdpRequestHandler.MaxResponseLength(options.MaxNumWant), logger);
+            return UdpTrackerServer.Start(options.ListenAddress, port, handler, UdpRequestHandler.MaxResponseLength(options.MaxNumWant), options.MaxPendingUdpRequests, metrics, logger);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && options.Port != 0)
         {
@@ -194,6 +194,8 @@ public sealed class TrackerHost : IAsyncDisposable
         // Only this host's meters (MeterScope.Local): another tracker or node in the process has its own /metrics.
         builder.Metrics.EnableMetrics(TrackerMetrics.MeterName, null, null, MeterScope.Local);
         builder.Metrics.EnableMetrics("Microsoft.AspNetCore.Hosting", "http.server.request.duration", null, MeterScope.Local);
+        // The process's own figures (working set, GC heap, thread pool): one runtime per process, so global.
+        builder.Metrics.EnableMetrics("System.Runtime", null, null, MeterScope.Global);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

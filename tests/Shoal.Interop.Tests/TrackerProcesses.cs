@@ -21,6 +21,9 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     /// <summary>The `announce: udp://…` line it printed.</summary>
     public string UdpAnnounce { get; }
 
+    /// <summary>The operating system's id of the process, to read its memory.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The port number of its HTTP and UDP trackers, to start it again on the same one.</summary>
     public int Port => new Uri(HttpAnnounce).Port;
 
@@ -47,6 +50,9 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     }
 
     public string Tail() => _process.Tail();
+
+    /// <summary>What it has logged so far (standard error), a line each.</summary>
+    public IReadOnlyList<string> LogLines => _process.ErrorLines;
 
     /// <summary>The first line of its log (standard error) that matches.</summary>
     public Task<string> WaitForLogLineAsync(Func<string, bool> match, TimeSpan timeout) => _process.WaitForErrorLineAsync(match, timeout);

@@ -7,10 +7,12 @@ namespace Shoal.Cli.Commands;
 
 /// <summary>
 /// `shoal tracker [--port 6969] [--data DIR] [--store sqlite:PATH|postgres:CONNSTRING] [--closed] [--open-registration]
-/// [--tls-cert PEM [--tls-key PEM]]`: an HTTP (or HTTPS) and UDP tracker with a file index, until Ctrl-C or SIGTERM.
+/// [--max-peers N] [--max-peers-per-swarm N] [--max-peers-per-address N] [--tls-cert PEM [--tls-key PEM]]`: an HTTP (or HTTPS) and UDP tracker with a file index, until Ctrl-C or SIGTERM.
 /// </summary>
 public static class TrackerCommand
 {
+    private static readonly TrackerOptions Defaults = new() { DataDirectory = "" };
+
     public static Command Build()
     {
         var port = new Option<int>("--port") { Description = "Port number for HTTP and UDP (BEP 15)", DefaultValueFactory = _ => 6969 };
@@ -21,11 +23,14 @@ public static class TrackerCommand
         var listen = new Option<string>("--listen") { Description = "Address to listen on (:: also accepts IPv4)", DefaultValueFactory = _ => "::" };
         var interval = new Option<int>("--interval") { Description = "Seconds between a client's announces", DefaultValueFactory = _ => 1800 };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Announces and scrapes per minute from one IP address (0: no limit)", DefaultValueFactory = _ => 600 };
+        var maxPeers = new Option<int>("--max-peers") { Description = "Most peers kept in all; a new peer beyond is refused", DefaultValueFactory = _ => Defaults.MaxPeers };
+        var maxPeersPerSwarm = new Option<int>("--max-peers-per-swarm") { Description = "Most peers kept for one torrent", DefaultValueFactory = _ => Defaults.MaxPeersPerSwarm };
+        var maxPeersPerAddress = new Option<int>("--max-peers-per-address") { Description = "Most peers one IP address (IPv6 /64) may have over all torrents", DefaultValueFactory = _ => Defaults.MaxPeersPerAddress };
         var tlsCertificate = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve HTTP over TLS (announce URLs are then https)" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert (when the certificate file does not hold it)" };
         var command = new Command("tracker", "Run a BitTorrent tracker (HTTP and UDP) with a file index")
         {
-            port, data, store, closed, openRegistration, listen, interval, rateLimit, tlsCertificate, tlsKey,
+            port, data, store, closed, openRegistration, listen, interval, rateLimit, maxPeers, maxPeersPerSwarm, maxPeersPerAddress, tlsCertificate, tlsKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,7 +44,14 @@ public static class TrackerCommand
 
             TrackerOptions plain = Options(
                 parse.GetValue(port), parse.GetValue(data), parse.GetValue(store), parse.GetValue(closed), parse.GetValue(openRegistration), parse.GetValue(listen)!, parse.GetValue(interval), parse.GetValue(rateLimit));
-            TrackerOptions options = plain with { TlsCertificateFile = certificate, TlsKeyFile = key };
+            TrackerOptions options = plain with
+            {
+                MaxPeers = AtLeastOne(parse.GetValue(maxPeers), "--max-peers"),
+                MaxPeersPerSwarm = AtLeastOne(parse.GetValue(maxPeersPerSwarm), "--max-peers-per-swarm"),
+                MaxPeersPerAddress = AtLeastOne(parse.GetValue(maxPeersPerAddress), "--max-peers-per-address"),
+                TlsCertificateFile = certificate,
+                TlsKeyFile = key,
+            };
             await using TrackerHost tracker = await TrackerHost.StartAsync(options, runtime.Loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"listening on {new IPEndPoint(tracker.Address, tracker.Port)} (HTTP and UDP)").ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"announce: {tracker.HttpAnnounceUrl()}").ConfigureAwait(false);
@@ -51,6 +63,8 @@ public static class TrackerCommand
         });
         return command;
     }
+
+    private static int AtLeastOne(int value, string option) => value >= 1 ? value : throw new UsageException($"{option} is a number of peers, at least 1");
 
     private static TrackerOptions Options(int port, string? data, string? store, bool closed, bool openRegistration, string listen, int interval, int rateLimit)
     {

@@ -9,7 +9,7 @@ using Shoal.TrackerApi.Accounts;
 namespace Shoal.Tracker.Accounts;
 
 /// <summary>Groups, their members and join requests, and the private files shared into them.</summary>
-internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIndex, ISwarmStore swarms, GroupSwarms groupSwarms, int maxGroupsPerUser, TimeProvider time, ILogger logger)
+internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, GroupSwarms groupSwarms, int maxGroupsPerUser, TimeProvider time, ILogger logger)
 {
     public async Task<GroupSummary> CreateAsync(AccountUser user, NewGroup group, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIn
         return new GroupSummary(name, user.Name, 1);
     }
 
-    public Task<IReadOnlyList<GroupSummary>> ListAsync(CancellationToken cancellationToken) => store.ListGroupsAsync(cancellationToken);
+    public Task<ListPage<GroupSummary>> ListAsync(int offset, int limit, CancellationToken cancellationToken) => store.ListGroupsAsync(offset, limit, cancellationToken);
 
     public async Task DeleteAsync(AccountUser user, string groupName, CancellationToken cancellationToken)
     {
@@ -44,10 +44,10 @@ internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIn
         }
     }
 
-    public async Task<IReadOnlyList<JoinRequest>> RequestsAsync(AccountUser user, string groupName, CancellationToken cancellationToken)
+    public async Task<ListPage<JoinRequest>> RequestsAsync(AccountUser user, string groupName, int offset, int limit, CancellationToken cancellationToken)
     {
         StoredGroup group = await OwnedAsync(user, groupName, cancellationToken).ConfigureAwait(false);
-        return await store.JoinRequestsAsync(group.Id, cancellationToken).ConfigureAwait(false);
+        return await store.JoinRequestsAsync(group.Id, offset, limit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ResolveRequestAsync(AccountUser user, string groupName, string userName, bool accept, CancellationToken cancellationToken)
@@ -83,12 +83,12 @@ internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIn
         TrackerLog.MemberRemoved(logger, group.Name, userName);
     }
 
-    public async Task<IReadOnlyList<GroupFile>> FilesAsync(AccountUser user, string groupName, CancellationToken cancellationToken)
+    public async Task<ListPage<GroupFile>> FilesAsync(AccountUser user, string groupName, int offset, int limit, CancellationToken cancellationToken)
     {
         StoredGroup group = await MemberOfAsync(user, groupName, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<StoredGroupFile> files = await store.GroupFilesAsync(group.Id, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<SwarmCounts> figures = await SwarmFigures.OfAsync(swarms, [.. files.Select(file => file.Torrent)], cancellationToken).ConfigureAwait(false);
-        return [.. files.Select((file, i) => Describe(file, figures[i]))];
+        ListPage<GroupFileListing> files = await store.GroupFilesAsync(group.Id, offset, limit, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SwarmCounts> figures = await SwarmFigures.OfAsync(swarms, [.. files.Items.Select(file => file.Torrent)], cancellationToken).ConfigureAwait(false);
+        return new ListPage<GroupFile>(files.Total, [.. files.Items.Select((file, i) => Describe(file.Torrent, file.Sharer, figures[i]))]);
     }
 
     /// <summary>Shares a private (BEP 27) .torrent into the group; a malformed one is a <see cref="FormatException"/>.</summary>
@@ -101,23 +101,17 @@ internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIn
             throw new ApiException(StatusCodes.Status400BadRequest, "a group's torrent must be private (BEP 27: private=1 in its info dictionary)");
         }
 
-        foreach (InfoHashKey swarm in torrent.SwarmKeys)
+        switch (await store.AddGroupFileAsync(group.Id, user.Id, torrent, cancellationToken).ConfigureAwait(false))
         {
-            if (await publicIndex.FindAsync(swarm, cancellationToken).ConfigureAwait(false) is not null)
-            {
+            case GroupSharing.PublicFile:
                 throw new ApiException(StatusCodes.Status409Conflict, "this torrent is in the public file index: it cannot be a group's");
-            }
-        }
-
-        if (!await store.AddGroupFileAsync(group.Id, user.Id, torrent, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ApiException(StatusCodes.Status409Conflict, "this torrent is already shared in a group");
+            case GroupSharing.AlreadyShared:
+                throw new ApiException(StatusCodes.Status409Conflict, "this torrent is already shared in a group");
         }
 
         groupSwarms.Claim(torrent.SwarmKeys);
-        var file = new StoredGroupFile(torrent, user.Id, user.Name);
         TrackerLog.FileShared(logger, torrent.Name, group.Name, user.Name);
-        return Describe(file, (await SwarmFigures.OfAsync(swarms, [torrent], cancellationToken).ConfigureAwait(false))[0]);
+        return Describe(torrent, user.Name, (await SwarmFigures.OfAsync(swarms, [torrent], cancellationToken).ConfigureAwait(false))[0]);
     }
 
     public async Task<byte[]> TorrentAsync(AccountUser user, string groupName, InfoHashKey swarm, CancellationToken cancellationToken)
@@ -163,13 +157,13 @@ internal sealed class GroupService(IAccountStore store, IFileIndexStore publicIn
         await store.FindGroupFileAsync(group.Id, swarm, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiException(StatusCodes.Status404NotFound, $"{group.Name} shares no file with that info-hash");
 
-    private static GroupFile Describe(StoredGroupFile file, SwarmCounts counts) => new(
-        file.Torrent.Name,
-        file.Torrent.Size,
-        file.Sharer,
-        file.Torrent.InfoHashV1 is null ? null : Convert.ToHexStringLower(file.Torrent.InfoHashV1),
-        file.Torrent.InfoHashV2 is null ? null : Convert.ToHexStringLower(file.Torrent.InfoHashV2),
+    private static GroupFile Describe(TorrentListing torrent, string sharer, SwarmCounts counts) => new(
+        torrent.Name,
+        torrent.Size,
+        sharer,
+        torrent.InfoHashV1 is null ? null : Convert.ToHexStringLower(torrent.InfoHashV1),
+        torrent.InfoHashV2 is null ? null : Convert.ToHexStringLower(torrent.InfoHashV2),
         counts.Seeders,
         counts.Leechers,
-        file.Torrent.Registered);
+        torrent.Registered);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Accounts;
@@ -11,7 +10,7 @@ namespace Shoal.Tracker.Accounts;
 /// so public announces cost no query each; a file shared on this instance is known at once, one
 /// shared on another instance sharing the database within those two seconds.
 /// </summary>
-internal sealed class GroupSwarms(IAccountStore accounts, TimeProvider time) : IPrivateSwarms
+internal sealed class GroupSwarms(IAccountStore accounts, TimeProvider time)
 {
     public const string NotMember = "this torrent belongs to a private group: announce over HTTP to /announce/PASSKEY with a member's passkey (log in to get yours)";
     public const string Stopped = "this torrent is no longer shared by its group";
@@ -44,9 +43,6 @@ internal sealed class GroupSwarms(IAccountStore accounts, TimeProvider time) : I
 
         return access;
     }
-
-    public async ValueTask<bool> IsPrivateAsync(InfoHashKey swarm, CancellationToken cancellationToken) =>
-        await AccessAsync(swarm, null, cancellationToken).ConfigureAwait(false) != SwarmAccess.Public;
 
     /// <summary>The swarms now belong to a group file: no longer public from this moment.</summary>
     public void Claim(IEnumerable<InfoHashKey> swarms)

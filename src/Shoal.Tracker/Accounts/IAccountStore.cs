@@ -1,3 +1,4 @@
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
@@ -26,13 +27,14 @@ public interface IAccountStore
 
     Task DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken);
 
-    /// <summary>The names of the groups the user is a member of.</summary>
+    /// <summary>The names of the groups the user is a member of, in ordinal order.</summary>
     Task<IReadOnlyList<string>> GroupsOfAsync(long userId, CancellationToken cancellationToken);
 
     /// <summary>Creates the group with its owner as its first member, unless the name is taken or the owner already has <paramref name="maxOwned"/>.</summary>
     Task<GroupCreation> AddGroupAsync(string name, long ownerId, int maxOwned, DateTimeOffset created, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<GroupSummary>> ListGroupsAsync(CancellationToken cancellationToken);
+    /// <summary>A page of every group, by name in ordinal order (the same on SQLite and PostgreSQL).</summary>
+    Task<ListPage<GroupSummary>> ListGroupsAsync(int offset, int limit, CancellationToken cancellationToken);
 
     Task<StoredGroup?> FindGroupAsync(string name, CancellationToken cancellationToken);
 
@@ -41,7 +43,8 @@ public interface IAccountStore
     /// <summary>False when the user is already a member or has already asked.</summary>
     Task<bool> AddJoinRequestAsync(long groupId, long userId, DateTimeOffset requested, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<JoinRequest>> JoinRequestsAsync(long groupId, CancellationToken cancellationToken);
+    /// <summary>A page of the group's join requests, oldest first.</summary>
+    Task<ListPage<JoinRequest>> JoinRequestsAsync(long groupId, int offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>Removes the user's request, making the user a member when <paramref name="accept"/>; false when there was none.</summary>
     Task<bool> ResolveJoinRequestAsync(long groupId, string userName, bool accept, CancellationToken cancellationToken);
@@ -52,10 +55,14 @@ public interface IAccountStore
     /// <summary>Deletes the group, its members and requests; its files stop being shared.</summary>
     Task DeleteGroupAsync(long groupId, CancellationToken cancellationToken);
 
-    /// <summary>False when a group already shares a torrent with one of those info-hashes.</summary>
-    Task<bool> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Shares the torrent into the group unless a group already shares one with those info-hashes or one of its
+    /// swarms is in the public index (decided in the same transaction as a public registration would be).
+    /// </summary>
+    Task<GroupSharing> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<StoredGroupFile>> GroupFilesAsync(long groupId, CancellationToken cancellationToken);
+    /// <summary>A page of the group's files, newest first, read from columns without their .torrent files.</summary>
+    Task<ListPage<GroupFileListing>> GroupFilesAsync(long groupId, int offset, int limit, CancellationToken cancellationToken);
 
     Task<StoredGroupFile?> FindGroupFileAsync(long groupId, InfoHashKey swarm, CancellationToken cancellationToken);
 
@@ -79,6 +86,9 @@ public sealed record StoredGroup(long Id, string Name, long OwnerId, string Owne
 
 /// <summary>A file shared into a group: the torrent (its registration time is when it was shared) and who shared it.</summary>
 public sealed record StoredGroupFile(StoredTorrent Torrent, long SharerId, string Sharer);
+
+/// <summary>What a group's listing shows of a file: kept in columns, so listings never read the .torrent itself.</summary>
+public sealed record GroupFileListing(TorrentListing Torrent, string Sharer);
 
 /// <summary>Who may use a swarm.</summary>
 public enum SwarmAccess

@@ -35,6 +35,28 @@ public sealed record TrackerOptions
     /// <summary>The most peers one answer carries, whatever <c>numwant</c> asks.</summary>
     public int MaxNumWant { get; init; } = 200;
 
+    /// <summary>
+    /// The most peers the tracker keeps in all (about 270 bytes each in memory); a new peer beyond it
+    /// is refused until others stop or expire.
+    /// </summary>
+    public int MaxPeers { get; init; } = 1_000_000;
+
+    /// <summary>The most peers the tracker keeps for one torrent; a new peer beyond it is refused.</summary>
+    public int MaxPeersPerSwarm { get; init; } = 100_000;
+
+    /// <summary>
+    /// The most peers one IP address (an IPv6 /64) may have on the tracker, over all torrents; a new
+    /// one beyond it is refused. Raise it for seedboxes that share an address.
+    /// </summary>
+    public int MaxPeersPerAddress { get; init; } = 2_000;
+
+    /// <summary>
+    /// The most UDP requests waiting for the store at once (PostgreSQL answers later; the in-memory swarms at
+    /// once); a packet that comes while that many wait is dropped unread, as a busy C tracker's socket drops
+    /// it, and the client sends it again (BEP 15).
+    /// </summary>
+    public int MaxPendingUdpRequests { get; init; } = 1_000;
+
     /// <summary>Announces and scrapes one IP address may make per minute (HTTP and UDP together); 0 for no limit.</summary>
     public int RequestsPerMinutePerAddress { get; init; } = 600;
 

@@ -55,29 +55,17 @@ internal sealed class FileIndexEndpoints(FileIndexService index, BearerToken bea
     /// <summary>Reads <c>q</c>, <c>page</c> (from 1) and <c>perPage</c> (1 to <see cref="FilePage.MaxPerPage"/>).</summary>
     public static bool TryReadPaging(IQueryCollection query, out string? search, out int page, out int perPage, out string error)
     {
+        ArgumentNullException.ThrowIfNull(query);
         search = query["q"].ToString().Trim() is { Length: > 0 } text ? text : null;
-        page = 1;
-        perPage = FilePage.DefaultPerPage;
-        error = "";
-        if (search is { Length: > MaxSearchLength })
+        bool valid = PageRequest.TryRead(query, out PageRequest request, out error);
+        (page, perPage) = (request.Page, request.PerPage);
+        if (valid && search is { Length: > MaxSearchLength })
         {
             error = $"a search is at most {MaxSearchLength} characters";
             return false;
         }
 
-        if (query.ContainsKey("page") && (!int.TryParse(query["page"], out page) || page < 1 || page > 1_000_000))
-        {
-            error = "page must be a whole number from 1";
-            return false;
-        }
-
-        if (query.ContainsKey("perPage") && (!int.TryParse(query["perPage"], out perPage) || perPage < 1 || perPage > FilePage.MaxPerPage))
-        {
-            error = $"perPage must be a whole number from 1 to {FilePage.MaxPerPage}";
-            return false;
-        }
-
-        return true;
+        return valid;
     }
 
     // A login is needed unless registration is open to anyone; one that is sent is checked either way, so its user's limits apply.

@@ -4,7 +4,10 @@ using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Http;
 
-/// <summary>The group routes under <c>/api/groups</c> (docs/tracker-api.md); every one needs a bearer token.</summary>
+/// <summary>
+/// The group routes under <c>/api/groups</c> (docs/tracker-api.md); every one needs a bearer token. Listings answer
+/// one page (<see cref="PageRequest"/>).
+/// </summary>
 internal sealed class GroupEndpoints(GroupService groups, BearerToken bearer)
 {
     public async Task CreateAsync(HttpContext context)
@@ -17,7 +20,8 @@ internal sealed class GroupEndpoints(GroupService groups, BearerToken bearer)
     public async Task ListAsync(HttpContext context)
     {
         await bearer.RequireAsync(context).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, await groups.ListAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        PageRequest page = PageRequest.Of(context);
+        await page.WriteAsync(context, await groups.ListAsync(page.Offset, page.PerPage, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(HttpContext context)
@@ -37,7 +41,8 @@ internal sealed class GroupEndpoints(GroupService groups, BearerToken bearer)
     public async Task RequestsAsync(HttpContext context)
     {
         (AccountUser user, _) = await bearer.RequireAsync(context).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, await groups.RequestsAsync(user, Route(context, "group"), context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        PageRequest page = PageRequest.Of(context);
+        await page.WriteAsync(context, await groups.RequestsAsync(user, Route(context, "group"), page.Offset, page.PerPage, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     public Task AcceptAsync(HttpContext context) => ResolveAsync(context, accept: true);

@@ -9,7 +9,9 @@ internal sealed class GroupFileEndpoints(GroupService groups, BearerToken bearer
     public async Task ListAsync(HttpContext context)
     {
         (AccountUser user, _) = await bearer.RequireAsync(context).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, await groups.FilesAsync(user, GroupEndpoints.Route(context, "group"), context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        PageRequest page = PageRequest.Of(context);
+        await page.WriteAsync(context, await groups.FilesAsync(user, GroupEndpoints.Route(context, "group"), page.Offset, page.PerPage, context.RequestAborted).ConfigureAwait(false))
+            .ConfigureAwait(false);
     }
 
     public async Task ShareAsync(HttpContext context)

@@ -13,7 +13,7 @@ namespace Shoal.Tracker.Index;
 /// swarms' figures and a magnet link that names this tracker.
 /// </summary>
 internal sealed class FileIndexService(
-    IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, IPrivateSwarms privateSwarms, RegistrationLimits limits, TimeProvider time, ILogger logger)
+    IFileIndexStore store, ISwarmStore swarms, RegisteredSwarms registered, RegistrationLimits limits, TimeProvider time, ILogger logger)
 {
     /// <summary>Counts a registration attempt before its body is read; a 429 or 403 when over a limit (<see cref="RegistrationLimits"/>).</summary>
     public Task AdmitAsync(Registrant registrant, CancellationToken cancellationToken) => limits.AdmitAsync(registrant, cancellationToken);
@@ -25,15 +25,13 @@ internal sealed class FileIndexService(
     public async Task<(IndexedFile File, bool Created)> RegisterAsync(byte[] torrentFile, Registrant registrant, Uri announceUrl, CancellationToken cancellationToken)
     {
         StoredTorrent parsed = StoredTorrents.FromTorrentFile(torrentFile, time.GetUtcNow());
-        foreach (InfoHashKey swarm in parsed.SwarmKeys)
+        (StoredTorrent stored, Registration outcome) = await store.RegisterAsync(parsed, registrant.UserId, cancellationToken).ConfigureAwait(false);
+        if (outcome == Registration.GroupFile)
         {
-            if (await privateSwarms.IsPrivateAsync(swarm, cancellationToken).ConfigureAwait(false))
-            {
-                throw new ApiException(StatusCodes.Status409Conflict, "this torrent belongs to a private group: it cannot be listed publicly");
-            }
+            throw new ApiException(StatusCodes.Status409Conflict, "this torrent belongs to a private group: it cannot be listed publicly");
         }
 
-        (StoredTorrent stored, bool created) = await store.RegisterAsync(parsed, registrant.UserId, cancellationToken).ConfigureAwait(false);
+        bool created = outcome == Registration.Created;
         registered.Add(stored);
         IndexedFile file = (await DescribeAsync([stored], announceUrl, cancellationToken).ConfigureAwait(false))[0];
         if (created)

@@ -7,9 +7,10 @@ public interface IFileIndexStore
 {
     /// <summary>
     /// Stores the torrent, registered by the user <paramref name="registeredBy"/> (null: anonymously, on a tracker
-    /// open to anyone), unless one with the same info-hashes is there; returns the stored one and whether it is new.
+    /// open to anyone), unless one with the same info-hashes is there or one of its swarms is a group's (decided in
+    /// the same transaction as a group's share would be); returns the stored one and what became of the request.
     /// </summary>
-    Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken);
+    Task<(StoredTorrent Torrent, Registration Outcome)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken);
 
     /// <summary>How many torrents the user <paramref name="userId"/> has registered.</summary>
     Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken);

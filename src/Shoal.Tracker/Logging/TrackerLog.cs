@@ -21,6 +21,15 @@ internal static partial class TrackerLog
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "No peers restored: announce interval {Seconds} s until {Until:u}, so swarms refill quickly")]
     public static partial void RefillingSwarms(ILogger logger, int seconds, DateTimeOffset until);
 
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Left out {Peers} saved peers: over the peer caps")]
+    public static partial void PeersLeftOut(ILogger logger, int peers);
+
+    [LoggerMessage(
+        EventId = 24,
+        Level = LogLevel.Warning,
+        Message = "Refused new peers in the last minute: {Total} with the tracker full, {PerSwarm} with their swarm full, {PerAddress} with their address full; {Peers} peers held")]
+    public static partial void PeersRefused(ILogger logger, long total, long perSwarm, long perAddress, int peers);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Writing to the store failed; will retry")]
     public static partial void StoreWriteFailed(ILogger logger, Exception exception);
 
@@ -35,6 +44,12 @@ internal static partial class TrackerLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Dropped a UDP packet from {Remote}: {Reason}")]
     public static partial void UdpDropped(ILogger logger, EndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "{Pending} UDP requests are waiting for the store, the most allowed: dropping new packets until some finish")]
+    public static partial void UdpShedding(ILogger logger, int pending);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "UDP requests are answered again; {Dropped} packets were dropped while the store was slow")]
+    public static partial void UdpShed(ILogger logger, long dropped);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "UDP socket error {Error}")]
     public static partial void UdpSocketError(ILogger logger, System.Net.Sockets.SocketError error);

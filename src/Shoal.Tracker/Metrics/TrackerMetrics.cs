@@ -5,7 +5,7 @@ namespace Shoal.Tracker.Metrics;
 
 /// <summary>
 /// The tracker's own instruments on the <c>Shoal.Tracker</c> meter: announces by protocol and result,
-/// and the swarms and peers held. <c>/metrics</c> exports them with ASP.NET Core's request durations.
+/// the swarms and peers held, and UDP requests waiting for the store or dropped for want of room. <c>/metrics</c> exports them with ASP.NET Core's request durations.
 /// </summary>
 internal sealed class TrackerMetrics
 {
@@ -14,12 +14,16 @@ internal sealed class TrackerMetrics
     public const string Udp = "udp";
 
     private readonly Counter<long> _announces;
+    private readonly Counter<long> _udpDropped;
+    private readonly UpDownCounter<long> _udpPending;
 
     /// <summary>The meter comes from the web host's factory, which disposes it with the host.</summary>
     public TrackerMetrics(IMeterFactory meters, ISwarmStore swarms)
     {
         Meter meter = meters.Create(MeterName);
         _announces = meter.CreateCounter<long>("shoal.tracker.announces", "{announce}", "Announces answered, by protocol (http, udp) and result (ok, refused, error).");
+        _udpDropped = meter.CreateCounter<long>("shoal.tracker.udp.dropped", "{packet}", "UDP requests dropped unread because the most allowed were waiting for the store.");
+        _udpPending = meter.CreateUpDownCounter<long>("shoal.tracker.udp.pending", "{request}", "UDP requests waiting for the store (PostgreSQL).");
         // Swarms in PostgreSQL are shared by every tracker instance: each reporting the whole table
         // would count it once per instance, so only a store of this instance's own gives totals.
         if (swarms is ISwarmTotals totals)
@@ -31,6 +35,11 @@ internal sealed class TrackerMetrics
 
     public void Announced(string protocol, AnnounceResult result) =>
         _announces.Add(1, new KeyValuePair<string, object?>("protocol", protocol), new KeyValuePair<string, object?>("result", Tag(result)));
+
+    public void UdpDropped() => _udpDropped.Add(1);
+
+    /// <summary>A UDP request began (+1) or finished (-1) waiting for the store.</summary>
+    public void UdpPending(int change) => _udpPending.Add(change);
 
     private static string Tag(AnnounceResult result) => result switch
     {

@@ -9,7 +9,8 @@ namespace Shoal.Tracker.Protocol;
 /// <summary>
 /// What the tracker answers, whatever the transport: it applies group membership (a passkey comes only
 /// over HTTP, <c>/announce/PASSKEY</c>), closed mode and the <c>numwant</c> cap, then asks the swarm
-/// store. HTTP and UDP only decode requests and encode answers around it.
+/// store, which may refuse a new peer at its caps. HTTP and UDP only decode requests and encode answers
+/// around it.
 /// </summary>
 internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals intervals, ISwarmStore swarms, RegisteredSwarms registered, GroupSwarms groups)
 {
@@ -35,7 +36,8 @@ internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals i
 
         int wanted = announceEvent == AnnounceEvent.Stopped ? 0 : Math.Min(numWant ?? options.DefaultNumWant, options.MaxNumWant);
         var announcement = new PeerAnnouncement(infoHash, peer, left == 0, announceEvent, wanted, families);
-        return new AnnounceOutcome(await swarms.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false), null);
+        AnnounceAnswer answer = await swarms.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false);
+        return answer.Refusal is { } refusal ? AnnounceOutcome.Refused(refusal) : new AnnounceOutcome(answer, null);
     }
 
     /// <summary>

@@ -25,14 +25,14 @@ public static class TrackerStores
         {
             string path = spec[SqlitePrefix.Length..];
             SqliteTrackerStore sqlite = await SqliteTrackerStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-            MemorySwarmStore swarms = await MemorySwarmStore.OpenAsync(sqlite, sqlite, options.PeerTimeout, time, logger, cancellationToken).ConfigureAwait(false);
+            MemorySwarmStore swarms = await MemorySwarmStore.OpenAsync(sqlite, sqlite, options.PeerTimeout, PeerCaps.From(options), time, logger, cancellationToken).ConfigureAwait(false);
             return new OpenedTrackerStore(sqlite, swarms, sqlite.Accounts, $"SQLite {Path.GetFullPath(path)}", swarms) { StartedEmpty = swarms.RestoredPeers == 0 };
         }
 
         if (spec.StartsWith(PostgresPrefix, StringComparison.Ordinal) && spec.Length > PostgresPrefix.Length)
         {
             string connectionString = spec[PostgresPrefix.Length..];
-            PostgresTrackerStore postgres = await PostgresTrackerStore.OpenAsync(connectionString, options.PeerTimeout, time, logger, cancellationToken).ConfigureAwait(false);
+            PostgresTrackerStore postgres = await PostgresTrackerStore.OpenAsync(connectionString, options.PeerTimeout, PeerCaps.From(options), time, logger, cancellationToken).ConfigureAwait(false);
             // Peers are rows of the database here, so a restart loses none: never StartedEmpty.
             // Named without the password the connection string may hold: the description is logged.
             var named = new NpgsqlConnectionStringBuilder(connectionString);

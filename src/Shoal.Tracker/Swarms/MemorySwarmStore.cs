@@ -15,7 +15,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     /// <summary>How often counts and peers are written: a crash loses at most the peers new in this time.</summary>
     public static readonly TimeSpan SavePeriod = TimeSpan.FromSeconds(5);
 
-    private readonly SwarmTable _table = new();
+    private readonly SwarmTable _table;
     private readonly CompletedCounts _completed;
     private readonly ICompletedCountStore _durable;
     private readonly ILivePeerStore _saved;
@@ -27,8 +27,9 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     private long _announces;
     private long _announcesSaved;
 
-    private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, TimeProvider time, ILogger logger)
+    private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger)
     {
+        _table = new SwarmTable(caps);
         _completed = completed;
         _durable = durable;
         _saved = saved;
@@ -46,30 +47,39 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     public int RestoredPeers { get; private set; }
 
     /// <summary>
-    /// Loads the stored counts and the saved peers that have not expired, and starts expiring peers
-    /// and writing counts and peers in the background.
+    /// Loads the stored counts and the saved peers that have not expired (within <paramref name="caps"/>),
+    /// and starts expiring peers and writing counts and peers in the background.
     /// </summary>
     public static async Task<MemorySwarmStore> OpenAsync(
-        ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+        ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(durable);
         ArgumentNullException.ThrowIfNull(saved);
         IReadOnlyDictionary<InfoHashKey, long> stored = await durable.LoadCompletedAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<SavedSwarm> swarms = await saved.LoadPeersAsync(cancellationToken).ConfigureAwait(false);
-        var store = new MemorySwarmStore(new CompletedCounts(stored), durable, saved, peerTimeout, time, logger);
-        long now = time.GetUtcNow().ToUnixTimeSeconds();
-        store.RestoredPeers = swarms.Sum(swarm => store._table.Restore(swarm, now));
+        var store = new MemorySwarmStore(new CompletedCounts(stored), durable, saved, peerTimeout, caps, time, logger);
+        (store.RestoredPeers, int refused) = store._table.Restore(swarms, time.GetUtcNow().ToUnixTimeSeconds());
         TrackerLog.PeersRestored(logger, store.RestoredPeers, store._table.SwarmCount);
+        if (refused > 0)
+        {
+            TrackerLog.PeersLeftOut(logger, refused);
+        }
+
         return store;
     }
 
     public ValueTask<AnnounceAnswer> AnnounceAsync(PeerAnnouncement announcement, CancellationToken cancellationToken)
     {
         long expiresAt = _time.GetUtcNow().Add(_peerTimeout).ToUnixTimeSeconds();
-        (bool finished, int seeders, int leechers, byte[] peers4, byte[] peers6) = _table.Announce(announcement, expiresAt);
+        TableAnswer answer = _table.Announce(announcement, expiresAt);
+        if (answer.Refusal is { } refusal)
+        {
+            return ValueTask.FromResult(AnnounceAnswer.Refused(refusal));
+        }
+
         Interlocked.Increment(ref _announces);
-        long completed = finished ? _completed.Increment(announcement.InfoHash) : _completed.Get(announcement.InfoHash);
-        return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(seeders, leechers, completed), peers4, peers6));
+        long completed = answer.Finished ? _completed.Increment(announcement.InfoHash) : _completed.Get(announcement.InfoHash);
+        return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(answer.Seeders, answer.Leechers, completed), answer.Peers4, answer.Peers6));
     }
 
     public ValueTask<IReadOnlyList<SwarmCounts>> ScrapeAsync(IReadOnlyList<InfoHashKey> infoHashes, CancellationToken cancellationToken)
@@ -111,12 +121,23 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
                 {
                     int expired = ExpirePeers();
                     TrackerLog.PeersExpired(_logger, expired, _table.SwarmCount);
+                    ReportRefusals();
                     nextExpiry = _time.GetUtcNow() + ExpiryPeriod;
                 }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    // Once a minute rather than per refusal: a flood at a cap would otherwise be a flood of log lines.
+    private void ReportRefusals()
+    {
+        (long total, long perSwarm, long perAddress) = _table.TakeRefusals();
+        if (total + perSwarm + perAddress > 0)
+        {
+            TrackerLog.PeersRefused(_logger, total, perSwarm, perAddress, _table.PeerCount);
         }
     }
 

@@ -48,6 +48,12 @@ public readonly struct PeerAddress : IEquatable<PeerAddress>
 
     public bool IsIPv4 => _high == 0 && (_low & 0xFFFF_FFFF_0000_0000) == MappedPrefix;
 
+    /// <summary>
+    /// The unit per-address caps count, as <c>Limits.AddressBlock</c> has it: the IPv4 address, or the
+    /// IPv6 /64; the port is 0.
+    /// </summary>
+    public PeerAddress Block => IsIPv4 ? new(_high, _low, 0) : new(_high, 0, 0);
+
     /// <summary>Writes the compact form (BEP 23 for IPv4, BEP 7 for IPv6); returns its length.</summary>
     public int WriteCompact(Span<byte> destination)
     {

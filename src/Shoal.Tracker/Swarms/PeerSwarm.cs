@@ -25,6 +25,8 @@ internal sealed class PeerSwarm
     /// <summary>Set once the table has dropped this swarm; an announcer holding it must look again.</summary>
     public bool IsRetired { get; set; }
 
+    public bool Contains(PeerAddress peer) => Find(peer) >= 0;
+
     /// <summary>
     /// Adds, refreshes or (on stopped) removes the peer. Returns whether this announce counts as a
     /// finished download: <c>completed</c> from a peer not already known as a seeder.
@@ -124,16 +126,17 @@ internal sealed class PeerSwarm
         return (bytes4, bytes6);
     }
 
-    /// <summary>Drops the peers whose last announce is older than their expiry; returns how many.</summary>
-    public int Expire(long now)
+    /// <summary>Drops the peers whose last announce is older than their expiry, telling <paramref name="removed"/> of each; returns how many.</summary>
+    public int Expire(long now, Action<PeerAddress> removed)
     {
-        int removed = 0;
+        int count = 0;
         for (int slot = Count - 1; slot >= 0; slot--)
         {
             if (_peers[slot].ExpiresAt <= now)
             {
+                removed(_peers[slot].Peer);
                 RemoveAt(slot);
-                removed++;
+                count++;
             }
         }
 
@@ -144,7 +147,7 @@ internal sealed class PeerSwarm
             _index?.TrimExcess();
         }
 
-        return removed;
+        return count;
     }
 
     /// <summary>Every peer with its expiry, in the form <see cref="SavedSwarm"/> reads.</summary>

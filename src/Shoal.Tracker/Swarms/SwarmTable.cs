@@ -6,23 +6,29 @@ namespace Shoal.Tracker.Swarms;
 
 /// <summary>
 /// Every swarm's peers in memory, one lock per swarm so announces to different torrents never wait
-/// for each other. Peers are sampled straight into compact form.
+/// for each other, within the <see cref="PeerCaps"/>. Peers are sampled straight into compact form.
 /// </summary>
 internal sealed class SwarmTable
 {
     private readonly ConcurrentDictionary<InfoHashKey, PeerSwarm> _swarms = new();
-    private int _peerCount;
+    private readonly PeerLimits _limits;
+
+    // One delegate for every expiry sweep rather than one per swarm swept.
+    private readonly Action<PeerAddress> _release;
+
+    public SwarmTable(PeerCaps caps)
+    {
+        _limits = new PeerLimits(caps);
+        _release = _limits.Release;
+    }
 
     public int SwarmCount => _swarms.Count;
 
     /// <summary>The peers of every swarm, kept as they come and go rather than summed over the swarms when asked.</summary>
-    public int PeerCount => Volatile.Read(ref _peerCount);
+    public int PeerCount => _limits.PeerCount;
 
-    /// <summary>
-    /// Records the announce and samples the answer's peers. Returns whether the announce counts as a
-    /// finished download, the swarm's seeders and leechers after it, and the peers in compact form.
-    /// </summary>
-    public (bool Finished, int Seeders, int Leechers, byte[] Peers4, byte[] Peers6) Announce(in PeerAnnouncement announcement, long expiresAt)
+    /// <summary>Records the announce and samples the answer's peers; a new peer beyond a cap is refused and not recorded.</summary>
+    public TableAnswer Announce(in PeerAnnouncement announcement, long expiresAt)
     {
         while (true)
         {
@@ -34,19 +40,26 @@ internal sealed class SwarmTable
                     continue;
                 }
 
-                int before = swarm.Count;
+                bool known = swarm.Contains(announcement.Peer);
+                bool stopped = announcement.Event == AnnounceEvent.Stopped;
+                if (!known && !stopped && _limits.TryAdmit(announcement.Peer, swarm.Count) is { } refusal)
+                {
+                    RetireIfEmpty(announcement.InfoHash, swarm);
+                    return TableAnswer.Refused(refusal);
+                }
+
                 bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
-                Interlocked.Add(ref _peerCount, swarm.Count - before);
+                if (known && stopped)
+                {
+                    _limits.Release(announcement.Peer);
+                }
+
                 int wanted = Math.Min(announcement.NumWant, swarm.Count);
                 Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * CompactInfo.IPv4PeerLength] : new byte[wanted * CompactInfo.IPv4PeerLength];
                 Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * CompactInfo.IPv6PeerLength] : new byte[wanted * CompactInfo.IPv6PeerLength];
                 (int bytes4, int bytes6) = swarm.Sample(announcement.Peer, announcement.IsSeeder, wanted, announcement.Families, peers4, peers6);
-                var answer = (finished, swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
-                if (swarm.Count == 0)
-                {
-                    Retire(announcement.InfoHash, swarm);
-                }
-
+                var answer = new TableAnswer(finished, swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
+                RetireIfEmpty(announcement.InfoHash, swarm);
                 return answer;
             }
         }
@@ -73,13 +86,8 @@ internal sealed class SwarmTable
         {
             lock (swarm)
             {
-                int expired = swarm.Expire(now);
-                Interlocked.Add(ref _peerCount, -expired);
-                removed += expired;
-                if (swarm.Count == 0)
-                {
-                    Retire(infoHash, swarm);
-                }
+                removed += swarm.Expire(now, _release);
+                RetireIfEmpty(infoHash, swarm);
             }
         }
 
@@ -101,38 +109,69 @@ internal sealed class SwarmTable
         return saved;
     }
 
-    /// <summary>Puts back the saved peers that have not expired by <paramref name="now"/>, with their expiry; returns how many.</summary>
-    public int Restore(SavedSwarm saved, long now)
+    /// <summary>The new peers refused at each cap since the last call.</summary>
+    public (long Total, long PerSwarm, long PerAddress) TakeRefusals() => _limits.TakeRefusals();
+
+    /// <summary>
+    /// Puts back the saved peers that have not expired by <paramref name="now"/>, with their expiry, as
+    /// their announces would be: within the caps, the freshest first (a cap lowered since the save, or
+    /// a table full, leaves out those that would have expired soonest). Returns how many came back and
+    /// how many the caps left out.
+    /// </summary>
+    public (int Restored, int Refused) Restore(IReadOnlyList<SavedSwarm> saved, long now)
     {
-        PeerSwarm swarm = _swarms.GetOrAdd(saved.InfoHash, static _ => new PeerSwarm());
-        lock (swarm)
+        var live = new List<(long ExpiresAt, int Swarm, int Entry)>();
+        for (int s = 0; s < saved.Count; s++)
         {
-            int before = swarm.Count;
-            for (int i = 0; i < saved.Count; i++)
+            for (int e = 0; e < saved[s].Count; e++)
             {
-                (PeerAddress peer, bool isSeeder, long expiresAt) = saved.ReadEntry(i);
+                long expiresAt = saved[s].ReadEntry(e).ExpiresAt;
                 if (expiresAt > now)
                 {
-                    swarm.Record(peer, isSeeder, AnnounceEvent.None, expiresAt);
+                    live.Add((expiresAt, s, e));
                 }
             }
-
-            int restored = swarm.Count - before;
-            Interlocked.Add(ref _peerCount, restored);
-            if (swarm.Count == 0)
-            {
-                Retire(saved.InfoHash, swarm);
-            }
-
-            return restored;
         }
+
+        live.Sort(static (a, b) => b.ExpiresAt.CompareTo(a.ExpiresAt));
+        int restored = 0, refused = 0;
+        foreach ((long expiresAt, int s, int e) in live)
+        {
+            (PeerAddress peer, bool isSeeder, _) = saved[s].ReadEntry(e);
+            PeerSwarm swarm = _swarms.GetOrAdd(saved[s].InfoHash, static _ => new PeerSwarm());
+            lock (swarm)
+            {
+                if (swarm.Contains(peer))
+                {
+                    continue;
+                }
+
+                if (_limits.TryAdmit(peer, swarm.Count) is null)
+                {
+                    swarm.Record(peer, isSeeder, AnnounceEvent.None, expiresAt);
+                    restored++;
+                }
+                else
+                {
+                    refused++;
+                    RetireIfEmpty(saved[s].InfoHash, swarm);
+                }
+            }
+        }
+
+        // Reported here, not as refused announces.
+        _ = _limits.TakeRefusals();
+        return (restored, refused);
     }
 
     // Called under the swarm's lock: an announcer that already holds this swarm sees it retired and
     // fetches (or creates) the current one instead of writing into a swarm nobody can find.
-    private void Retire(InfoHashKey infoHash, PeerSwarm swarm)
+    private void RetireIfEmpty(InfoHashKey infoHash, PeerSwarm swarm)
     {
-        swarm.IsRetired = true;
-        _swarms.TryRemove(new KeyValuePair<InfoHashKey, PeerSwarm>(infoHash, swarm));
+        if (swarm.Count == 0)
+        {
+            swarm.IsRetired = true;
+            _swarms.TryRemove(new KeyValuePair<InfoHashKey, PeerSwarm>(infoHash, swarm));
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Tracker.Logging;
+using Shoal.Tracker.Metrics;
 
 namespace Shoal.Tracker.Udp;
 
@@ -9,6 +10,8 @@ namespace Shoal.Tracker.Udp;
 /// The UDP tracker socket (BEP 15), read by one blocking thread per core: an answer the store gives
 /// at once (the in-memory swarms) goes back on the same thread with no hand-off, the way a C tracker
 /// answers; one the store must wait for (PostgreSQL) finishes on the thread pool with its own buffers.
+/// At most a bound of requests are under way at once; a packet read beyond it is dropped unhandled,
+/// counted in the metrics, with one log line when dropping starts and one when it ends.
 /// </summary>
 internal sealed class UdpTrackerServer : IAsyncDisposable
 {
@@ -18,16 +21,21 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
     private readonly Socket _socket;
     private readonly UdpRequestHandler _handler;
     private readonly int _responseLength;
+    private readonly int _maxPending;
+    private readonly TrackerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread[] _readers;
     private int _pending;
+    private long _dropped;
 
-    private UdpTrackerServer(Socket socket, UdpRequestHandler handler, int responseLength, ILogger logger)
+    private UdpTrackerServer(Socket socket, UdpRequestHandler handler, int responseLength, int maxPending, TrackerMetrics metrics, ILogger logger)
     {
         _socket = socket;
         _handler = handler;
         _responseLength = responseLength;
+        _maxPending = maxPending;
+        _metrics = metrics;
         _logger = logger;
         _readers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => new Thread(ReadLoop) { IsBackground = true, Name = $"udp tracker {i + 1}" })];
         foreach (Thread reader in _readers)
@@ -38,8 +46,11 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
 
-    /// <summary>Binds <paramref name="address"/>:<paramref name="port"/> (IPv6 any also takes IPv4) and starts answering.</summary>
-    public static UdpTrackerServer Start(IPAddress address, int port, UdpRequestHandler handler, int responseLength, ILogger logger)
+    /// <summary>
+    /// Binds <paramref name="address"/>:<paramref name="port"/> (IPv6 any also takes IPv4) and starts answering, at most
+    /// <paramref name="maxPending"/> requests at once.
+    /// </summary>
+    public static UdpTrackerServer Start(IPAddress address, int port, UdpRequestHandler handler, int responseLength, int maxPending, TrackerMetrics metrics, ILogger logger)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -57,7 +68,7 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
             throw;
         }
 
-        return new UdpTrackerServer(socket, handler, responseLength, logger);
+        return new UdpTrackerServer(socket, handler, responseLength, maxPending, metrics, logger);
     }
 
     public async ValueTask DisposeAsync()
@@ -90,10 +101,16 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
             try
             {
                 int received = _socket.ReceiveFrom(request, SocketFlags.None, from);
+                if (!TryBegin())
+                {
+                    continue;
+                }
+
                 var remote = (IPEndPoint)template.Create(from);
                 ValueTask<int> answer = _handler.HandleAsync(request.AsMemory(0, received), remote, response, stop);
                 if (answer.IsCompletedSuccessfully)
                 {
+                    End();
                     Send(response, answer.Result, from);
                     continue;
                 }
@@ -119,9 +136,37 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
         }
     }
 
+    // Counted before the request is handled, since once started a slow one holds its buffers and a
+    // store connection whether or not it is answered.
+    private bool TryBegin()
+    {
+        if (Interlocked.Increment(ref _pending) <= _maxPending)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        _metrics.UdpDropped();
+        if (Interlocked.Increment(ref _dropped) == 1)
+        {
+            TrackerLog.UdpShedding(_logger, _maxPending);
+        }
+
+        return false;
+    }
+
+    private void End()
+    {
+        // Dropping ends once half the room is free again, so a store hovering at the bound logs no pair per packet.
+        if (Interlocked.Decrement(ref _pending) < _maxPending / 2 && Volatile.Read(ref _dropped) > 0 && Interlocked.Exchange(ref _dropped, 0) is > 0 and long dropped)
+        {
+            TrackerLog.UdpShed(_logger, dropped);
+        }
+    }
+
     private async Task FinishAsync(ValueTask<int> answer, byte[] response, SocketAddress to)
     {
-        Interlocked.Increment(ref _pending);
+        _metrics.UdpPending(+1);
         try
         {
             Send(response, await answer.ConfigureAwait(false), to);
@@ -136,7 +181,8 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _pending);
+            _metrics.UdpPending(-1);
+            End();
         }
     }
 

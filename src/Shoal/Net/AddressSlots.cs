@@ -10,38 +10,9 @@ namespace Shoal.Net;
 /// </summary>
 internal sealed class AddressSlots(int limit)
 {
-    private readonly Dictionary<IPAddress, int> _taken = [];
+    private readonly KeyedSlots<IPAddress> _taken = new(limit);
 
-    public bool TryTake(IPAddress address)
-    {
-        address = IPv4Mapping.Unmap(address);
-        lock (_taken)
-        {
-            int taken = _taken.GetValueOrDefault(address);
-            if (taken >= limit)
-            {
-                return false;
-            }
+    public bool TryTake(IPAddress address) => _taken.TryTake(IPv4Mapping.Unmap(address));
 
-            _taken[address] = taken + 1;
-            return true;
-        }
-    }
-
-    public void Release(IPAddress address)
-    {
-        address = IPv4Mapping.Unmap(address);
-        lock (_taken)
-        {
-            int left = _taken[address] - 1;
-            if (left == 0)
-            {
-                _taken.Remove(address);
-            }
-            else
-            {
-                _taken[address] = left;
-            }
-        }
-    }
+    public void Release(IPAddress address) => _taken.Release(IPv4Mapping.Unmap(address));
 }

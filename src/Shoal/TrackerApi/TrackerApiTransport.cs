@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -29,11 +30,28 @@ internal sealed class TrackerApiTransport
     public Uri BaseAddress { get; }
 
     /// <summary>The body of a successful answer; a 4xx or 5xx answer throws with the API's <c>error</c> message.</summary>
-    public async Task<byte[]> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    public async Task<byte[]> SendAsync(HttpRequestMessage request, CancellationToken ct) => (await ExchangeAsync(request, ct).ConfigureAwait(false)).Body;
+
+    /// <summary>Sends the request and reads its JSON answer (System.Text.Json web defaults).</summary>
+    public async Task<T> SendJsonAsync<T>(HttpRequestMessage request, CancellationToken ct)
+        where T : class => Parse<T>(await SendAsync(request, ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// One page of a listing answered as a JSON array, and the count of all its items (<see cref="Paging.TotalCountHeader"/>);
+    /// null when the tracker does not say, as one from before paging does not.
+    /// </summary>
+    public async Task<(T[] Items, long? Total)> SendPageAsync<T>(HttpRequestMessage request, CancellationToken ct)
+    {
+        (byte[] body, long? total) = await ExchangeAsync(request, ct).ConfigureAwait(false);
+        return (Parse<T[]>(body), total);
+    }
+
+    private async Task<(byte[] Body, long? Total)> ExchangeAsync(HttpRequestMessage request, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         byte[] body;
+        long? total = null;
         HttpResponseMessage response;
         try
         {
@@ -41,6 +59,11 @@ internal sealed class TrackerApiTransport
             using (response)
             {
                 body = await ReadBodyAsync(response.Content, timeout.Token).ConfigureAwait(false);
+                if (response.Headers.TryGetValues(Paging.TotalCountHeader, out IEnumerable<string>? values)
+                    && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+                {
+                    total = count;
+                }
             }
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
@@ -62,14 +85,11 @@ internal sealed class TrackerApiTransport
             throw Failure($"HTTP {(int)response.StatusCode}: {reason}", response.StatusCode);
         }
 
-        return body;
+        return (body, total);
     }
 
-    /// <summary>Sends the request and reads its JSON answer (System.Text.Json web defaults).</summary>
-    public async Task<T> SendJsonAsync<T>(HttpRequestMessage request, CancellationToken ct)
-        where T : class
+    private T Parse<T>(byte[] body)
     {
-        byte[] body = await SendAsync(request, ct).ConfigureAwait(false);
         try
         {
             return JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web) ?? throw Failure("answered null");

@@ -56,9 +56,10 @@ internal sealed class TestHttpTracker : IAsyncDisposable
 
     public static byte[] Ok(byte[] body) => Response("200 OK", body);
 
-    public static byte[] Response(string status, byte[] body, bool contentLength = true, string contentType = "text/plain")
+    /// <summary>An HTTP/1.1 answer; <paramref name="headers"/> are more header lines, each ending in CRLF.</summary>
+    public static byte[] Response(string status, byte[] body, bool contentLength = true, string contentType = "text/plain", string headers = "")
     {
-        string head = $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\n{(contentLength ? $"Content-Length: {body.Length}\r\n" : "")}Connection: close\r\n\r\n";
+        string head = $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\n{(contentLength ? $"Content-Length: {body.Length}\r\n" : "")}{headers}Connection: close\r\n\r\n";
         return [.. Encoding.ASCII.GetBytes(head), .. body];
     }
 

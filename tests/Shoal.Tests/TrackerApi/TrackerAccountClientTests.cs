@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Shoal.Tests.Discovery;
+using Shoal.TrackerApi;
 using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tests.TrackerApi;
@@ -90,10 +92,10 @@ public sealed class TrackerAccountClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Group_lists_and_files_are_read_from_the_api()
+    public async Task Group_lists_and_files_are_read_from_the_api_of_a_tracker_that_does_not_page()
     {
         var file = new GroupFile("data.bin", 20 << 20, "alice", new string('a', 40), null, 1, 0, DateTimeOffset.UnixEpoch);
-        await using TestHttpTracker server = TestHttpTracker.Serving(request => request.Target switch
+        await using TestHttpTracker server = TestHttpTracker.Serving(request => request.Target.Split('?')[0] switch
         {
             "/api/groups" => Json("200 OK", new[] { new GroupSummary("physics", "alice", 2) }),
             "/api/groups/physics/files" => Json("200 OK", new[] { file }),
@@ -106,6 +108,25 @@ public sealed class TrackerAccountClientTests : IDisposable
         Assert.Equal([file], await client.GetGroupFilesAsync("physics", CancellationToken.None));
         Assert.Equal("bob", Assert.Single(await client.GetJoinRequestsAsync("physics", CancellationToken.None)).User);
         Assert.Equal("d8:announce3:urle"u8.ToArray(), await client.GetGroupTorrentAsync("physics", file.InfoHashV1!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_paged_group_listing_is_fetched_page_after_page()
+    {
+        GroupSummary[] all = [.. Enumerable.Range(0, (2 * Paging.MaxPerPage) + 3).Select(i => new GroupSummary($"g{i:D4}", "alice", 1))];
+        await using TestHttpTracker server = TestHttpTracker.Serving(request =>
+        {
+            int page = int.Parse(request.Target.Split("page=")[1].Split('&')[0], CultureInfo.InvariantCulture);
+            GroupSummary[] items = [.. all.Skip((page - 1) * Paging.MaxPerPage).Take(Paging.MaxPerPage)];
+            return Json("200 OK", items, $"{Paging.TotalCountHeader}: {all.Length}\r\n");
+        });
+
+        GroupSummary[] fetched = await Client(server, "t").GetGroupsAsync(CancellationToken.None);
+
+        Assert.Equal(all, fetched);
+        Assert.Equal(
+            [$"/api/groups?page=1&perPage={Paging.MaxPerPage}", $"/api/groups?page=2&perPage={Paging.MaxPerPage}", $"/api/groups?page=3&perPage={Paging.MaxPerPage}"],
+            server.Targets);
     }
 
     [Fact]
@@ -154,8 +175,8 @@ public sealed class TrackerAccountClientTests : IDisposable
 
     private TrackerAccountClient Client(TestHttpTracker server, string? token = null) => new(new Uri($"http://127.0.0.1:{server.Port}"), _http, token);
 
-    private static byte[] Json<T>(string status, T value) =>
-        TestHttpTracker.Response(status, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web), contentType: "application/json");
+    private static byte[] Json<T>(string status, T value, string headers = "") =>
+        TestHttpTracker.Response(status, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web), contentType: "application/json", headers: headers);
 
     private sealed class RecordingHandler : HttpMessageHandler
     {

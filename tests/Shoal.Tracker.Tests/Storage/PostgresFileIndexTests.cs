@@ -15,8 +15,8 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
         await using PostgresTrackerStore store = await OpenAsync();
         StoredTorrent hybrid = NewTorrent("hybrid", v1: true, v2: true);
         StoredTorrent v2Only = NewTorrent("v2 only", v1: false, v2: true);
-        Assert.True((await store.RegisterAsync(hybrid, null, default)).Created);
-        Assert.True((await store.RegisterAsync(v2Only, null, default)).Created);
+        Assert.Equal(Registration.Created, (await store.RegisterAsync(hybrid, null, default)).Outcome);
+        Assert.Equal(Registration.Created, (await store.RegisterAsync(v2Only, null, default)).Outcome);
 
         AssertSame(hybrid, await store.FindAsync(InfoHashKey.Read(hybrid.InfoHashV1), default));
         AssertSame(hybrid, await store.FindAsync(InfoHashKey.Read(hybrid.InfoHashV2), default));
@@ -32,11 +32,11 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
         StoredTorrent original = NewTorrent("original", v1: true, v2: true);
         await first.RegisterAsync(original, null, default);
 
-        (StoredTorrent sameV1, bool createdV1) = await second.RegisterAsync(original with { Name = "copy", InfoHashV2 = null, Registered = Start.AddDays(1) }, null, default);
-        (StoredTorrent sameV2, bool createdV2) = await second.RegisterAsync(original with { Name = "copy", InfoHashV1 = null, Registered = Start.AddDays(1) }, null, default);
+        (StoredTorrent sameV1, Registration createdV1) = await second.RegisterAsync(original with { Name = "copy", InfoHashV2 = null, Registered = Start.AddDays(1) }, null, default);
+        (StoredTorrent sameV2, Registration createdV2) = await second.RegisterAsync(original with { Name = "copy", InfoHashV1 = null, Registered = Start.AddDays(1) }, null, default);
 
-        Assert.False(createdV1);
-        Assert.False(createdV2);
+        Assert.Equal(Registration.Existing, createdV1);
+        Assert.Equal(Registration.Existing, createdV2);
         AssertSame(original, sameV1);
         AssertSame(original, sameV2);
     }
@@ -69,7 +69,7 @@ public sealed class PostgresFileIndexTests(PostgresDatabaseFixture fixture) : IC
     }
 
     private Task<PostgresTrackerStore> OpenAsync() =>
-        PostgresTrackerStore.OpenAsync(fixture.Database.ConnectionString, TimeSpan.FromMinutes(30), TimeProvider.System, NullLogger.Instance, default);
+        PostgresTrackerStore.OpenAsync(fixture.Database.ConnectionString, TimeSpan.FromMinutes(30), PeerCapsForTests.Unlimited, TimeProvider.System, NullLogger.Instance, default);
 
     private static StoredTorrent NewTorrent(string name, bool v1, bool v2, DateTimeOffset? registered = null) =>
         new(name, name.Length * 1000L, v1 ? RandomBytes(20) : null, v2 ? RandomBytes(32) : null, RandomBytes(64), registered ?? Start);

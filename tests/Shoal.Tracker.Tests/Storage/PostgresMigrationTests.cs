@@ -52,7 +52,7 @@ public sealed class PostgresMigrationTests
     }
 
     private static Task<PostgresTrackerStore> OpenAsync(string connectionString) =>
-        PostgresTrackerStore.OpenAsync(connectionString, TimeSpan.FromMinutes(30), TimeProvider.System, NullLogger.Instance, default);
+        PostgresTrackerStore.OpenAsync(connectionString, TimeSpan.FromMinutes(30), PeerCapsForTests.Unlimited, TimeProvider.System, NullLogger.Instance, default);
 
     // Nothing listens on a port just released on loopback.
     private static int FreePort()

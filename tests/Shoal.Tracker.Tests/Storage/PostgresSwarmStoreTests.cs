@@ -196,8 +196,47 @@ public sealed class PostgresSwarmStoreTests(PostgresDatabaseFixture fixture) : I
         Assert.Empty(await store.ScrapeAsync([], default));
     }
 
-    private Task<PostgresTrackerStore> OpenAsync(TimeProvider? time = null) =>
-        PostgresTrackerStore.OpenAsync(fixture.Database.ConnectionString, PeerTimeout, time ?? TimeProvider.System, NullLogger.Instance, default);
+    [Fact]
+    public async Task New_peers_are_refused_at_the_caps_per_swarm_per_address_and_in_all_and_known_ones_refresh()
+    {
+        // The table is shared with the other tests of the class, so the total cap is set from its count.
+        await using PostgresTrackerStore counter = await OpenAsync();
+        long before = await counter.CountPeersAsync(default);
+        var caps = new PeerCaps((int)before + 6, PerSwarm: 3, PerAddress: 2);
+        await using PostgresTrackerStore store = await OpenAsync(caps: caps);
+        InfoHashKey busy = NewSwarm();
+        PeerAddress[] crowd = [.. Enumerable.Range(0, 4).Select(i => new PeerAddress(IPAddress.Parse($"192.0.2.{i + 1}"), 6881))];
+        IPAddress single = IPAddress.Parse("2001:db8:5:1::1");
+
+        List<string?> swarmRefusals = await AnnounceAllAsync(store, crowd.Select(peer => Announce(busy, peer)));
+        List<string?> addressRefusals = await AnnounceAllAsync(store, Enumerable.Range(0, 3).Select(i => Announce(NewSwarm(), new PeerAddress(IPAddress.Parse($"2001:db8:5:1::{i + 10:x}"), 6881))));
+        string? refreshed = (await store.AnnounceAsync(Announce(busy, crowd[0]), default)).Refusal;
+
+        Assert.Equal<string?>([null, null, null, caps.SwarmFull], swarmRefusals);
+        Assert.Equal<string?>([null, null, caps.AddressFull], addressRefusals);
+        Assert.Null(refreshed);
+        Assert.Null((await store.AnnounceAsync(Announce(NewSwarm(), new PeerAddress(single, 6881)) with { Event = AnnounceEvent.Stopped }, default)).Refusal);
+
+        // Five new peers are in the table: one more fits; once counted, the next is refused.
+        Assert.Null((await store.AnnounceAsync(Announce(NewSwarm(), V4(200)), default)).Refusal);
+        Assert.Equal(before + 6, await store.CountPeersAsync(default));
+        Assert.Equal(caps.TrackerFull, (await store.AnnounceAsync(Announce(NewSwarm(), V4(201)), default)).Refusal);
+        Assert.Null((await store.AnnounceAsync(Announce(busy, crowd[1]), default)).Refusal);
+    }
+
+    private static async Task<List<string?>> AnnounceAllAsync(PostgresTrackerStore store, IEnumerable<PeerAnnouncement> announcements)
+    {
+        var refusals = new List<string?>();
+        foreach (PeerAnnouncement announcement in announcements)
+        {
+            refusals.Add((await store.AnnounceAsync(announcement, default)).Refusal);
+        }
+
+        return refusals;
+    }
+
+    private Task<PostgresTrackerStore> OpenAsync(TimeProvider? time = null, PeerCaps? caps = null) =>
+        PostgresTrackerStore.OpenAsync(fixture.Database.ConnectionString, PeerTimeout, caps ?? PeerCapsForTests.Unlimited, time ?? TimeProvider.System, NullLogger.Instance, default);
 
     private static InfoHashKey NewSwarm() => InfoHashKey.Read(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
 

@@ -19,13 +19,14 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <summary>A new database; <paramref name="options"/> follow <c>CREATE DATABASE name</c> (a template, a locale).</summary>
+    public static async Task<TestDatabase> CreateAsync(string options = "")
     {
         string server = Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"{ServerVariable} is not set: run ./test.sh, which starts PostgreSQL");
         var database = new TestDatabase(server, $"shoal_test_{Guid.NewGuid():N}");
-        await database.ExecuteOnServerAsync($"CREATE DATABASE {database._name}");
+        await database.ExecuteOnServerAsync($"CREATE DATABASE {database._name} {options}");
         return database;
     }
 

@@ -18,7 +18,7 @@ public sealed class MemorySwarmStoreTests
     {
         var time = new ManualTimeProvider();
         var durable = new RecordingStore();
-        MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
+        MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None);
         await using (store)
         {
             await store.AnnounceAsync(Announce(1), CancellationToken.None);
@@ -40,7 +40,7 @@ public sealed class MemorySwarmStoreTests
     {
         var durable = new RecordingStore();
         durable.Stored[Swarm] = 41;
-        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
         await Parallel.ForAsync(0, 2000, async (i, ct) =>
         {
             await store.AnnounceAsync(Announce(i % 500, seeder: i % 500 < 100), ct);
@@ -58,7 +58,7 @@ public sealed class MemorySwarmStoreTests
     {
         var time = new ManualTimeProvider();
         var durable = new RecordingStore();
-        await using (MemorySwarmStore first = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None))
+        await using (MemorySwarmStore first = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None))
         {
             await first.AnnounceAsync(Announce(1, seeder: true), CancellationToken.None);
             time.Advance(TimeSpan.FromMinutes(5));
@@ -68,7 +68,7 @@ public sealed class MemorySwarmStoreTests
 
         // Down for 6 minutes: peer 1's expiry (10 minutes after its announce) has passed, 2's and 3's not.
         time.Advance(TimeSpan.FromMinutes(6));
-        await using MemorySwarmStore restarted = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
+        await using MemorySwarmStore restarted = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None);
 
         Assert.Equal(2, restarted.RestoredPeers);
         Assert.Equal(new SwarmCounts(0, 2, 0), (await restarted.ScrapeAsync([Swarm], CancellationToken.None))[0]);
@@ -78,47 +78,45 @@ public sealed class MemorySwarmStoreTests
     }
 
     [Fact]
+    public async Task Saved_peers_are_restored_within_the_caps_the_freshest_first()
+    {
+        var time = new ManualTimeProvider();
+        var durable = new RecordingStore();
+        InfoHashKey other = InfoHashKey.Read(Enumerable.Repeat((byte)8, 20).ToArray());
+        await using (MemorySwarmStore first = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None))
+        {
+            // Peers 1 to 6 of one address, a minute apart, alternating between two swarms; one of another address.
+            for (int peer = 1; peer <= 6; peer++)
+            {
+                await first.AnnounceAsync(Announce(peer) with { InfoHash = peer % 2 == 0 ? Swarm : other }, CancellationToken.None);
+                time.Advance(TimeSpan.FromMinutes(1));
+            }
+
+            await first.AnnounceAsync(Announce(7) with { Peer = new PeerAddress(IPAddress.Parse("203.0.113.1"), 7000) }, CancellationToken.None);
+        }
+
+        await using MemorySwarmStore restarted = await MemorySwarmStore.OpenAsync(
+            durable, durable, TimeSpan.FromMinutes(10), new PeerCaps(Total: 100, PerSwarm: 100, PerAddress: 4), time, NullLogger.Instance, CancellationToken.None);
+
+        // Peers 1 and 2 announced first, so would expire first: they are the ones left out.
+        Assert.Equal(5, restarted.RestoredPeers);
+        Assert.Equal([new SwarmCounts(0, 3, 0), new SwarmCounts(0, 2, 0)], await restarted.ScrapeAsync([Swarm, other], CancellationToken.None));
+        AnnounceAnswer refused = await restarted.AnnounceAsync(Announce(2), CancellationToken.None);
+        Assert.NotNull(refused.Refusal);
+        Assert.Null((await restarted.AnnounceAsync(Announce(6), CancellationToken.None)).Refusal);
+    }
+
+    [Fact]
     public async Task Peers_are_saved_while_running_not_only_at_shutdown()
     {
         var time = new ManualTimeProvider();
         var durable = new RecordingStore();
-        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), time, NullLogger.Instance, CancellationToken.None);
+        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None);
         await store.AnnounceAsync(Announce(1), CancellationToken.None);
 
         time.Advance(MemorySwarmStore.SavePeriod);
 
         await durable.PeersSaved.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, Assert.Single(durable.Peers).Count);
-    }
-
-    private sealed class RecordingStore : ICompletedCountStore, ILivePeerStore
-    {
-        public Dictionary<InfoHashKey, long> Stored { get; } = [];
-
-        public IReadOnlyList<SavedSwarm> Peers { get; private set; } = [];
-
-        public TaskCompletionSource PeersSaved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken) => Task.FromResult(Peers);
-
-        public Task SavePeersAsync(IReadOnlyList<SavedSwarm> swarms, CancellationToken cancellationToken)
-        {
-            Peers = swarms;
-            PeersSaved.TrySetResult();
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyDictionary<InfoHashKey, long>> LoadCompletedAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<InfoHashKey, long>>(new Dictionary<InfoHashKey, long>(Stored));
-
-        public Task AddCompletedAsync(IReadOnlyDictionary<InfoHashKey, long> increments, CancellationToken cancellationToken)
-        {
-            foreach ((InfoHashKey key, long count) in increments)
-            {
-                Stored[key] = Stored.GetValueOrDefault(key) + count;
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }

@@ -116,7 +116,7 @@ public sealed class PeerSwarmTests
             swarm.Record(Peer(n), isSeeder: n % 2 == 0, AnnounceEvent.None, expiresAt: n < 30 ? 100 : 200);
         }
 
-        Assert.Equal(30, swarm.Expire(now: 150));
+        Assert.Equal(30, swarm.Expire(now: 150, _ => { }));
         Assert.Equal(10, swarm.Count);
         Assert.Equal(5, swarm.Seeders);
 
@@ -124,7 +124,7 @@ public sealed class PeerSwarmTests
         swarm.Record(Peer(35), isSeeder: true, AnnounceEvent.None, 300);
         Assert.Equal(10, swarm.Count);
         Assert.Equal(6, swarm.Seeders);
-        Assert.Equal(9, swarm.Expire(now: 250));
+        Assert.Equal(9, swarm.Expire(now: 250, _ => { }));
         Assert.Equal(Peer(35), Assert.Single(Sampled(swarm, Peer(999), false, 10)));
     }
 
@@ -152,7 +152,7 @@ public sealed class PeerSwarmTests
 
             if (now % 250 == 0)
             {
-                swarm.Expire(now);
+                swarm.Expire(now, _ => { });
                 foreach (PeerAddress gone in model.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToList())
                 {
                     model.Remove(gone);

@@ -1,5 +1,6 @@
 using Npgsql;
 using Shoal.Tracker.Index;
+using Shoal.Tracker.Storage.Sql;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Postgres;
@@ -10,14 +11,21 @@ internal sealed class PostgresFileIndex(NpgsqlDataSource dataSource) : IFileInde
     private const string Columns = "name, size, info_hash_v1, info_hash_v2, torrent, registered";
     private const string ListingColumns = "name, size, info_hash_v1, info_hash_v2, registered";
 
-    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken)
+    public async Task<(StoredTorrent Torrent, Registration Outcome)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
-        await using NpgsqlCommand insert = dataSource.CreateCommand("""
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await SwarmClaims.TryClaimAsync(connection, transaction, torrent.SwarmKeys, isPublic: true, cancellationToken).ConfigureAwait(false))
+        {
+            return (torrent, Registration.GroupFile);
+        }
+
+        await using NpgsqlCommand insert = new("""
             INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered, registered_by)
             VALUES (@name, @folded, @size, @v1, @v2, @swarmV2, @torrent, @registered, @registeredBy)
             ON CONFLICT DO NOTHING
-            """);
+            """, connection, transaction);
         insert.Parameters.Add(new NpgsqlParameter<string>("name", torrent.Name));
         insert.Parameters.Add(new NpgsqlParameter<string>("folded", StoredTorrents.Fold(torrent.Name)));
         insert.Parameters.Add(new NpgsqlParameter<long>("size", torrent.Size));
@@ -27,18 +35,21 @@ internal sealed class PostgresFileIndex(NpgsqlDataSource dataSource) : IFileInde
         insert.Parameters.Add(new NpgsqlParameter<byte[]>("torrent", torrent.TorrentBytes));
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("registered", torrent.Registered.ToUniversalTime()));
         insert.Parameters.Add(new NpgsqlParameter("registeredBy", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)registeredBy ?? DBNull.Value });
-        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        bool created = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        StoredTorrent stored = torrent;
+        if (!created)
         {
-            return (torrent, true);
+            // A statement of its own: its fresh snapshot sees the conflicting row even when another
+            // instance committed it after the insert began.
+            await using NpgsqlCommand existing = new($"SELECT {Columns} FROM torrents WHERE info_hash_v1 = @v1 OR info_hash_v2 = @v2 LIMIT 1", connection, transaction);
+            existing.Parameters.Add(Hash("v1", torrent.InfoHashV1));
+            existing.Parameters.Add(Hash("v2", torrent.InfoHashV2));
+            IReadOnlyList<StoredTorrent> found = await ReadAllAsync(existing, cancellationToken).ConfigureAwait(false);
+            stored = found.Count > 0 ? found[0] : torrent;
         }
 
-        // A statement of its own: its fresh snapshot sees the conflicting row even when another
-        // instance committed it after the insert began.
-        await using NpgsqlCommand existing = dataSource.CreateCommand($"SELECT {Columns} FROM torrents WHERE info_hash_v1 = @v1 OR info_hash_v2 = @v2 LIMIT 1");
-        existing.Parameters.Add(Hash("v1", torrent.InfoHashV1));
-        existing.Parameters.Add(Hash("v2", torrent.InfoHashV2));
-        IReadOnlyList<StoredTorrent> found = await ReadAllAsync(existing, cancellationToken).ConfigureAwait(false);
-        return (found.Count > 0 ? found[0] : torrent, false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (stored, created ? Registration.Created : Registration.Existing);
     }
 
     public async Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Shoal.Tracker.Logging;
 
 namespace Shoal.Tracker.Storage.Postgres;
 
@@ -22,15 +21,14 @@ internal sealed class PostgresPeerSweeper : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly PeriodicWork _work;
 
     public PostgresPeerSweeper(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger)
     {
         _dataSource = dataSource;
         _time = time;
         _logger = logger;
-        _loop = SweepPeriodicallyAsync(_stop.Token);
+        _work = new PeriodicWork(Period, time, SweepAndLogAsync, logger);
     }
 
     /// <summary>Deletes the expired peers now; returns how many (0 when another instance is sweeping).</summary>
@@ -42,34 +40,11 @@ internal sealed class PostgresPeerSweeper : IAsyncDisposable
         return await sweep.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _work.DisposeAsync();
 
-    private async Task SweepPeriodicallyAsync(CancellationToken stop)
+    private async Task SweepAndLogAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(Period, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                try
-                {
-                    int swept = await SweepAsync(stop).ConfigureAwait(false);
-                    PostgresLog.Swept(_logger, swept);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The next tick tries again; an unreachable database must not end the loop.
-                    TrackerLog.StoreWriteFailed(_logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
+        int swept = await SweepAsync(stop).ConfigureAwait(false);
+        PostgresLog.Swept(_logger, swept);
     }
 }

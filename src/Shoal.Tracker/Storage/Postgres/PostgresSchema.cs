@@ -94,6 +94,30 @@ internal static class PostgresSchema
         ALTER TABLE torrents ADD COLUMN registered_by bigint;
         CREATE INDEX torrents_registered_by ON torrents (registered_by);
         """,
+        // The unit the per-address peer cap counts: the IPv4 address, or the IPv6 /64.
+        """
+        ALTER TABLE peers ADD COLUMN block cidr GENERATED ALWAYS AS (network(set_masklen(ip, CASE WHEN family(ip) = 4 THEN 32 ELSE 64 END))) STORED;
+        CREATE INDEX peers_block ON peers (block);
+        """,
+        // Whose each swarm is (SwarmClaims). A swarm both public and a group's, as the race this closes
+        // could leave one, stays the group's and leaves the public index: its members' privacy outweighs a listing.
+        """
+        CREATE TABLE swarm_claims (
+            info_hash bytea PRIMARY KEY,
+            is_public boolean NOT NULL
+        );
+        INSERT INTO swarm_claims SELECT info_hash_v1, false FROM group_files WHERE info_hash_v1 IS NOT NULL ON CONFLICT DO NOTHING;
+        INSERT INTO swarm_claims SELECT swarm_v2, false FROM group_files WHERE swarm_v2 IS NOT NULL ON CONFLICT DO NOTHING;
+        INSERT INTO swarm_claims SELECT info_hash, false FROM stopped_swarms ON CONFLICT DO NOTHING;
+        INSERT INTO swarm_claims SELECT info_hash_v1, true FROM torrents WHERE info_hash_v1 IS NOT NULL ON CONFLICT DO NOTHING;
+        INSERT INTO swarm_claims SELECT swarm_v2, true FROM torrents WHERE swarm_v2 IS NOT NULL ON CONFLICT DO NOTHING;
+        DELETE FROM torrents WHERE info_hash_v1 IN (SELECT info_hash FROM swarm_claims WHERE NOT is_public)
+            OR swarm_v2 IN (SELECT info_hash FROM swarm_claims WHERE NOT is_public);
+        """,
+        // Group names sort by their bytes, as SQLite's BINARY collation sorts them, whatever the database's locale.
+        """
+        ALTER TABLE user_groups ALTER COLUMN name TYPE text COLLATE "C";
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, all in one transaction.</summary>

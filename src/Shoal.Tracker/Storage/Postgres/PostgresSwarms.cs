@@ -9,26 +9,42 @@ namespace Shoal.Tracker.Storage.Postgres;
 
 /// <summary>
 /// Swarms shared by every tracker instance on one database: each announce is one round trip, a
-/// batch of three statements that PostgreSQL runs as one transaction.
+/// batch of three statements that PostgreSQL runs as one transaction. A new peer is refused at the
+/// <see cref="PeerCaps"/>: per swarm and per address counted in the announce's own statement, in all
+/// from <see cref="PostgresPeerCensus"/>'s last count.
 /// </summary>
-internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerTimeout, TimeProvider time)
+internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerTimeout, PeerCaps caps, PostgresPeerCensus census, TimeProvider time)
 {
     // RETURNING gives only the new row, so the asker's previous row is read in a CTE, locked so that
-    // concurrent announces of one peer take turns; the upsert reads that CTE, so it is evaluated
-    // before the row changes. A completed event counts unless the previous row was a seeder's.
+    // concurrent announces of one peer take turns; the refusal reads that CTE and the upsert reads the
+    // refusal, so both are evaluated before the row changes. A new peer's caps are counted with LIMIT,
+    // so a check reads at most a cap's worth of index entries; announces running at once may each see
+    // room for one more, so a cap can be passed by as many as run together. A completed event counts
+    // unless the previous row was a seeder's. The statement's rows are the refusal: null or which cap.
     private const string RecordSql = """
         WITH previous AS MATERIALIZED (
             SELECT seeder FROM peers WHERE info_hash = @hash AND ip = @ip AND port = @port FOR UPDATE
+        ), refusal AS MATERIALIZED (
+            SELECT CASE
+                WHEN @stopped OR EXISTS (SELECT 1 FROM previous) THEN NULL
+                WHEN @full THEN 1
+                WHEN (SELECT count(*) FROM (SELECT 1 FROM peers WHERE info_hash = @hash AND expires_at > @now LIMIT @perSwarm) AS s) >= @perSwarm THEN 2
+                WHEN (SELECT count(*) FROM (
+                        SELECT 1 FROM peers WHERE block = network(set_masklen(@ip, CASE WHEN family(@ip) = 4 THEN 32 ELSE 64 END)) AND expires_at > @now LIMIT @perAddress
+                     ) AS a) >= @perAddress THEN 3
+            END AS cap
         ), gone AS (
             DELETE FROM peers WHERE @stopped AND info_hash = @hash AND ip = @ip AND port = @port
         ), refreshed AS (
             INSERT INTO peers (info_hash, ip, port, seeder, expires_at)
-            SELECT @hash, @ip, @port, @seeder, @expires FROM (SELECT count(*) FROM previous) AS locked WHERE NOT @stopped
+            SELECT @hash, @ip, @port, @seeder, @expires FROM refusal WHERE NOT @stopped AND refusal.cap IS NULL
             ON CONFLICT (info_hash, ip, port) DO UPDATE SET seeder = excluded.seeder, expires_at = excluded.expires_at
+        ), finished AS (
+            INSERT INTO completed (info_hash, count)
+            SELECT @hash, 1 FROM refusal WHERE @completed AND refusal.cap IS NULL AND NOT coalesce((SELECT seeder FROM previous), false)
+            ON CONFLICT (info_hash) DO UPDATE SET count = completed.count + 1
         )
-        INSERT INTO completed (info_hash, count)
-        SELECT @hash, 1 WHERE @completed AND NOT coalesce((SELECT seeder FROM previous), false)
-        ON CONFLICT (info_hash) DO UPDATE SET count = completed.count + 1
+        SELECT cap FROM refusal
         """;
 
     private const string CountsSql = """
@@ -76,6 +92,10 @@ internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerT
                 new NpgsqlParameter<DateTimeOffset>("expires", now + peerTimeout),
                 new NpgsqlParameter<bool>("stopped", announcement.Event == AnnounceEvent.Stopped),
                 new NpgsqlParameter<bool>("completed", announcement.Event == AnnounceEvent.Completed),
+                new NpgsqlParameter<bool>("full", census.IsFull),
+                new NpgsqlParameter<DateTimeOffset>("now", now),
+                new NpgsqlParameter<int>("perSwarm", caps.PerSwarm),
+                new NpgsqlParameter<int>("perAddress", caps.PerAddress),
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(CountsSql)
@@ -101,6 +121,18 @@ internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerT
         });
 
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (!reader.IsDBNull(0))
+        {
+            return AnnounceAnswer.Refused(reader.GetInt32(0) switch
+            {
+                1 => caps.TrackerFull,
+                2 => caps.SwarmFull,
+                _ => caps.AddressFull,
+            });
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var counts = new SwarmCounts((int)reader.GetInt64(0), (int)reader.GetInt64(1), reader.GetInt64(2));
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -18,20 +18,26 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
     private readonly PostgresFileIndex _index;
     private readonly PostgresSwarms _swarms;
     private readonly PostgresPeerSweeper _sweeper;
+    private readonly PostgresPeerCensus _census;
 
-    private PostgresTrackerStore(NpgsqlDataSource dataSource, TimeSpan peerTimeout, TimeProvider time, ILogger logger)
+    private PostgresTrackerStore(NpgsqlDataSource dataSource, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger)
     {
         _dataSource = dataSource;
         _index = new PostgresFileIndex(dataSource);
-        _swarms = new PostgresSwarms(dataSource, peerTimeout, time);
+        _census = new PostgresPeerCensus(dataSource, caps.Total, time, logger);
+        _swarms = new PostgresSwarms(dataSource, peerTimeout, caps, _census, time);
         _sweeper = new PostgresPeerSweeper(dataSource, time, logger);
         Accounts = new SqlAccountStore(async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public IAccountStore Accounts { get; }
 
-    /// <summary>Connects, brings the schema up to date and starts sweeping expired peers every minute.</summary>
-    public static async Task<PostgresTrackerStore> OpenAsync(string connectionString, TimeSpan peerTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects, brings the schema up to date and starts sweeping expired peers every minute and counting
+    /// live ones every few seconds (for <see cref="PeerCaps.Total"/>).
+    /// </summary>
+    public static async Task<PostgresTrackerStore> OpenAsync(
+        string connectionString, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
@@ -39,7 +45,7 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
         try
         {
             await PostgresStartup.PrepareAsync(dataSource, logger, cancellationToken).ConfigureAwait(false);
-            return new PostgresTrackerStore(dataSource, peerTimeout, time, logger);
+            return new PostgresTrackerStore(dataSource, peerTimeout, caps, time, logger);
         }
         catch
         {
@@ -48,7 +54,7 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
         }
     }
 
-    public Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken) =>
+    public Task<(StoredTorrent Torrent, Registration Outcome)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken) =>
         _index.RegisterAsync(torrent, registeredBy, cancellationToken);
 
     public Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken) =>
@@ -69,9 +75,13 @@ public sealed class PostgresTrackerStore : IFileIndexStore, ISwarmStore
     /// <summary>Deletes expired peers now, as the background sweep does every minute; returns how many.</summary>
     public Task<int> ExpirePeersAsync(CancellationToken cancellationToken) => _sweeper.SweepAsync(cancellationToken);
 
+    /// <summary>Counts the live peers now (up to <see cref="PeerCaps.Total"/>), as the background count does every few seconds.</summary>
+    public Task<long> CountPeersAsync(CancellationToken cancellationToken) => _census.CountAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
+        await _census.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 }

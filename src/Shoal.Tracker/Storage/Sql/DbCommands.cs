@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Shoal.Tracker.Api;
 
 namespace Shoal.Tracker.Storage.Sql;
 
@@ -40,6 +41,18 @@ internal static class DbCommands
         await using DbCommand command = Create(connection, transaction, sql, parameters);
         object? value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="limit"/> of <paramref name="pageSql"/>
+    /// (its ORDER BY decides which), each read by <paramref name="read"/>, and the count <paramref name="countSql"/> gives of all.
+    /// </summary>
+    public static async Task<ListPage<T>> ReadPageAsync<T>(
+        DbConnection connection, string countSql, string pageSql, Func<DbDataReader, T> read, int offset, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        long total = await ScalarAsync(connection, null, countSql, cancellationToken, parameters).ConfigureAwait(false) ?? 0;
+        IReadOnlyList<T> items = await ReadAllAsync(connection, $"{pageSql} LIMIT @limit OFFSET @offset", read, cancellationToken, [.. parameters, ("limit", limit), ("offset", offset)]).ConfigureAwait(false);
+        return new ListPage<T>(total, items);
     }
 
     /// <summary>Every row, each read by <paramref name="read"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
@@ -11,12 +12,17 @@ internal sealed partial class SqlAccountStore
 {
     private const string FileColumns = "f.name, f.size, f.info_hash_v1, f.info_hash_v2, f.torrent, f.shared_ms, f.sharer_id, u.name";
 
-    public async Task<bool> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken)
+    public async Task<GroupSharing> AddGroupFileAsync(long groupId, long sharerId, StoredTorrent torrent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         byte[]? swarmV2 = torrent.InfoHashV2?[..InfoHashKey.Length];
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await SwarmClaims.TryClaimAsync(connection, transaction, torrent.SwarmKeys, isPublic: false, cancellationToken).ConfigureAwait(false))
+        {
+            return GroupSharing.PublicFile;
+        }
+
         int added = await DbCommands.ExecuteAsync(
             connection, transaction, """
             INSERT INTO group_files (group_id, sharer_id, name, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, shared_ms)
@@ -27,21 +33,31 @@ internal sealed partial class SqlAccountStore
             ("swarmV2", swarmV2), ("torrent", torrent.TorrentBytes), ("shared", torrent.Registered.ToUnixTimeMilliseconds())).ConfigureAwait(false);
         if (added == 0)
         {
-            return false;
+            return GroupSharing.AlreadyShared;
         }
 
         // Shared again after it was stopped: tracked for the group once more.
         await DbCommands.ExecuteAsync(connection, transaction, "DELETE FROM stopped_swarms WHERE info_hash = @v1 OR info_hash = @swarmV2", cancellationToken, ("v1", torrent.InfoHashV1), ("swarmV2", swarmV2)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return GroupSharing.Shared;
     }
 
-    public async Task<IReadOnlyList<StoredGroupFile>> GroupFilesAsync(long groupId, CancellationToken cancellationToken)
+    public async Task<ListPage<GroupFileListing>> GroupFilesAsync(long groupId, int offset, int limit, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
-        return await DbCommands.ReadAllAsync(
-            connection, $"SELECT {FileColumns} FROM group_files f JOIN users u ON u.id = f.sharer_id WHERE f.group_id = @group ORDER BY f.shared_ms DESC, f.id DESC",
-            ReadFile, cancellationToken, ("group", groupId)).ConfigureAwait(false);
+        return await DbCommands.ReadPageAsync(
+            connection,
+            "SELECT count(*) FROM group_files WHERE group_id = @group",
+            "SELECT f.name, f.size, f.info_hash_v1, f.info_hash_v2, f.shared_ms, u.name FROM group_files f JOIN users u ON u.id = f.sharer_id WHERE f.group_id = @group ORDER BY f.shared_ms DESC, f.id DESC",
+            r => new GroupFileListing(
+                new TorrentListing(
+                    r.GetString(0),
+                    r.GetInt64(1),
+                    r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2),
+                    r.IsDBNull(3) ? null : r.GetFieldValue<byte[]>(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))),
+                r.GetString(5)),
+            offset, limit, cancellationToken, ("group", groupId)).ConfigureAwait(false);
     }
 
     public async Task<StoredGroupFile?> FindGroupFileAsync(long groupId, InfoHashKey swarm, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Shoal.Tracker.Accounts;
+using Shoal.Tracker.Api;
 using Shoal.Tracker.Index;
 using Shoal.Tracker.Swarms;
 using Shoal.TrackerApi.Accounts;
@@ -14,10 +15,9 @@ internal sealed partial class SqlAccountStore
     public async Task<IReadOnlyList<string>> GroupsOfAsync(long userId, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<string> names = await DbCommands.ReadAllAsync(
-            connection, "SELECT g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = @user",
+        return await DbCommands.ReadAllAsync(
+            connection, "SELECT g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = @user ORDER BY g.name",
             r => r.GetString(0), cancellationToken, ("user", userId)).ConfigureAwait(false);
-        return [.. names.Order(StringComparer.Ordinal)];
     }
 
     public async Task<GroupCreation> AddGroupAsync(string name, long ownerId, int maxOwned, DateTimeOffset created, CancellationToken cancellationToken)
@@ -43,13 +43,15 @@ internal sealed partial class SqlAccountStore
         return GroupCreation.Created;
     }
 
-    public async Task<IReadOnlyList<GroupSummary>> ListGroupsAsync(CancellationToken cancellationToken)
+    // Names sort by their bytes: SQLite's BINARY collation, and PostgreSQL's "C", the column's collation there (migration 6).
+    public async Task<ListPage<GroupSummary>> ListGroupsAsync(int offset, int limit, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<GroupSummary> groups = await DbCommands.ReadAllAsync(
-            connection, "SELECT g.name, u.name, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) FROM user_groups g JOIN users u ON u.id = g.owner_id",
-            r => new GroupSummary(r.GetString(0), r.GetString(1), (int)r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
-        return [.. groups.OrderBy(group => group.Name, StringComparer.Ordinal)];
+        return await DbCommands.ReadPageAsync(
+            connection,
+            "SELECT count(*) FROM user_groups",
+            "SELECT g.name, u.name, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) FROM user_groups g JOIN users u ON u.id = g.owner_id ORDER BY g.name",
+            r => new GroupSummary(r.GetString(0), r.GetString(1), (int)r.GetInt64(2)), offset, limit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredGroup?> FindGroupAsync(string name, CancellationToken cancellationToken)
@@ -78,12 +80,14 @@ internal sealed partial class SqlAccountStore
             """, cancellationToken, ("group", groupId), ("user", userId), ("requested", requested.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1;
     }
 
-    public async Task<IReadOnlyList<JoinRequest>> JoinRequestsAsync(long groupId, CancellationToken cancellationToken)
+    public async Task<ListPage<JoinRequest>> JoinRequestsAsync(long groupId, int offset, int limit, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
-        return await DbCommands.ReadAllAsync(
-            connection, "SELECT u.name, r.requested_ms FROM join_requests r JOIN users u ON u.id = r.user_id WHERE r.group_id = @group ORDER BY r.requested_ms, u.id",
-            r => new JoinRequest(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))), cancellationToken, ("group", groupId)).ConfigureAwait(false);
+        return await DbCommands.ReadPageAsync(
+            connection,
+            "SELECT count(*) FROM join_requests WHERE group_id = @group",
+            "SELECT u.name, r.requested_ms FROM join_requests r JOIN users u ON u.id = r.user_id WHERE r.group_id = @group ORDER BY r.requested_ms, u.id",
+            r => new JoinRequest(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))), offset, limit, cancellationToken, ("group", groupId)).ConfigureAwait(false);
     }
 
     public async Task<bool> ResolveJoinRequestAsync(long groupId, string userName, bool accept, CancellationToken cancellationToken)

@@ -87,6 +87,21 @@ internal static class SqliteSchema
             peers BLOB NOT NULL
         ) WITHOUT ROWID;
         """,
+        // Whose each swarm is (SwarmClaims). A swarm both public and a group's, as the race this closes
+        // could leave one, stays the group's and leaves the public index: its members' privacy outweighs a listing.
+        """
+        CREATE TABLE swarm_claims (
+            info_hash BLOB PRIMARY KEY,
+            is_public INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO swarm_claims SELECT info_hash_v1, 0 FROM group_files WHERE info_hash_v1 IS NOT NULL;
+        INSERT OR IGNORE INTO swarm_claims SELECT swarm_v2, 0 FROM group_files WHERE swarm_v2 IS NOT NULL;
+        INSERT OR IGNORE INTO swarm_claims SELECT info_hash, 0 FROM stopped_swarms;
+        INSERT OR IGNORE INTO swarm_claims SELECT info_hash_v1, 1 FROM torrents WHERE info_hash_v1 IS NOT NULL;
+        INSERT OR IGNORE INTO swarm_claims SELECT swarm_v2, 1 FROM torrents WHERE swarm_v2 IS NOT NULL;
+        DELETE FROM torrents WHERE info_hash_v1 IN (SELECT info_hash FROM swarm_claims WHERE is_public = 0)
+            OR swarm_v2 IN (SELECT info_hash FROM swarm_claims WHERE is_public = 0);
+        """,
     ];
 
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -41,11 +41,18 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore, 
         }
     }
 
-    public async Task<(StoredTorrent Torrent, bool Created)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken)
+    public async Task<(StoredTorrent Torrent, Registration Outcome)> RegisterAsync(StoredTorrent torrent, long? registeredBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await SwarmClaims.TryClaimAsync(connection, transaction, torrent.SwarmKeys, isPublic: true, cancellationToken).ConfigureAwait(false))
+        {
+            return (torrent, Registration.GroupFile);
+        }
+
         using SqliteCommand insert = connection.CreateCommand();
+        insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO torrents (name, name_folded, size, info_hash_v1, info_hash_v2, swarm_v2, torrent, registered_ms, registered_by)
             VALUES ($name, $folded, $size, $v1, $v2, $swarmV2, $torrent, $registered, $registeredBy)
@@ -61,17 +68,20 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore, 
         insert.Parameters.AddWithValue("$registered", torrent.Registered.ToUnixTimeMilliseconds());
         insert.Parameters.AddWithValue("$registeredBy", (object?)registeredBy ?? DBNull.Value);
         bool created = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        if (created)
+        StoredTorrent stored = torrent;
+        if (!created)
         {
-            return (torrent, true);
+            using SqliteCommand existing = connection.CreateCommand();
+            existing.Transaction = transaction;
+            existing.CommandText = $"SELECT {Columns} FROM torrents WHERE info_hash_v1 = $v1 OR info_hash_v2 = $v2 LIMIT 1";
+            existing.Parameters.AddWithValue("$v1", (object?)torrent.InfoHashV1 ?? DBNull.Value);
+            existing.Parameters.AddWithValue("$v2", (object?)torrent.InfoHashV2 ?? DBNull.Value);
+            IReadOnlyList<StoredTorrent> found = await ReadAllAsync(existing, cancellationToken).ConfigureAwait(false);
+            stored = found.Count > 0 ? found[0] : torrent;
         }
 
-        using SqliteCommand existing = connection.CreateCommand();
-        existing.CommandText = $"SELECT {Columns} FROM torrents WHERE info_hash_v1 = $v1 OR info_hash_v2 = $v2 LIMIT 1";
-        existing.Parameters.AddWithValue("$v1", (object?)torrent.InfoHashV1 ?? DBNull.Value);
-        existing.Parameters.AddWithValue("$v2", (object?)torrent.InfoHashV2 ?? DBNull.Value);
-        IReadOnlyList<StoredTorrent> found = await ReadAllAsync(existing, cancellationToken).ConfigureAwait(false);
-        return (found.Count > 0 ? found[0] : torrent, false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (stored, created ? Registration.Created : Registration.Existing);
     }
 
     public async Task<long> CountRegisteredByAsync(long userId, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Shoal.TrackerApi;
-
 using Shoal.TrackerApi.Index;
 
 namespace Shoal.TrackerApi.Accounts;
@@ -14,6 +13,9 @@ namespace Shoal.TrackerApi.Accounts;
 /// </summary>
 public sealed class TrackerAccountClient
 {
+    /// <summary>The most pages a listing is fetched in: <see cref="Paging.MaxPerPage"/> items each.</summary>
+    public const int MaxPages = 1_000;
+
     private readonly TrackerApiTransport _api;
     private readonly string? _token;
 
@@ -54,15 +56,16 @@ public sealed class TrackerAccountClient
 
     public Task<GroupSummary> CreateGroupAsync(string group, CancellationToken ct) => SendJsonAsync<GroupSummary>(HttpMethod.Post, "api/groups", ct, Body(new NewGroup(group)));
 
-    public Task<GroupSummary[]> GetGroupsAsync(CancellationToken ct) => SendJsonAsync<GroupSummary[]>(HttpMethod.Get, "api/groups", ct);
+    /// <summary>Every group, by name, fetched a page at a time.</summary>
+    public Task<GroupSummary[]> GetGroupsAsync(CancellationToken ct) => GetAllAsync<GroupSummary>("api/groups", ct);
 
     public Task DeleteGroupAsync(string group, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group), ct);
 
     /// <summary>Asks the group's owner to let the user in.</summary>
     public Task RequestToJoinAsync(string group, CancellationToken ct) => SendAsync(HttpMethod.Post, ApiPath("api/groups", group, "requests"), ct);
 
-    public Task<JoinRequest[]> GetJoinRequestsAsync(string group, CancellationToken ct) =>
-        SendJsonAsync<JoinRequest[]>(HttpMethod.Get, ApiPath("api/groups", group, "requests"), ct);
+    /// <summary>Every request to join the group, oldest first, fetched a page at a time.</summary>
+    public Task<JoinRequest[]> GetJoinRequestsAsync(string group, CancellationToken ct) => GetAllAsync<JoinRequest>(ApiPath("api/groups", group, "requests"), ct);
 
     public Task AcceptAsync(string group, string user, CancellationToken ct) => SendAsync(HttpMethod.Post, ApiPath("api/groups", group, "requests", user, "accept"), ct);
 
@@ -71,7 +74,8 @@ public sealed class TrackerAccountClient
     /// <summary>Removes a member (the owner), or leaves the group (the user itself).</summary>
     public Task RemoveMemberAsync(string group, string user, CancellationToken ct) => SendAsync(HttpMethod.Delete, ApiPath("api/groups", group, "members", user), ct);
 
-    public Task<GroupFile[]> GetGroupFilesAsync(string group, CancellationToken ct) => SendJsonAsync<GroupFile[]>(HttpMethod.Get, ApiPath("api/groups", group, "files"), ct);
+    /// <summary>Every file of the group, newest first, fetched a page at a time.</summary>
+    public Task<GroupFile[]> GetGroupFilesAsync(string group, CancellationToken ct) => GetAllAsync<GroupFile>(ApiPath("api/groups", group, "files"), ct);
 
     /// <summary>Registers a public torrent in the tracker's file index as this user (the index needs a login unless open).</summary>
     public Task<IndexedFile> RegisterTorrentAsync(ReadOnlyMemory<byte> torrentFile, CancellationToken ct)
@@ -118,6 +122,27 @@ public sealed class TrackerAccountClient
     {
         using HttpRequestMessage request = Request(method, path, content);
         return await _api.SendJsonAsync<T>(request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every item of a listing, <see cref="Paging.MaxPerPage"/> a page, up to <see cref="MaxPages"/> pages; from a tracker
+    /// that does not page (no count in the answer), its one answer.
+    /// </summary>
+    private async Task<T[]> GetAllAsync<T>(string path, CancellationToken ct)
+    {
+        var items = new List<T>();
+        for (int page = 1; page <= MaxPages; page++)
+        {
+            using HttpRequestMessage request = Request(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"{path}?page={page}&perPage={Paging.MaxPerPage}"), null);
+            (T[] answer, long? total) = await _api.SendPageAsync<T>(request, ct).ConfigureAwait(false);
+            items.AddRange(answer);
+            if (total is null || answer.Length == 0 || items.Count >= total)
+            {
+                break;
+            }
+        }
+
+        return [.. items];
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content)

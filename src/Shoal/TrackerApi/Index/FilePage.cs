@@ -6,8 +6,8 @@ namespace Shoal.TrackerApi.Index;
 /// </summary>
 public sealed record FilePage
 {
-    public const int DefaultPerPage = 50;
-    public const int MaxPerPage = 500;
+    public const int DefaultPerPage = Paging.DefaultPerPage;
+    public const int MaxPerPage = Paging.MaxPerPage;
 
     public required long Total { get; init; }
 
