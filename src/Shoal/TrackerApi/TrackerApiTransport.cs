@@ -72,7 +72,7 @@ internal sealed class TrackerApiTransport
         byte[] body = await SendAsync(request, ct).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web) ?? throw Failure("answered null");
+            return JsonSerializer.Deserialize<T>(body, TrackerApiJson.Options) ?? throw Failure("answered null");
         }
         catch (JsonException e)
         {
