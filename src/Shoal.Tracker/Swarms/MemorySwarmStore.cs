@@ -58,7 +58,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
         IReadOnlyList<SavedSwarm> swarms = await saved.LoadPeersAsync(cancellationToken).ConfigureAwait(false);
         var store = new MemorySwarmStore(new CompletedCounts(stored), durable, saved, peerTimeout, time, logger);
         long now = time.GetUtcNow().ToUnixTimeSeconds();
-        store.RestoredPeers = swarms.Sum(swarm => store._table.Restore(swarm, now));
+        store.RestoredPeers = swarms.Sum(swarm => store._table.Restore(swarm, now, peerTimeout));
         TrackerLog.PeersRestored(logger, store.RestoredPeers, store._table.SwarmCount);
         return store;
     }

@@ -101,9 +101,14 @@ internal sealed class SwarmTable
         return saved;
     }
 
-    /// <summary>Puts back the saved peers that have not expired by <paramref name="now"/>, with their expiry; returns how many.</summary>
-    public int Restore(SavedSwarm saved, long now)
+    /// <summary>
+    /// Puts back the saved peers that have not expired by <paramref name="now"/>, with their expiry; returns how many.
+    /// A saved expiry is at most a timeout after <paramref name="now"/>: one later, or a peer without a port, comes
+    /// from a damaged save and would otherwise live for ever or be handed out unreachable.
+    /// </summary>
+    public int Restore(SavedSwarm saved, long now, TimeSpan peerTimeout)
     {
+        long latest = now + (long)peerTimeout.TotalSeconds;
         PeerSwarm swarm = _swarms.GetOrAdd(saved.InfoHash, static _ => new PeerSwarm());
         lock (swarm)
         {
@@ -111,9 +116,9 @@ internal sealed class SwarmTable
             for (int i = 0; i < saved.Count; i++)
             {
                 (PeerAddress peer, bool isSeeder, long expiresAt) = saved.ReadEntry(i);
-                if (expiresAt > now)
+                if (expiresAt > now && peer.Port != 0)
                 {
-                    swarm.Record(peer, isSeeder, AnnounceEvent.None, expiresAt);
+                    swarm.Record(peer, isSeeder, AnnounceEvent.None, Math.Min(expiresAt, latest));
                 }
             }
 
