@@ -130,8 +130,12 @@ public sealed partial class TorrentSwarm
 
         ReleaseOutstanding(peer);
         _choker.Forget(peer.Id);
-        string peerId = PeerIdText.Format(peer.PeerId.Span);
-        _downloadedFromClosed[peerId] = _downloadedFromClosed.GetValueOrDefault(peerId) + peer.Downloaded;
+        // Only peers that gave us something: an entry for every connection ever closed would grow without end on a seeder.
+        if (peer.Downloaded > 0)
+        {
+            string peerId = PeerIdText.Format(peer.PeerId.Span);
+            _downloadedFromClosed[peerId] = _downloadedFromClosed.GetValueOrDefault(peerId) + peer.Downloaded;
+        }
         if (peer.HasPieceInformation)
         {
             _picker.AddAvailability(peer.Pieces, -1);
