@@ -16,7 +16,7 @@ internal sealed class ContentCheck(Torrent torrent, AddTorrentOptions options, I
 {
     private int _checked;
 
-    /// <summary>Pieces looked at so far by the check: hashed, or known missing without hashing.</summary>
+    /// <summary>Pieces the check has looked at so far: in a full check every piece, after a crash those it hashed.</summary>
     public int CheckedPieces => Volatile.Read(ref _checked);
 
     public async Task<PieceSet> FindPiecesAsync(CancellationToken cancellationToken)
