@@ -31,7 +31,7 @@ public sealed partial class TorrentSwarm
     private readonly List<BlockRef> _blocks = [];
     private readonly RateMeter _downloadMeter = new();
     private readonly RateMeter _uploadMeter = new();
-    private readonly Dictionary<string, long> _downloadedFromClosed = new(StringComparer.Ordinal);
+    private readonly ClosedPeerTotals _downloadedFromClosed = new();
     private int _nextPeerId;
     private int _outstandingBlocks;
     private TimeSpan _lastRechoke;
@@ -130,12 +130,7 @@ public sealed partial class TorrentSwarm
 
         ReleaseOutstanding(peer);
         _choker.Forget(peer.Id);
-        // Only peers that gave us something: an entry for every connection ever closed would grow without end on a seeder.
-        if (peer.Downloaded > 0)
-        {
-            string peerId = PeerIdText.Format(peer.PeerId.Span);
-            _downloadedFromClosed[peerId] = _downloadedFromClosed.GetValueOrDefault(peerId) + peer.Downloaded;
-        }
+        _downloadedFromClosed.Add(peer.PeerId.Span, peer.Downloaded);
         if (peer.HasPieceInformation)
         {
             _picker.AddAvailability(peer.Pieces, -1);

@@ -79,7 +79,7 @@ public class TrackerFuzzTests(ITestOutputHelper output)
             ScrapeResponseCodec.Encode(new ScrapeResponse { Files = new Dictionary<InfoHash, ScrapeStats> { [Hash] = new(1, 2, 3) } }),
         ];
         var mutator = new Mutator(3);
-        FuzzResult result = FuzzRun.Run(output, parser, PerRun, i => i % 10 == 0 ? mutator.RandomBytes(200) : mutator.Mutate(seeds[i % seeds.Length]), body =>
+        FuzzResult result = FuzzRun.Run(output, parser, PerRun / 4, i => i % 10 == 0 ? mutator.RandomBytes(200) : mutator.Mutate(seeds[i % seeds.Length]), body =>
             FuzzRun.Accepts<TrackerProtocolException>(() => _ = parser == "http announce response" ? AnnounceResponseCodec.Parse(body) : (object)ScrapeResponseCodec.Parse(body)));
         Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
