@@ -36,5 +36,19 @@ public sealed class PeerBansTests
         Assert.False(bans.Ban(Peer(Router, "cheat-4")), "the address was banned already");
     }
 
+    [Fact]
+    public void Bans_are_bounded_and_the_oldest_is_lifted_first()
+    {
+        var bans = new PeerBans();
+        for (int i = 0; i <= PeerBans.MaxBans; i++)
+        {
+            bans.Ban(Peer(new IPAddress(0x0A000000 + i), "cheat"));
+        }
+
+        Assert.False(bans.IsBanned(Peer(new IPAddress(0x0A000000), "cheat")), "the oldest ban was kept past the bound");
+        Assert.True(bans.IsBanned(Peer(new IPAddress(0x0A000001), "cheat")));
+        Assert.True(bans.IsBanned(Peer(new IPAddress(0x0A000000 + PeerBans.MaxBans), "cheat")));
+    }
+
     private static PeerKey Peer(IPAddress address, string peerId) => PeerKey.Of(address, Encoding.ASCII.GetBytes(peerId.PadRight(20, '-')));
 }
