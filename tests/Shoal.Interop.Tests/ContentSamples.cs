@@ -45,6 +45,21 @@ public sealed class ContentSamples : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
+    /// <summary>Writes <paramref name="length"/> random bytes to <paramref name="path"/> a mebibyte at a time (large files too) and returns the path.</summary>
+    public static string RandomFile(string path, long length, int seed)
+    {
+        var random = new Random(seed);
+        byte[] chunk = new byte[1024 * 1024];
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
+        for (long left = length; left > 0; left -= chunk.Length)
+        {
+            random.NextBytes(chunk);
+            stream.Write(chunk, 0, (int)Math.Min(left, chunk.Length));
+        }
+
+        return path;
+    }
+
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
     private void File(string relative, int length, int seed)

@@ -28,6 +28,20 @@ public sealed class LoginFileTests : IDisposable
         Assert.Null(LoginFile.Read(config));
     }
 
+    // Found by TrackerApiAnswerFuzzTests: each was read, and the next command threw ArgumentNullException, InvalidOperationException or ArgumentException.
+    [Theory]
+    [InlineData("""{"tracker":"http://127.0.0.1:6969/","name":"alice","token":"t","passkey":"p","expiresAt":"2099-01-02T03:04:05+00:00"}""")]
+    [InlineData("""{"tracker":"http:9//127.0.0.1/","announce":"http://127.0.0.1:6969/announce","name":"alice","token":"t","passkey":"p","expiresAt":"2099-01-02T03:04:05+00:00"}""")]
+    [InlineData("""{"tracker":"http://127.0.0.1:6969/","announce":"http://127.0.0.1:6969/announce","name":"alice","token":"t","passkey":"","expiresAt":"2099-01-02T03:04:05+00:00"}""")]
+    public void A_login_file_missing_a_part_is_an_error_that_says_what_to_do(string json)
+    {
+        File.WriteAllText(LoginFile.PathIn(_folder), json);
+
+        IOException e = Assert.Throws<IOException>(() => LoginFile.Read(_folder));
+
+        Assert.Contains("run 'shoal logout', then log in again", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_passkey_goes_only_to_the_login_trackers_announce_url()
     {

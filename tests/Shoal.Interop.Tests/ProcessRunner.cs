@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace Shoal.Interop.Tests;
 
-public sealed record ProcessResult(int ExitCode, string Output, string Error);
+public sealed record ProcessResult(int ExitCode, string Output, string Error)
+{
+    /// <summary>The lines of standard error, empty ones left out.</summary>
+    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
 
 /// <summary>Runs a program to completion with a time limit, killing it (and its children) if it overruns.</summary>
 public static class ProcessRunner

@@ -126,6 +126,15 @@ public sealed class RunningProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL to the program alone, at once, without looking for children first: a crash at this very moment.</summary>
+    public void KillNow()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+    }
+
     /// <summary>SIGKILL, the program and its children, as a crash or a power cut would end it.</summary>
     public async Task KillAsync()
     {

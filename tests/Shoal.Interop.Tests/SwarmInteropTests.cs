@@ -175,15 +175,17 @@ public sealed partial class SwarmInteropTests(SwarmSamples samples) : IClassFixt
         Assert.True(second.ExitCode == 0, $"shoal get (resumed) exited with {second.ExitCode}: {second.Error}");
         Transfers.AssertSameContent(content, Path.Combine(output, "resume.bin"));
 
-        // It fetched again at most two pieces (one being written, one in flight when killed) and what sat
-        // in the loopback socket buffers at the kill: sent by libtorrent, counted by it, never read by
-        // shoal (a few MiB when the machine is busy). Fetching the first half again would be 100 MB.
-        const long SocketSlack = 4 * 1024 * 1024;
+        // It fetched again at most two pieces (one being written, one in flight when killed) and what was
+        // lost in between at the kill: sent and counted by libtorrent but sitting in the loopback socket
+        // buffers, or received by shoal and queued to be checked and written. That is a few MiB when the
+        // machine is busy (6.8 MB seen with the suite and three builds running). Fetching the first half
+        // again would be 100 MB.
+        const long SocketSlack = 8 * 1024 * 1024;
         long uploaded = await seed.StopAsync();
         Assert.True(
             uploaded <= Size + (2 * ResumePieceLength) + SocketSlack,
             $"libtorrent sent {uploaded} bytes in all for a {Size}-byte file ({uploadedAtKill} before the kill): " +
-            $"the resumed run fetched {uploaded - Size} bytes more than the file, more than 2 pieces of {ResumePieceLength} and {SocketSlack} in socket buffers");
+            $"the resumed run fetched {uploaded - Size} bytes more than the file, more than 2 pieces of {ResumePieceLength} and {SocketSlack} lost in transit");
     }
 
     /// <summary>Transmission 3.00 reads v1 torrents only, and moves about 23 MB/s here: the 6 MB file, generous timeouts.</summary>

@@ -111,12 +111,19 @@ public sealed class ShoalShare : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
+    public IReadOnlyList<string> OutputLines => _process.OutputLines;
+
+    public IReadOnlyList<string> ErrorLines => _process.ErrorLines;
+
     /// <summary>
     /// Starts seeding <paramref name="path"/> (with <paramref name="torrent"/>, or a torrent share makes when null),
     /// returning once it prints `listening on` (and its magnet line).
     /// </summary>
     public static async Task<ShoalShare> StartAsync(
-        string path, string? torrent, IEnumerable<string>? dial = null, TimeSpan? startTimeout = null, IEnumerable<string>? extra = null)
+        string path, string? torrent, IEnumerable<string>? dial = null, TimeSpan? startTimeout = null, IEnumerable<string>? extra = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         int port = Tools.FreeTcpPort();
         List<string> arguments = ["share", path, .. torrent is null ? Array.Empty<string>() : ["--torrent", torrent], "--port", port.ToString(CultureInfo.InvariantCulture), .. extra ?? []];
@@ -125,7 +132,7 @@ public sealed class ShoalShare : IAsyncDisposable
             arguments.AddRange(["--peer", peer]);
         }
 
-        RunningProcess process = RunningProcess.Start(Tools.Shoal, arguments);
+        RunningProcess process = RunningProcess.Start(Tools.Shoal, arguments, environment: environment);
         try
         {
             TimeSpan limit = startTimeout ?? TimeSpan.FromMinutes(1);
@@ -146,6 +153,9 @@ public sealed class ShoalShare : IAsyncDisposable
         int code = await _process.TerminateAsync(TimeSpan.FromSeconds(15));
         Assert.True(code == 0, $"shoal share exited with {code} on SIGTERM: {_process.Tail()}");
     }
+
+    /// <summary>SIGKILL: a crash, with no goodbye to its peers.</summary>
+    public Task KillAsync() => _process.KillAsync();
 
     public string Tail() => _process.Tail();
 

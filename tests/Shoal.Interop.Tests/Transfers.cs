@@ -25,6 +25,17 @@ public static class Transfers
         }
     }
 
+    /// <summary>Waits, a few milliseconds at a time, until <paramref name="condition"/> holds; fails with <paramref name="why"/> after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> why)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, why());
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Every file under <paramref name="expected"/> (or the file itself) is at <paramref name="actual"/> with the same SHA-256, and nothing else is.</summary>
     public static void AssertSameContent(string expected, string actual)
     {

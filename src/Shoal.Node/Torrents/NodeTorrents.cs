@@ -44,22 +44,22 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         foreach (StoredTorrent stored in store.All())
         {
             bool paused = stored.State == NodeTorrentState.Paused;
-            if (stored.SourceKind == TorrentSourceKind.Magnet)
-            {
-                MagnetLink magnet = MagnetLink.Parse(Encoding.UTF8.GetString(stored.Source));
-                NodeTorrent entry = Track(new NodeTorrent(stored, magnet.InfoHashes, magnet.DisplayName ?? stored.Id, magnet));
-                if (!paused)
-                {
-                    StartFetch(entry);
-                }
-
-                continue;
-            }
-
-            Torrent torrent;
+            MagnetLink? magnet = null;
+            Torrent? torrent = null;
             try
             {
-                torrent = stored.SourceKind == TorrentSourceKind.Metadata ? FetchedMetadata.Read(stored.Source) : TorrentParser.Parse(stored.Source);
+                switch (stored.SourceKind)
+                {
+                    case TorrentSourceKind.Magnet:
+                        magnet = MagnetLink.Parse(Encoding.UTF8.GetString(stored.Source));
+                        break;
+                    case TorrentSourceKind.Metadata:
+                        torrent = FetchedMetadata.Read(stored.Source);
+                        break;
+                    default:
+                        torrent = TorrentParser.Parse(stored.Source);
+                        break;
+                }
             }
             catch (FormatException e)
             {
@@ -73,7 +73,18 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
                 continue;
             }
 
-            NodeTorrent restored = Track(new NodeTorrent(stored, torrent.InfoHashes, torrent.Name, magnet: null));
+            if (magnet is not null)
+            {
+                NodeTorrent entry = Track(new NodeTorrent(stored, magnet.InfoHashes, magnet.DisplayName ?? stored.Id, magnet));
+                if (!paused)
+                {
+                    StartFetch(entry);
+                }
+
+                continue;
+            }
+
+            NodeTorrent restored = Track(new NodeTorrent(stored, torrent!.InfoHashes, torrent.Name, magnet: null));
             Start(restored, torrent, new AddTorrentOptions { SavePath = stored.SavePath, Paused = paused, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit });
         }
     }
@@ -260,7 +271,9 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         }
         catch (Exception e) when (handle.State == TorrentState.Failed)
         {
-            SetState(entry, NodeTorrentState.Error, handle.GetStatus().Error ?? e.Message);
+            string error = handle.GetStatus().Error ?? e.Message;
+            LogTorrentFailed(logger, entry.Id, handle.Name, error);
+            SetState(entry, NodeTorrentState.Error, error);
         }
     }
 
@@ -332,6 +345,9 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
 
         Changed?.Invoke();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Torrent {Id} ({Name}) stopped: {Error}")]
+    private static partial void LogTorrentFailed(ILogger logger, string id, string name, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching the metadata of {Id} failed: {Reason}")]
     private static partial void LogFetchFailed(ILogger logger, string id, string reason);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Api;
+using Shoal.TrackerApi;
 using Shoal.TrackerApi.Accounts;
 
 namespace Shoal.Tracker.Http;
@@ -31,7 +32,7 @@ internal static class ApiJson
 
         try
         {
-            return await context.Request.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
+            return await context.Request.ReadFromJsonAsync<T>(TrackerApiJson.Options, context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -46,7 +47,7 @@ internal static class ApiJson
     public static Task WriteAsync<T>(HttpContext context, T answer, int status = StatusCodes.Status200OK)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(answer, JsonSerializerOptions.Web, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(answer, TrackerApiJson.Options, context.RequestAborted);
     }
 
     public static Task WriteErrorAsync(HttpContext context, int status, string message) => WriteAsync(context, new ApiError(message), status);

@@ -58,7 +58,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
         IReadOnlyDictionary<InfoHashKey, long> stored = await durable.LoadCompletedAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<SavedSwarm> swarms = await saved.LoadPeersAsync(cancellationToken).ConfigureAwait(false);
         var store = new MemorySwarmStore(new CompletedCounts(stored), durable, saved, peerTimeout, caps, time, logger);
-        (store.RestoredPeers, int refused) = store._table.Restore(swarms, time.GetUtcNow().ToUnixTimeSeconds());
+        (store.RestoredPeers, int refused) = store._table.Restore(swarms, time.GetUtcNow().ToUnixTimeSeconds(), peerTimeout);
         TrackerLog.PeersRestored(logger, store.RestoredPeers, store._table.SwarmCount);
         if (refused > 0)
         {

@@ -116,19 +116,22 @@ internal sealed class SwarmTable
     /// Puts back the saved peers that have not expired by <paramref name="now"/>, with their expiry, as
     /// their announces would be: within the caps, the freshest first (a cap lowered since the save, or
     /// a table full, leaves out those that would have expired soonest). Returns how many came back and
-    /// how many the caps left out.
+    /// how many the caps left out. A saved expiry is at most a timeout after <paramref name="now"/>: one
+    /// later, or a peer without a port, comes from a damaged save and would otherwise live for ever or be
+    /// handed out unreachable.
     /// </summary>
-    public (int Restored, int Refused) Restore(IReadOnlyList<SavedSwarm> saved, long now)
+    public (int Restored, int Refused) Restore(IReadOnlyList<SavedSwarm> saved, long now, TimeSpan peerTimeout)
     {
+        long latest = now + (long)peerTimeout.TotalSeconds;
         var live = new List<(long ExpiresAt, int Swarm, int Entry)>();
         for (int s = 0; s < saved.Count; s++)
         {
             for (int e = 0; e < saved[s].Count; e++)
             {
-                long expiresAt = saved[s].ReadEntry(e).ExpiresAt;
-                if (expiresAt > now)
+                (PeerAddress peer, _, long expiresAt) = saved[s].ReadEntry(e);
+                if (expiresAt > now && peer.Port != 0)
                 {
-                    live.Add((expiresAt, s, e));
+                    live.Add((Math.Min(expiresAt, latest), s, e));
                 }
             }
         }

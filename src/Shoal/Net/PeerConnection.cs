@@ -82,7 +82,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         using CancellationTokenRegistration registration = cancellationToken.Register(() => Close("shutting down"));
         lock (_context.Gate)
         {
-            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Remote.Address))
+            if (_context.Swarm.IsClosed || _context.Swarm.IsBanned(Remote.Address, remote.PeerId.Span))
             {
                 Close("the peer is banned, or the torrent stopped");
                 return;

@@ -9,13 +9,14 @@ namespace Shoal.Session;
 
 /// <summary>
 /// Finds the pieces a torrent has when it first starts: every one for content just hashed into it, those
-/// trusted resume data vouches for, or, when there is any doubt, those a check of the files finds.
+/// trusted resume data vouches for (with, after a crash, those written since it), or, when there is any
+/// doubt, those a check of the files finds.
 /// </summary>
 internal sealed class ContentCheck(Torrent torrent, AddTorrentOptions options, IReadOnlyList<string> paths, FileStorage storage, ResumeKeeper resume, BufferPool pool, ILogger logger)
 {
     private int _checked;
 
-    /// <summary>Pieces hashed so far by the check.</summary>
+    /// <summary>Pieces the check has looked at so far: in a full check every piece, after a crash those it hashed.</summary>
     public int CheckedPieces => Volatile.Read(ref _checked);
 
     public async Task<PieceSet> FindPiecesAsync(CancellationToken cancellationToken)
@@ -29,8 +30,15 @@ internal sealed class ContentCheck(Torrent torrent, AddTorrentOptions options, I
 
         if (!options.Recheck && resume.LoadTrusted() is { } trusted)
         {
-            EngineLog.PiecesFound(logger, torrent.Name, trusted.Count, torrent.PieceCount, "trusting resume data");
-            return trusted;
+            if (!trusted.OthersMayBeOnDisk)
+            {
+                EngineLog.PiecesFound(logger, torrent.Name, trusted.Pieces.Count, torrent.PieceCount, "trusting resume data");
+                return trusted.Pieces;
+            }
+
+            PieceSet recovered = await StorageChecker.CheckUnrecordedAsync(torrent, storage, pool, trusted.Pieces, _ => Interlocked.Increment(ref _checked), cancellationToken).ConfigureAwait(false);
+            EngineLog.PiecesFoundAfterCrash(logger, torrent.Name, recovered.Count, torrent.PieceCount, trusted.Pieces.Count, CheckedPieces);
+            return recovered;
         }
 
         if (!paths.Zip(torrent.Files).Any(pair => !pair.Second.IsPadding && File.Exists(pair.First)))

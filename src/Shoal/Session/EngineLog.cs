@@ -23,6 +23,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: {Have} of {Count} pieces on disk after {How}")]
     public static partial void PiecesFound(ILogger logger, string torrent, int have, int count, string how);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: {Have} of {Count} pieces on disk after a crash: {Recorded} recorded before it, {Hashed} hashed since")]
+    public static partial void PiecesFoundAfterCrash(ILogger logger, string torrent, int have, int count, int recorded, int hashed);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: download complete")]
     public static partial void Completed(ILogger logger, string torrent);
 
@@ -38,7 +41,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Error, Message = "{Torrent}: announce to tier {Tier} failed")]
     public static partial void TierFailed(ILogger logger, string torrent, int tier, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Torrent}: stopped: {Error}")]
+    // Information: the failure reaches the application through the torrent's completion and status, and it
+    // says it as it shows errors (the CLI as its one error line), so logging it as an error would say it twice.
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: stopped: {Error}")]
     public static partial void Failed(ILogger logger, string torrent, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: the magnet's peer {Peer} does not resolve: {Reason}")]

@@ -30,6 +30,7 @@ internal sealed class TorrentLifecycle(
     private Task _running = Task.CompletedTask;
     private TorrentSwarm? _swarm;
     private PieceWorker? _worker;
+    private int _failing;
 
     public TorrentState State { get; private set; } = TorrentState.Checking;
 
@@ -55,7 +56,7 @@ internal sealed class TorrentLifecycle(
         if (options.Paused)
         {
             // What trusted resume data says is there, so a paused torrent shows its progress without a check.
-            PiecesBeforeRun = (options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted()) ?? new PieceSet(torrent.PieceCount);
+            PiecesBeforeRun = (options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted()?.Pieces) ?? new PieceSet(torrent.PieceCount);
             StatusBeforeRun = IdleStatus(torrent, PiecesBeforeRun);
             State = TorrentState.Paused;
             return;
@@ -137,9 +138,11 @@ internal sealed class TorrentLifecycle(
             }
 
             TorrentSwarm swarm = StartSwarm(have);
+
+            // Recorded before this run writes anything: the last stop's record, once the files change, is not trusted after a crash.
+            await resume.SaveAsync(swarm, cancellationToken).ConfigureAwait(false);
             connections.Open(swarm, cancellationToken);
             trackers.Start();
-            await resume.SaveAsync(swarm, cancellationToken).ConfigureAwait(false);
             await tick.RunAsync(swarm, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -158,6 +161,12 @@ internal sealed class TorrentLifecycle(
 
     private void Fail(string error)
     {
+        // Pieces queued behind a write that failed (a full disk) fail the same way: the first failure is the one to tell.
+        if (Interlocked.Exchange(ref _failing, 1) == 1)
+        {
+            return;
+        }
+
         EngineLog.Failed(logger, torrent.Name, error);
         Error = error;
         State = TorrentState.Failed;
@@ -215,7 +224,7 @@ internal sealed class TorrentLifecycle(
 
         if (State != TorrentState.Failed)
         {
-            await resume.SaveEvenIfUnchangedAsync(_swarm).ConfigureAwait(false);
+            await resume.SaveStoppedAsync(_swarm).ConfigureAwait(false);
         }
 
         await trackers.StopAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using Shoal.Metainfo;
 
@@ -362,12 +363,16 @@ public sealed partial class FileStorage : IPieceStorage
 
     private StorageException Failure(string what, int fileIndex, Exception e)
     {
-        string path = _paths[fileIndex];
-
-        // .NET appends " : 'path'" to messages made from an errno; the path is already in ours.
-        string reason = e.Message.Replace($" : '{path}'", "", StringComparison.Ordinal);
+        // .NET appends " : 'path'" to messages made from an errno, naming what failed: the file, or a folder
+        // on the way to it, which is then the one to name.
+        Match named = ErrnoPath().Match(e.Message);
+        string path = named.Success ? named.Groups["path"].Value : _paths[fileIndex];
+        string reason = named.Success ? e.Message[..named.Index] : e.Message;
         return new StorageException($"{what} '{path}': {reason}", e);
     }
+
+    [GeneratedRegex(" : '(?<path>[^']*)'$")]
+    private static partial Regex ErrnoPath();
 
     /// <summary>An open file and its length as this storage knows it, or (null handle) a file that is not on disk.</summary>
     private sealed record OpenFile(SafeFileHandle? Handle, long Length)

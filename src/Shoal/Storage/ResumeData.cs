@@ -4,13 +4,18 @@ using Shoal.Primitives;
 namespace Shoal.Storage;
 
 /// <summary>
-/// What a download had when it stopped: the verified pieces, and the state of each content file at that
-/// moment, so that on restart the pieces are trusted only while the files are unchanged.
+/// What a download had on disk at one moment: the verified pieces, and the state of each content file then,
+/// so that on restart the pieces are trusted only while the files are as expected.
 /// </summary>
 /// <param name="InfoHash">The torrent's <see cref="InfoHashes.ForWire"/> hash.</param>
-/// <param name="Pieces">The pieces verified and written.</param>
+/// <param name="Pieces">The pieces verified and written (and flushed to disk before this was recorded).</param>
 /// <param name="Files">One entry per content file (padding left out), in torrent order.</param>
-public sealed record ResumeData(InfoHash InfoHash, PieceSet Pieces, IReadOnlyList<ResumeFileState> Files);
+/// <param name="StillWriting">
+/// Recorded during a run that could still write pieces: after a crash, pieces not in <paramref name="Pieces"/>
+/// may be on disk too, and the files' modification times have moved on. False for a record after which
+/// nothing was written (a clean stop or pause, a complete torrent): any change to the files is someone else's.
+/// </param>
+public sealed record ResumeData(InfoHash InfoHash, PieceSet Pieces, IReadOnlyList<ResumeFileState> Files, bool StillWriting);
 
 /// <summary>A content file's size and modification time on disk, or <see cref="Missing"/>.</summary>
 public readonly record struct ResumeFileState(long Length, DateTime LastWriteTimeUtc)

@@ -5,13 +5,16 @@ using Shoal.Primitives;
 namespace Shoal.Storage;
 
 /// <summary>
-/// The bencoded form of <see cref="ResumeData"/>: <c>{"shoal resume": 1, "info hash": 20 bytes,
+/// The bencoded form of <see cref="ResumeData"/>: <c>{"shoal resume": 2, "info hash": 20 bytes,
 /// "pieces": the BEP 3 bitfield bytes, "files": [{"length": bytes, "mtime": Unix time in seconds, "mtime ns": nanoseconds past that
-/// second}, ...]}</c> (stat's timespec), a file that was not on disk being an empty dictionary.
+/// second}, ...], "still writing": 0 or 1}</c> (stat's timespec), a file that was not on disk being an empty dictionary.
+/// Version 1 had no "still writing": it was only trusted while the files were unchanged, as a record with 0 is.
 /// </summary>
 internal static class ResumeDataCodec
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    private const int FirstVersion = 1;
 
     private const string VersionKey = "shoal resume";
     private const string InfoHashKey = "info hash";
@@ -20,6 +23,7 @@ internal static class ResumeDataCodec
     private const string LengthKey = "length";
     private const string ModifiedKey = "mtime";
     private const string ModifiedNanosecondsKey = "mtime ns";
+    private const string StillWritingKey = "still writing";
     private const long NanosecondsPerTick = 100;
 
     public static byte[] Encode(ResumeData data)
@@ -50,6 +54,7 @@ internal static class ResumeDataCodec
             .Set(InfoHashKey, new BString(data.InfoHash.Span.ToArray()))
             .Set(PiecesKey, new BString(data.Pieces.AsSpan().ToArray()))
             .Set(FilesKey, files)
+            .Set(StillWritingKey, new BInteger(data.StillWriting ? 1 : 0))
             .Encode();
     }
 
@@ -67,7 +72,8 @@ internal static class ResumeDataCodec
         }
 
         InfoHash expectedHash = torrent.InfoHashes.ForWire;
-        if (root[VersionKey] is not BInteger { Value: FormatVersion }
+        if (root[VersionKey] is not BInteger { Value: FirstVersion or FormatVersion } version
+            || (version.Value == FormatVersion ? root[StillWritingKey] is not BInteger { Value: 0 or 1 } : root[StillWritingKey] is not null)
             || root[InfoHashKey] is not BString infoHash || !infoHash.Span.SequenceEqual(expectedHash.Span)
             || root[PiecesKey] is not BString pieces || !PieceSet.TryRead(pieces.Span, torrent.PieceCount, out PieceSet? pieceSet)
             || root[FilesKey] is not BList files || files.Count != torrent.ContentFiles.Count())
@@ -87,7 +93,7 @@ internal static class ResumeDataCodec
             states[i] = state.Value;
         }
 
-        return new ResumeData(expectedHash, pieceSet, states);
+        return new ResumeData(expectedHash, pieceSet, states, root[StillWritingKey] is BInteger { Value: 1 });
     }
 
     private static ResumeFileState? DecodeFile(BValue value)

@@ -57,10 +57,11 @@ public static class ResumeDataFile
     }
 
     /// <summary>Resume data for <paramref name="pieces"/>, with the content files' state on disk now.</summary>
-    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, PieceSet pieces)
+    /// <param name="stillWriting">Whether the run may write more pieces after this record (see <see cref="ResumeData.StillWriting"/>).</param>
+    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, PieceSet pieces, bool stillWriting)
     {
         ArgumentNullException.ThrowIfNull(pieces);
-        return new ResumeData(torrent.InfoHashes.ForWire, pieces.Clone(), FileStates(torrent, filePaths));
+        return new ResumeData(torrent.InfoHashes.ForWire, pieces.Clone(), FileStates(torrent, filePaths), stillWriting);
     }
 
     /// <summary>
@@ -70,13 +71,47 @@ public static class ResumeDataFile
     public static bool Matches(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (!data.InfoHash.Equals(torrent.InfoHashes.ForWire) || data.Pieces.Length != torrent.PieceCount)
+        return IsFor(data, torrent) && FileStates(torrent, filePaths).AsSpan().SequenceEqual([.. data.Files]);
+    }
+
+    /// <summary>
+    /// What <paramref name="data"/> vouches for now, or null when it cannot be trusted. A record after which
+    /// nothing was written is trusted while it <see cref="Matches"/> the files. A record written while the
+    /// run still wrote (the run then crashed) is trusted for its pieces while every file keeps its recorded
+    /// size and no modification time went back; the pieces written since it must then be looked for.
+    /// </summary>
+    public static TrustedPieces? Trust(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!data.StillWriting)
         {
-            return false;
+            return Matches(data, torrent, filePaths) ? new TrustedPieces(data.Pieces, OthersMayBeOnDisk: false) : null;
         }
 
+        if (!IsFor(data, torrent))
+        {
+            return null;
+        }
+
+        // Our own writes since the record move modification times forward, never back, and never change a
+        // size (files are made at their final length before the first record of a run).
         ResumeFileState[] now = FileStates(torrent, filePaths);
-        return now.AsSpan().SequenceEqual([.. data.Files]);
+        for (int i = 0; i < now.Length; i++)
+        {
+            ResumeFileState recorded = data.Files[i];
+            if (now[i].Length != recorded.Length || now[i].LastWriteTimeUtc < recorded.LastWriteTimeUtc)
+            {
+                return null;
+            }
+        }
+
+        return new TrustedPieces(data.Pieces, OthersMayBeOnDisk: true);
+    }
+
+    private static bool IsFor(ResumeData data, Torrent torrent)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        return data.InfoHash.Equals(torrent.InfoHashes.ForWire) && data.Pieces.Length == torrent.PieceCount && data.Files.Count == torrent.ContentFiles.Count();
     }
 
     private static ResumeFileState[] FileStates(Torrent torrent, IReadOnlyList<string> filePaths)

@@ -5,8 +5,8 @@ using Shoal.Primitives;
 namespace Shoal.Storage;
 
 /// <summary>
-/// Finds which pieces a storage holds by hashing all of them: for a recheck, for content the user
-/// already has, and when resume data cannot be trusted.
+/// Finds which pieces a storage holds by hashing them: all of them for a recheck, for content the user
+/// already has, and when resume data cannot be trusted; after a crash, those written since the last record.
 /// </summary>
 public static class StorageChecker
 {
@@ -26,7 +26,7 @@ public static class StorageChecker
         CheckAsync(torrent, storage, BufferPool.Shared, pieceChecked, cancellationToken);
 
     /// <summary>Checks as <see cref="CheckAsync(Torrent, IPieceStorage, Action{int}, CancellationToken)"/> does, one buffer per worker rented from <paramref name="pool"/>.</summary>
-    public static async Task<PieceSet> CheckAsync(
+    public static Task<PieceSet> CheckAsync(
         Torrent torrent,
         IPieceStorage storage,
         BufferPool pool,
@@ -34,9 +34,48 @@ public static class StorageChecker
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(torrent);
+        return HashAsync(torrent, storage, pool, new PieceSet(torrent.PieceCount), _ => true, pieceChecked, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a crash: the <paramref name="recorded"/> pieces, taken without hashing, and those of the others
+    /// that verify. Of the others only the ones that may hold data are hashed (see
+    /// <see cref="FileStorage.MayHoldData"/>): in a download's sparse files, those written since the record.
+    /// <paramref name="pieceHashed"/> is called from the workers, concurrently, after each piece hashed.
+    /// </summary>
+    public static Task<PieceSet> CheckUnrecordedAsync(
+        Torrent torrent,
+        FileStorage storage,
+        BufferPool pool,
+        PieceSet recorded,
+        Action<int>? pieceHashed,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(recorded);
+        return HashAsync(
+            torrent,
+            storage,
+            pool,
+            recorded.Clone(),
+            piece => !recorded[piece] && storage.MayHoldData(torrent.PieceOffset(piece), torrent.PieceSize(piece)),
+            pieceHashed,
+            cancellationToken);
+    }
+
+    /// <summary>Adds to <paramref name="verified"/> the pieces that <paramref name="isCandidate"/> lets through and verify.</summary>
+    private static async Task<PieceSet> HashAsync(
+        Torrent torrent,
+        IPieceStorage storage,
+        BufferPool pool,
+        PieceSet verified,
+        Func<int, bool> isCandidate,
+        Action<int>? pieceChecked,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(pool);
-        var verified = new PieceSet(torrent.PieceCount);
         var verifiedLock = new Lock();
         int piecesPerItem = (int)Math.Max(1, BytesPerWorkItem / torrent.PieceLength);
         int itemCount = (torrent.PieceCount + piecesPerItem - 1) / piecesPerItem;
@@ -57,6 +96,11 @@ public static class StorageChecker
                     for (int piece = item * piecesPerItem; piece < end; piece++)
                     {
                         stop.Token.ThrowIfCancellationRequested();
+                        if (!isCandidate(piece))
+                        {
+                            continue;
+                        }
+
                         if (IsPresent(torrent, storage, piece, buffer))
                         {
                             lock (verifiedLock)

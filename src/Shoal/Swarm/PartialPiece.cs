@@ -18,7 +18,7 @@ internal sealed class PartialPiece
         BlockCount = PieceGeometry.BlockCount(size);
         _data = new byte[BlockCount][];
         _requests = new byte[BlockCount];
-        Senders = new IPAddress[BlockCount];
+        Senders = new PeerKey?[BlockCount];
         Unrequested = BlockCount;
     }
 
@@ -40,7 +40,7 @@ internal sealed class PartialPiece
     /// <summary>Complete, and with the checker: no more blocks are accepted.</summary>
     public bool IsChecking { get; set; }
 
-    public IPAddress?[] Senders { get; }
+    public PeerKey?[] Senders { get; }
 
     public BlockRef Block(int blockIndex)
     {
@@ -90,7 +90,7 @@ internal sealed class PartialPiece
     }
 
     /// <summary>Keeps a copy of the block's data; false when it is already here.</summary>
-    public bool Store(int blockIndex, ReadOnlySpan<byte> data, IPAddress sender, BufferPool pool)
+    public bool Store(int blockIndex, ReadOnlySpan<byte> data, PeerKey sender, BufferPool pool)
     {
         if (_data[blockIndex] is not null)
         {

@@ -146,7 +146,7 @@ internal sealed class PiecePicker
     }
 
     /// <summary>Keeps a received block; false when it was not wanted (not started, already here, or being checked).</summary>
-    public bool Store(BlockRef block, ReadOnlySpan<byte> data, System.Net.IPAddress sender, out PartialPiece? partial)
+    public bool Store(BlockRef block, ReadOnlySpan<byte> data, PeerKey sender, out PartialPiece? partial)
     {
         partial = _partialByIndex[block.Piece];
         if (partial is null || partial.IsChecking || !partial.Store(block.BlockIndex, data, sender, _pool))

@@ -9,7 +9,9 @@ namespace Shoal.Swarm;
 /// </summary>
 /// <remarks>
 /// Sans-I/O and not thread-safe. Memory is bounded: at most <see cref="MaxFailedPieces"/> failed pieces are
-/// remembered, the oldest forgotten first (its strikes stay).
+/// remembered, the oldest forgotten first (its strikes stay), each with the block versions of a few failures; at most <see cref="MaxPeers"/> peers with strikes, those
+/// with the fewest forgotten first, and as many banned peers, the oldest ban lifted first: a peer with many addresses
+/// could otherwise grow both without end.
 /// </remarks>
 /// <typeparam name="TPeer">How the swarm identifies a peer, usually its IP address.</typeparam>
 public sealed class SmartBan<TPeer>
@@ -17,19 +19,25 @@ public sealed class SmartBan<TPeer>
 {
     private const int LoneSenderMaxStrikes = 2;
 
+    // The versions of a failed piece's blocks kept, in whole pieces' worth.
+    private const int FailuresPerPiece = 4;
+
     private readonly IEqualityComparer<TPeer> _comparer;
     private readonly Dictionary<TPeer, int> _strikes;
     private readonly HashSet<TPeer> _banned;
+    private readonly Queue<TPeer> _banOrder = new();
     private readonly HashSet<TPeer> _scratch;
     private readonly Dictionary<int, FailedPiece<TPeer>> _failed = [];
     private readonly LinkedList<int> _failedOrder = new();
 
-    public SmartBan(int maxStrikes = 3, int maxFailedPieces = 256, IEqualityComparer<TPeer>? comparer = null)
+    public SmartBan(int maxStrikes = 3, int maxFailedPieces = 256, int maxPeers = 4096, IEqualityComparer<TPeer>? comparer = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxStrikes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFailedPieces, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPeers, 1);
         MaxStrikes = maxStrikes;
         MaxFailedPieces = maxFailedPieces;
+        MaxPeers = maxPeers;
         _comparer = comparer ?? EqualityComparer<TPeer>.Default;
         _strikes = new Dictionary<TPeer, int>(_comparer);
         _banned = new HashSet<TPeer>(_comparer);
@@ -42,8 +50,13 @@ public sealed class SmartBan<TPeer>
     /// <summary>How many failed pieces are remembered at most.</summary>
     public int MaxFailedPieces { get; }
 
+    /// <summary>How many peers with strikes, and how many banned peers, are remembered at most.</summary>
+    public int MaxPeers { get; }
+
     /// <summary>How many failed pieces are remembered now.</summary>
     public int FailedPieceCount => _failed.Count;
+
+    public int PeersWithStrikes => _strikes.Count;
 
     public IReadOnlyCollection<TPeer> Banned => _banned;
 
@@ -58,7 +71,21 @@ public sealed class SmartBan<TPeer>
     public bool IsBanned(TPeer peer) => _banned.Contains(peer);
 
     /// <summary>Bans a peer for a reason found elsewhere; returns false if it was already banned.</summary>
-    public bool Ban(TPeer peer) => _banned.Add(peer);
+    public bool Ban(TPeer peer)
+    {
+        if (!_banned.Add(peer))
+        {
+            return false;
+        }
+
+        _banOrder.Enqueue(peer);
+        if (_banned.Count > MaxPeers)
+        {
+            _banned.Remove(_banOrder.Dequeue());
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Records a piece that failed its hash check. <paramref name="blocks"/> lists the piece's blocks in
@@ -72,7 +99,7 @@ public sealed class SmartBan<TPeer>
             return [];
         }
 
-        FailedPiece<TPeer> failed = Remember(piece);
+        FailedPiece<TPeer> failed = Remember(piece, blocks.Count);
         _scratch.Clear();
         for (int i = 0; i < blocks.Count; i++)
         {
@@ -86,8 +113,8 @@ public sealed class SmartBan<TPeer>
         foreach (TPeer sender in _scratch)
         {
             failed.Strikes[sender] = failed.Strikes.GetValueOrDefault(sender) + 1;
-            int strikes = _strikes[sender] = StrikesOf(sender) + 1;
-            if ((strikes >= MaxStrikes || (loneSender && strikes >= LoneSenderMaxStrikes)) && _banned.Add(sender))
+            int strikes = AddStrike(sender);
+            if ((strikes >= MaxStrikes || (loneSender && strikes >= LoneSenderMaxStrikes)) && Ban(sender))
             {
                 (banned ??= []).Add(sender);
             }
@@ -127,7 +154,7 @@ public sealed class SmartBan<TPeer>
         {
             if (_scratch.Contains(sender))
             {
-                if (_banned.Add(sender))
+                if (Ban(sender))
                 {
                     (banned ??= []).Add(sender);
                 }
@@ -141,14 +168,21 @@ public sealed class SmartBan<TPeer>
         return banned ?? [];
     }
 
-    private FailedPiece<TPeer> Remember(int piece)
+    private FailedPiece<TPeer> Remember(int piece, int blockCount)
     {
         if (_failed.TryGetValue(piece, out FailedPiece<TPeer>? known))
         {
-            return known;
-        }
+            if (known.Blocks.Count < FailuresPerPiece * blockCount)
+            {
+                return known;
+            }
 
-        if (_failed.Count >= MaxFailedPieces)
+            // A piece that fails again and again would gather versions of its blocks without end: it starts afresh,
+            // as a forgotten piece does (the strikes stay).
+            _failedOrder.Remove(known.Node!);
+            _failed.Remove(piece);
+        }
+        else if (_failed.Count >= MaxFailedPieces)
         {
             int oldest = _failedOrder.First!.Value;
             _failedOrder.RemoveFirst();
@@ -159,6 +193,20 @@ public sealed class SmartBan<TPeer>
         failed.Node = _failedOrder.AddLast(piece);
         _failed.Add(piece, failed);
         return failed;
+    }
+
+    private int AddStrike(TPeer peer)
+    {
+        if (!_strikes.ContainsKey(peer) && _strikes.Count >= MaxPeers)
+        {
+            int fewest = _strikes.Values.Min();
+            foreach (TPeer forgotten in _strikes.Where(entry => entry.Value == fewest).Select(entry => entry.Key).ToList())
+            {
+                _strikes.Remove(forgotten);
+            }
+        }
+
+        return _strikes[peer] = StrikesOf(peer) + 1;
     }
 
     private void TakeBackStrikes(TPeer peer, int strikes)

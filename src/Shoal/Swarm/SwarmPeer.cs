@@ -14,6 +14,7 @@ public sealed class SwarmPeer
         Address = IPv4Mapping.Unmap(link.Remote.Address);
         Port = link.Remote.Port;
         PeerId = peerId;
+        Key = PeerKey.Of(Address, peerId.Span);
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;
         Pieces = new PieceSet(pieceCount);
@@ -31,6 +32,9 @@ public sealed class SwarmPeer
     public int Port { get; }
 
     public ReadOnlyMemory<byte> PeerId { get; }
+
+    /// <summary>Who bans and strikes are for.</summary>
+    public PeerKey Key { get; }
 
     public bool SupportsFast { get; }
 

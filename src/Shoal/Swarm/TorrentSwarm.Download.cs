@@ -47,12 +47,12 @@ public sealed partial class TorrentSwarm
         }
     }
 
-    private static (IPAddress Sender, ReadOnlyMemory<byte> Block)[] BlocksAndSenders(PartialPiece partial)
+    private static (PeerKey Sender, ReadOnlyMemory<byte> Block)[] BlocksAndSenders(PartialPiece partial)
     {
-        var blocks = new (IPAddress Sender, ReadOnlyMemory<byte> Block)[partial.BlockCount];
+        var blocks = new (PeerKey Sender, ReadOnlyMemory<byte> Block)[partial.BlockCount];
         for (int i = 0; i < blocks.Length; i++)
         {
-            blocks[i] = (partial.Senders[i]!, partial.Data(i));
+            blocks[i] = (partial.Senders[i]!.Value, partial.Data(i));
         }
 
         return blocks;
@@ -67,13 +67,14 @@ public sealed partial class TorrentSwarm
         }
     }
 
-    private void Ban(IReadOnlyCollection<IPAddress> addresses, string reason)
+    private void Ban(IReadOnlyCollection<PeerKey> convicted, string reason)
     {
-        foreach (IPAddress address in addresses)
+        foreach (PeerKey key in convicted)
         {
-            foreach (SwarmPeer peer in _peers.Where(p => p.Address.Equals(address)).ToArray())
+            bool wholeAddress = _bans.Ban(key);
+            foreach (SwarmPeer peer in _peers.Where(p => wholeAddress ? p.Address.Equals(key.Address) : p.Key == key).ToArray())
             {
-                Disconnect(peer, $"banned: {reason}");
+                Disconnect(peer, wholeAddress ? $"banned with every peer of its address ({PeerBans.PeersBeforeAddressBan} of them cheated): {reason}" : $"banned: {reason}");
             }
         }
     }
@@ -135,7 +136,7 @@ public sealed partial class TorrentSwarm
             _outstandingBlocks--;
         }
 
-        bool kept = _picker.Store(block, data.IsSingleSegment ? data.FirstSpan : data.ToArray(), peer.Address, out PartialPiece? partial);
+        bool kept = _picker.Store(block, data.IsSingleSegment ? data.FirstSpan : data.ToArray(), peer.Key, out PartialPiece? partial);
         if (requested)
         {
             _picker.ReleaseRequest(block);

@@ -22,10 +22,10 @@ public sealed partial class TorrentSwarm
             DownloadedByPeerId: DownloadedByPeerId());
     }
 
-    /// <summary>Payload kept from each peer id over every connection so far, open or closed.</summary>
+    /// <summary>Payload kept from each peer id over every connection so far, open or closed (see <see cref="ClosedPeerTotals"/> for the closed ones kept).</summary>
     private Dictionary<string, long> DownloadedByPeerId()
     {
-        var totals = new Dictionary<string, long>(_downloadedFromClosed, StringComparer.Ordinal);
+        Dictionary<string, long> totals = _downloadedFromClosed.Copy();
         foreach (SwarmPeer peer in _peers)
         {
             string peerId = PeerIdText.Format(peer.PeerId.Span);

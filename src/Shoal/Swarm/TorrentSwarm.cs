@@ -25,12 +25,13 @@ public sealed partial class TorrentSwarm
     // Bans only on proof: the lone sender of a second failed piece, or a block that differs from the one
     // that later verified. Counting strikes across mixed pieces would ban honest peers whose blocks
     // shared a piece with a liar's.
-    private readonly SmartBan<IPAddress> _smartBan = new(maxStrikes: int.MaxValue);
+    private readonly SmartBan<PeerKey> _smartBan = new(maxStrikes: int.MaxValue);
+    private readonly PeerBans _bans = new();
     private readonly List<SwarmPeer> _peers = [];
     private readonly List<BlockRef> _blocks = [];
     private readonly RateMeter _downloadMeter = new();
     private readonly RateMeter _uploadMeter = new();
-    private readonly Dictionary<string, long> _downloadedFromClosed = new(StringComparer.Ordinal);
+    private readonly ClosedPeerTotals _downloadedFromClosed = new();
     private int _nextPeerId;
     private int _outstandingBlocks;
     private TimeSpan _lastRechoke;
@@ -76,7 +77,11 @@ public sealed partial class TorrentSwarm
 
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
 
-    public bool IsBanned(IPAddress address) => _smartBan.IsBanned(IPv4Mapping.Unmap(address));
+    /// <summary>Whether a connection from this address with this peer id is refused.</summary>
+    public bool IsBanned(IPAddress address, ReadOnlySpan<byte> peerId) => _bans.IsBanned(PeerKey.Of(IPv4Mapping.Unmap(address), peerId));
+
+    /// <summary>Whether every connection from this address is refused, whatever its peer id.</summary>
+    public bool IsAddressBanned(IPAddress address) => _bans.IsAddressBanned(IPv4Mapping.Unmap(address));
 
     /// <summary>The link of the open connection with this peer id, if any.</summary>
     public IPeerLink? LinkOf(ReadOnlySpan<byte> peerId)
@@ -125,8 +130,7 @@ public sealed partial class TorrentSwarm
 
         ReleaseOutstanding(peer);
         _choker.Forget(peer.Id);
-        string peerId = PeerIdText.Format(peer.PeerId.Span);
-        _downloadedFromClosed[peerId] = _downloadedFromClosed.GetValueOrDefault(peerId) + peer.Downloaded;
+        _downloadedFromClosed.Add(peer.PeerId.Span, peer.Downloaded);
         if (peer.HasPieceInformation)
         {
             _picker.AddAvailability(peer.Pieces, -1);

@@ -3,22 +3,39 @@ using System.Text;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Tests.Fuzzing;
+using Xunit.Abstractions;
 
 namespace Shoal.Tests.Discovery;
 
-/// <summary>Random and mutated packets and query strings: only <see cref="TrackerProtocolException"/> may escape.</summary>
-public class TrackerFuzzTests
+/// <summary>Random and mutated packets, query strings and answers: only <see cref="TrackerProtocolException"/> may escape.</summary>
+[Trait("Category", "Fuzz")]
+public class TrackerFuzzTests(ITestOutputHelper output)
 {
-    private const int Iterations = 100_000;
+    private const int PerRun = 100_000;
 
     private static readonly InfoHash Hash = new(Enumerable.Range(1, 20).Select(i => (byte)i).ToArray());
 
-    [Fact]
-    public void Mutated_udp_packets_only_raise_tracker_exceptions()
+    [Theory]
+    [InlineData("udp tracker request")]
+    [InlineData("udp tracker response")]
+    public void Mutated_udp_packets_only_raise_tracker_exceptions(string parser)
     {
         List<byte[]> seeds = UdpSeeds();
         var mutator = new Mutator(15);
-        for (int i = 0; i < Iterations; i++)
+        FuzzResult result = FuzzRun.Run(output, parser, PerRun, NextPacket, packet => FuzzRun.Accepts<TrackerProtocolException>(() =>
+        {
+            if (parser == "udp tracker request")
+            {
+                UdpTrackerCodec.ReadRequest(packet);
+            }
+            else
+            {
+                UdpTrackerCodec.ReadResponse(packet, packet.Length % 2 == 0 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6);
+            }
+        }));
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
+
+        byte[] NextPacket(int i)
         {
             byte[] packet = i % 10 == 0 ? mutator.RandomBytes(200) : mutator.Mutate(seeds[i % seeds.Count]);
             if (i % 7 == 0 && packet.Length >= 12)
@@ -26,14 +43,14 @@ public class TrackerFuzzTests
                 packet[11] = (byte)(i % 4); // steer the request action so each reader sees garbage bodies
             }
 
-            Guard(() => UdpTrackerCodec.ReadRequest(packet));
-            Guard(() => UdpTrackerCodec.ReadResponse(packet, AddressFamily.InterNetwork));
-            Guard(() => UdpTrackerCodec.ReadResponse(packet, AddressFamily.InterNetworkV6));
+            return packet;
         }
     }
 
-    [Fact]
-    public void Mutated_query_strings_only_raise_tracker_exceptions()
+    [Theory]
+    [InlineData("announce query")]
+    [InlineData("scrape query")]
+    public void Mutated_query_strings_only_raise_tracker_exceptions(string parser)
     {
         string[] seeds =
         [
@@ -41,21 +58,19 @@ public class TrackerFuzzTests
             ScrapeRequestCodec.AppendQuery(new Uri("http://t/scrape"), [Hash, new InfoHash(new byte[20])]),
         ];
         var mutator = new Mutator(48);
-        int accepted = 0;
-        for (int i = 0; i < Iterations; i++)
+        FuzzResult result = FuzzRun.Run(output, parser, PerRun, i => i % 10 == 0 ? mutator.RandomBytes(300) : mutator.Mutate(Encoding.ASCII.GetBytes(seeds[i % seeds.Length])), bytes =>
         {
-            byte[] bytes = i % 10 == 0 ? mutator.RandomBytes(300) : mutator.Mutate(Encoding.ASCII.GetBytes(seeds[i % seeds.Length]));
             string query = Encoding.Latin1.GetString(bytes);
             query = query[(query.IndexOf('?', StringComparison.Ordinal) + 1)..];
-            accepted += Guard(() => AnnounceRequestCodec.Parse(query)) ? 1 : 0;
-            Guard(() => ScrapeRequestCodec.Parse(query));
-        }
-
-        Assert.InRange(accepted, 1, Iterations - 1);
+            return FuzzRun.Accepts<TrackerProtocolException>(() => _ = parser == "announce query" ? AnnounceRequestCodec.Parse(query) : (object)ScrapeRequestCodec.Parse(query));
+        });
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
 
-    [Fact]
-    public void Mutated_http_responses_only_raise_tracker_exceptions()
+    [Theory]
+    [InlineData("http announce response")]
+    [InlineData("http scrape response")]
+    public void Mutated_http_responses_only_raise_tracker_exceptions(string parser)
     {
         byte[][] seeds =
         [
@@ -64,25 +79,9 @@ public class TrackerFuzzTests
             ScrapeResponseCodec.Encode(new ScrapeResponse { Files = new Dictionary<InfoHash, ScrapeStats> { [Hash] = new(1, 2, 3) } }),
         ];
         var mutator = new Mutator(3);
-        for (int i = 0; i < Iterations / 4; i++)
-        {
-            byte[] body = i % 10 == 0 ? mutator.RandomBytes(200) : mutator.Mutate(seeds[i % seeds.Length]);
-            Guard(() => AnnounceResponseCodec.Parse(body));
-            Guard(() => ScrapeResponseCodec.Parse(body));
-        }
-    }
-
-    private static bool Guard(Action parse)
-    {
-        try
-        {
-            parse();
-            return true;
-        }
-        catch (TrackerProtocolException)
-        {
-            return false;
-        }
+        FuzzResult result = FuzzRun.Run(output, parser, PerRun / 4, i => i % 10 == 0 ? mutator.RandomBytes(200) : mutator.Mutate(seeds[i % seeds.Length]), body =>
+            FuzzRun.Accepts<TrackerProtocolException>(() => _ = parser == "http announce response" ? AnnounceResponseCodec.Parse(body) : (object)ScrapeResponseCodec.Parse(body)));
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
 
     private static List<byte[]> UdpSeeds()

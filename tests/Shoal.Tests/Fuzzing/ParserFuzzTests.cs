@@ -2,87 +2,59 @@ using System.Text;
 using Shoal.Bencoding;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
+using Xunit.Abstractions;
 
 namespace Shoal.Tests.Fuzzing;
 
 /// <summary>
-/// Throws 100,000+ random and mutated inputs at each parser: only the parser's own format
+/// Random and mutated .torrent files, info dictionaries and magnet links: only the parser's own format
 /// exception may come out, and memory must stay bounded.
 /// </summary>
-public class ParserFuzzTests
+[Trait("Category", "Fuzz")]
+public class ParserFuzzTests(ITestOutputHelper output)
 {
-    private const int Iterations = 100_000;
-    private const long MemoryBound = 256L * 1024 * 1024;
+    private const int PerRun = 100_000;
 
-    [Fact]
-    public async Task Mutated_torrents_only_raise_format_exceptions()
+    [Theory]
+    [InlineData("bencode")]
+    [InlineData("torrent file")]
+    [InlineData("info dictionary")]
+    public async Task Mutated_torrents_only_raise_format_exceptions(string parser)
     {
         List<byte[]> seeds = await RealTorrentsAsync();
         var mutator = new Mutator(20261122);
-        long memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-        int accepted = 0;
-        for (int i = 0; i < Iterations; i++)
+        Func<byte[], bool> parse = parser switch
         {
-            byte[] input = i % 10 == 0 ? mutator.RandomBytes(512) : mutator.Mutate(seeds[i % seeds.Count]);
-            Expect<BencodeException>(input, () => BencodeDecoder.Decode(input));
-            Expect<MetainfoException>(input, () => TorrentParser.Parse(input));
-            if (Expect<MetainfoException>(input, () => TorrentParser.ParseInfoDictionary(input)))
-            {
-                accepted++;
-            }
-        }
-
-        long growth = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
-        Assert.True(growth < MemoryBound, $"memory grew by {growth} bytes");
-        Assert.True(accepted < Iterations, "some inputs must be rejected");
+            "bencode" => input => FuzzRun.Accepts<BencodeException>(() => BencodeDecoder.Decode(input)),
+            "torrent file" => input => FuzzRun.Accepts<MetainfoException>(() => TorrentParser.Parse(input)),
+            _ => input => FuzzRun.Accepts<MetainfoException>(() => TorrentParser.ParseInfoDictionary(input)),
+        };
+        FuzzResult result = FuzzRun.Run(output, parser, PerRun, i => i % 10 == 0 ? mutator.RandomBytes(512) : mutator.Mutate(seeds[i % seeds.Count]), parse);
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
 
-    [Fact]
-    public void Mutated_magnet_links_only_raise_magnet_exceptions()
+    [Theory]
+    [InlineData("magnet link")]
+    [InlineData("bare info-hash")]
+    public void Mutated_magnet_links_only_raise_magnet_exceptions(string parser)
     {
-        string[] seeds =
-        [
-            "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=a%20file&tr=http%3A%2F%2Ft.example%2Fannounce&x.pe=127.0.0.1:6881&so=0,2-4",
-            "magnet:?xt=urn:btih:YEX6BQDLUJKUVHOJ6UM3GNNKPQJWPKEK&xt=urn:btmh:1220" + new string('a', 64) + "&dn=x&ws=http%3A%2F%2Fw%2F&x.pe=[::1]:80",
-            "magnet:?xt=urn:btmh:1220" + new string('0', 64) + "&xl=12345&tr.1=udp%3A%2F%2Fx%3A1&tr.2=",
-        ];
+        string[] seeds = parser == "magnet link"
+            ?
+            [
+                "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=a%20file&tr=http%3A%2F%2Ft.example%2Fannounce&x.pe=127.0.0.1:6881&so=0,2-4",
+                "magnet:?xt=urn:btih:YEX6BQDLUJKUVHOJ6UM3GNNKPQJWPKEK&xt=urn:btmh:1220" + new string('a', 64) + "&dn=x&ws=http%3A%2F%2Fw%2F&x.pe=[::1]:80",
+                "magnet:?xt=urn:btmh:1220" + new string('0', 64) + "&xl=12345&tr.1=udp%3A%2F%2Fx%3A1&tr.2=",
+            ]
+            : [" c12fe1c06bba254a9dc9f519b335aa7c1367a88a", "YEX6BQDLUJKUVHOJ6UM3GNNKPQJWPKEK", new string('a', 64) + "\n"];
         var mutator = new Mutator(7);
-        for (int i = 0; i < Iterations; i++)
-        {
-            byte[] mutated = mutator.Mutate(Encoding.UTF8.GetBytes(seeds[i % seeds.Length]));
-            string link = Encoding.UTF8.GetString(mutated);
-            try
+        FuzzResult result = FuzzRun.Run(output, parser, PerRun, i => mutator.Mutate(Encoding.UTF8.GetBytes(seeds[i % seeds.Length])), input =>
+            FuzzRun.Accepts<MagnetLinkException>(() =>
             {
-                MagnetLink parsed = MagnetLink.Parse(link);
+                string text = Encoding.UTF8.GetString(input);
+                MagnetLink parsed = parser == "magnet link" ? MagnetLink.Parse(text) : MagnetLink.FromInfoHash(text);
                 Assert.Equal(parsed, MagnetLink.Parse(parsed.ToUri()));
-            }
-            catch (MagnetLinkException)
-            {
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{e.GetType().Name} for magnet link '{link}': {e}");
-            }
-        }
-    }
-
-    private static bool Expect<TFormat>(byte[] input, Action parse)
-        where TFormat : Exception
-    {
-        try
-        {
-            parse();
-            return true;
-        }
-        catch (TFormat)
-        {
-            return false;
-        }
-        catch (Exception e)
-        {
-            Assert.Fail($"{e.GetType().Name} instead of {typeof(TFormat).Name} for input {Convert.ToBase64String(input)}: {e}");
-            return false;
-        }
+            }));
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
 
     private static async Task<List<byte[]>> RealTorrentsAsync()

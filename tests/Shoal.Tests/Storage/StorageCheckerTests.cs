@@ -41,6 +41,43 @@ public class StorageCheckerTests
     }
 
     [Fact]
+    public async Task After_a_crash_only_the_pieces_written_since_the_record_are_hashed()
+    {
+        using var folder = new TempFolder();
+        StorageSample sample = await StorageSamples.SingleFileAsync(folder, TorrentVersion.Hybrid, 40 * StorageSamples.Block, pieceLength: StorageSamples.Block);
+        Torrent torrent = sample.Torrent;
+        var source = MemoryStorage.WithContent(torrent, sample.Content);
+        IReadOnlyList<string> paths = FileStorage.PathsInDownloadFolder(torrent, Path.Combine(folder.Path, "download"));
+        using var storage = new FileStorage(torrent, paths, StorageAccess.ReadWrite);
+        storage.Allocate();
+        var recorded = new PieceSet(torrent.PieceCount);
+        foreach (int piece in new[] { 0, 1, 2, 7, 20 })
+        {
+            CopyPiece(torrent, source, storage, piece);
+            recorded.Set(piece);
+        }
+
+        // Written after the record: 3 good pieces, and one torn by the crash (half of it on disk).
+        int[] since = [3, 8, 39];
+        foreach (int piece in since)
+        {
+            CopyPiece(torrent, source, storage, piece);
+        }
+
+        byte[] torn = new byte[torrent.PieceSize(30) / 2];
+        source.Read(torrent.PieceOffset(30), torn);
+        storage.Write(torrent.PieceOffset(30), [torn]);
+
+        var hashed = new ConcurrentBag<int>();
+        PieceSet found = await StorageChecker.CheckUnrecordedAsync(torrent, storage, new CountingPool(), recorded, hashed.Add, CancellationToken.None);
+
+        Assert.Equal([0, 1, 2, 3, 7, 8, 20, 39], Enumerable.Range(0, torrent.PieceCount).Where(p => found[p]));
+
+        // The 31 pieces never written are holes of the sparse file (ext4, xfs, btrfs, tmpfs): not read at all.
+        Assert.Equal([3, 8, 30, 39], hashed.Order());
+    }
+
+    [Fact]
     public async Task Content_in_place_checks_complete_until_a_file_is_cut_short_or_removed()
     {
         using var folder = new TempFolder();
@@ -110,6 +147,13 @@ public class StorageCheckerTests
             StorageChecker.CheckAsync(sample.Torrent, storage, pool, null, CancellationToken.None));
         Assert.Equal("cannot read 'x': Input/output error", error.Message);
         Assert.Equal(0, pool.Outstanding);
+    }
+
+    private static void CopyPiece(Torrent torrent, MemoryStorage source, FileStorage target, int piece)
+    {
+        byte[] data = new byte[torrent.PieceSize(piece)];
+        source.Read(torrent.PieceOffset(piece), data);
+        target.Write(torrent.PieceOffset(piece), [data]);
     }
 
     private static int IndexOf(Torrent torrent, string displayPath) =>

@@ -53,11 +53,34 @@ public sealed class InMemorySwarmTests
         scenario.AssertLeechersHaveContent();
         foreach (SimulatedNode leecher in scenario.Leechers)
         {
-            Assert.True(leecher.Swarm.IsBanned(liar.Address), $"{leecher.Name} did not ban the peer sending corrupt data");
-            Assert.False(leecher.Swarm.IsBanned(scenario.Seeders[0].Address), $"{leecher.Name} banned the honest seeder");
+            Assert.True(leecher.Swarm.IsBanned(liar.Address, liar.PeerId), $"{leecher.Name} did not ban the peer sending corrupt data");
+            Assert.False(leecher.Swarm.IsBanned(scenario.Seeders[0].Address, scenario.Seeders[0].PeerId), $"{leecher.Name} banned the honest seeder");
             Assert.True(leecher.Swarm.HashFailures > 0);
         }
 
+        scenario.StopAndAssertBuffersReturned();
+    }
+
+    [Fact]
+    public async Task A_cheat_sharing_its_address_with_an_honest_neighbour_is_banned_alone()
+    {
+        using SwarmScenario scenario = await SwarmScenario.CreateAsync(2 * 1024 * 1024, 64 * 1024, seed: 4);
+        SimulatedNode neighbour = scenario.AddSeeder();
+        SimulatedNode liar = scenario.AddSeeder();
+        liar.Address = neighbour.Address;
+        liar.CorruptPiece = piece => piece % 3 == 0;
+        SimulatedNode leecher = scenario.AddLeecher();
+
+        scenario.ConnectAll();
+        Assert.True(scenario.Network.RunUntil(() => leecher.Swarm.IsBanned(liar.Address, liar.PeerId), Deadline), "the cheat was not banned");
+        Assert.False(leecher.Swarm.IsBanned(neighbour.Address, neighbour.PeerId), "the honest neighbour behind the same address was banned too");
+        Assert.False(leecher.Swarm.IsAddressBanned(neighbour.Address));
+        long fromNeighbourAtBan = leecher.Swarm.GetStatus().DownloadedByPeerId.GetValueOrDefault(neighbour.PeerIdText);
+
+        Assert.True(scenario.RunUntilLeechersComplete(Deadline), "the leecher did not finish");
+        scenario.AssertLeechersHaveContent();
+        SwarmStatus status = leecher.Swarm.GetStatus();
+        Assert.True(status.DownloadedByPeerId[neighbour.PeerIdText] > fromNeighbourAtBan, "the neighbour served nothing after the cheat was banned");
         scenario.StopAndAssertBuffersReturned();
     }
 

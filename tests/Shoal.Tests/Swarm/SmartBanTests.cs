@@ -107,6 +107,41 @@ public class SmartBanTests
         Assert.Equal(9, smartBan.StrikesOf("a"));
     }
 
+    // Found by SwarmFuzzTests at 10 million messages: every address that ever had a strike or a ban stayed, and a peer
+    // with many addresses (an IPv6 /64) could grow both without end.
+    [Fact]
+    public void Memory_is_bounded_for_peers_with_strikes_and_banned_peers_the_oldest_ban_forgotten_first()
+    {
+        var smartBan = new SmartBan<string>(maxStrikes: 2, maxPeers: 100);
+        for (int i = 0; i < 1000; i++)
+        {
+            smartBan.OnPieceFailed(i, Piece(i, [$"once{i}", $"twice{i}", $"twice{i}"], corrupt: 1));
+            smartBan.Ban($"banned{i}");
+        }
+
+        Assert.InRange(smartBan.PeersWithStrikes, 1, 100);
+        Assert.Equal(100, smartBan.Banned.Count);
+        Assert.False(smartBan.IsBanned("banned899"));
+        Assert.True(smartBan.IsBanned("banned999"));
+    }
+
+    // Found by SwarmFuzzTests at 10 million messages: a piece that failed again and again gathered every version of its
+    // blocks for ever.
+    [Fact]
+    public void A_piece_that_fails_again_and_again_remembers_only_its_last_few_failures()
+    {
+        var smartBan = new SmartBan<string>(maxStrikes: 100_000);
+        for (int i = 0; i < 1000; i++)
+        {
+            smartBan.OnPieceFailed(0, Piece(0, ["honest", $"liar{i}"], corrupt: 1));
+        }
+
+        IReadOnlyCollection<string> banned = smartBan.OnPiecePassed(0, Piece(0, ["honest", "honest"]));
+
+        Assert.Contains("liar999", banned);
+        Assert.InRange(banned.Count, 1, 8);
+    }
+
     [Fact]
     public void Peers_banned_by_hand_are_reported_banned()
     {

@@ -10,13 +10,14 @@ using Xunit.Abstractions;
 namespace Shoal.Tests.Swarm;
 
 /// <summary>
-/// 100,000 random, plausible and mutated messages from a stream of hostile peers, decoded by
+/// Random, plausible and mutated messages from a stream of hostile peers, decoded by
 /// <see cref="PeerMessageReader"/> into one <see cref="TorrentSwarm"/>: only <see cref="PeerProtocolException"/>
 /// may come out, the swarm must keep no more peers than are connected, return every buffer, and still work.
 /// </summary>
+[Trait("Category", "Fuzz")]
 public class SwarmFuzzTests(ITestOutputHelper output)
 {
-    private const int Messages = 100_000;
+    private const int PerRun = 100_000;
     private const int Block = PieceGeometry.BlockSize;
     private const int PieceCount = 40;
     private const int LastPieceSize = 5000;
@@ -35,7 +36,8 @@ public class SwarmFuzzTests(ITestOutputHelper output)
         int banned = 0;
         int sessions = 0;
 
-        for (int i = 0; i < Messages; i++)
+        int received = 0;
+        FuzzResult result = FuzzRun.Run(output, "peer wire messages into a swarm", PerRun, _ =>
         {
             if (peer is null)
             {
@@ -45,7 +47,7 @@ public class SwarmFuzzTests(ITestOutputHelper output)
 
             peer.Learn();
             // Mostly well-formed messages, so that sessions last long enough to trade blocks; some broken ones.
-            byte[] bytes = random.Next(100) >= peer.BrokenPercent
+            return random.Next(100) >= peer.BrokenPercent
                 ? generator.Plausible(peer)
                 : random.Next(9) switch
                 {
@@ -53,15 +55,18 @@ public class SwarmFuzzTests(ITestOutputHelper output)
                     < 4 => generator.RandomId(),
                     _ => mutator.Mutate(generator.Plausible(peer)),
                 };
-
+        }, bytes =>
+        {
+            bool accepted = true;
             try
             {
-                peer.Receive(bytes);
+                peer!.Receive(bytes);
             }
             catch (PeerProtocolException)
             {
                 protocolErrors++;
-                peer = peer.Closed();
+                accepted = false;
+                peer = peer!.Closed();
             }
 
             if (peer is not null && (peer.Link.IsClosed || random.Next(300) == 0))
@@ -72,24 +77,26 @@ public class SwarmFuzzTests(ITestOutputHelper output)
                 peer = peer.Closed();
             }
 
-            Assert.True(harness.Swarm.Peers.Count <= 1, $"the swarm holds {harness.Swarm.Peers.Count} peers after message {i}");
-            if (i % 37 == 0)
+            Assert.True(harness.Swarm.Peers.Count <= 1, $"the swarm holds {harness.Swarm.Peers.Count} peers after message {received}");
+            if (received % 37 == 0)
             {
                 harness.CompleteChecks();
             }
 
-            if (i % 400 == 0)
+            if (received++ % 400 == 0)
             {
                 harness.Time.Advance(TimeSpan.FromSeconds(1));
                 harness.Swarm.Tick();
             }
-        }
+
+            return accepted;
+        });
 
         peer?.Closed();
         harness.CompleteChecks();
         Assert.Empty(harness.Swarm.Peers);
         output.WriteLine($"{sessions} sessions, {protocolErrors} protocol errors, {dropped} dropped by the swarm, {harness.Swarm.HashFailures} hash failures, {harness.Swarm.Have.Count}/{PieceCount} pieces, {banned} of them banned");
-        Assert.True(protocolErrors > 1000, $"only {protocolErrors} protocol errors: the fuzzer is too tame");
+        Assert.True(protocolErrors > result.Inputs / 100, $"only {protocolErrors} protocol errors: the fuzzer is too tame");
         Assert.True(harness.Swarm.HashFailures > 0, "no piece ever failed: the fuzzer never completed a piece");
 
         Assert.True(harness.Swarm.Uploaded >= 0 && harness.Swarm.Downloaded >= 0);
@@ -153,7 +160,7 @@ public class SwarmFuzzTests(ITestOutputHelper output)
         for (int i = 1; ; i++)
         {
             var address = IPAddress.Parse($"172.16.{i / 250}.{(i % 250) + 1}");
-            if (!harness.Swarm.IsBanned(address))
+            if (!harness.Swarm.IsAddressBanned(address))
             {
                 return address;
             }

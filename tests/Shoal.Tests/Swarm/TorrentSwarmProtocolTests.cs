@@ -87,6 +87,20 @@ public class TorrentSwarmProtocolTests
         Assert.Equal(expectedAllowed, messages[2..].Select(m => m.Index));
     }
 
+    // Found while looking into SeederSoakTests' memory: a seeder kept an entry for every connection it ever closed, one per downloader's peer id.
+    [Fact]
+    public void Closed_connections_that_gave_nothing_leave_nothing_behind()
+    {
+        SwarmHarness harness = Create(SwarmHarness.All);
+        for (int i = 0; i < 1000; i++)
+        {
+            (SwarmPeer peer, _) = harness.Connect(ReservedBits.Shoal);
+            harness.Swarm.OnClosed(peer);
+        }
+
+        Assert.Empty(harness.Swarm.GetStatus().DownloadedByPeerId);
+    }
+
     [Fact]
     public void Yourip_is_the_ipv4_form_of_an_ipv4_mapped_peer_address()
     {

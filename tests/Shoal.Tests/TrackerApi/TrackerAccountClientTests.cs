@@ -110,6 +110,25 @@ public sealed class TrackerAccountClientTests : IDisposable
         Assert.Equal("d8:announce3:urle"u8.ToArray(), await client.GetGroupTorrentAsync("physics", file.InfoHashV1!, CancellationToken.None));
     }
 
+    // Found by TrackerApiAnswerFuzzTests: these were read as nulls, and the CLI and the node threw NullReferenceException on them.
+    [Theory]
+    [InlineData("/api/groups", "[null]")]
+    [InlineData("/api/groups", """[{"name":"physics","members":2}]""")]
+    [InlineData("/api/sessions", """{"name":"alice","token":"t","expiresAt":"2025-01-02T03:04:05+00:00"}""")]
+    [InlineData("/api/me", """{"name":"alice","groups":["physics",null]}""")]
+    public async Task An_answer_missing_what_its_type_requires_is_an_account_exception(string path, string answer)
+    {
+        await using var server = new TestHttpTracker(_ => TestHttpTracker.Ok(System.Text.Encoding.UTF8.GetBytes(answer)));
+        TrackerAccountClient client = Client(server, "t");
+
+        await Assert.ThrowsAsync<TrackerAccountException>(() => path switch
+        {
+            "/api/groups" => client.GetGroupsAsync(CancellationToken.None),
+            "/api/sessions" => client.LoginAsync(new Credentials("alice", "12345678"), CancellationToken.None),
+            _ => (Task)client.GetAccountAsync(CancellationToken.None),
+        });
+    }
+
     [Fact]
     public async Task A_paged_group_listing_is_fetched_page_after_page()
     {

@@ -93,6 +93,19 @@ public sealed class TrackerIndexClientTests : IDisposable
         await Assert.ThrowsAsync<TrackerIndexException>(() => TrackerIndexClient.ForTracker(server.AnnounceUrl, _http).GetFilesAsync(null, 1, 50, CancellationToken.None));
     }
 
+    // Found by TrackerApiAnswerFuzzTests: these were read as nulls, and the CLI and the node threw NullReferenceException on them.
+    [Theory]
+    [InlineData("""{"total":1,"page":1,"perPage":50,"files":[null]}""")]
+    [InlineData("""{"total":1,"page":1,"perPage":50,"files":null}""")]
+    [InlineData("""{"total":1,"page":1,"perPage":50,"files":[{"name":null,"size":1,"magnet":"m"}]}""")]
+    [InlineData("""{"total":1,"page":1,"perPage":50,"files":[{"size":1,"magnet":"m"}]}""")]
+    public async Task An_answer_missing_what_its_type_requires_is_an_index_exception(string answer)
+    {
+        await using var server = new TestHttpTracker(_ => TestHttpTracker.Ok(Encoding.UTF8.GetBytes(answer)));
+
+        await Assert.ThrowsAsync<TrackerIndexException>(() => TrackerIndexClient.ForTracker(server.AnnounceUrl, _http).GetFilesAsync(null, 1, 50, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Files_are_asked_for_with_query_page_and_per_page()
     {

@@ -77,6 +77,26 @@ public sealed class MemorySwarmStoreTests
         Assert.Equal(default, (await restarted.ScrapeAsync([Swarm], CancellationToken.None))[0]);
     }
 
+    // Seen while writing TrackerServerFuzzTests, whose invariant it breaks: a damaged save brought back a peer that never expired and one without a port.
+    [Fact]
+    public async Task A_damaged_save_restores_no_peer_without_a_port_and_none_past_the_timeout()
+    {
+        var time = new ManualTimeProvider();
+        var durable = new RecordingStore();
+        byte[] peers = new byte[3 * SavedSwarm.EntryLength];
+        SavedSwarm.WriteEntry(peers, new PeerAddress(IPAddress.Loopback, 1), false, long.MaxValue);
+        SavedSwarm.WriteEntry(peers.AsSpan(SavedSwarm.EntryLength), new PeerAddress(IPAddress.Loopback, 0), false, time.GetUtcNow().ToUnixTimeSeconds() + 60);
+        SavedSwarm.WriteEntry(peers.AsSpan(2 * SavedSwarm.EntryLength), new PeerAddress(IPAddress.Loopback, 3), true, time.GetUtcNow().ToUnixTimeSeconds() + 60);
+        await durable.SavePeersAsync([new SavedSwarm(Swarm, peers)], CancellationToken.None);
+
+        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(2, store.RestoredPeers);
+        time.Advance(TimeSpan.FromMinutes(10));
+        store.ExpirePeers();
+        Assert.Equal(0, store.PeerCount);
+    }
+
     [Fact]
     public async Task Saved_peers_are_restored_within_the_caps_the_freshest_first()
     {

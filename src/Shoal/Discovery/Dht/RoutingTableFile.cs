@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 
@@ -28,15 +29,24 @@ public static class RoutingTableFile
 
         foreach (string line in await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
         {
-            string[] parts = line.Split(' ');
-            if (parts.Length == 3 && parts[0].Length == NodeId.Size * 2 && parts[0].All(char.IsAsciiHexDigit)
-                && IPAddress.TryParse(parts[1], out IPAddress? address)
-                && ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out ushort port) && port > 0)
+            if (TryParseLine(line, out NodeInfo? node))
             {
-                nodes.Add(new NodeInfo(NodeId.Parse(parts[0]), new IPEndPoint(address, port)));
+                nodes.Add(node);
             }
         }
 
         return nodes;
+    }
+
+    /// <summary>One line as <see cref="SaveAsync"/> writes it; false for anything else.</summary>
+    internal static bool TryParseLine(string line, [NotNullWhen(true)] out NodeInfo? node)
+    {
+        string[] parts = line.Split(' ');
+        node = parts.Length == 3 && parts[0].Length == NodeId.Size * 2 && parts[0].All(char.IsAsciiHexDigit)
+            && IPAddress.TryParse(parts[1], out IPAddress? address)
+            && ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out ushort port) && port > 0
+            ? new NodeInfo(NodeId.Parse(parts[0]), new IPEndPoint(address, port))
+            : null;
+        return node is not null;
     }
 }

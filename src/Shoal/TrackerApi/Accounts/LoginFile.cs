@@ -11,7 +11,6 @@ public static class LoginFile
     public const string FileName = "login.json";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
     public static string PathIn(string configDirectory) => Path.Combine(configDirectory, FileName);
 
@@ -19,19 +18,39 @@ public static class LoginFile
     public static LoginState? Read(string configDirectory)
     {
         string path = PathIn(configDirectory);
+        byte[] json;
         try
         {
-            return JsonSerializer.Deserialize<LoginState>(File.ReadAllBytes(path), JsonOptions)
-                ?? throw new IOException($"{path} is empty: run 'shoal logout', then log in again");
+            json = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>The login in <paramref name="json"/>, read from <paramref name="path"/>; anything else is an <see cref="IOException"/> that says what to do.</summary>
+    internal static LoginState Parse(ReadOnlySpan<byte> json, string path)
+    {
+        LoginState? login;
+        try
+        {
+            login = JsonSerializer.Deserialize<LoginState>(json, TrackerApiJson.Indented);
+        }
         catch (JsonException e)
         {
-            throw new IOException($"{path} is not a login Shoal wrote ({e.Message}): run 'shoal logout', then log in again", e);
+            throw NotALogin(path, e.Message, e);
         }
+
+        return login switch
+        {
+            null => throw new IOException($"{path} is empty: run 'shoal logout', then log in again"),
+            { Tracker.IsAbsoluteUri: false } or { Announce.IsAbsoluteUri: false } => throw NotALogin(path, "an address in it is not absolute"),
+            { Name.Length: 0 } or { Token.Length: 0 } or { Passkey.Length: 0 } => throw NotALogin(path, "its name, token or passkey is empty"),
+            _ => login,
+        };
     }
 
     public static void Write(string configDirectory, LoginState login)
@@ -51,7 +70,7 @@ public static class LoginFile
         {
             using (var stream = new FileStream(temporary, options))
             {
-                JsonSerializer.Serialize(stream, login, JsonOptions);
+                JsonSerializer.Serialize(stream, login, TrackerApiJson.Indented);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -68,6 +87,9 @@ public static class LoginFile
             throw;
         }
     }
+
+    private static IOException NotALogin(string path, string reason, Exception? inner = null) =>
+        new($"{path} is not a login Shoal wrote ({reason}): run 'shoal logout', then log in again", inner);
 
     /// <summary>Forgets the login; <see langword="false"/> when there was none.</summary>
     public static bool Delete(string configDirectory)

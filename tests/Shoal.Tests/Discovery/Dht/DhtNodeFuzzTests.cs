@@ -2,12 +2,14 @@ using System.Net;
 using Shoal.Discovery.Dht;
 using Shoal.Tests.Fuzzing;
 using Shoal.Tests.Net;
+using Xunit.Abstractions;
 
 namespace Shoal.Tests.Discovery.Dht;
 
-public sealed class DhtNodeFuzzTests
+[Trait("Category", "Fuzz")]
+public sealed class DhtNodeFuzzTests(ITestOutputHelper output)
 {
-    private const int Packets = 120_000;
+    private const int PerRun = 120_000;
 
     [Fact]
     public void Malformed_and_mutated_packets_never_escape_and_state_stays_bounded()
@@ -23,16 +25,12 @@ public sealed class DhtNodeFuzzTests
         byte[][] seeds = [.. sources.Select(s => Valid(random, node, sent, s)).SelectMany(x => x)];
         Assert.Contains(seeds, s => KrpcDecoder.Decode(s) is KrpcResponse);
 
-        for (int i = 0; i < Packets; i++)
+        int received = 0;
+        FuzzResult result = FuzzRun.Run(output, "dht krpc", PerRun, i => i % 4 == 0 ? mutator.RandomBytes(200) : mutator.Mutate(seeds[random.Next(seeds.Length)]), packet =>
         {
-            IPEndPoint from = sources[random.Next(sources.Length)];
-            byte[] packet = (i % 4) switch
-            {
-                0 => mutator.RandomBytes(200),
-                _ => mutator.Mutate(seeds[random.Next(seeds.Length)]),
-            };
-            node.Receive(packet, from);
-            if (i % 100 == 0)
+            bool decoded = FuzzRun.Accepts<KrpcException>(() => KrpcDecoder.Decode(packet));
+            node.Receive(packet, sources[random.Next(sources.Length)]);
+            if (received++ % 100 == 0)
             {
                 time.Advance(TimeSpan.FromMilliseconds(700));
                 node.Tick();
@@ -45,7 +43,9 @@ public sealed class DhtNodeFuzzTests
             Assert.True(state.StoredPeers <= options.MaxStoredPeers);
             Assert.True(state.StoredInfoHashes <= options.MaxInfoHashes);
             Assert.True(state.RoutingTableSize <= RoutingTable.Capacity);
-        }
+            return decoded;
+        });
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
 
     // Valid queries from the source, plus responses to whatever the node last sent it (matching transaction ids).

@@ -2,10 +2,11 @@ using System.Text;
 using Shoal.Discovery.Lsd;
 using Shoal.Metainfo;
 using Shoal.Tests.Fuzzing;
+using Xunit.Abstractions;
 
 namespace Shoal.Tests.Discovery.Lsd;
 
-public class LsdMessageCodecTests
+public class LsdMessageCodecTests(ITestOutputHelper output)
 {
     private const string HashA = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a";
     private const string HashB = "0123456789abcdef0123456789abcdef01234567";
@@ -98,26 +99,18 @@ public class LsdMessageCodecTests
     }
 
     [Fact]
+    [Trait("Category", "Fuzz")]
     public void Mutated_announces_only_raise_lsd_message_exceptions()
     {
         byte[] seed = LsdMessageCodec.Encode(new LsdMessage("239.192.152.143:6771", 6881, [Hash(1), Hash(2), Hash(3)], "cookie"));
         var mutator = new Mutator(1414);
-        int rejected = 0;
-        for (int i = 0; i < 5000; i++)
-        {
-            byte[] input = i % 10 == 0 ? mutator.RandomBytes(1500) : mutator.Mutate(seed);
-            try
+        FuzzResult result = FuzzRun.Run(output, "lsd announce", 5000, i => i % 10 == 0 ? mutator.RandomBytes(1500) : mutator.Mutate(seed), input =>
+            FuzzRun.Accepts<LsdMessageException>(() =>
             {
                 LsdMessage message = LsdMessageCodec.Decode(input);
                 Assert.InRange(message.Port, 1, 65535);
                 Assert.InRange(message.InfoHashes.Count, 1, LsdMessageCodec.MaxInfoHashes);
-            }
-            catch (LsdMessageException)
-            {
-                rejected++;
-            }
-        }
-
-        Assert.InRange(rejected, 1, 4999);
+            }));
+        Assert.InRange(result.Accepted, 1, result.Inputs - 1);
     }
 }

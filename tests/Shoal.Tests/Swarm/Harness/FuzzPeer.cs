@@ -28,7 +28,7 @@ internal sealed class FuzzPeer(SwarmHarness harness, SwarmPeer peer, RecordingLi
             address = random.Next(10) == 0
                 ? IPAddress.Parse($"2001:db8::{n >> 16:x}:{n & 0xFFFF:x}")
                 : IPAddress.Parse($"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
-            if (!harness.Swarm.IsBanned(address))
+            if (!harness.Swarm.IsAddressBanned(address))
             {
                 break;
             }

@@ -33,7 +33,8 @@ internal sealed class SimulatedNode : IPieceChecker
 
     public string Name { get; }
 
-    public IPAddress Address { get; }
+    /// <summary>Its own unless set, before connecting, to another node's: both behind one home router.</summary>
+    public IPAddress Address { get; set; }
 
     public byte[] PeerId { get; }
 
