@@ -154,8 +154,10 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
                     return;
                 }
 
+                // Only a read that filled the buffer can have left data behind: ask the kernel how much then.
                 filled += received;
-                int consumed = Deliver(peer, reader, buffer.AsMemory(0, filled));
+                int unread = filled == buffer!.Length ? _socket.Available : 0;
+                int consumed = Deliver(peer, reader, buffer.AsMemory(0, filled), unread);
                 filled -= consumed;
                 buffer.AsSpan(consumed, filled).CopyTo(buffer);
                 buffer = EnsureRoomForNextMessage(buffer!, filled);
@@ -203,14 +205,22 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         }
     }
 
-    /// <summary>Decodes every whole message in <paramref name="data"/> into the swarm under one lock; returns the bytes used.</summary>
-    private int Deliver(SwarmPeer peer, PeerMessageReader reader, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// Decodes every whole message in <paramref name="data"/> into the swarm under one lock, telling it first how many
+    /// bytes are still waiting in the socket; returns the bytes used.
+    /// </summary>
+    private int Deliver(SwarmPeer peer, PeerMessageReader reader, ReadOnlyMemory<byte> data, int unread)
     {
         var sequence = new ReadOnlySequence<byte>(data);
         lock (_context.Gate)
         {
             try
             {
+                if (unread > 0)
+                {
+                    _context.Swarm.OnUnreadBytes(peer, unread);
+                }
+
                 while (reader.TryRead(ref sequence, out PeerMessage message))
                 {
                     _context.Swarm.OnMessage(peer, message);

@@ -97,6 +97,11 @@ public sealed class SwarmPeer
 
     internal int QueueDepth { get; set; }
 
+    /// <summary>When its blocks last waited unread in our socket (see <see cref="TorrentSwarm.OnUnreadBytes"/>).</summary>
+    internal TimeSpan? ReceiverLimitedAt { get; set; }
+
+    internal int BlocksSinceDepthGrew { get; set; }
+
     /// <summary>Our requests it has not answered, oldest first.</summary>
     internal OutstandingRequests Outstanding { get; } = new();
 

@@ -16,6 +16,21 @@ public sealed record SwarmSettings
 
     public int MinQueueDepth { get; init; } = 4;
 
+    /// <summary>
+    /// Bytes from a peer that may wait unread in our socket before its pipeline is cut back to what is in transit:
+    /// more only lengthens that queue (we, not the path, are the bottleneck), and all of it is lost if we are killed.
+    /// </summary>
+    public int UnreadBytesMargin { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// The pipeline a cut leaves at the least: requests still go out in batches of several blocks, so each side's loop
+    /// wakes once per batch (on loopback, smaller pipelines cost a fifth of the speed).
+    /// </summary>
+    public int ReceiverLimitedQueueDepth { get; init; } = 24;
+
+    /// <summary>How long after a cut a peer's pipeline grows only by one block per pipeline's worth of blocks.</summary>
+    public TimeSpan ReceiverLimitedHold { get; init; } = TimeSpan.FromSeconds(1);
+
     public int MaxQueueDepth { get; init; } = 500;
 
     /// <summary>Our BEP 10 <c>reqq</c>: requests we accept queued from one peer; more are rejected.</summary>

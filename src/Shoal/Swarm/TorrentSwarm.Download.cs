@@ -157,8 +157,18 @@ public sealed partial class TorrentSwarm
         peer.IsSnubbed = false;
 
         // Slow start: each block answered grows the pipeline by one (doubling it every round trip) until
-        // the next tick sizes it from the measured rate.
-        peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
+        // the next tick sizes it from the measured rate, unless we were the bottleneck a moment ago.
+        if (!IsReceiverLimited(peer, now))
+        {
+            peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
+        }
+        else if (++peer.BlocksSinceDepthGrew >= peer.QueueDepth)
+        {
+            // While we are the bottleneck: one more per pipeline's worth of blocks, so it finds the level again.
+            peer.BlocksSinceDepthGrew = 0;
+            peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
+        }
+
         if (partial!.RequestCount(block.BlockIndex) > 0)
         {
             CancelDuplicates(block, peer);
@@ -244,6 +254,30 @@ public sealed partial class TorrentSwarm
         }
     }
 
+    /// <summary>
+    /// The transport found <paramref name="unreadBytes"/> from the peer arrived and waiting to be read: the peer and
+    /// the path deliver faster than we take blocks in. Requests beyond those in transit would only lengthen that queue:
+    /// they add no speed, hold memory in the kernel, and a kill loses all of it. So the pipeline is cut to what is in
+    /// transit plus a margin, and until the hold has passed it grows by one block per pipeline's worth, not by slow
+    /// start or the measured rate.
+    /// </summary>
+    public void OnUnreadBytes(SwarmPeer peer, long unreadBytes)
+    {
+        if (IsClosed || !peer.IsAttached || unreadBytes < _settings.UnreadBytesMargin)
+        {
+            return;
+        }
+
+        int waiting = (int)Math.Min(unreadBytes / PieceGeometry.BlockSize, peer.Outstanding.Count);
+        int inTransit = peer.Outstanding.Count - waiting;
+        int depth = Math.Max(inTransit + (_settings.UnreadBytesMargin / PieceGeometry.BlockSize), _settings.ReceiverLimitedQueueDepth);
+        peer.QueueDepth = Math.Max(Math.Min(depth, peer.QueueDepth), _settings.MinQueueDepth);
+        peer.ReceiverLimitedAt = Now;
+    }
+
+    private bool IsReceiverLimited(SwarmPeer peer, TimeSpan now) =>
+        peer.ReceiverLimitedAt is { } at && now - at < _settings.ReceiverLimitedHold;
+
     /// <summary>Keeps about <see cref="SwarmSettings.RequestQueueTime"/> of the peer's measured rate in flight.</summary>
     private void AdaptQueueDepth(SwarmPeer peer, TimeSpan now)
     {
@@ -251,6 +285,11 @@ public sealed partial class TorrentSwarm
         if (rate > 0)
         {
             long depth = (long)(rate * _settings.RequestQueueTime.TotalSeconds) / PieceGeometry.BlockSize;
+            if (IsReceiverLimited(peer, now))
+            {
+                depth = Math.Min(depth, peer.QueueDepth);
+            }
+
             peer.QueueDepth = (int)Math.Clamp(depth, _settings.MinQueueDepth, _settings.MaxQueueDepth);
         }
     }
