@@ -149,10 +149,18 @@ if [[ " $trackers " == *" shoal "* ]]; then
     if ! "$root/shoal" --help 2>/dev/null | grep -qE '^ +tracker( |$)'; then
         echo "note: this tree has no 'shoal tracker' command; measuring opentracker only" >&2
         trackers="${trackers//shoal/}"
-    elif grep -q -- '--rate-limit' <<<"$("$root/shoal" tracker --help 2>&1)"; then
-        shoal_args=(--rate-limit 0)
     else
-        echo "note: 'shoal tracker' has no --rate-limit option; its per-IP limit may turn announces into errors" >&2
+        help="$("$root/shoal" tracker --help 2>&1)"
+        if grep -q -- '--rate-limit' <<<"$help"; then
+            shoal_args=(--rate-limit 0)
+        else
+            echo "note: 'shoal tracker' has no --rate-limit option; its per-IP limit may turn announces into errors" >&2
+        fi
+        # Every generated peer comes from 127.0.0.1: the per-address cap (2,000 by default) would refuse the fill.
+        if grep -q -- '--max-peers-per-address' <<<"$help"; then
+            most=$((peers > fill_peers ? peers : fill_peers))
+            shoal_args+=(--max-peers-per-address "$most" --max-peers "$most")
+        fi
     fi
     # shellcheck disable=SC2206 # SHOAL_TRACKER_ARGS is a word list on purpose
     shoal_args+=(${SHOAL_TRACKER_ARGS:-})
