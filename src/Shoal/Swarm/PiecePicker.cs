@@ -35,6 +35,9 @@ internal sealed class PiecePicker
     /// <summary>Bytes of received blocks held in memory.</summary>
     public long BufferedBytes { get; private set; }
 
+    /// <summary>Bytes of complete pieces with the checker: received, not yet verified and written.</summary>
+    public long CheckingBytes { get; private set; }
+
     /// <summary>Every missing piece is started and every missing block has been asked for at least once.</summary>
     public bool IsEndgame
     {
@@ -160,12 +163,20 @@ internal sealed class PiecePicker
 
     public void ReleaseRequest(BlockRef block) => _partialByIndex[block.Piece]?.RemoveRequest(block.BlockIndex);
 
+    /// <summary>A complete piece goes to the checker; no block of it is stored or requested until it is finished.</summary>
+    public void StartCheck(PartialPiece partial)
+    {
+        partial.IsChecking = true;
+        CheckingBytes += partial.Size;
+    }
+
     /// <summary>Forgets a piece that was checked, returning its buffers: it is now had (passed) or missing again.</summary>
     public void Finish(PartialPiece partial, bool passed)
     {
         _partialByIndex[partial.Index] = null;
         _partials.Remove(partial);
         BufferedBytes -= partial.Size;
+        CheckingBytes -= partial.Size;
         partial.ReturnBuffers(_pool);
         if (passed)
         {

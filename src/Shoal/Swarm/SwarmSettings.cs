@@ -11,6 +11,13 @@ public sealed record SwarmSettings
     /// <summary>Requests kept in flight to a peer before its rate is known.</summary>
     public int InitialQueueDepth { get; init; } = 32;
 
+    /// <summary>
+    /// Where slow start (one more request per block answered) stops; beyond it only the measured rate grows a
+    /// pipeline, at the next tick. On loopback slow start doubles the pipeline every few hundred microseconds, to
+    /// hundreds of blocks before a backlog can show, and a kill then loses them all.
+    /// </summary>
+    public int SlowStartLimit { get; init; } = 64;
+
     /// <summary>How many seconds of a peer's download rate to keep requested from it.</summary>
     public TimeSpan RequestQueueTime { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -44,6 +51,9 @@ public sealed record SwarmSettings
 
     /// <summary>Bytes of downloaded blocks held in memory before they are verified and written.</summary>
     public long WriteCacheLimit { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes of complete pieces that may wait for the checker before no new piece is started.</summary>
+    public long CheckQueueLimit { get; init; } = 1024 * 1024;
 
     /// <summary>Endgame: how many peers may be asked for the same block at once.</summary>
     public int EndgameDuplicates { get; init; } = 2;

@@ -109,8 +109,10 @@ public sealed partial class TorrentSwarm
             return;
         }
 
-        // Back-pressure: start no new piece while received and requested blocks fill the write cache.
-        bool mayStartPieces = _picker.BufferedBytes + ((long)_outstandingBlocks * PieceGeometry.BlockSize) < _settings.WriteCacheLimit;
+        // Back-pressure: start no new piece while received and requested blocks fill the write cache, or while the
+        // checker is behind (a disk stalled in write-back): pieces waiting for it are lost if we are killed.
+        bool mayStartPieces = _picker.BufferedBytes + ((long)_outstandingBlocks * PieceGeometry.BlockSize) < _settings.WriteCacheLimit
+            && _picker.CheckingBytes < _settings.CheckQueueLimit;
         _blocks.Clear();
         _picker.Pick(peer, wanted, mayStartPieces, _settings.EndgameDuplicates, _blocks);
         if (_blocks.Count == 0)
@@ -156,11 +158,14 @@ public sealed partial class TorrentSwarm
         peer.LastBlockReceived = now;
         peer.IsSnubbed = false;
 
-        // Slow start: each block answered grows the pipeline by one (doubling it every round trip) until
-        // the next tick sizes it from the measured rate, unless we were the bottleneck a moment ago.
+        // Slow start: each block answered grows the pipeline by one (doubling it every round trip) up to its limit,
+        // and the next tick sizes it from the measured rate, unless we were the bottleneck a moment ago.
         if (!IsReceiverLimited(peer, now))
         {
-            peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
+            if (peer.QueueDepth < _settings.SlowStartLimit)
+            {
+                peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
+            }
         }
         else if (++peer.BlocksSinceDepthGrew >= peer.QueueDepth)
         {
@@ -176,7 +181,7 @@ public sealed partial class TorrentSwarm
 
         if (partial.IsComplete)
         {
-            partial.IsChecking = true;
+            _picker.StartCheck(partial);
             _checker.CheckAndStore(partial.Index, partial.AllData());
         }
 

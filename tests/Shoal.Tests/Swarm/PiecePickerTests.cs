@@ -245,6 +245,35 @@ public class PiecePickerTests
     }
 
     [Fact]
+    public void Through_the_swarm_no_new_piece_is_started_while_complete_pieces_wait_for_the_checker()
+    {
+        // A write cache with room for everything: only the checker's queue holds new pieces back.
+        var settings = new SwarmSettings { CheckQueueLimit = 2 * Block, InitialQueueDepth = 4, SlowStartLimit = 4 };
+        var harness = new SwarmHarness(pieceCount: 8, pieceLength: 2 * Block, lastPieceSize: 2 * Block, settings: settings);
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
+        harness.Send(peer, MessageId.HaveAll);
+        harness.Send(peer, MessageId.Unchoke);
+        var requested = new Queue<BlockRef>(SwarmHarness.Requests(link.TakeMessages()));
+
+        // Every block asked for is answered and the checker never catches up: once a piece waits for it, no new piece
+        // is started, so only the pieces already under way complete (without the limit, all eight would).
+        while (requested.TryDequeue(out BlockRef block))
+        {
+            harness.SendPiece(peer, block);
+            foreach (BlockRef next in SwarmHarness.Requests(link.TakeMessages()))
+            {
+                requested.Enqueue(next);
+            }
+        }
+
+        Assert.InRange(harness.PendingChecks.Count, 1, 3);
+
+        harness.CompleteChecks();
+
+        Assert.NotEmpty(SwarmHarness.Requests(link.TakeMessages()));
+    }
+
+    [Fact]
     public async Task A_simulated_swarm_with_a_tiny_write_cache_completes_holding_few_blocks()
     {
         var settings = new SwarmSettings { WriteCacheLimit = 1, InitialQueueDepth = 8, MaxQueueDepth = 8 };

@@ -16,15 +16,16 @@ public class ReceiverLimitedPipelineTests
     private static readonly SwarmSettings Settings = new()
     {
         InitialQueueDepth = 64,
+        SlowStartLimit = 256,
         UnreadBytesMargin = 4 * Block,
         ReceiverLimitedQueueDepth = 8,
         ReceiverLimitedHold = TimeSpan.FromSeconds(1),
     };
 
     /// <summary>A seeder we are downloading from, with <see cref="SwarmSettings.InitialQueueDepth"/> blocks requested.</summary>
-    private static (SwarmHarness Harness, SwarmPeer Peer, RecordingLink Link, Queue<BlockRef> Requested) Downloading()
+    private static (SwarmHarness Harness, SwarmPeer Peer, RecordingLink Link, Queue<BlockRef> Requested) Downloading(SwarmSettings? settings = null)
     {
-        var harness = new SwarmHarness(pieceCount: 128, pieceLength: 4 * Block, lastPieceSize: 4 * Block, settings: Settings);
+        var harness = new SwarmHarness(pieceCount: 128, pieceLength: 4 * Block, lastPieceSize: 4 * Block, settings: settings ?? Settings);
         (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
         harness.Send(peer, MessageId.HaveAll);
         harness.Send(peer, MessageId.Unchoke);
@@ -96,6 +97,21 @@ public class ReceiverLimitedPipelineTests
         // Slow start: each answer frees a slot and adds one, so 36 answers bring up to 72 requests (in batches).
         Assert.InRange(Answer(harness, peer, link, requested, 36), 48, 72);
         Assert.Equal(64 + 36, peer.QueueDepth);
+    }
+
+    [Fact]
+    public void Slow_start_stops_at_its_limit_and_only_the_measured_rate_grows_the_pipeline_beyond()
+    {
+        (SwarmHarness harness, SwarmPeer peer, RecordingLink link, Queue<BlockRef> requested) = Downloading(Settings with { SlowStartLimit = 80 });
+
+        // 16 answers take slow start to its limit; 44 more only keep the pipeline full.
+        Answer(harness, peer, link, requested, 60);
+        Assert.Equal(80, peer.QueueDepth);
+
+        // A tick sizes it from the rate: two seconds of the 60 blocks received within the meter's second.
+        harness.Time.Advance(TimeSpan.FromMilliseconds(100));
+        harness.Swarm.Tick();
+        Assert.Equal(120, peer.QueueDepth);
     }
 
     [Fact]
