@@ -8,7 +8,9 @@ namespace Shoal.Net;
 /// again later and later (5 s doubling up to 10 min), and forgotten after <see cref="MaxFailures"/> failed
 /// dials in a row; a peer that turned out to be us is never dialled. Whatever sources (and PEX senders)
 /// hand us, at most <c>capacity</c> peers are kept: a newcomer takes the place of the idle peer that
-/// failed most, the one least recently added or connected among those.
+/// failed most, the one least recently added or connected among those. A peer that was a seed when its
+/// connection ended is dialled only while we want pieces: two seeds have nothing to say to each other, and
+/// without this they would connect and drop each other after every back-off.
 /// </summary>
 public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
 {
@@ -36,8 +38,8 @@ public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
         return true;
     }
 
-    /// <summary>Peers to dial now, marked as being dialled.</summary>
-    public IReadOnlyList<IPEndPoint> TakeDue(TimeSpan now, int max)
+    /// <summary>Peers to dial now, marked as being dialled; known seeds only when <paramref name="seedsToo"/>.</summary>
+    public IReadOnlyList<IPEndPoint> TakeDue(TimeSpan now, int max, bool seedsToo = true)
     {
         var due = new List<IPEndPoint>();
         foreach (var (endPoint, entry) in _entries)
@@ -47,7 +49,7 @@ public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
                 break;
             }
 
-            if (entry.State == PeerDialState.Idle && entry.NextAttempt <= now)
+            if (entry.State == PeerDialState.Idle && entry.NextAttempt <= now && (seedsToo || !entry.IsSeed))
             {
                 entry.State = PeerDialState.Busy;
                 due.Add(endPoint);
@@ -68,14 +70,15 @@ public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
         }
     }
 
-    /// <summary>A dial failed, or a connection ended: try again after a back-off.</summary>
-    public void Released(IPEndPoint endPoint, TimeSpan now, bool failed)
+    /// <summary>A dial failed, or a connection ended (with a seed, when <paramref name="wasSeed"/>): try again after a back-off.</summary>
+    public void Released(IPEndPoint endPoint, TimeSpan now, bool failed, bool wasSeed = false)
     {
         if (!_entries.TryGetValue(IPv4Mapping.Unmap(endPoint), out Entry? entry) || entry.State == PeerDialState.Never)
         {
             return;
         }
 
+        entry.IsSeed = wasSeed;
         entry.Failures = failed ? entry.Failures + 1 : 1;
         if (entry.Failures >= MaxFailures)
         {
@@ -128,6 +131,9 @@ public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
         public int Failures { get; set; }
 
         public TimeSpan NextAttempt { get; set; }
+
+        /// <summary>It had every piece when its last connection ended.</summary>
+        public bool IsSeed { get; set; }
 
         /// <summary>When the peer was added or last connected, in the order of those events.</summary>
         public long Seen { get; set; }

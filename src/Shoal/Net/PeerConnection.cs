@@ -117,6 +117,9 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         Dispose();
     }
 
+    /// <summary>Whether the peer had every piece when the connection ended.</summary>
+    public bool PeerWasSeed => _peer?.IsSeed == true;
+
     /// <summary>Returns what the send queue holds; only after both loops have ended.</summary>
     public void Dispose()
     {

@@ -119,7 +119,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
                 return;
             }
 
-            due = _known.TakeDue(Now, room);
+            due = _known.TakeDue(Now, room, seedsToo: !_swarm!.IsComplete);
         }
 
         foreach (IPEndPoint endPoint in due)
@@ -142,6 +142,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         }
 
         Socket? socket = null;
+        bool wasSeed = false;
         try
         {
             (socket, Handshake remote) = await _dialer.DialAsync(endPoint, _stop).ConfigureAwait(false);
@@ -161,7 +162,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
                 _known.Connected(endPoint);
             }
 
-            await RunConnectionAsync(socket, endPoint, remote, "outgoing").ConfigureAwait(false);
+            wasSeed = await RunConnectionAsync(socket, endPoint, remote, "outgoing").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
         {
@@ -173,7 +174,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
             ReleaseSlot();
             lock (gate)
             {
-                _known.Released(endPoint, Now, failed);
+                _known.Released(endPoint, Now, failed, wasSeed);
             }
         }
     }
@@ -200,12 +201,13 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         session.ConnectionSlots.Release();
     }
 
-    private async Task RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake, string direction)
+    /// <summary>Runs the connection to its end; returns whether the peer was a seed by then.</summary>
+    private async Task<bool> RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake, string direction)
     {
         if (session.IsOurPeerId(handshake.PeerId.Span))
         {
             socket.Dispose();
-            return;
+            return false;
         }
 
         var connection = new PeerConnection(socket, remote, new ConnectionContext(
@@ -224,6 +226,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         }
 
         EngineLog.Disconnected(logger, torrent.Name, remote, connection.CloseReason ?? "closed");
+        return connection.PeerWasSeed;
     }
 
     /// <summary>

@@ -36,6 +36,24 @@ public class KnownPeersTests
     }
 
     [Fact]
+    public void A_peer_that_was_a_seed_is_dialled_again_only_while_we_want_pieces()
+    {
+        var peers = new KnownPeers();
+        var leecher = IPEndPoint.Parse("192.0.2.2:6881");
+        peers.Add(Peer);
+        peers.Add(leecher);
+        Assert.Equal(2, peers.TakeDue(TimeSpan.Zero, 10).Count);
+        peers.Released(Peer, TimeSpan.Zero, failed: false, wasSeed: true);
+        peers.Released(leecher, TimeSpan.Zero, failed: false);
+
+        // Seeding, we dial the leecher again after its back-off, never the seed.
+        Assert.Equal([leecher], peers.TakeDue(TimeSpan.FromHours(1), 10, seedsToo: false));
+
+        // Wanting pieces again (a file changed under us), the seed is dialled too.
+        Assert.Equal([Peer], peers.TakeDue(TimeSpan.FromHours(1), 10, seedsToo: true));
+    }
+
+    [Fact]
     public void Failed_dials_back_off_from_five_seconds_doubling_up_to_ten_minutes_until_the_peer_is_forgotten()
     {
         var peers = new KnownPeers();
