@@ -22,6 +22,8 @@ public sealed record FileEntry
 
     public bool IsPadding => Attributes.Contains('p', StringComparison.Ordinal);
 
+    public bool IsExecutable => Attributes.Contains('x', StringComparison.Ordinal);
+
     public string DisplayPath => string.Join('/', Path);
 
     public long EndOffset => Offset + Length;

@@ -155,6 +155,7 @@ public sealed partial class FileStorage : IPieceStorage
             {
                 CreateFolderFor(i);
                 File.OpenHandle(_paths[i], FileMode.OpenOrCreate, FileAccess.ReadWrite, Sharing).Dispose();
+                ApplyAttributes(i);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -301,6 +302,7 @@ public sealed partial class FileStorage : IPieceStorage
                     CreateFolderFor(fileIndex);
                     created = File.OpenHandle(_paths[fileIndex], FileMode.OpenOrCreate, FileAccess.ReadWrite, Sharing);
                     file = new OpenFile(created, RandomAccess.GetLength(created));
+                    ApplyAttributes(fileIndex);
                 }
 
                 // Sparse: ftruncate reserves no blocks, so a download never writes zeros it will overwrite.
@@ -320,6 +322,22 @@ public sealed partial class FileStorage : IPieceStorage
             Volatile.Write(ref _files[fileIndex], file);
             return file.Handle!;
         }
+    }
+
+    /// <summary>
+    /// BEP 47 <c>x</c>: whoever may read the file may run it (the umask chose who may read). Hidden (<c>h</c>) has no
+    /// meaning here beyond the name, and symlinks (<c>l</c>) are written as the plain files the torrent describes.
+    /// </summary>
+    private void ApplyAttributes(int fileIndex)
+    {
+        if (!_torrent.Files[fileIndex].IsExecutable || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        UnixFileMode mode = File.GetUnixFileMode(_paths[fileIndex]);
+        File.SetUnixFileMode(_paths[fileIndex], mode | (UnixFileMode)((int)(mode & Readable) >> 2));
     }
 
     // A missing file is remembered as such: reads of it are zeros until this storage creates it.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Versioning;
 using Shoal.Bencoding;
 using Shoal.Metainfo;
 using Shoal.Storage;
@@ -99,6 +100,36 @@ public class FileStorageTests
         }
 
         Assert.Equal(created, Directory.EnumerateFiles(Path.Combine(folder.Path, "download"), "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Files_marked_executable_bep_47_x_are_created_runnable_by_whoever_may_read_them()
+    {
+        using var folder = new TempFolder();
+        string tool = folder.File("content/tool.sh", "#!/bin/sh\necho hi\n"u8.ToArray());
+        string empty = folder.File("content/run-empty", []);
+        folder.File("content/readme.txt", TempFolder.RandomBytes(5_000, 3));
+        File.SetUnixFileMode(tool, File.GetUnixFileMode(tool) | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(empty, File.GetUnixFileMode(empty) | UnixFileMode.UserExecute);
+        StorageSample sample = await StorageSamples.CreateAsync(Path.Combine(folder.Path, "content"), TorrentVersion.V1, 2 * StorageSamples.Block);
+        Torrent torrent = sample.Torrent;
+        Assert.Equal(["readme.txt:", "run-empty:x", "tool.sh:x"], torrent.Files.Select(f => $"{f.DisplayPath}:{f.Attributes}").Order(StringComparer.Ordinal));
+
+        IReadOnlyList<string> paths = FileStorage.PathsInDownloadFolder(torrent, Path.Combine(folder.Path, "download"));
+        using (var storage = new FileStorage(torrent, paths, StorageAccess.ReadWrite))
+        {
+            storage.Allocate();
+            storage.Write(0, [sample.Content]);
+        }
+
+        for (int i = 0; i < torrent.Files.Count; i++)
+        {
+            UnixFileMode mode = File.GetUnixFileMode(paths[i]);
+            UnixFileMode readers = mode & (UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            UnixFileMode runners = mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            Assert.Equal(torrent.Files[i].IsExecutable ? (UnixFileMode)((int)readers >> 2) : UnixFileMode.None, runners);
+        }
     }
 
     [Fact]
