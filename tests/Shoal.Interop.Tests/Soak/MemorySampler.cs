@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
+using Microsoft.Diagnostics.NETCore.Client;
 using Shoal.Tracker.Tests;
 
 namespace Shoal.Interop.Tests.Soak;
@@ -34,12 +36,39 @@ internal sealed class MemorySampler(int processId, HttpClient http, Uri metrics)
         }
     }
 
-    /// <summary>The average of the samples taken from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public (double RssMiB, double HeapMiB) Average(TimeSpan from, TimeSpan to)
+    /// <summary>
+    /// The live managed heap, in MiB: the heap right after a full, blocking collection, which this induces the way
+    /// dotnet-gcdump does (an EventPipe session with the GCHeapCollect keyword). Without it the heap after the last
+    /// collection holds whatever dead objects generation 2 has gathered since the last full one, which in a 5-minute
+    /// soak may be no collection at all.
+    /// </summary>
+    public async Task<double> LiveHeapMiBAsync()
+    {
+        const long GCHeapCollect = 0x800000;
+        long before = (await SampleAsync()).FullCollections;
+        var client = new DiagnosticsClient(processId);
+        using EventPipeSession session = client.StartEventPipeSession(
+            new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GCHeapCollect), requestRundown: false);
+        Task draining = session.EventStream.CopyToAsync(Stream.Null);
+        var waited = Stopwatch.StartNew();
+        MemorySample after;
+        while ((after = await SampleAsync()).FullCollections == before)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the induced full collection did not happen within 30 s");
+            await Task.Delay(100);
+        }
+
+        await session.StopAsync(CancellationToken.None);
+        await draining;
+        return after.HeapBytes / (double)(1 << 20);
+    }
+
+    /// <summary>The average resident set of the samples taken from <paramref name="from"/> to <paramref name="to"/>, in MiB.</summary>
+    public double AverageRssMiB(TimeSpan from, TimeSpan to)
     {
         MemorySample[] window = [.. _samples.Where(sample => sample.At >= from && sample.At <= to)];
         Assert.True(window.Length > 0, $"no memory sample between {from} and {to}");
-        return (window.Average(sample => sample.RssBytes) / (1 << 20), window.Average(sample => sample.HeapBytes) / (1 << 20));
+        return window.Average(sample => sample.RssBytes) / (1 << 20);
     }
 
     private async Task<MemorySample> SampleAsync()
