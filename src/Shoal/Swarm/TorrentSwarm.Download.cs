@@ -159,17 +159,13 @@ public sealed partial class TorrentSwarm
         peer.IsSnubbed = false;
 
         // Slow start: each block answered grows the pipeline by one (doubling it every round trip) up to its limit,
-        // and the next tick sizes it from the measured rate, unless we were the bottleneck a moment ago.
-        if (!IsReceiverLimited(peer, now))
+        // and the next tick sizes it from the measured rate. While we are the bottleneck it grows by one per
+        // pipeline's worth of blocks instead, so it finds its level again.
+        bool grows = IsReceiverLimited(peer, now)
+            ? ++peer.BlocksSinceDepthGrew >= peer.QueueDepth
+            : peer.QueueDepth < _settings.SlowStartLimit;
+        if (grows)
         {
-            if (peer.QueueDepth < _settings.SlowStartLimit)
-            {
-                peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
-            }
-        }
-        else if (++peer.BlocksSinceDepthGrew >= peer.QueueDepth)
-        {
-            // While we are the bottleneck: one more per pipeline's worth of blocks, so it finds the level again.
             peer.BlocksSinceDepthGrew = 0;
             peer.QueueDepth = Math.Min(peer.QueueDepth + 1, _settings.MaxQueueDepth);
         }
