@@ -23,6 +23,11 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Tests run in parallel, each tracker with its own connection pool, and one test alone holds 50
+# announces waiting on the database: the default 100 connections ran out under the whole suite, and
+# an announce refused a connection is an announce that is never answered.
+max_connections=500
+
 start() {
     local dir="$1" bin port
     bin="$(bindir)"
@@ -33,7 +38,7 @@ start() {
     for _ in 1 2 3 4 5; do
         port="$(free_port)"
         if as_owner "$bin/pg_ctl" -D "$dir/data" -w -t 30 -l "$dir/log" \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null; then
+            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=$max_connections" start >/dev/null; then
             for _ in $(seq 1 60); do
                 if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U shoal; then
                     echo "Host=127.0.0.1;Port=$port;Username=shoal;Database=postgres"
