@@ -109,6 +109,7 @@ public static class TransferView
             _ => $"{swarm.Peers.Count} peer(s)",
         };
         task.Description = Markup.Escape(WithTrackers($"{name} · {what}", status));
-        task.Value = status.State == TorrentState.Checking ? 0 : swarm.VerifiedBytes;
+        task.MaxValue = Math.Max(1, swarm.WantedBytes);
+        task.Value = status.State == TorrentState.Checking ? 0 : swarm.WantedVerifiedBytes;
     }
 }

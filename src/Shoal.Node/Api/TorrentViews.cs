@@ -44,7 +44,7 @@ internal static class TorrentViews
             return null;
         }
 
-        long left = status.Swarm.TotalBytes - status.Swarm.VerifiedBytes;
+        long left = status.Swarm.Left;
         return left <= 0 ? 0 : status.Swarm.DownloadRate > 0 ? (left + status.Swarm.DownloadRate - 1) / status.Swarm.DownloadRate : null;
     }
 }

@@ -35,7 +35,7 @@ internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals i
         }
 
         int wanted = announceEvent == AnnounceEvent.Stopped ? 0 : Math.Min(numWant ?? options.DefaultNumWant, options.MaxNumWant);
-        var announcement = new PeerAnnouncement(infoHash, peer, left == 0, announceEvent, wanted, families);
+        var announcement = new PeerAnnouncement(infoHash, peer, left == 0 && announceEvent != AnnounceEvent.Paused, announceEvent, wanted, families);
         AnnounceAnswer answer = await swarms.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false);
         return answer.Refusal is { } refusal ? AnnounceOutcome.Refused(refusal) : new AnnounceOutcome(answer, null);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Metainfo;
 
 namespace Shoal.Session;
 
@@ -39,4 +40,11 @@ public sealed record AddTorrentOptions
     public long UploadLimit { get; init; }
 
     public long DownloadLimit { get; init; }
+
+    /// <summary>
+    /// Each file's priority, decided once the file list is known (at once for a .torrent, after the metadata
+    /// for a magnet): one per entry of <see cref="Torrent.Files"/>, padding included. Null: a magnet's BEP 53
+    /// <c>so=</c> if it has one, else every file.
+    /// </summary>
+    public Func<Torrent, IReadOnlyList<FilePriority>>? ChooseFiles { get; init; }
 }

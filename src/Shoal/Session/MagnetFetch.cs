@@ -110,7 +110,7 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
     }
 
     /// <summary>Nothing moved yet; how much is left is unknown before the metadata, and a positive guess keeps us a leecher to the tracker.</summary>
-    private (long Uploaded, long Downloaded, long Left) Totals() => (0, 0, Math.Max(1, magnet.ExactLength ?? 1));
+    private (long Uploaded, long Downloaded, long Left, bool PartialSeed) Totals() => (0, 0, Math.Max(1, magnet.ExactLength ?? 1), false);
 
     private IReadOnlyList<IPEndPoint> TakeDue()
     {

@@ -92,8 +92,7 @@ internal sealed class PieceWorker : IPieceChecker
         lock (_gate)
         {
             TorrentSwarm swarm = _swarm();
-            swarm.OnPieceChecked(piece, passed);
-            complete = passed && swarm.IsComplete;
+            complete = swarm.OnPieceChecked(piece, passed);
         }
 
         if (complete)

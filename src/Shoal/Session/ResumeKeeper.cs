@@ -29,7 +29,7 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
     /// <summary>What saved resume data vouches for, if the files are still as it expects (<see cref="ResumeDataFile.Trust"/>).</summary>
     public TrustedPieces? LoadTrusted() =>
         ResumePath is { } path && ResumeDataFile.TryLoad(path, torrent) is { } resume
-            ? ResumeDataFile.Trust(resume, torrent, paths)
+            ? ResumeDataFile.Trust(resume, torrent, paths, storage.PartFilePath)
             : null;
 
     /// <summary>
@@ -83,7 +83,7 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await ResumeDataFile.SaveAsync(path, ResumeDataFile.Capture(torrent, paths, pieces, stillWriting), cancellationToken).ConfigureAwait(false);
+            await ResumeDataFile.SaveAsync(path, ResumeDataFile.Capture(torrent, paths, pieces, stillWriting, storage.PartFilePath), cancellationToken).ConfigureAwait(false);
             _saved = (pieces.Count, stillWriting);
         }
         finally

@@ -149,8 +149,12 @@ public sealed class ShoalSession : IAsyncDisposable
             throw new SessionException($"'{torrent.Name}' is a v2-only torrent: its piece layers would have to come from peers (BEP 52 hash requests), which Shoal does not fetch yet");
         }
 
-        return Add(torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet) }, options with { Peers = peers });
+        return Add(torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet) }, options with { Peers = peers, ChooseFiles = options.ChooseFiles ?? SelectOnly(magnet) });
     }
+
+    /// <summary>BEP 53: the files a magnet's <c>so=</c> selects, every other skipped; null when it selects none.</summary>
+    private static Func<Torrent, IReadOnlyList<FilePriority>>? SelectOnly(MagnetLink magnet) =>
+        magnet.SelectOnly.Count == 0 ? null : torrent => FilePriorities.SelectOnly(torrent, magnet.SelectOnly);
 
     /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>
     public async Task RemoveAsync(TorrentHandle handle, bool deleteFiles)

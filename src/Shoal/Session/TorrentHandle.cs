@@ -40,6 +40,16 @@ public sealed class TorrentHandle
 
     public void AddPeers(IEnumerable<IPEndPoint> peers) => _runtime.Connections.AddPeers(peers, PeerSource.Given);
 
+    /// <summary>Each file's priority, indexed as <see cref="Torrent.Files"/> (padding included, always <see cref="FilePriority.Skip"/>).</summary>
+    public IReadOnlyList<FilePriority> FilePriorities => _runtime.FilePriorities;
+
+    /// <summary>
+    /// Chooses the files to fetch, one priority per entry of <see cref="Torrent.Files"/>; it takes effect at once,
+    /// mid-download too. Skipped files are not created; pieces they share with wanted files are fetched, and their
+    /// part of those is kept in a part file beside the download.
+    /// </summary>
+    public void SetFilePriorities(IReadOnlyList<FilePriority> priorities) => _runtime.SetFilePriorities(priorities);
+
     /// <summary>Changes this torrent's rate limits (bytes per second, 0 unlimited).</summary>
     public void SetLimits(long upload, long download) => _runtime.SetLimits(upload, download);
 

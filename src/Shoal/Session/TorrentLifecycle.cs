@@ -23,6 +23,7 @@ internal sealed class TorrentLifecycle(
     TorrentConnections connections,
     TorrentTrackers trackers,
     TorrentTick tick,
+    TorrentFileChoice files,
     ILogger logger) : IDisposable
 {
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,7 +37,7 @@ internal sealed class TorrentLifecycle(
 
     public string? Error { get; private set; }
 
-    /// <summary>Completes when every piece is verified and written (at once for a seed).</summary>
+    /// <summary>Completes when every wanted piece is first verified and written (at once for a seed).</summary>
     public Task Completion => _completed.Task;
 
     /// <summary>The swarm of the current or last run, null before the first; read it under the torrent's lock.</summary>
@@ -46,7 +47,7 @@ internal sealed class TorrentLifecycle(
     /// The status before the first run has a swarm: nothing moving, and for a torrent added paused the
     /// pieces its trusted resume data vouches for, worked out once.
     /// </summary>
-    public SwarmStatus StatusBeforeRun { get; private set; } = IdleStatus(torrent, new PieceSet(torrent.PieceCount));
+    public SwarmStatus StatusBeforeRun { get; private set; } = IdleStatus(torrent, files, new PieceSet(torrent.PieceCount));
 
     /// <summary>The pieces <see cref="StatusBeforeRun"/> counts.</summary>
     public PieceSet PiecesBeforeRun { get; private set; } = new(torrent.PieceCount);
@@ -57,7 +58,7 @@ internal sealed class TorrentLifecycle(
         {
             // What trusted resume data says is there, so a paused torrent shows its progress without a check.
             PiecesBeforeRun = (options.ContentIsVerified || options.Recheck ? null : resume.LoadTrusted()?.Pieces) ?? new PieceSet(torrent.PieceCount);
-            StatusBeforeRun = IdleStatus(torrent, PiecesBeforeRun);
+            StatusBeforeRun = IdleStatus(torrent, files, PiecesBeforeRun);
             State = TorrentState.Paused;
             return;
         }
@@ -186,15 +187,43 @@ internal sealed class TorrentLifecycle(
         {
             _worker = new PieceWorker(torrent, storage, () => _swarm!, gate, Fail, OnDownloadComplete);
             _swarm = swarm = new TorrentSwarm(torrent, have, settings, _worker, session.Options.Time, new Random(), session.Options.BufferPool);
-            State = have.IsComplete ? TorrentState.Seeding : TorrentState.Downloading;
+            swarm.SetPiecePriorities(files.Pieces);
+            State = swarm.IsComplete ? TorrentState.Seeding : TorrentState.Downloading;
         }
 
-        if (have.IsComplete)
+        if (swarm.IsComplete)
         {
             _completed.TrySetResult();
         }
 
         return swarm;
+    }
+
+    /// <summary>The user chose other files: the running swarm takes them at once, and the torrent is complete or downloading again.</summary>
+    public void OnFilesChosen()
+    {
+        bool completedNow;
+        lock (gate)
+        {
+            StatusBeforeRun = IdleStatus(torrent, files, PiecesBeforeRun);
+            if (_swarm is not { IsClosed: false } swarm)
+            {
+                return;
+            }
+
+            bool wasComplete = swarm.IsComplete;
+            swarm.SetPiecePriorities(files.Pieces);
+            completedNow = !wasComplete && swarm.IsComplete;
+            if (wasComplete && !swarm.IsComplete && State == TorrentState.Seeding)
+            {
+                State = TorrentState.Downloading;
+            }
+        }
+
+        if (completedNow)
+        {
+            OnDownloadComplete();
+        }
     }
 
     private void OnDownloadComplete()
@@ -230,6 +259,9 @@ internal sealed class TorrentLifecycle(
         await trackers.StopAsync().ConfigureAwait(false);
     }
 
-    private static SwarmStatus IdleStatus(Torrent torrent, PieceSet saved) =>
-        new(saved.Count, torrent.PieceCount, torrent.BytesIn(saved), torrent.AddressSpaceLength(), 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
+    private static SwarmStatus IdleStatus(Torrent torrent, TorrentFileChoice files, PieceSet saved)
+    {
+        (long wanted, long verified) = files.WantedBytes(saved);
+        return new(saved.Count, torrent.PieceCount, torrent.BytesIn(saved), torrent.AddressSpaceLength(), wanted, verified, 0, 0, 0, 0, 0, 0, [], new Dictionary<string, long>());
+    }
 }

@@ -24,10 +24,12 @@ internal sealed class TorrentRuntime : IDisposable
     private readonly ResumeKeeper _resume;
     private readonly ContentCheck _check;
     private readonly TorrentLifecycle _lifecycle;
+    private readonly TorrentFileChoice _files;
 
     public TorrentRuntime(SessionContext session, Torrent torrent, AddTorrentOptions options)
     {
         Torrent = torrent;
+        _files = new TorrentFileChoice(torrent, options.ChooseFiles?.Invoke(torrent));
         if (options.ContentPath is { } content)
         {
             _folder = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(content)))!;
@@ -39,7 +41,8 @@ internal sealed class TorrentRuntime : IDisposable
             string savePath = options.SavePath ?? throw new ArgumentException("a torrent needs a save path or a content path", nameof(options));
             _folder = Path.GetFullPath(savePath);
             _paths = FileStorage.PathsInDownloadFolder(torrent, savePath);
-            _storage = new FileStorage(torrent, _paths, StorageAccess.ReadWrite);
+            _storage = new FileStorage(torrent, _paths, StorageAccess.ReadWrite, Path.Combine(_folder, $".{torrent.InfoHashes.ForWire.ToHex()}.parts"));
+            _storage.SetPriorities(_files.Files);
         }
 
         ILogger logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
@@ -51,7 +54,7 @@ internal sealed class TorrentRuntime : IDisposable
         Trackers = new TorrentTrackers(session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger);
         var tick = new TorrentTick(session.Options.Time, _gate, Connections, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
-        _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, Trackers, tick, logger);
+        _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, Trackers, tick, _files, logger);
         Handle = new TorrentHandle(this);
     }
 
@@ -96,6 +99,38 @@ internal sealed class TorrentRuntime : IDisposable
 
     public void SetLimits(long upload, long download) => _bandwidth.SetLimits(upload, download);
 
+    /// <summary>Each file's priority now, indexed as the torrent's file list (padding included, always skipped).</summary>
+    public IReadOnlyList<FilePriority> FilePriorities
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _files.Files;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the user's new choice of files at once: a file wanted again gets its bytes back from the part file
+    /// and is created, then the swarm fetches what is now wanted, and leaves what is not.
+    /// </summary>
+    public void SetFilePriorities(IReadOnlyList<FilePriority> priorities)
+    {
+        if (_storage.Access == StorageAccess.ReadOnly && priorities.Any(p => p == FilePriority.Skip))
+        {
+            throw new SessionException($"'{Torrent.Name}' is shared from files that are complete: there is nothing to skip");
+        }
+
+        lock (_gate)
+        {
+            _files.Set(priorities);
+        }
+
+        _storage.SetPriorities(_files.Files);
+        _lifecycle.OnFilesChosen();
+    }
+
     public TorrentStatus GetStatus()
     {
         IReadOnlyList<TrackerStatus> trackers = Trackers.Statuses;
@@ -132,6 +167,11 @@ internal sealed class TorrentRuntime : IDisposable
             }
         }
 
+        if (_storage.PartFilePath is { } partFile)
+        {
+            File.Delete(partFile);
+        }
+
         _resume.Delete();
     }
 
@@ -150,13 +190,15 @@ internal sealed class TorrentRuntime : IDisposable
         }
     }
 
-    /// <summary>What an announce reports: bytes moved since the swarm started, and bytes still missing.</summary>
-    private (long Uploaded, long Downloaded, long Left) TransferTotals()
+    /// <summary>What an announce reports: bytes moved since the swarm started, bytes of wanted pieces still missing, and whether we are a partial seed (BEP 21).</summary>
+    private (long Uploaded, long Downloaded, long Left, bool PartialSeed) TransferTotals()
     {
         lock (_gate)
         {
             SwarmStatus? swarm = _lifecycle.Swarm?.GetStatus();
-            return swarm is null ? (0, 0, Torrent.TotalSize) : (swarm.Uploaded, swarm.Downloaded, swarm.TotalBytes - swarm.VerifiedBytes);
+            return swarm is null
+                ? (0, 0, Torrent.TotalSize, false)
+                : (swarm.Uploaded, swarm.Downloaded, swarm.Left, swarm.Left == 0 && swarm.PiecesHave < swarm.PieceCount);
         }
     }
 }

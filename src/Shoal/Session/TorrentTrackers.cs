@@ -22,7 +22,7 @@ internal sealed class TorrentTrackers : IDisposable
     private readonly string _name;
     private readonly InfoHash _infoHash;
     private readonly IReadOnlyList<TrackerTier> _tiers;
-    private readonly Func<(long Uploaded, long Downloaded, long Left)> _totals;
+    private readonly Func<(long Uploaded, long Downloaded, long Left, bool PartialSeed)> _totals;
     private readonly IPeerSink _peers;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -39,7 +39,7 @@ internal sealed class TorrentTrackers : IDisposable
         IReadOnlyList<IReadOnlyList<string>> tiers,
         IReadOnlyList<string> extraTrackers,
         Func<Uri, Uri>? rewriteAnnounceUrl,
-        Func<(long Uploaded, long Downloaded, long Left)> totals,
+        Func<(long Uploaded, long Downloaded, long Left, bool PartialSeed)> totals,
         IPeerSink peers,
         ILogger logger)
     {
@@ -261,8 +261,11 @@ internal sealed class TorrentTrackers : IDisposable
 
     private AnnounceRequest Request(AnnounceEvent announceEvent, string? trackerId)
     {
-        (long uploaded, long downloaded, long left) = _totals();
-        return new AnnounceRequest(_infoHash, _session.PeerId, _session.ListenPort, uploaded, downloaded, left, announceEvent)
+        (long uploaded, long downloaded, long left, bool partialSeed) = _totals();
+
+        // BEP 21: a partial seed says so in every regular announce, or the tracker would count it as a seed.
+        AnnounceEvent sent = announceEvent == AnnounceEvent.None && partialSeed ? AnnounceEvent.Paused : announceEvent;
+        return new AnnounceRequest(_infoHash, _session.PeerId, _session.ListenPort, uploaded, downloaded, left, sent)
         {
             NumWant = announceEvent == AnnounceEvent.Stopped ? 0 : NumWant,
             Key = _session.TrackerKey,

@@ -11,17 +11,30 @@ public sealed partial class FileStorage
     public bool MayHoldData(long offset, long length)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        foreach (ContentMap.Segment segment in _map.Segments(offset, length))
+        _routing.EnterReadLock();
+        try
         {
-            if (!segment.IsGap
-                && GetForRead(segment.FileIndex) is { Handle: { } handle } file
-                && segment.FileOffset < file.Length
-                && SparseFiles.MayHoldData(handle, segment.FileOffset, Math.Min(segment.Length, file.Length - segment.FileOffset)))
+            foreach (ContentMap.Segment segment in _map.Segments(offset, length))
             {
-                return true;
-            }
-        }
+                if (segment.IsGap)
+                {
+                    continue;
+                }
 
-        return false;
+                (int slot, long position) = Locate(segment);
+                if (GetForRead(slot) is { Handle: { } handle } file
+                    && position < file.Length
+                    && SparseFiles.MayHoldData(handle, position, Math.Min(segment.Length, file.Length - position)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            _routing.ExitReadLock();
+        }
     }
 }

@@ -8,7 +8,9 @@ namespace Shoal.Storage;
 /// One torrent's pieces in its files on disk. Files are opened on first use and kept open until
 /// <see cref="Dispose"/>; with <see cref="StorageAccess.ReadWrite"/> they are created on first write (or by
 /// <see cref="Allocate"/>) as sparse files of their final length. Parts of files that are not on disk read
-/// as zeros. Safe for concurrent calls on distinct ranges.
+/// as zeros. Skipped files are not created: the bytes of theirs that arrive with pieces shared with wanted
+/// files are kept in one sparse part file at their torrent offsets (<see cref="SetPriorities"/>). Safe for
+/// concurrent calls on distinct ranges.
 /// </summary>
 public sealed partial class FileStorage : IPieceStorage
 {
@@ -21,7 +23,7 @@ public sealed partial class FileStorage : IPieceStorage
     private readonly string[] _paths;
     private readonly ContentMap _map;
 
-    // One per torrent file; null until the file is first looked at. Replaced, never mutated, under _lock.
+    // One per torrent file, then the part file's; null until the file is first looked at. Replaced, never mutated, under _lock.
     private readonly OpenFile?[] _files;
     private readonly Lock _lock = new();
     private volatile bool _disposed;
@@ -29,7 +31,8 @@ public sealed partial class FileStorage : IPieceStorage
     /// <param name="torrent">The torrent whose pieces are stored.</param>
     /// <param name="filePaths">The absolute path of each of <paramref name="torrent"/>'s files (padding entries are ignored).</param>
     /// <param name="access">Whether files may be created and written.</param>
-    public FileStorage(Torrent torrent, IReadOnlyList<string> filePaths, StorageAccess access)
+    /// <param name="partFilePath">Where the bytes of skipped files go; null when no file can be skipped.</param>
+    public FileStorage(Torrent torrent, IReadOnlyList<string> filePaths, StorageAccess access, string? partFilePath = null)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         ArgumentNullException.ThrowIfNull(filePaths);
@@ -46,7 +49,10 @@ public sealed partial class FileStorage : IPieceStorage
         }
 
         _map = new ContentMap(torrent);
-        _files = new OpenFile?[_paths.Length];
+        _files = new OpenFile?[_paths.Length + 1];
+        _skipped = new bool[_paths.Length];
+        _inPartFile = new bool[_paths.Length];
+        PartFilePath = partFilePath is null ? null : Path.GetFullPath(partFilePath);
         Access = access;
     }
 
@@ -58,17 +64,26 @@ public sealed partial class FileStorage : IPieceStorage
     public void Read(long offset, Span<byte> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        foreach (ContentMap.Segment segment in _map.Segments(offset, destination.Length))
+        _routing.EnterReadLock();
+        try
         {
-            Span<byte> part = destination.Slice((int)(segment.AddressOffset - offset), segment.Length);
-            if (segment.IsGap)
+            foreach (ContentMap.Segment segment in _map.Segments(offset, destination.Length))
             {
-                part.Clear();
+                Span<byte> part = destination.Slice((int)(segment.AddressOffset - offset), segment.Length);
+                if (segment.IsGap)
+                {
+                    part.Clear();
+                }
+                else
+                {
+                    (int slot, long position) = Locate(segment);
+                    ReadFile(slot, position, part);
+                }
             }
-            else
-            {
-                ReadFile(segment.FileIndex, segment.FileOffset, part);
-            }
+        }
+        finally
+        {
+            _routing.ExitReadLock();
         }
     }
 
@@ -87,48 +102,63 @@ public sealed partial class FileStorage : IPieceStorage
             total += buffers[i].Length;
         }
 
-        var cursor = new BufferCursor(buffers);
-        foreach (ContentMap.Segment segment in _map.Segments(offset, total))
+        _routing.EnterReadLock();
+        try
         {
-            if (segment.IsGap)
+            var cursor = new BufferCursor(buffers);
+            foreach (ContentMap.Segment segment in _map.Segments(offset, total))
             {
-                cursor.Skip(segment.Length);
-                continue;
-            }
+                if (segment.IsGap)
+                {
+                    cursor.Skip(segment.Length);
+                    continue;
+                }
 
-            SafeFileHandle handle = OpenForWrite(segment.FileIndex);
-            try
-            {
-                if (segment.Length == total && buffers.Count == 1)
-                {
-                    RandomAccess.Write(handle, buffers[0].Span, segment.FileOffset);
-                }
-                else if (segment.Length == total)
-                {
-                    RandomAccess.Write(handle, buffers, segment.FileOffset);
-                }
-                else
-                {
-                    List<ReadOnlyMemory<byte>> slices = t_gather ??= [];
-                    cursor.Take(segment.Length, slices);
-                    try
-                    {
-                        RandomAccess.Write(handle, slices, segment.FileOffset);
-                    }
-                    finally
-                    {
-                        slices.Clear();
-                    }
-                }
+                (int slot, long position) = Locate(segment);
+                WriteSegment(slot, position, segment.Length == total ? buffers : null, ref cursor, segment.Length);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw Failure("cannot write", segment.FileIndex, e);
-            }
+        }
+        finally
+        {
+            _routing.ExitReadLock();
         }
     }
 
-    /// <summary>Creates every file of the torrent (empty ones too) at its final length, sparse.</summary>
+    /// <summary>Writes <paramref name="length"/> bytes: all of <paramref name="whole"/> when given, else the cursor's next ones.</summary>
+    private void WriteSegment(int slot, long position, IReadOnlyList<ReadOnlyMemory<byte>>? whole, ref BufferCursor cursor, int length)
+    {
+        SafeFileHandle handle = OpenForWrite(slot);
+        try
+        {
+            if (whole is [var single])
+            {
+                RandomAccess.Write(handle, single.Span, position);
+            }
+            else if (whole is not null)
+            {
+                RandomAccess.Write(handle, whole, position);
+            }
+            else
+            {
+                List<ReadOnlyMemory<byte>> slices = t_gather ??= [];
+                cursor.Take(length, slices);
+                try
+                {
+                    RandomAccess.Write(handle, slices, position);
+                }
+                finally
+                {
+                    slices.Clear();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("cannot write", slot, e);
+        }
+    }
+
+    /// <summary>Creates every file of the torrent (empty ones too) at its final length, sparse, but those skipped and not on disk.</summary>
     public void Allocate()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -140,7 +170,7 @@ public sealed partial class FileStorage : IPieceStorage
         for (int i = 0; i < _paths.Length; i++)
         {
             FileEntry file = _torrent.Files[i];
-            if (file.IsPadding)
+            if (file.IsPadding || _inPartFile[i] || (_skipped[i] && GetForRead(i).Handle is null))
             {
                 continue;
             }
@@ -171,21 +201,30 @@ public sealed partial class FileStorage : IPieceStorage
     public bool IsOnDisk(long offset, long length)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        foreach (ContentMap.Segment segment in _map.Segments(offset, length))
+        _routing.EnterReadLock();
+        try
         {
-            if (segment.IsGap)
+            foreach (ContentMap.Segment segment in _map.Segments(offset, length))
             {
-                continue;
+                if (segment.IsGap)
+                {
+                    continue;
+                }
+
+                (int slot, long position) = Locate(segment);
+                OpenFile file = GetForRead(slot);
+                if (file.Handle is null || file.Length < position + segment.Length)
+                {
+                    return false;
+                }
             }
 
-            OpenFile file = GetForRead(segment.FileIndex);
-            if (file.Handle is null || file.Length < segment.FileOffset + segment.Length)
-            {
-                return false;
-            }
+            return true;
         }
-
-        return true;
+        finally
+        {
+            _routing.ExitReadLock();
+        }
     }
 
     /// <summary>Writes what the operating system still holds in memory to the disk.</summary>
@@ -228,6 +267,8 @@ public sealed partial class FileStorage : IPieceStorage
                 file?.Handle?.Dispose();
             }
         }
+
+        _routing.Dispose();
     }
 
     private void ReadFile(int fileIndex, long fileOffset, Span<byte> destination)
@@ -282,7 +323,7 @@ public sealed partial class FileStorage : IPieceStorage
 
     private SafeFileHandle OpenForWrite(int fileIndex)
     {
-        long length = _torrent.Files[fileIndex].Length;
+        long length = SlotLength(fileIndex);
         OpenFile? file = Volatile.Read(ref _files[fileIndex]);
         if (file is { Handle: { } ready } && file.Length >= length)
         {
@@ -300,7 +341,7 @@ public sealed partial class FileStorage : IPieceStorage
                 if (file.Handle is null)
                 {
                     CreateFolderFor(fileIndex);
-                    created = File.OpenHandle(_paths[fileIndex], FileMode.OpenOrCreate, FileAccess.ReadWrite, Sharing);
+                    created = File.OpenHandle(SlotPath(fileIndex), FileMode.OpenOrCreate, FileAccess.ReadWrite, Sharing);
                     file = new OpenFile(created, RandomAccess.GetLength(created));
                     ApplyAttributes(fileIndex);
                 }
@@ -330,7 +371,7 @@ public sealed partial class FileStorage : IPieceStorage
     /// </summary>
     private void ApplyAttributes(int fileIndex)
     {
-        if (!_torrent.Files[fileIndex].IsExecutable || OperatingSystem.IsWindows())
+        if (fileIndex == PartSlot || !_torrent.Files[fileIndex].IsExecutable || OperatingSystem.IsWindows())
         {
             return;
         }
@@ -346,7 +387,7 @@ public sealed partial class FileStorage : IPieceStorage
         FileAccess access = Access == StorageAccess.ReadWrite ? FileAccess.ReadWrite : FileAccess.Read;
         try
         {
-            SafeFileHandle handle = File.OpenHandle(_paths[fileIndex], FileMode.Open, access, Sharing);
+            SafeFileHandle handle = File.OpenHandle(SlotPath(fileIndex), FileMode.Open, access, Sharing);
             try
             {
                 return new OpenFile(handle, RandomAccess.GetLength(handle));
@@ -361,9 +402,9 @@ public sealed partial class FileStorage : IPieceStorage
         {
             return OpenFile.Missing;
         }
-        catch (UnauthorizedAccessException e) when (Directory.Exists(_paths[fileIndex]))
+        catch (UnauthorizedAccessException e) when (Directory.Exists(SlotPath(fileIndex)))
         {
-            throw new StorageException($"cannot open '{_paths[fileIndex]}': it is a folder, not a file", e);
+            throw new StorageException($"cannot open '{SlotPath(fileIndex)}': it is a folder, not a file", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -373,7 +414,7 @@ public sealed partial class FileStorage : IPieceStorage
 
     private void CreateFolderFor(int fileIndex)
     {
-        if (Path.GetDirectoryName(_paths[fileIndex]) is { Length: > 0 } folder)
+        if (Path.GetDirectoryName(SlotPath(fileIndex)) is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
         }
@@ -384,7 +425,7 @@ public sealed partial class FileStorage : IPieceStorage
         // .NET appends " : 'path'" to messages made from an errno, naming what failed: the file, or a folder
         // on the way to it, which is then the one to name.
         Match named = ErrnoPath().Match(e.Message);
-        string path = named.Success ? named.Groups["path"].Value : _paths[fileIndex];
+        string path = named.Success ? named.Groups["path"].Value : SlotPath(fileIndex);
         string reason = named.Success ? e.Message[..named.Index] : e.Message;
         return new StorageException($"{what} '{path}': {reason}", e);
     }

@@ -9,7 +9,7 @@ namespace Shoal.Storage;
 /// </summary>
 /// <param name="InfoHash">The torrent's <see cref="InfoHashes.ForWire"/> hash.</param>
 /// <param name="Pieces">The pieces verified and written (and flushed to disk before this was recorded).</param>
-/// <param name="Files">One entry per content file (padding left out), in torrent order.</param>
+/// <param name="Files">One entry per content file (padding left out), in torrent order, then the part file's when the download has one.</param>
 /// <param name="StillWriting">
 /// Recorded during a run that could still write pieces: after a crash, pieces not in <paramref name="Pieces"/>
 /// may be on disk too, and the files' modification times have moved on. False for a record after which

@@ -76,7 +76,7 @@ internal static class ResumeDataCodec
             || (version.Value == FormatVersion ? root[StillWritingKey] is not BInteger { Value: 0 or 1 } : root[StillWritingKey] is not null)
             || root[InfoHashKey] is not BString infoHash || !infoHash.Span.SequenceEqual(expectedHash.Span)
             || root[PiecesKey] is not BString pieces || !PieceSet.TryRead(pieces.Span, torrent.PieceCount, out PieceSet? pieceSet)
-            || root[FilesKey] is not BList files || files.Count != torrent.ContentFiles.Count())
+            || root[FilesKey] is not BList files || files.Count - torrent.ContentFiles.Count() is not (0 or 1))
         {
             return null;
         }

@@ -58,20 +58,21 @@ public static class ResumeDataFile
 
     /// <summary>Resume data for <paramref name="pieces"/>, with the content files' state on disk now.</summary>
     /// <param name="stillWriting">Whether the run may write more pieces after this record (see <see cref="ResumeData.StillWriting"/>).</param>
-    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, PieceSet pieces, bool stillWriting)
+    /// <param name="partFile">The part file holding skipped files' bytes (<see cref="FileStorage.PartFilePath"/>), recorded as one more file.</param>
+    public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, PieceSet pieces, bool stillWriting, string? partFile = null)
     {
         ArgumentNullException.ThrowIfNull(pieces);
-        return new ResumeData(torrent.InfoHashes.ForWire, pieces.Clone(), FileStates(torrent, filePaths), stillWriting);
+        return new ResumeData(torrent.InfoHashes.ForWire, pieces.Clone(), FileStates(torrent, filePaths, partFile), stillWriting);
     }
 
     /// <summary>
     /// Whether <paramref name="data"/> still describes the files: same torrent, and every content file's size
     /// and modification time as recorded (a missing file matches only a file recorded as missing).
     /// </summary>
-    public static bool Matches(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths)
+    public static bool Matches(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths, string? partFile = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return IsFor(data, torrent) && FileStates(torrent, filePaths).AsSpan().SequenceEqual([.. data.Files]);
+        return IsFor(data, torrent, partFile) && FileStates(torrent, filePaths, partFile).AsSpan().SequenceEqual([.. data.Files]);
     }
 
     /// <summary>
@@ -80,22 +81,23 @@ public static class ResumeDataFile
     /// run still wrote (the run then crashed) is trusted for its pieces while every file keeps its recorded
     /// size and no modification time went back; the pieces written since it must then be looked for.
     /// </summary>
-    public static TrustedPieces? Trust(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths)
+    public static TrustedPieces? Trust(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths, string? partFile = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!data.StillWriting)
         {
-            return Matches(data, torrent, filePaths) ? new TrustedPieces(data.Pieces, OthersMayBeOnDisk: false) : null;
+            return Matches(data, torrent, filePaths, partFile) ? new TrustedPieces(data.Pieces, OthersMayBeOnDisk: false) : null;
         }
 
-        if (!IsFor(data, torrent))
+        if (!IsFor(data, torrent, partFile))
         {
             return null;
         }
 
         // Our own writes since the record move modification times forward, never back, and never change a
-        // size (files are made at their final length before the first record of a run).
-        ResumeFileState[] now = FileStates(torrent, filePaths);
+        // size (files are made at their final length before the first record of a run; the part file, made
+        // on its first write, is not trusted across it).
+        ResumeFileState[] now = FileStates(torrent, filePaths, partFile);
         for (int i = 0; i < now.Length; i++)
         {
             ResumeFileState recorded = data.Files[i];
@@ -108,13 +110,14 @@ public static class ResumeDataFile
         return new TrustedPieces(data.Pieces, OthersMayBeOnDisk: true);
     }
 
-    private static bool IsFor(ResumeData data, Torrent torrent)
+    private static bool IsFor(ResumeData data, Torrent torrent, string? partFile)
     {
         ArgumentNullException.ThrowIfNull(torrent);
-        return data.InfoHash.Equals(torrent.InfoHashes.ForWire) && data.Pieces.Length == torrent.PieceCount && data.Files.Count == torrent.ContentFiles.Count();
+        return data.InfoHash.Equals(torrent.InfoHashes.ForWire) && data.Pieces.Length == torrent.PieceCount
+            && data.Files.Count == torrent.ContentFiles.Count() + (partFile is null ? 0 : 1);
     }
 
-    private static ResumeFileState[] FileStates(Torrent torrent, IReadOnlyList<string> filePaths)
+    private static ResumeFileState[] FileStates(Torrent torrent, IReadOnlyList<string> filePaths, string? partFile)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         ArgumentNullException.ThrowIfNull(filePaths);
@@ -130,6 +133,11 @@ public static class ResumeDataFile
             {
                 states.Add(ResumeFileState.Of(filePaths[i]));
             }
+        }
+
+        if (partFile is not null)
+        {
+            states.Add(ResumeFileState.Of(partFile));
         }
 
         return [.. states];

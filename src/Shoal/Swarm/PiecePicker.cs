@@ -6,8 +6,10 @@ namespace Shoal.Swarm;
 
 /// <summary>
 /// Decides which blocks to ask a peer for: blocks of pieces already started first (oldest first), then a
-/// new piece chosen rarest first with a random tie-break, then, once every missing block has been asked
-/// for, endgame duplicates of blocks still in flight.
+/// new wanted piece, of the highest priority first and then rarest first with a random tie-break, then,
+/// once every missing wanted block has been asked for, endgame duplicates of blocks still in flight. A
+/// piece is wanted when it holds bytes of a file that is not skipped; pieces started before their files
+/// were skipped are finished.
 /// </summary>
 internal sealed class PiecePicker
 {
@@ -17,8 +19,11 @@ internal sealed class PiecePicker
     private readonly int[] _availability;
     private readonly PartialPiece?[] _partialByIndex;
     private readonly List<PartialPiece> _partials = [];
+    private FilePriority[] _priorities;
+    private int _wantedMissing;
 
-    public PiecePicker(Torrent torrent, PieceSet have, Random random, BufferPool pool)
+    /// <param name="piecePriorities">Each piece's priority (<see cref="FilePriorities.OfPieces"/>); null: every piece wanted.</param>
+    public PiecePicker(Torrent torrent, PieceSet have, FilePriority[]? piecePriorities, Random random, BufferPool pool)
     {
         _torrent = torrent;
         Have = have;
@@ -26,9 +31,35 @@ internal sealed class PiecePicker
         _pool = pool;
         _availability = new int[torrent.PieceCount];
         _partialByIndex = new PartialPiece?[torrent.PieceCount];
+        _priorities = [];
+        SetPriorities(piecePriorities ?? [.. Enumerable.Repeat(FilePriority.Normal, torrent.PieceCount)]);
     }
 
     public PieceSet Have { get; }
+
+    /// <summary>Every wanted piece is had: the download is finished, though pieces of skipped files may be missing.</summary>
+    public bool IsFinished => _wantedMissing == 0;
+
+    /// <summary>Bytes of the wanted pieces, and of those verified.</summary>
+    public (long Wanted, long Verified) WantedBytes => FilePriorities.WantedBytes(_torrent, _priorities, Have);
+
+    public bool IsWanted(int piece) => _priorities[piece] != FilePriority.Skip;
+
+    /// <summary>Takes new piece priorities at once: pieces no longer wanted are not started, newly wanted ones are.</summary>
+    public void SetPriorities(FilePriority[] piecePriorities)
+    {
+        if (piecePriorities.Length != _torrent.PieceCount)
+        {
+            throw new ArgumentException($"{piecePriorities.Length} priorities for {_torrent.PieceCount} pieces", nameof(piecePriorities));
+        }
+
+        _priorities = piecePriorities;
+        _wantedMissing = 0;
+        for (int piece = 0; piece < piecePriorities.Length; piece++)
+        {
+            _wantedMissing += IsWanted(piece) && !Have[piece] ? 1 : 0;
+        }
+    }
 
     public IReadOnlyList<PartialPiece> Partials => _partials;
 
@@ -43,20 +74,18 @@ internal sealed class PiecePicker
     {
         get
         {
-            if (Have.Count + _partials.Count < _torrent.PieceCount)
-            {
-                return false;
-            }
-
+            int wantedStarted = 0;
             foreach (PartialPiece partial in _partials)
             {
                 if (partial.Unrequested > 0)
                 {
                     return false;
                 }
+
+                wantedStarted += IsWanted(partial.Index) ? 1 : 0;
             }
 
-            return true;
+            return wantedStarted >= _wantedMissing;
         }
     }
 
@@ -87,10 +116,10 @@ internal sealed class PiecePicker
 
     public void AddAvailability(int piece) => _availability[piece]++;
 
-    /// <summary>Whether the peer has a piece we still need.</summary>
+    /// <summary>Whether the peer has a piece we still need: a wanted one, or one already started.</summary>
     public bool WantsAnythingFrom(PieceSet peerPieces)
     {
-        if (Have.IsComplete || peerPieces.IsEmpty)
+        if ((IsFinished && _partials.Count == 0) || peerPieces.IsEmpty)
         {
             return false;
         }
@@ -102,7 +131,7 @@ internal sealed class PiecePicker
 
         for (int i = 0; i < peerPieces.Length; i++)
         {
-            if (peerPieces[i] && !Have[i])
+            if (peerPieces[i] && !Have[i] && (IsWanted(i) || _partialByIndex[i] is not null))
             {
                 return true;
             }
@@ -178,9 +207,9 @@ internal sealed class PiecePicker
         BufferedBytes -= partial.Size;
         CheckingBytes -= partial.Size;
         partial.ReturnBuffers(_pool);
-        if (passed)
+        if (passed && Have.Set(partial.Index) && IsWanted(partial.Index))
         {
-            Have.Set(partial.Index);
+            _wantedMissing--;
         }
     }
 
@@ -196,23 +225,26 @@ internal sealed class PiecePicker
         }
     }
 
-    /// <summary>A piece not yet started that the peer has, least available first; ties broken at random.</summary>
+    /// <summary>A wanted piece not yet started that the peer has: highest priority, then least available first; ties broken at random.</summary>
     private int PickRarest(SwarmPeer peer)
     {
         int best = -1;
+        FilePriority bestPriority = FilePriority.Skip;
         int bestAvailability = int.MaxValue;
         int ties = 0;
         for (int i = 0; i < _availability.Length; i++)
         {
-            if (Have[i] || _partialByIndex[i] is not null || !peer.Pieces[i] || !peer.CanRequest(i))
+            FilePriority priority = _priorities[i];
+            if (priority < bestPriority || priority == FilePriority.Skip || Have[i] || _partialByIndex[i] is not null || !peer.Pieces[i] || !peer.CanRequest(i))
             {
                 continue;
             }
 
             int availability = _availability[i];
-            if (availability < bestAvailability)
+            if (priority > bestPriority || availability < bestAvailability)
             {
                 best = i;
+                bestPriority = priority;
                 bestAvailability = availability;
                 ties = 1;
             }

@@ -76,6 +76,9 @@ public sealed class SwarmPeer
 
     public bool IsSeed => Pieces.IsComplete;
 
+    /// <summary>BEP 21: the peer said it is a partial seed, downloading nothing more.</summary>
+    public bool IsUploadOnly { get; set; }
+
     internal TimeSpan LastReceived { get; set; }
 
     internal TimeSpan LastSent { get; set; }

@@ -7,15 +7,19 @@ namespace Shoal.Swarm;
 
 public sealed partial class TorrentSwarm
 {
-    /// <summary>The checker's verdict on a complete piece (it has already written a piece that passed).</summary>
-    public void OnPieceChecked(int piece, bool passed)
+    /// <summary>
+    /// The checker's verdict on a complete piece (it has already written a piece that passed); true when that
+    /// piece completed the download.
+    /// </summary>
+    public bool OnPieceChecked(int piece, bool passed)
     {
         PartialPiece? partial = _picker.Partial(piece);
         if (partial is null || !partial.IsChecking)
         {
-            return;
+            return false;
         }
 
+        bool wasComplete = IsComplete;
         if (passed)
         {
             // Only a piece that failed before has bad versions to compare with; the rest need no block list.
@@ -45,6 +49,8 @@ public sealed partial class TorrentSwarm
 
             FlushOutput();
         }
+
+        return !wasComplete && IsComplete;
     }
 
     private static (PeerKey Sender, ReadOnlyMemory<byte> Block)[] BlocksAndSenders(PartialPiece partial)
@@ -94,7 +100,7 @@ public sealed partial class TorrentSwarm
     /// <summary>Tops up the peer's request pipeline.</summary>
     private void RequestBlocks(SwarmPeer peer)
     {
-        if (!peer.AmInterested || IsComplete || IsClosed || (peer.PeerChoking && peer.AllowedFastFromPeer.Count == 0))
+        if (!peer.AmInterested || HasNothingToFetch || IsClosed || (peer.PeerChoking && peer.AllowedFastFromPeer.Count == 0))
         {
             return;
         }

@@ -11,9 +11,15 @@ public sealed partial class TorrentSwarm
         peer.ListenPort = handshake.ListenPort ?? peer.ListenPort;
         peer.MetadataId = handshake.Extensions.GetValueOrDefault(MetadataMessage.ExtensionName, peer.MetadataId);
         peer.PexId = handshake.Extensions.GetValueOrDefault(PexMessage.ExtensionName, peer.PexId);
+        peer.IsUploadOnly = handshake.UploadOnly;
         if (handshake.RequestQueueDepth is { } reqq)
         {
             peer.PeerRequestQueue = Math.Clamp(reqq, 1, _settings.MaxQueueDepth);
+        }
+
+        if (NeitherWantsTheOther(peer))
+        {
+            Disconnect(peer, "neither side wants anything from the other");
         }
     }
 
@@ -27,6 +33,7 @@ public sealed partial class TorrentSwarm
             ListenPort = _settings.ListenPort is > 0 and <= ushort.MaxValue ? (ushort)_settings.ListenPort : null,
             RequestQueueDepth = _settings.MaxIncomingRequests,
             YourIp = IPv4Mapping.Unmap(peer.Address),
+            UploadOnly = IsComplete && !Have.IsComplete,
         };
         PeerMessageWriter.WriteExtended(Output(peer), 0, handshake.Encode());
     }

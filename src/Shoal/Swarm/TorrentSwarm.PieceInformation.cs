@@ -47,9 +47,9 @@ public sealed partial class TorrentSwarm
         peer.HasPieceInformation = true;
         peer.Pieces = pieces;
         _picker.AddAvailability(pieces, +1);
-        if (IsComplete && peer.IsSeed)
+        if (NeitherWantsTheOther(peer))
         {
-            Disconnect(peer, "both sides are seeds");
+            Disconnect(peer, "neither side wants anything from the other");
             return;
         }
 
@@ -65,9 +65,9 @@ public sealed partial class TorrentSwarm
         }
 
         _picker.AddAvailability(piece);
-        if (IsComplete && peer.IsSeed)
+        if (NeitherWantsTheOther(peer))
         {
-            Disconnect(peer, "both sides are seeds");
+            Disconnect(peer, "neither side wants anything from the other");
             return;
         }
 
@@ -81,6 +81,9 @@ public sealed partial class TorrentSwarm
         }
     }
 
+    /// <summary>We fetch nothing more, and the peer is a seed or a partial seed (BEP 21): the connection would only hold a slot.</summary>
+    private bool NeitherWantsTheOther(SwarmPeer peer) => HasNothingToFetch && (peer.IsSeed || peer.IsUploadOnly);
+
     private void AnnouncePiece(int piece)
     {
         foreach (SwarmPeer peer in _peers.ToArray())
@@ -90,9 +93,9 @@ public sealed partial class TorrentSwarm
                 PeerMessageWriter.WriteIndex(Output(peer), MessageId.Have, piece);
             }
 
-            if (IsComplete && peer.IsSeed)
+            if (NeitherWantsTheOther(peer))
             {
-                Disconnect(peer, "both sides are seeds");
+                Disconnect(peer, "neither side wants anything from the other");
             }
             else if (peer.AmInterested)
             {

@@ -7,11 +7,14 @@ public sealed partial class TorrentSwarm
     public SwarmStatus GetStatus()
     {
         TimeSpan now = Now;
+        (long wanted, long wantedVerified) = _picker.WantedBytes;
         return new SwarmStatus(
             PiecesHave: Have.Count,
             PieceCount: _torrent.PieceCount,
             VerifiedBytes: _verifiedBytes,
             TotalBytes: _torrent.AddressSpaceLength(),
+            WantedBytes: wanted,
+            WantedVerifiedBytes: wantedVerified,
             Downloaded: Downloaded,
             Uploaded: Uploaded,
             Wasted: Wasted,

@@ -50,7 +50,7 @@ public sealed partial class TorrentSwarm
         _time = time;
         _startTimestamp = time.GetTimestamp();
         _pool = pool;
-        _picker = new PiecePicker(torrent, have, random, pool);
+        _picker = new PiecePicker(torrent, have, piecePriorities: null, random, pool);
         _choker = new Choker(settings.Choker, random);
         _verifiedBytes = torrent.BytesIn(have);
     }
@@ -58,7 +58,11 @@ public sealed partial class TorrentSwarm
     /// <summary>Pieces verified and stored.</summary>
     public PieceSet Have => _picker.Have;
 
-    public bool IsComplete => Have.IsComplete;
+    /// <summary>Every wanted piece is verified: the download is complete, though pieces only of skipped files may be missing.</summary>
+    public bool IsComplete => _picker.IsFinished;
+
+    /// <summary>Complete, and no piece is started (pieces begun before their files were skipped are finished).</summary>
+    private bool HasNothingToFetch => _picker.IsFinished && _picker.Partials.Count == 0;
 
     public IReadOnlyList<SwarmPeer> Peers => _peers;
 
@@ -76,6 +80,28 @@ public sealed partial class TorrentSwarm
     public bool IsClosed { get; private set; }
 
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
+
+    /// <summary>
+    /// Takes each piece's priority (<see cref="FilePriorities.OfPieces"/>) at once: interest and requests follow.
+    /// Pieces already started are finished.
+    /// </summary>
+    public void SetPiecePriorities(FilePriority[] piecePriorities)
+    {
+        _picker.SetPriorities(piecePriorities);
+        foreach (SwarmPeer peer in _peers.ToArray())
+        {
+            if (NeitherWantsTheOther(peer))
+            {
+                Disconnect(peer, "neither side wants anything from the other");
+            }
+            else
+            {
+                UpdateInterest(peer);
+            }
+        }
+
+        FlushOutput();
+    }
 
     /// <summary>Whether a connection from this address with this peer id is refused.</summary>
     public bool IsBanned(IPAddress address, ReadOnlySpan<byte> peerId) => _bans.IsBanned(PeerKey.Of(IPv4Mapping.Unmap(address), peerId));

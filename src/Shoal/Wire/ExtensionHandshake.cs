@@ -24,6 +24,9 @@ public sealed record ExtensionHandshake
 
     public long? MetadataSize { get; init; }
 
+    /// <summary>BEP 21 <c>upload_only</c>: the peer is a partial seed, wanting nothing more.</summary>
+    public bool UploadOnly { get; init; }
+
     /// <summary>Reads a peer's handshake. Unknown keys and values of the wrong type are ignored, as BEP 10 asks.</summary>
     public static ExtensionHandshake Parse(ReadOnlyMemory<byte> payload)
     {
@@ -59,6 +62,7 @@ public sealed record ExtensionHandshake
             RequestQueueDepth = dictionary["reqq"] is BInteger { Value: > 0 and <= int.MaxValue } reqq ? (int)reqq.Value : null,
             YourIp = dictionary["yourip"] is BString { Bytes.Length: 4 or 16 } ip ? new IPAddress(ip.Span) : null,
             MetadataSize = dictionary["metadata_size"] is BInteger { Value: > 0 } size ? size.Value : null,
+            UploadOnly = dictionary["upload_only"] is BInteger { Value: not 0 },
         };
     }
 
@@ -94,6 +98,11 @@ public sealed record ExtensionHandshake
         if (MetadataSize is { } size)
         {
             dictionary.Set("metadata_size", new BInteger(size));
+        }
+
+        if (UploadOnly)
+        {
+            dictionary.Set("upload_only", new BInteger(1));
         }
 
         return dictionary.Encode();

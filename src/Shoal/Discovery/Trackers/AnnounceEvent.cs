@@ -14,4 +14,11 @@ public enum AnnounceEvent
 
     /// <summary>The peer is leaving the swarm.</summary>
     Stopped,
+
+    /// <summary>
+    /// BEP 21: a regular announce of a partial seed (it has every piece of the files it chose, not every piece),
+    /// sent in every announce while it is one, so a tracker does not count it as a seed. BEP 15 has no code for
+    /// it: over UDP it is sent as none.
+    /// </summary>
+    Paused,
 }

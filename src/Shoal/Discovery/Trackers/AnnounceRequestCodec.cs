@@ -125,6 +125,7 @@ public static class AnnounceRequestCodec
         AnnounceEvent.Started => "started",
         AnnounceEvent.Completed => "completed",
         AnnounceEvent.Stopped => "stopped",
+        AnnounceEvent.Paused => "paused",
         _ => "",
     };
 
@@ -192,6 +193,7 @@ public static class AnnounceRequestCodec
         _ when "started"u8.SequenceEqual(value) => AnnounceEvent.Started,
         _ when "completed"u8.SequenceEqual(value) => AnnounceEvent.Completed,
         _ when "stopped"u8.SequenceEqual(value) => AnnounceEvent.Stopped,
+        _ when "paused"u8.SequenceEqual(value) => AnnounceEvent.Paused,
         _ when "empty"u8.SequenceEqual(value) => AnnounceEvent.None,
         _ => throw new TrackerProtocolException("unknown event"),
     };

@@ -15,7 +15,7 @@ internal sealed class PickerFixture
     public PickerFixture(int pieceCount, int blocksPerPiece, int seed = 1)
     {
         Torrent = SyntheticTorrent.Create(new byte[pieceCount * blocksPerPiece * PieceGeometry.BlockSize], blocksPerPiece * PieceGeometry.BlockSize);
-        Picker = new PiecePicker(Torrent, new PieceSet(pieceCount), new Random(seed), Pool);
+        Picker = new PiecePicker(Torrent, new PieceSet(pieceCount), piecePriorities: null, new Random(seed), Pool);
     }
 
     public Torrent Torrent { get; }
