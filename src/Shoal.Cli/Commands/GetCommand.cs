@@ -7,7 +7,10 @@ using Spectre.Console;
 
 namespace Shoal.Cli.Commands;
 
-/// <summary>`shoal get TORRENT_FILE|MAGNET [-o DIR]`: downloads, verifies, prints the path; `--seed` keeps seeding.</summary>
+/// <summary>
+/// `shoal get TORRENT_FILE|MAGNET [-o DIR]`: downloads, verifies, prints the path; `--seed` keeps seeding;
+/// `--only` and `--skip` choose files.
+/// </summary>
 public static class GetCommand
 {
     public static Command Build()
@@ -17,8 +20,18 @@ public static class GetCommand
         var seed = new Option<bool>("--seed") { Description = "Keep seeding after the download completes, until Ctrl-C" };
         var recheck = new Option<bool>("--recheck") { Description = "Check every piece on disk instead of trusting resume data" };
         var group = new Option<string?>("--group") { Description = "Download the group's file named TORRENT, from the current login's tracker" };
+        var only = new Option<string[]>("--only")
+        {
+            Description = "Fetch only the files matching these patterns (paths as `shoal info` shows them, the torrent's name first; * ? [abc] **; a folder selects what is under it)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var skip = new Option<string[]>("--skip")
+        {
+            Description = "Do not fetch the files matching these patterns (as --only); skipped files are not created",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var flags = new SessionFlags();
-        var command = new Command("get", "Download a torrent") { source, output, seed, recheck, group };
+        var command = new Command("get", "Download a torrent") { source, output, seed, recheck, group, only, skip };
         flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +58,7 @@ public static class GetCommand
                 Recheck = parse.GetValue(recheck),
                 UploadLimit = upload,
                 DownloadLimit = download,
+                ChooseFiles = ChooseFiles(parse.GetValue(only) ?? [], parse.GetValue(skip) ?? []),
             };
             TorrentHandle handle;
             try
@@ -90,6 +104,10 @@ public static class GetCommand
         });
         return command;
     }
+
+    /// <summary>--only and --skip, applied once the file list is known; null without them (a magnet's so= then decides).</summary>
+    private static Func<Torrent, IReadOnlyList<FilePriority>>? ChooseFiles(string[] only, string[] skip) =>
+        only.Length == 0 && skip.Length == 0 ? null : torrent => FileChoice.Priorities(torrent, only, skip);
 
     /// <summary>Fetches the magnet's metadata (BEP 9) first; saying so when no peer source is known yet, since it then waits.</summary>
     private static Task<TorrentHandle> AddMagnetAsync(CliRuntime runtime, ShoalSession session, MagnetLink magnet, AddTorrentOptions options, CancellationToken cancellationToken)

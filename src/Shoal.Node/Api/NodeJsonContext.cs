@@ -11,6 +11,7 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(TorrentList))]
 [JsonSerializable(typeof(TorrentDetails))]
 [JsonSerializable(typeof(TorrentLimitsPatch))]
+[JsonSerializable(typeof(FilePrioritiesPatch))]
 [JsonSerializable(typeof(GroupsView))]
 [JsonSerializable(typeof(GetGroupFileRequest))]
 [JsonSerializable(typeof(Settings.NodeSettingsView))]

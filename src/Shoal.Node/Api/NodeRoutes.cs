@@ -34,6 +34,10 @@ internal static class NodeRoutes
         Route(web, "PATCH", "/api/v1/torrents/{id}", torrents.PatchAsync, "Changes the torrent's own rate limits")
             .Accepts<TorrentLimitsPatch>(Json)
             .Produces<TorrentDetails>();
+        Route(web, "PATCH", "/api/v1/torrents/{id}/files", torrents.PatchFilesAsync, "Chooses the files to fetch: each listed file's priority, skip, normal or high")
+            .Accepts<FilePrioritiesPatch>(Json)
+            .Produces<TorrentDetails>()
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
         foreach ((string action, Func<HttpContext, Task> handler, string summary) in new (string, Func<HttpContext, Task>, string)[]
         {
             ("pause", torrents.PauseAsync, "Stops the torrent's transfers and keeps it paused across restarts"),

@@ -21,9 +21,10 @@ internal static class TorrentDetailViews
         Torrent metadata = handle.Torrent;
         PieceSet pieces = handle.GetPieces();
         TorrentStatus status = handle.GetStatus();
+        IReadOnlyList<FilePriority> priorities = handle.FilePriorities;
         return new TorrentDetails(TorrentViews.From(torrent, status))
         {
-            Files = [.. metadata.ContentFiles.Select(file => File(metadata, pieces, file))],
+            Files = [.. metadata.Files.Index().Where(f => !f.Item.IsPadding).Select(f => File(metadata, pieces, f.Index, priorities[f.Index]))],
             Connections = [.. status.Swarm.Peers.Select(Connection)],
             Trackers = [.. status.Trackers.Select(Tracker)],
             UploadLimit = torrent.UploadLimit,
@@ -33,10 +34,16 @@ internal static class TorrentDetailViews
         };
     }
 
-    private static FileView File(Torrent torrent, PieceSet pieces, FileEntry file) => new(
-        torrent.IsMultiFile ? $"{torrent.Name}/{file.DisplayPath}" : file.DisplayPath,
-        file.Length,
-        file.Length == 0 ? 1 : (double)torrent.BytesIn(pieces, file) / file.Length);
+    private static FileView File(Torrent torrent, PieceSet pieces, int index, FilePriority priority)
+    {
+        FileEntry file = torrent.Files[index];
+        return new(
+            index,
+            torrent.IsMultiFile ? $"{torrent.Name}/{file.DisplayPath}" : file.DisplayPath,
+            file.Length,
+            file.Length == 0 ? 1 : (double)torrent.BytesIn(pieces, file) / file.Length,
+            FilePriorityNames.Name(priority));
+    }
 
     // No transport but TCP and no encryption yet (issue 15 adds uTP and MSE); the fields are there for them.
     private static ConnectionView Connection(PeerSnapshot peer) => new(

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http;
+using Shoal.Metainfo;
 using Shoal.Node.Torrents;
+using Shoal.Session;
 
 namespace Shoal.Node.Api;
 
-/// <summary>The list, one torrent, pause, resume, recheck and delete, under <c>/api/v1/torrents</c>.</summary>
+/// <summary>The list, one torrent, its limits and files, pause, resume, recheck and delete, under <c>/api/v1/torrents</c>.</summary>
 internal sealed class TorrentEndpoints(NodeTorrents torrents)
 {
     public Task ListAsync(HttpContext context) =>
@@ -39,6 +41,36 @@ internal sealed class TorrentEndpoints(NodeTorrents torrents)
         }
 
         torrents.SetLimits(torrent, upload, download);
+        await GetAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary><c>PATCH /api/v1/torrents/{id}/files</c>: the priorities of the files listed; the others keep theirs.</summary>
+    public async Task PatchFilesAsync(HttpContext context)
+    {
+        NodeTorrent torrent = Find(context);
+        FilePrioritiesPatch patch = await ApiJson.ReadAsync(context, NodeJsonContext.Api.FilePrioritiesPatch).ConfigureAwait(false);
+        TorrentHandle handle = torrent.Handle
+            ?? throw new ApiException(StatusCodes.Status409Conflict, $"{torrent.Name} has no metadata yet: its files are not known");
+        FilePriority[] priorities = [.. handle.FilePriorities];
+        foreach (FilePriorityChange change in patch.Files ?? [])
+        {
+            if ((uint)change.Index >= (uint)priorities.Length || handle.Torrent.Files[change.Index].IsPadding)
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, $"{handle.Torrent.Name} has no file {change.Index}: indices are those of the torrent's files list");
+            }
+
+            priorities[change.Index] = FilePriorityNames.Parse(change.Priority);
+        }
+
+        try
+        {
+            torrents.SetFilePriorities(torrent, priorities);
+        }
+        catch (SessionException e)
+        {
+            throw new ApiException(StatusCodes.Status409Conflict, e.Message);
+        }
+
         await GetAsync(context).ConfigureAwait(false);
     }
 

@@ -26,6 +26,9 @@ internal static class NodeSchema
             value TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE torrents ADD COLUMN file_priorities BLOB;
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

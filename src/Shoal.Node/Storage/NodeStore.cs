@@ -9,7 +9,7 @@ namespace Shoal.Node.Storage;
 /// </summary>
 public sealed class NodeStore : IDisposable
 {
-    private const string Columns = "id, source_kind, source, save_path, state, error, upload_limit, download_limit, added_at";
+    private const string Columns = "id, source_kind, source, save_path, state, error, upload_limit, download_limit, added_at, file_priorities";
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -41,7 +41,7 @@ public sealed class NodeStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(torrent);
         Write(
-            $"INSERT OR REPLACE INTO torrents ({Columns}) VALUES ($id, $kind, $source, $savePath, $state, $error, $up, $down, $added)",
+            $"INSERT OR REPLACE INTO torrents ({Columns}) VALUES ($id, $kind, $source, $savePath, $state, $error, $up, $down, $added, $priorities)",
             command =>
             {
                 command.Parameters.AddWithValue("$id", torrent.Id);
@@ -53,6 +53,7 @@ public sealed class NodeStore : IDisposable
                 command.Parameters.AddWithValue("$up", torrent.UploadLimit);
                 command.Parameters.AddWithValue("$down", torrent.DownloadLimit);
                 command.Parameters.AddWithValue("$added", torrent.AddedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue("$priorities", (object?)torrent.FilePriorities ?? DBNull.Value);
             });
     }
 
@@ -74,6 +75,16 @@ public sealed class NodeStore : IDisposable
                 command.Parameters.AddWithValue("$id", id);
                 command.Parameters.AddWithValue("$up", upload);
                 command.Parameters.AddWithValue("$down", download);
+            });
+
+    /// <summary>Records the user's choice of files (one priority byte per file of the torrent's list).</summary>
+    public void SetFilePriorities(string id, byte[] priorities) =>
+        Write(
+            "UPDATE torrents SET file_priorities = $priorities WHERE id = $id",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$priorities", priorities);
             });
 
     /// <summary>Replaces what the torrent is restored from, e.g. a magnet link by its metadata once fetched.</summary>
@@ -109,7 +120,10 @@ public sealed class NodeStore : IDisposable
                     reader.IsDBNull(5) ? null : reader.GetString(5),
                     reader.GetInt64(6),
                     reader.GetInt64(7),
-                    DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+                    DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+                {
+                    FilePriorities = reader.IsDBNull(9) ? null : (byte[])reader.GetValue(9),
+                });
             }
 
             return torrents;

@@ -11,4 +11,8 @@ public sealed record StoredTorrent(
     string? Error,
     long UploadLimit,
     long DownloadLimit,
-    DateTimeOffset AddedAt);
+    DateTimeOffset AddedAt)
+{
+    /// <summary>Each file's <c>FilePriority</c> as a byte, indexed as the torrent's file list; null: every file wanted.</summary>
+    public byte[]? FilePriorities { get; init; }
+}

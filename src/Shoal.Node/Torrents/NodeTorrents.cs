@@ -85,7 +85,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
             }
 
             NodeTorrent restored = Track(new NodeTorrent(stored, torrent!.InfoHashes, torrent.Name, magnet: null));
-            Start(restored, torrent, new AddTorrentOptions { SavePath = stored.SavePath, Paused = paused, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit });
+            Start(restored, torrent, OptionsFor(stored) with { Paused = paused });
         }
     }
 
@@ -179,6 +179,32 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
     }
 
     /// <summary>
+    /// Chooses the files to fetch (one priority per entry of the torrent's file list), at once and after restarts.
+    /// </summary>
+    public void SetFilePriorities(NodeTorrent torrent, IReadOnlyList<FilePriority> priorities)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        TorrentHandle handle = torrent.Handle ?? throw new NodeException($"{torrent.Name} has no metadata yet: its files are not known");
+        handle.SetFilePriorities(priorities);
+        byte[] stored = [.. handle.FilePriorities.Select(p => (byte)p)];
+        lock (_gate)
+        {
+            if (!_torrents.Contains(torrent))
+            {
+                return;
+            }
+
+            torrent.Stored = torrent.Stored with { FilePriorities = stored };
+            store.SetFilePriorities(torrent.Id, stored);
+        }
+
+        if (handle.State is TorrentState.Downloading or TorrentState.Seeding)
+        {
+            SetState(torrent, handle.State == TorrentState.Seeding ? NodeTorrentState.Seeding : NodeTorrentState.Downloading, null);
+        }
+    }
+
+    /// <summary>
     /// Checks the torrent's files against its hashes again, trusting no resume data, and runs it after: the check
     /// is what a user asks for when files were changed or restored behind the node's back.
     /// </summary>
@@ -188,7 +214,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         TorrentHandle handle = torrent.Handle ?? throw new NodeException($"{torrent.Name} has no metadata yet: there is nothing to check");
         await session.RemoveAsync(handle, deleteFiles: false).ConfigureAwait(false);
         StoredTorrent stored = torrent.Stored;
-        Start(torrent, handle.Torrent, new AddTorrentOptions { SavePath = stored.SavePath, Recheck = true, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit });
+        Start(torrent, handle.Torrent, OptionsFor(stored) with { Recheck = true });
         SetState(torrent, NodeTorrentState.Downloading, null);
     }
 
@@ -247,6 +273,21 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         }
     }
 
+    /// <summary>How a stored torrent runs: its folder, its limits, and the files chosen for it.</summary>
+    private static AddTorrentOptions OptionsFor(StoredTorrent stored) => new()
+    {
+        SavePath = stored.SavePath,
+        UploadLimit = stored.UploadLimit,
+        DownloadLimit = stored.DownloadLimit,
+        ChooseFiles = stored.FilePriorities is { } chosen ? torrent => ChosenFiles(torrent, chosen) : null,
+    };
+
+    /// <summary>The stored choice, unless it does not fit the torrent (then every file, rather than refusing to start).</summary>
+    private static FilePriority[] ChosenFiles(Torrent torrent, byte[] chosen) =>
+        chosen.Length == torrent.Files.Count && chosen.All(b => Enum.IsDefined((FilePriority)b))
+            ? [.. chosen.Select(b => (FilePriority)b)]
+            : FilePriorities.All(torrent);
+
     private void Start(NodeTorrent entry, Torrent torrent, AddTorrentOptions options)
     {
         // A private group's tracker knows the user by the passkey in the announce URL, as for `shoal get`.
@@ -290,7 +331,7 @@ public sealed partial class NodeTorrents(ShoalSession session, NodeStore store, 
         try
         {
             TorrentHandle handle = await session.AddAsync(
-                entry.Magnet!, new AddTorrentOptions { SavePath = stored.SavePath, UploadLimit = stored.UploadLimit, DownloadLimit = stored.DownloadLimit, AnnounceUrlRewrite = login.AnnounceUrlRewrite() },
+                entry.Magnet!, OptionsFor(stored) with { AnnounceUrlRewrite = login.AnnounceUrlRewrite() },
                 fetch.Token).ConfigureAwait(false);
             entry.Attach(handle);
             bool kept;

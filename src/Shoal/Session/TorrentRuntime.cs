@@ -167,7 +167,7 @@ internal sealed class TorrentRuntime : IDisposable
             }
         }
 
-        if (_storage.PartFilePath is { } partFile)
+        if (_storage.PartFilePath is { } partFile && File.Exists(partFile))
         {
             File.Delete(partFile);
         }

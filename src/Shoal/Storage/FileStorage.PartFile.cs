@@ -126,7 +126,10 @@ public sealed partial class FileStorage
         {
             _files[PartSlot]?.Handle?.Dispose();
             _files[PartSlot] = null;
-            File.Delete(PartFilePath);
+            if (File.Exists(PartFilePath))
+            {
+                File.Delete(PartFilePath);
+            }
         }
     }
 }

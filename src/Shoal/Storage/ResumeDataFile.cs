@@ -58,7 +58,7 @@ public static class ResumeDataFile
 
     /// <summary>Resume data for <paramref name="pieces"/>, with the content files' state on disk now.</summary>
     /// <param name="stillWriting">Whether the run may write more pieces after this record (see <see cref="ResumeData.StillWriting"/>).</param>
-    /// <param name="partFile">The part file holding skipped files' bytes (<see cref="FileStorage.PartFilePath"/>), recorded as one more file.</param>
+    /// <param name="partFile">The part file holding skipped files' bytes (<see cref="FileStorage.PartFilePath"/>), recorded as one more file when it exists.</param>
     public static ResumeData Capture(Torrent torrent, IReadOnlyList<string> filePaths, PieceSet pieces, bool stillWriting, string? partFile = null)
     {
         ArgumentNullException.ThrowIfNull(pieces);
@@ -72,7 +72,7 @@ public static class ResumeDataFile
     public static bool Matches(ResumeData data, Torrent torrent, IReadOnlyList<string> filePaths, string? partFile = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return IsFor(data, torrent, partFile) && FileStates(torrent, filePaths, partFile).AsSpan().SequenceEqual([.. data.Files]);
+        return IsFor(data, torrent) && FileStates(torrent, filePaths, partFile).AsSpan().SequenceEqual([.. data.Files]);
     }
 
     /// <summary>
@@ -89,16 +89,21 @@ public static class ResumeDataFile
             return Matches(data, torrent, filePaths, partFile) ? new TrustedPieces(data.Pieces, OthersMayBeOnDisk: false) : null;
         }
 
-        if (!IsFor(data, torrent, partFile))
+        if (!IsFor(data, torrent))
         {
             return null;
         }
 
         // Our own writes since the record move modification times forward, never back, and never change a
-        // size (files are made at their final length before the first record of a run; the part file, made
-        // on its first write, is not trusted across it).
+        // size (files are made at their final length before the first record of a run). A part file made
+        // since the record holds none of its pieces' bytes.
         ResumeFileState[] now = FileStates(torrent, filePaths, partFile);
-        for (int i = 0; i < now.Length; i++)
+        if (now.Length < data.Files.Count)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < data.Files.Count; i++)
         {
             ResumeFileState recorded = data.Files[i];
             if (now[i].Length != recorded.Length || now[i].LastWriteTimeUtc < recorded.LastWriteTimeUtc)
@@ -110,11 +115,12 @@ public static class ResumeDataFile
         return new TrustedPieces(data.Pieces, OthersMayBeOnDisk: true);
     }
 
-    private static bool IsFor(ResumeData data, Torrent torrent, string? partFile)
+    /// <summary>The same torrent, and one state per content file, then the part file's if it existed.</summary>
+    private static bool IsFor(ResumeData data, Torrent torrent)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         return data.InfoHash.Equals(torrent.InfoHashes.ForWire) && data.Pieces.Length == torrent.PieceCount
-            && data.Files.Count == torrent.ContentFiles.Count() + (partFile is null ? 0 : 1);
+            && data.Files.Count - torrent.ContentFiles.Count() is 0 or 1;
     }
 
     private static ResumeFileState[] FileStates(Torrent torrent, IReadOnlyList<string> filePaths, string? partFile)
@@ -135,9 +141,9 @@ public static class ResumeDataFile
             }
         }
 
-        if (partFile is not null)
+        if (partFile is not null && ResumeFileState.Of(partFile) is { Exists: true } part)
         {
-            states.Add(ResumeFileState.Of(partFile));
+            states.Add(part);
         }
 
         return [.. states];

@@ -113,7 +113,7 @@ public class AnnounceRequestCodecTests
     [InlineData("port=0", "port must be between 1 and 65535")]
     [InlineData("port=65536", "port must be between 1 and 65535")]
     [InlineData("port=abc", "port is not a valid number")]
-    [InlineData("event=paused", "unknown event")]
+    [InlineData("event=resumed", "unknown event")]
     [InlineData("event=Started", "unknown event")]
     [InlineData("compact=yes", "compact must be 0 or 1")]
     public void Server_side_parse_rejects_bad_values(string replacement, string message)

@@ -34,6 +34,9 @@ internal static class TrackerGenerators
 
     public static readonly Gen<AnnounceEvent> Events = Gen.Elements(Enum.GetValues<AnnounceEvent>());
 
+    /// <summary>BEP 15 has no code for BEP 21's paused: it goes over UDP as none.</summary>
+    public static readonly Gen<AnnounceEvent> UdpEvents = Gen.Elements(Enum.GetValues<AnnounceEvent>().Where(e => e != AnnounceEvent.Paused).ToArray());
+
     public static readonly Gen<AnnounceRequest> AnnounceRequests =
         from hash in Hashes
         from peerId in PeerIds
@@ -99,7 +102,7 @@ internal static class TrackerGenerators
         from downloaded in Longs
         from left in Longs
         from uploaded in Longs
-        from announceEvent in Events
+        from announceEvent in UdpEvents
         from ip in ArbMap.Default.GeneratorFor<uint>()
         from key in ArbMap.Default.GeneratorFor<uint>()
         from numWant in ArbMap.Default.GeneratorFor<int>()

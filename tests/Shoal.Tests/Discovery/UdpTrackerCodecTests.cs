@@ -63,7 +63,7 @@ public class UdpTrackerCodecTests
     [Fact]
     public void Events_use_the_BEP_15_numbers()
     {
-        (AnnounceEvent Event, byte Code)[] codes = [(AnnounceEvent.None, 0), (AnnounceEvent.Completed, 1), (AnnounceEvent.Started, 2), (AnnounceEvent.Stopped, 3)];
+        (AnnounceEvent Event, byte Code)[] codes = [(AnnounceEvent.None, 0), (AnnounceEvent.Completed, 1), (AnnounceEvent.Started, 2), (AnnounceEvent.Stopped, 3), (AnnounceEvent.Paused, 0)];
         foreach ((AnnounceEvent announceEvent, byte code) in codes)
         {
             var request = new UdpAnnounceRequest(1, 2, new InfoHash(new byte[20]), new byte[20], 0, 0, 0, announceEvent, 0, 0, -1, 1);
