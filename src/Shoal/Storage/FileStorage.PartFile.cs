@@ -80,12 +80,18 @@ public sealed partial class FileStorage
     private void MoveOutOfPartFile(int fileIndex)
     {
         FileEntry file = _torrent.Files[fileIndex];
-        if (Access == StorageAccess.ReadOnly || GetForRead(PartSlot) is not { Handle: { } part } partFile)
+        if (Access == StorageAccess.ReadOnly)
         {
             return;
         }
 
+        // Created as Allocate would have, whether or not the part file holds any of its bytes.
         SafeFileHandle target = OpenForWrite(fileIndex);
+        if (GetForRead(PartSlot) is not { Handle: { } part } partFile)
+        {
+            return;
+        }
+
         byte[] chunk = ArrayPool<byte>.Shared.Rent(MoveChunk);
         try
         {
