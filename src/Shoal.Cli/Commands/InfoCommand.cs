@@ -88,10 +88,10 @@ public static class InfoCommand
 
         if (summary.Files.Count > 0)
         {
-            var files = new Table().AddColumn("file").AddColumn(new TableColumn("size").RightAligned());
+            var files = new Table().AddColumn(new TableColumn("#").RightAligned()).AddColumn("file").AddColumn(new TableColumn("size").RightAligned());
             foreach (var file in summary.Files)
             {
-                files.AddRow(new Text(file.Path), new Text(ByteSize.Format(file.Length)));
+                files.AddRow(new Text(file.Index.ToString(CultureInfo.InvariantCulture)), new Text(file.Path), new Text(ByteSize.Format(file.Length)));
             }
 
             console.Write(files);

@@ -50,7 +50,7 @@ public sealed record TorrentSummary
         Trackers = torrent.Trackers,
         TrackerTiers = torrent.AnnounceTiers,
         WebSeeds = torrent.WebSeeds,
-        Files = [.. torrent.ContentFiles.Select(f => new FileSummary(torrent.IsMultiFile ? $"{torrent.Name}/{f.DisplayPath}" : f.DisplayPath, f.Length))],
+        Files = [.. torrent.Files.Index().Where(f => !f.Item.IsPadding).Select(f => new FileSummary(f.Index, torrent.IsMultiFile ? $"{torrent.Name}/{f.Item.DisplayPath}" : f.Item.DisplayPath, f.Item.Length))],
         Comment = torrent.Comment,
         CreatedBy = torrent.CreatedBy,
         CreationDate = torrent.CreationDate,
@@ -69,5 +69,6 @@ public sealed record TorrentSummary
         Magnet = magnet.ToUri(),
     };
 
-    public sealed record FileSummary(string Path, long Length);
+    /// <param name="Index">The file's place in the torrent's file list, padding files counted: the number a magnet's <c>so=</c> (BEP 53) uses.</param>
+    public sealed record FileSummary(int Index, string Path, long Length);
 }
