@@ -8,33 +8,11 @@ public sealed partial class FileStorage
     /// hashing it. Some file systems keep written zeros as holes (ZFS with compression): a piece of zeros
     /// then counts as missing, so this only ever decides what to fetch again, never what a file holds.
     /// </summary>
-    public bool MayHoldData(long offset, long length)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _routing.EnterReadLock();
-        try
-        {
-            foreach (ContentMap.Segment segment in _map.Segments(offset, length))
-            {
-                if (segment.IsGap)
-                {
-                    continue;
-                }
-
-                (int slot, long position) = Locate(segment);
-                if (GetForRead(slot) is { Handle: { } handle } file
-                    && position < file.Length
-                    && SparseFiles.MayHoldData(handle, position, Math.Min(segment.Length, file.Length - position)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-        finally
-        {
-            _routing.ExitReadLock();
-        }
-    }
+    public bool MayHoldData(long offset, long length) =>
+        AnyContent(
+            offset,
+            length,
+            static (file, position, length) => file.Handle is { } handle
+                && position < file.Length
+                && SparseFiles.MayHoldData(handle, position, Math.Min(length, file.Length - position)));
 }

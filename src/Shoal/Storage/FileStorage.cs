@@ -198,7 +198,11 @@ public sealed partial class FileStorage : IPieceStorage
     /// Whether every content byte of the range lies inside a file on disk. Ranges that are not would read
     /// partly as zeros, so the pieces over them are known to be missing without hashing.
     /// </summary>
-    public bool IsOnDisk(long offset, long length)
+    public bool IsOnDisk(long offset, long length) =>
+        !AnyContent(offset, length, static (file, position, length) => file.Handle is null || file.Length < position + length);
+
+    /// <summary>Whether <paramref name="test"/> holds for any content segment of the range, given the file it lies in (as opened) and where in it.</summary>
+    private bool AnyContent(long offset, long length, Func<OpenFile, long, int, bool> test)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _routing.EnterReadLock();
@@ -212,14 +216,13 @@ public sealed partial class FileStorage : IPieceStorage
                 }
 
                 (int slot, long position) = Locate(segment);
-                OpenFile file = GetForRead(slot);
-                if (file.Handle is null || file.Length < position + segment.Length)
+                if (test(GetForRead(slot), position, segment.Length))
                 {
-                    return false;
+                    return true;
                 }
             }
 
-            return true;
+            return false;
         }
         finally
         {
