@@ -31,6 +31,21 @@ public sealed class HttpAnnounceTests
     }
 
     [Fact]
+    public async Task A_partial_seed_announcing_paused_is_not_counted_as_a_seed()
+    {
+        await using RunningTracker tracker = await RunningTracker.StartAsync();
+        HttpTrackerClient client = tracker.HttpClient();
+        InfoHash hash = RunningTracker.RandomHash();
+
+        // BEP 21: a peer with every piece of the files it chose says paused in every announce, with nothing left.
+        await client.AnnounceAsync(RunningTracker.Request(hash, 7001, left: 0, AnnounceEvent.Paused), CancellationToken.None);
+        AnnounceResponse seed = await client.AnnounceAsync(RunningTracker.Request(hash, 7002, left: 0), CancellationToken.None);
+
+        Assert.Equal((1, 1), (seed.Complete, seed.Incomplete));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 7001), Assert.Single(seed.Peers));
+    }
+
+    [Fact]
     public async Task A_compact_answer_carries_the_swarms_figures_and_compact_peers()
     {
         await using RunningTracker tracker = await RunningTracker.StartAsync();
