@@ -4,6 +4,7 @@ import * as format from './format.js';
 import { drawPieces } from './piecemap.js';
 
 const refreshMs = 2000;
+const priorityLabels = { skip: "Don't get", normal: 'Get', high: 'Get first' };
 
 /** The details dialog of one torrent: files, peers, trackers and piece map, asked for again every 2 s while open. */
 export class DetailsPanel {
@@ -77,12 +78,46 @@ export class DetailsPanel {
       ['Error', d.error],
     ].filter(([, value]) => value);
     p.summary.replaceChildren(...facts.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
-    fillRows(p.files, d.files ?? [], f => [f.path, format.bytes(f.length), format.percent(f.progress)]);
+    this.#showFiles(d.id, d.files ?? []);
     fillRows(p.connections, d.connections ?? [], c =>
       [c.address, c.client ?? '', format.rate(c.downRate), format.rate(c.upRate), format.percent(c.progress)]);
     fillRows(p.trackers, d.trackers ?? [], t =>
       [t.url, [t.status, t.message].filter(Boolean).join(': '), String(t.seeders ?? '–'), String(t.leechers ?? '–')]);
     drawPieces(p.pieces, d.pieces, d.pieceCount);
+  }
+
+  /**
+   * One row per file with a priority menu. Rows are kept while the file list stays the same, so that a menu
+   * the user has open is not replaced by the next refresh; only progress and priorities are brought up to date.
+   */
+  #showFiles(id, files) {
+    const body = this.#parts.files;
+    const same = body.rows.length === files.length && files.every((f, i) => body.rows[i].dataset.index === String(f.index));
+    if (!same) {
+      body.replaceChildren(...files.map(f => el('tr', { 'data-index': f.index },
+        el('td', {}, f.path), el('td', {}, format.bytes(f.length)), el('td', {}), el('td', {}, this.#priorityMenu(id, f)))));
+    }
+    files.forEach((f, i) => {
+      const row = body.rows[i];
+      setText(row.cells[2], format.percent(f.progress));
+      const menu = row.cells[3].firstChild;
+      if (document.activeElement !== menu) menu.value = f.priority;
+    });
+  }
+
+  #priorityMenu(id, file) {
+    const menu = el('select', { 'aria-label': `Priority of ${file.path}` },
+      ...['skip', 'normal', 'high'].map(p => el('option', { value: p }, priorityLabels[p])));
+    menu.value = file.priority;
+    menu.addEventListener('change', async () => {
+      this.#parts.error.textContent = '';
+      try {
+        this.#show(await api.patch(`/api/v1/torrents/${id}/files`, { files: [{ index: file.index, priority: menu.value }] }));
+      } catch (error) {
+        this.#parts.error.textContent = error.message;
+      }
+    });
+    return menu;
   }
 
   async #copy() {
