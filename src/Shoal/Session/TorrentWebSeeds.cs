@@ -95,7 +95,7 @@ internal sealed class TorrentWebSeeds(SessionContext session, Torrent torrent, L
                 : live is not null ? WebSeedState.Connected
                 : seed.Backoff.RetryAt is { } at && at > now ? WebSeedState.Waiting
                 : WebSeedState.Idle;
-            return new WebSeedStatus(seed.Entry, state, seed.Downloaded + (live?.Downloaded ?? 0), live?.DownloadRate ?? 0)
+            return new WebSeedStatus(seed.Entry, state, seed.Downloaded + (seed.Connection?.Downloaded ?? 0), live?.DownloadRate ?? 0)
             {
                 LastError = seed.LastError,
                 RetryAt = state == WebSeedState.Waiting ? utcNow + (seed.Backoff.RetryAt!.Value - now) : null,
