@@ -87,6 +87,23 @@ public sealed class WebSeedLoopbackTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_magnet_links_web_seed_serves_once_a_peer_gave_the_metadata()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(2 * 1024 * 1024);
+        await using var server = new WebSeedServer(swarm.Folder.Path);
+        var (seeder, _) = swarm.StartSeeder(uploadLimit: 256 * 1024);
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("download");
+
+        MagnetLink magnet = MagnetLink.FromTorrent(swarm.Torrent) with { WebSeeds = [server.BaseUrl.AbsoluteUri] };
+        Assert.Contains("ws=", magnet.ToString(), StringComparison.Ordinal);
+        TorrentHandle handle = await leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] }).WaitAsync(Timeout);
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+        Assert.True(Assert.Single(handle.GetStatus().WebSeeds).Downloaded > 0, "the magnet's web seed delivered nothing");
+    }
+
+    [Fact]
     public async Task A_web_seed_serving_a_wrong_byte_is_discarded_and_the_piece_comes_from_a_peer()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(2 * 1024 * 1024);

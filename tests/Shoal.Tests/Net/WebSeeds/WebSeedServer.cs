@@ -37,6 +37,12 @@ internal sealed class WebSeedServer : IAsyncDisposable
     /// <summary>When set, the byte at this offset of this file (its path below the root, with '/') is served flipped.</summary>
     public (string Path, long Offset)? CorruptByte { get; set; }
 
+    /// <summary>When true, a range request gets the whole file with 200, as from a server without range support.</summary>
+    public bool IgnoreRange { get; set; }
+
+    /// <summary>When set, each body stops after this many bytes and the connection closes, its length promised in full.</summary>
+    public int? CutBodyAfter { get; set; }
+
     /// <summary>When set, the server waits this long before each answer.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -138,7 +144,7 @@ internal sealed class WebSeedServer : IAsyncDisposable
         long to = size - 1;
         string answer = "200 OK";
         string? contentRange = null;
-        if (range is not null && range.StartsWith("bytes=", StringComparison.Ordinal))
+        if (range is not null && !IgnoreRange && range.StartsWith("bytes=", StringComparison.Ordinal))
         {
             string[] bounds = range["bytes=".Length..].Split('-');
             from = long.Parse(bounds[0], CultureInfo.InvariantCulture);
@@ -161,8 +167,13 @@ internal sealed class WebSeedServer : IAsyncDisposable
         }
 
         await WriteHeadAsync(stream, answer, body.Length, contentRange);
-        await stream.WriteAsync(body, _stop.Token);
-        Interlocked.Add(ref _bytesServed, body.Length);
+        int sent = Math.Min(body.Length, CutBodyAfter ?? int.MaxValue);
+        await stream.WriteAsync(body.AsMemory(0, sent), _stop.Token);
+        Interlocked.Add(ref _bytesServed, sent);
+        if (sent < body.Length)
+        {
+            throw new IOException("body cut short on purpose");
+        }
     }
 
     private async Task WriteHeadAsync(NetworkStream stream, string status, long length, string? contentRange)
