@@ -16,7 +16,7 @@ public sealed partial class TorrentSwarm
     public SwarmPeer? AddWebSeed(IPeerLink link, string url)
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
-        if (IsComplete || _discardedWebSeeds.Contains(url))
+        if (HasNothingToFetch || _discardedWebSeeds.Contains(url))
         {
             return null;
         }
