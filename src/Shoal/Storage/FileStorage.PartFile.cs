@@ -126,7 +126,12 @@ public sealed partial class FileStorage
         {
             _files[PartSlot]?.Handle?.Dispose();
             _files[PartSlot] = null;
-            File.Delete(PartFilePath);
+
+            // Before the first write the download's folder may not exist yet, and File.Delete throws for a missing folder.
+            if (File.Exists(PartFilePath))
+            {
+                File.Delete(PartFilePath);
+            }
         }
     }
 }
