@@ -43,6 +43,30 @@ public sealed class WebSeedLoopbackTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_web_seed_is_asked_only_for_the_files_chosen()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(3 * 1024 * 1024);
+        await using var server = new WebSeedServer(swarm.Folder.Path);
+        Torrent torrent = swarm.Torrent with { WebSeeds = [server.BaseUrl.AbsoluteUri] };
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("download");
+
+        // The hybrid torrent aligns each file to a piece: a.bin shares no piece with sub/b.bin.
+        FileEntry a = Assert.Single(torrent.Files, f => f.DisplayPath == "a.bin");
+        TorrentHandle handle = leecher.Add(torrent, new AddTorrentOptions
+        {
+            SavePath = target,
+            ChooseFiles = t => [.. t.Files.Select(f => f.DisplayPath == "a.bin" ? FilePriority.Normal : FilePriority.Skip)],
+        });
+        await handle.Completion.WaitAsync(Timeout);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(swarm.ContentPath, "a.bin")), File.ReadAllBytes(Path.Combine(target, torrent.Name, "a.bin")));
+        Assert.False(File.Exists(Path.Combine(target, torrent.Name, "sub", "b.bin")));
+        Assert.All(server.Paths, path => Assert.Equal($"{torrent.Name}/a.bin", path));
+        Assert.Equal(a.Length, server.BytesServed);
+    }
+
+    [Fact]
     public async Task A_web_seed_shows_in_the_peer_list_with_its_url_and_rate_while_it_serves()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(4 * 1024 * 1024);
