@@ -126,8 +126,6 @@ public sealed partial class FileStorage
         {
             _files[PartSlot]?.Handle?.Dispose();
             _files[PartSlot] = null;
-
-            // Before the first write the download's folder may not exist yet, and File.Delete throws for a missing folder.
             if (File.Exists(PartFilePath))
             {
                 File.Delete(PartFilePath);
