@@ -100,13 +100,29 @@ public static class TransferView
     private static string WithTrackers(string line, TorrentStatus status) =>
         TrackerLine.For(status.Trackers) is { } trackers ? $"{line} · {trackers}" : line;
 
+    /// <summary>One line per web seed (BEP 19) that delivered, failed or was discarded, for after a download.</summary>
+    public static IEnumerable<string> WebSeedLines(TorrentStatus status) => status.WebSeeds
+        .Where(seed => seed.Downloaded > 0 || seed.LastError is not null)
+        .Select(seed => seed.State switch
+        {
+            WebSeedState.Discarded => $"web seed {seed.Url}: discarded after {ByteSize.Format(seed.Downloaded)}: {seed.LastError}",
+            _ when seed.LastError is not null => $"web seed {seed.Url}: fetched {ByteSize.Format(seed.Downloaded)}; last error: {seed.LastError}",
+            _ => $"web seed {seed.Url}: fetched {ByteSize.Format(seed.Downloaded)}",
+        });
+
+    private static string PeerCount(SwarmStatus swarm)
+    {
+        int webSeeds = swarm.Peers.Count(peer => peer.WebSeed is not null);
+        return webSeeds == 0 ? $"{swarm.Peers.Count} peer(s)" : $"{swarm.Peers.Count - webSeeds} peer(s), {webSeeds} web seed(s)";
+    }
+
     private static void Update(ProgressTask task, string name, TorrentStatus status)
     {
         SwarmStatus swarm = status.Swarm;
         string what = status.State switch
         {
             TorrentState.Checking => $"checking ({status.Checked}/{swarm.PieceCount})",
-            _ => $"{swarm.Peers.Count} peer(s)",
+            _ => PeerCount(swarm),
         };
         task.Description = Markup.Escape(WithTrackers($"{name} · {what}", status));
         task.MaxValue = Math.Max(1, swarm.WantedBytes);

@@ -93,6 +93,11 @@ public static class GetCommand
             double seconds = stopwatch.Elapsed.TotalSeconds;
             runtime.Status.MarkupLine(Markup.Escape(
                 $"fetched {ByteSize.Format(done.Swarm.Downloaded)} in {seconds:0.00} s ({ByteSize.Format((long)(done.Swarm.Downloaded / Math.Max(seconds, 0.001)))}/s), {done.Swarm.HashFailures} piece(s) failed their check"));
+            foreach (string line in TransferView.WebSeedLines(done))
+            {
+                runtime.Status.MarkupLine(Markup.Escape(line));
+            }
+
             string path = Path.Combine(folder, handle.Torrent.Name);
             await runtime.Output.WriteLineAsync(path).ConfigureAwait(false);
             if (parse.GetValue(seed))

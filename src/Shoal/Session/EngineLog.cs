@@ -63,4 +63,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{InfoHash}: the DHT lookups stopped")]
     public static partial void DhtFailed(ILogger logger, InfoHash infoHash, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: web seed {Url} failed, retried in {Seconds} s: {Reason}")]
+    public static partial void WebSeedFailed(ILogger logger, string torrent, string url, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Torrent}: web seed {Url} discarded: {Reason}")]
+    public static partial void WebSeedDiscarded(ILogger logger, string torrent, string url, string reason);
 }

@@ -149,7 +149,7 @@ public sealed class ShoalSession : IAsyncDisposable
             throw new SessionException($"'{torrent.Name}' is a v2-only torrent: its piece layers would have to come from peers (BEP 52 hash requests), which Shoal does not fetch yet");
         }
 
-        return Add(torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet) }, options with { Peers = peers, ChooseFiles = options.ChooseFiles ?? SelectOnly(magnet) });
+        return Add(torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet), WebSeeds = magnet.WebSeeds }, options with { Peers = peers, ChooseFiles = options.ChooseFiles ?? SelectOnly(magnet) });
     }
 
     /// <summary>BEP 53: the files a magnet's <c>so=</c> selects, every other skipped; null when it selects none.</summary>

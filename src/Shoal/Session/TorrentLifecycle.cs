@@ -21,6 +21,7 @@ internal sealed class TorrentLifecycle(
     ContentCheck check,
     ResumeKeeper resume,
     TorrentConnections connections,
+    TorrentWebSeeds webSeeds,
     TorrentTrackers trackers,
     TorrentTick tick,
     TorrentFileChoice files,
@@ -143,6 +144,7 @@ internal sealed class TorrentLifecycle(
             // Recorded before this run writes anything: the last stop's record, once the files change, is not trusted after a crash.
             await resume.SaveAsync(swarm, cancellationToken).ConfigureAwait(false);
             connections.Open(swarm, cancellationToken);
+            webSeeds.Open(swarm, cancellationToken);
             trackers.Start();
             await tick.RunAsync(swarm, cancellationToken).ConfigureAwait(false);
         }
@@ -246,6 +248,7 @@ internal sealed class TorrentLifecycle(
         }
 
         await connections.WhenAllClosedAsync().ConfigureAwait(false);
+        await webSeeds.WhenAllClosedAsync().ConfigureAwait(false);
         if (_worker is not null)
         {
             await _worker.DrainAsync().ConfigureAwait(false);

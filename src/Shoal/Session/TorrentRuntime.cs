@@ -25,6 +25,7 @@ internal sealed class TorrentRuntime : IDisposable
     private readonly ContentCheck _check;
     private readonly TorrentLifecycle _lifecycle;
     private readonly TorrentFileChoice _files;
+    private readonly TorrentWebSeeds _webSeeds;
 
     public TorrentRuntime(SessionContext session, Torrent torrent, AddTorrentOptions options)
     {
@@ -49,12 +50,13 @@ internal sealed class TorrentRuntime : IDisposable
         _bandwidth = new TorrentBandwidth(session, options.UploadLimit, options.DownloadLimit);
         Connections = new TorrentConnections(session, torrent, _gate, _storage, _bandwidth, logger);
         Connections.AddPeers(options.Peers, PeerSource.Given);
+        _webSeeds = new TorrentWebSeeds(session, torrent, _gate, _bandwidth, logger);
         _resume = new ResumeKeeper(session.Options, torrent, _paths, _storage, _gate);
         _check = new ContentCheck(torrent, options, _paths, _storage, _resume, session.Options.BufferPool, logger);
         Trackers = new TorrentTrackers(session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger);
-        var tick = new TorrentTick(session.Options.Time, _gate, Connections, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
+        var tick = new TorrentTick(session.Options.Time, _gate, Connections, _webSeeds, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
-        _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, Trackers, tick, _files, logger);
+        _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, _webSeeds, Trackers, tick, _files, logger);
         Handle = new TorrentHandle(this);
     }
 
@@ -95,6 +97,7 @@ internal sealed class TorrentRuntime : IDisposable
         Trackers.Dispose();
         _resume.Dispose();
         _lifecycle.Dispose();
+        _webSeeds.Dispose();
     }
 
     public void SetLimits(long upload, long download) => _bandwidth.SetLimits(upload, download);
@@ -143,7 +146,7 @@ internal sealed class TorrentRuntime : IDisposable
                 swarm = swarm with { DownloadRate = 0, UploadRate = 0 };
             }
 
-            return new TorrentStatus(Torrent.Name, _lifecycle.State, swarm, _check.CheckedPieces, _lifecycle.Error) { Trackers = trackers };
+            return new TorrentStatus(Torrent.Name, _lifecycle.State, swarm, _check.CheckedPieces, _lifecycle.Error) { Trackers = trackers, WebSeeds = _webSeeds.Statuses(swarm) };
         }
     }
 

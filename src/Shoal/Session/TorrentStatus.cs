@@ -7,4 +7,7 @@ public sealed record TorrentStatus(string Name, TorrentState State, SwarmStatus 
 {
     /// <summary>The torrent's trackers, tier by tier.</summary>
     public IReadOnlyList<TrackerStatus> Trackers { get; init; } = [];
+
+    /// <summary>The torrent's web seeds (BEP 19); those connected are in the swarm's peers too.</summary>
+    public IReadOnlyList<WebSeedStatus> WebSeeds { get; init; } = [];
 }

@@ -5,10 +5,10 @@ namespace Shoal.Session;
 
 /// <summary>
 /// A running torrent's second: the swarm's tick (timeouts, keep-alives, choking, peer exchange), the peers it
-/// heard of by peer exchange, the announces that are due, resume data when its time has come, and a look at a
+/// heard of by peer exchange, the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
 /// complete torrent's files, which end the run if they changed.
 /// </summary>
-internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content)
+internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentWebSeeds webSeeds, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -40,6 +40,7 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
 
         // Adding peers dials every known one that is due, so this also retries those whose back-off has run out.
         connections.AddPeers(exchanged, PeerSource.Pex);
+        webSeeds.Tick();
         trackers.Tick();
         if (resume.IsSaveDue)
         {

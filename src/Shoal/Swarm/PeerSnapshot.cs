@@ -19,4 +19,8 @@ public sealed record PeerSnapshot(
     bool IsSnubbed,
     bool AmInterested,
     bool PeerInterested,
-    long QueuedBytes);
+    long QueuedBytes)
+{
+    /// <summary>BEP 19: the web seed's URL when this is one, not a peer (its address and port then mean nothing).</summary>
+    public string? WebSeed { get; init; }
+}

@@ -159,7 +159,7 @@ internal sealed class PiecePicker
 
         while (mayStartPieces && picked.Count - start < count)
         {
-            int piece = PickRarest(peer);
+            int piece = peer.WebSeed is null ? PickRarest(peer) : PickFirst(peer);
             if (piece < 0)
             {
                 break;
@@ -235,7 +235,7 @@ internal sealed class PiecePicker
         for (int i = 0; i < _availability.Length; i++)
         {
             FilePriority priority = _priorities[i];
-            if (priority < bestPriority || priority == FilePriority.Skip || Have[i] || _partialByIndex[i] is not null || !peer.Pieces[i] || !peer.CanRequest(i))
+            if (priority < bestPriority || priority == FilePriority.Skip || !CanStart(peer, i))
             {
                 continue;
             }
@@ -256,6 +256,30 @@ internal sealed class PiecePicker
 
         return best;
     }
+
+    /// <summary>
+    /// BEP 19: a web seed's new pieces are the first wanted ones free (of the highest priority), so that the pieces it is asked for follow each other and
+    /// one HTTP range fetches many (the more so as pieces are small); it has every piece, so rarity means nothing for it.
+    /// </summary>
+    private int PickFirst(SwarmPeer peer)
+    {
+        int best = -1;
+        FilePriority bestPriority = FilePriority.Skip;
+        for (int i = 0; i < _availability.Length; i++)
+        {
+            if (_priorities[i] > bestPriority && CanStart(peer, i))
+            {
+                best = i;
+                bestPriority = _priorities[i];
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Whether a new piece may start with this peer: missing, not started, and the peer has it and lets us ask.</summary>
+    private bool CanStart(SwarmPeer peer, int piece) =>
+        !Have[piece] && _partialByIndex[piece] is null && peer.Pieces[piece] && peer.CanRequest(piece);
 
     private static void TakeUnrequested(PartialPiece partial, int count, List<BlockRef> picked)
     {

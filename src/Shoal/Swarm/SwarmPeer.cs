@@ -7,8 +7,9 @@ namespace Shoal.Swarm;
 /// <summary>The swarm's state of one connection: choke and interest on both sides, what the peer has, our requests to it.</summary>
 public sealed class SwarmPeer
 {
-    internal SwarmPeer(int id, IPeerLink link, ReadOnlyMemory<byte> peerId, ReservedBits reserved, int pieceCount, TimeSpan now)
+    internal SwarmPeer(int id, IPeerLink link, ReadOnlyMemory<byte> peerId, ReservedBits reserved, int pieceCount, TimeSpan now, string? webSeed = null)
     {
+        WebSeed = webSeed;
         Id = id;
         Link = link;
         Address = IPv4Mapping.Unmap(link.Remote.Address);
@@ -37,6 +38,9 @@ public sealed class SwarmPeer
     public PeerKey Key { get; }
 
     public bool SupportsFast { get; }
+
+    /// <summary>BEP 19: the web seed's URL (as the torrent's url-list gives it) when this is one, not a peer.</summary>
+    public string? WebSeed { get; }
 
     public bool SupportsExtensions { get; }
 

@@ -43,6 +43,9 @@ public sealed record SwarmSettings
     /// <summary>Our BEP 10 <c>reqq</c>: requests we accept queued from one peer; more are rejected.</summary>
     public int MaxIncomingRequests { get; init; } = 1000;
 
+    /// <summary>BEP 19: blocks requested from one web seed at most (its HTTP requests are few; this bounds what waits for them).</summary>
+    public int WebSeedRequestQueue { get; init; } = 64;
+
     /// <summary>A peer's queue when it sends no <c>reqq</c> (libtorrent's default).</summary>
     public int DefaultPeerRequestQueue { get; init; } = 250;
 

@@ -37,6 +37,7 @@ public sealed partial class TorrentSwarm
             HashFailures++;
             Wasted += partial.Size;
             Ban(_smartBan.OnPieceFailed(piece, BlocksAndSenders(partial)), "sent pieces that fail their hash check");
+            BanLoneWebSeed(partial);
             _picker.Finish(partial, passed: false);
         }
 
@@ -77,6 +78,11 @@ public sealed partial class TorrentSwarm
     {
         foreach (PeerKey key in convicted)
         {
+            if (DiscardWebSeed(key, reason))
+            {
+                continue;
+            }
+
             bool wholeAddress = _bans.Ban(key);
             foreach (SwarmPeer peer in _peers.Where(p => wholeAddress ? p.Address.Equals(key.Address) : p.Key == key).ToArray())
             {

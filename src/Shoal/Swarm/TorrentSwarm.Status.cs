@@ -54,5 +54,8 @@ public sealed partial class TorrentSwarm
         peer.IsSnubbed,
         peer.AmInterested,
         peer.PeerInterested,
-        peer.Link.QueuedBytes);
+        peer.Link.QueuedBytes)
+    {
+        WebSeed = peer.WebSeed,
+    };
 }

@@ -182,7 +182,8 @@ public sealed partial class TorrentSwarm
         for (int i = _peers.Count - 1; i >= 0; i--)
         {
             SwarmPeer peer = _peers[i];
-            if (now - peer.LastReceived > _settings.IdleTimeout)
+            // A web seed sends nothing unasked: its HTTP requests have their own timeouts.
+            if (peer.WebSeed is null && now - peer.LastReceived > _settings.IdleTimeout)
             {
                 Disconnect(peer, "the peer sent nothing for too long");
                 continue;
