@@ -23,7 +23,7 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
 
     private readonly MetadataFetcher _fetcher = new(magnet.InfoHashes);
-    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.MetadataOnly, magnet.InfoHashes.ForWire, session.PeerId));
+    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.MetadataOnly.WithV2(magnet.InfoHashes.V2 is not null), magnet.InfoHashes.ForWire, session.PeerId), magnet.InfoHashes.V2?.Truncated);
     private readonly ILogger _logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
     private readonly Lock _gate = new();
     private readonly KnownPeers _known = new();

@@ -16,7 +16,7 @@ namespace Shoal.Session;
 /// </summary>
 internal sealed class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
 {
-    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal, torrent.InfoHashes.ForWire, session.PeerId));
+    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId), torrent.InfoHashes.V2?.Truncated);
     private readonly KnownPeers _known = new();
     private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
     private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
