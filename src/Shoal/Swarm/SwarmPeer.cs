@@ -117,6 +117,9 @@ public sealed class SwarmPeer
     /// <summary>BEP 6: pieces we let it request while we choke it.</summary>
     internal IReadOnlyList<int> AllowedFastForPeer { get; set; } = [];
 
+    /// <summary>BEP 52 hashes sent it since the last tick.</summary>
+    internal int HashesSentThisSecond { get; set; }
+
     internal RateMeter DownloadMeter { get; } = new();
 
     internal RateMeter UploadMeter { get; } = new();

@@ -115,8 +115,12 @@ public sealed partial class TorrentSwarm
             case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtPex:
                 OnPexMessage(peer, message.Payload.ToArray());
                 break;
+            case MessageId.HashRequest:
+                OnHashRequest(peer, HashRequest.Read(message.Payload));
+                break;
             default:
-                // Port (BEP 5), extension messages we did not advertise and BEP 52 hash messages are not used yet.
+                // Port (BEP 5), extension messages we did not advertise, and BEP 52 hashes and hash rejects: piece
+                // layers are asked for before the download starts (MagnetFetch), never by the swarm.
                 break;
         }
     }

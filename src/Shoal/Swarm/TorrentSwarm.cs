@@ -188,6 +188,7 @@ public sealed partial class TorrentSwarm
                 continue;
             }
 
+            peer.HashesSentThisSecond = 0;
             ExpireRequests(peer, now);
             AdaptQueueDepth(peer, now);
             if (now - peer.LastSent > _settings.KeepAliveInterval)

@@ -42,10 +42,10 @@ public readonly record struct HashRequest(ReadOnlyMemory<byte> PiecesRoot, int B
 
         Span<byte> bytes = stackalloc byte[PayloadLength];
         payload.CopyTo(bytes);
-        return Read(bytes);
+        return FromBytes(bytes);
     }
 
-    internal static HashRequest Read(ReadOnlySpan<byte> bytes) => new(
+    internal static HashRequest FromBytes(ReadOnlySpan<byte> bytes) => new(
         bytes[..RootLength].ToArray(),
         BinaryPrimitives.ReadInt32BigEndian(bytes[RootLength..]),
         BinaryPrimitives.ReadInt32BigEndian(bytes[(RootLength + 4)..]),

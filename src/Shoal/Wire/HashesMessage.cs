@@ -30,7 +30,7 @@ public readonly record struct HashesMessage(HashRequest Request, ReadOnlyMemory<
 
         Span<byte> header = stackalloc byte[HashRequest.PayloadLength];
         payload.Slice(0, HashRequest.PayloadLength).CopyTo(header);
-        HashRequest request = HashRequest.Read(header);
+        HashRequest request = HashRequest.FromBytes(header);
         if (!request.IsWellFormed || hashBytes / HashSize < request.Length || (hashBytes / HashSize) - request.Length > HashRequest.MaxLayers)
         {
             throw new PeerProtocolException($"hashes message for {request.Length} hashes at layer {request.BaseLayer} carries {hashBytes / HashSize}");
