@@ -11,6 +11,7 @@ public class MagnetLoopbackTests
     [Theory]
     [InlineData(TorrentVersion.V1)]
     [InlineData(TorrentVersion.Hybrid)]
+    [InlineData(TorrentVersion.V2)]
     public async Task A_magnet_link_fetches_the_metadata_from_a_seeder_then_downloads(TorrentVersion version)
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000, version);
@@ -21,6 +22,11 @@ public class MagnetLoopbackTests
         TorrentHandle handle = await leecher.AddAsync(MagnetLink.FromTorrent(swarm.Torrent), new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] })
             .WaitAsync(Timeout);
         Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
+
+        // A v2-only torrent's piece layers came by BEP 52 hash requests, the seeder's answers proven against the roots.
+        Assert.Equal(version == TorrentVersion.V2 ? swarm.Torrent.PieceLayers.Count : 0, handle.Torrent.PieceLayers.Count);
+        Assert.True(version != TorrentVersion.V2 || handle.Torrent.PieceLayers.Count > 0);
+        Assert.All(handle.Torrent.PieceLayers, l => Assert.Equal(swarm.Torrent.PieceLayers[l.Key].ToArray(), l.Value.ToArray()));
         await handle.Completion.WaitAsync(Timeout);
         swarm.AssertDownloaded(target);
     }
