@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Shoal.Metainfo;
 using Shoal.Storage;
@@ -43,6 +45,38 @@ internal sealed class PieceWorker : IPieceChecker
         Interlocked.Increment(ref _pending);
         _queue.Writer.TryWrite((piece, blocks));
     }
+
+    /// <summary>Reads a piece we have and hashes its blocks (BEP 52 leaves) on the thread pool, for a peer's leaf-hash request.</summary>
+    public void HashBlocks(int piece) => _ = Task.Run(() =>
+    {
+        byte[]? leaves = null;
+        byte[] data = ArrayPool<byte>.Shared.Rent(_torrent.PieceSize(piece));
+        try
+        {
+            int size = _torrent.PieceSize(piece);
+            _storage.Read(_torrent.PieceOffset(piece), data.AsSpan(0, size));
+            int count = PieceGeometry.BlockCount(size);
+            leaves = new byte[count * MerkleTree.HashSize];
+            for (int block = 0; block < count; block++)
+            {
+                int start = block * MerkleTree.BlockSize;
+                SHA256.HashData(data.AsSpan(start, Math.Min(MerkleTree.BlockSize, size - start)), leaves.AsSpan(block * MerkleTree.HashSize, MerkleTree.HashSize));
+            }
+        }
+        catch (Exception e) when (e is StorageException or ObjectDisposedException)
+        {
+            leaves = null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+
+        lock (_gate)
+        {
+            _swarm().OnBlockHashes(piece, leaves);
+        }
+    });
 
     /// <summary>Finishes the pieces already queued, then stops the workers.</summary>
     public async Task DrainAsync()

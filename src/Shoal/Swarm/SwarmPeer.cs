@@ -120,6 +120,9 @@ public sealed class SwarmPeer
     /// <summary>BEP 52 hashes sent it since the last tick.</summary>
     internal int HashesSentThisSecond { get; set; }
 
+    /// <summary>Its BEP 52 leaf-hash requests waiting for a piece to be read and hashed.</summary>
+    internal int PendingLeafRequests { get; set; }
+
     internal RateMeter DownloadMeter { get; } = new();
 
     internal RateMeter UploadMeter { get; } = new();

@@ -118,9 +118,14 @@ public sealed partial class TorrentSwarm
             case MessageId.HashRequest:
                 OnHashRequest(peer, HashRequest.Read(message.Payload));
                 break;
+            case MessageId.Hashes:
+                OnHashes(peer, HashesMessage.Read(message.Payload));
+                break;
+            case MessageId.HashReject:
+                OnHashReject(peer, HashRequest.Read(message.Payload));
+                break;
             default:
-                // Port (BEP 5), extension messages we did not advertise, and BEP 52 hashes and hash rejects: piece
-                // layers are asked for before the download starts (MagnetFetch), never by the swarm.
+                // Port (BEP 5) and extension messages we did not advertise.
                 break;
         }
     }

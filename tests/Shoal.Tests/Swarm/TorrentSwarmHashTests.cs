@@ -16,8 +16,8 @@ public class TorrentSwarmHashTests
     private const int RootLayer = 6;
     private const int PieceLayer = 1;
 
-    private static SwarmHarness CreateV2() => new(
-        PieceCount, 2 * Block, LastPieceSize, SwarmHarness.All,
+    private static SwarmHarness CreateV2(Func<int, bool>? have = null) => new(
+        PieceCount, 2 * Block, LastPieceSize, have ?? SwarmHarness.All,
         adjust: t => SyntheticV2.Create(t, TempFolder.RandomBytes(((PieceCount - 1) * 2 * Block) + LastPieceSize, 1)));
 
     private static byte[] RootOf(SwarmHarness harness) => harness.Torrent.Files[0].PiecesRoot!.Value.ToArray();
@@ -57,19 +57,20 @@ public class TorrentSwarmHashTests
         Assert.True(MerkleProof.Verify(root, RootLayer, 3, 2, 2, 2, hashes.Hashes.Span));
     }
 
-    public static TheoryData<string> Unanswerable => ["leaf layer", "unknown root", "past the layer", "proof through the root", "malformed"];
+    public static TheoryData<string> Unanswerable => ["leaves of a piece we lack", "leaves of two pieces", "unknown root", "past the layer", "proof through the root", "malformed"];
 
     [Theory]
     [MemberData(nameof(Unanswerable))]
     public void What_we_cannot_answer_gets_a_hash_reject_with_the_request_in_it(string what)
     {
-        SwarmHarness harness = CreateV2();
+        SwarmHarness harness = CreateV2(piece => piece != 1);
         (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal.WithV2(true));
         link.TakeMessages();
         byte[] root = RootOf(harness);
         HashRequest request = what switch
         {
-            "leaf layer" => new HashRequest(root, 0, 0, 2, 5),
+            "leaves of a piece we lack" => new HashRequest(root, 0, 2, 2, 5),
+            "leaves of two pieces" => new HashRequest(root, 0, 0, 4, 5),
             "unknown root" => new HashRequest(new byte[32], PieceLayer, 0, 32, 4),
             "past the layer" => new HashRequest(root, PieceLayer, 32, 32, 4),
             "proof through the root" => new HashRequest(root, PieceLayer, 0, 32, 5),
@@ -83,6 +84,60 @@ public class TorrentSwarmHashTests
         Assert.Equal(request, HashRequest.Read(new(answer.Payload)));
         Assert.Equal((0, 1), (harness.Swarm.HashRequestsAnswered, harness.Swarm.HashRequestsRejected));
         Assert.False(link.IsClosed);
+    }
+
+    [Theory]
+    [InlineData(0, 2, RootLayer - 1)]   // a whole piece's leaves, proven to the root, as libtorrent asks after a failure
+    [InlineData(38, 2, 0)]              // the last piece: one block of data, one zero leaf past the file
+    [InlineData(7, 1, RootLayer - 1)]   // one leaf, its sibling in the piece the first uncle
+    public void Leaves_of_a_piece_we_have_are_hashed_from_its_data_then_proven(int index, int length, int proofLayers)
+    {
+        SwarmHarness harness = CreateV2();
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal.WithV2(true));
+        link.TakeMessages();
+        byte[] root = RootOf(harness);
+        var request = new HashRequest(root, 0, index, length, proofLayers);
+
+        harness.Send(peer, o => PeerMessageWriter.WriteHashRequest(o, MessageId.HashRequest, request));
+        Assert.Empty(link.TakeMessages());
+        Assert.Equal([index / 2], harness.PendingBlockHashes);
+        harness.CompleteBlockHashes();
+
+        HashesMessage hashes = HashesMessage.Read(new(Assert.Single(link.TakeMessages()).Payload));
+        var tree = new MerkleLayers(SyntheticV2.Leaves(harness.Content), 0, harness.Content.Length);
+        Assert.True(tree.TryGetHashes(0, index, length, proofLayers, out byte[] expected));
+        Assert.Equal(expected, hashes.Hashes.ToArray());
+        if (proofLayers == RootLayer - 1)
+        {
+            Assert.True(MerkleProof.Verify(root, RootLayer, 0, index, length, proofLayers, hashes.Hashes.Span));
+        }
+
+        // The piece's leaves are kept a while: asked again, they are answered at once.
+        harness.Send(peer, o => PeerMessageWriter.WriteHashRequest(o, MessageId.HashRequest, request));
+        Assert.Equal(MessageId.Hashes, Assert.Single(link.TakeMessages()).Id);
+        Assert.Empty(harness.PendingBlockHashes);
+    }
+
+    [Fact]
+    public void A_peer_may_have_two_leaf_requests_waiting_and_the_rest_are_rejected()
+    {
+        SwarmHarness harness = CreateV2();
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal.WithV2(true));
+        link.TakeMessages();
+        byte[] root = RootOf(harness);
+
+        harness.Send(peer, o =>
+        {
+            for (int piece = 0; piece < 3; piece++)
+            {
+                PeerMessageWriter.WriteHashRequest(o, MessageId.HashRequest, new HashRequest(root, 0, 2 * piece, 2, 0));
+            }
+        });
+
+        Assert.Equal(MessageId.HashReject, Assert.Single(link.TakeMessages()).Id);
+        Assert.Equal([0, 1], harness.PendingBlockHashes);
+        harness.CompleteBlockHashes();
+        Assert.All(link.TakeMessages(), m => Assert.Equal(MessageId.Hashes, m.Id));
     }
 
     [Fact]
