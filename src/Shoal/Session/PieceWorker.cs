@@ -116,7 +116,20 @@ internal sealed class PieceWorker : IPieceChecker
 
     private void Check(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
     {
-        bool passed = PieceVerifier.Verify(_torrent, piece, blocks);
+        PieceVerdict verdict = PieceVerifier.Judge(_torrent, piece, blocks);
+        if (verdict == PieceVerdict.HalvesDisagree)
+        {
+            // BEP 52: a hybrid's v1 and v2 halves must describe the same data; which one is the truth is not ours to guess.
+            lock (_gate)
+            {
+                _swarm().OnPieceNotStored(piece);
+            }
+
+            _failed($"the hybrid torrent's v1 and v2 hashes disagree on piece {piece}: its two halves describe different data, so it is refused");
+            return;
+        }
+
+        bool passed = verdict == PieceVerdict.Passed;
         if (passed)
         {
             _storage.Write(_torrent.PieceOffset(piece), blocks);
