@@ -157,8 +157,12 @@ public sealed class ShoalSession : IAsyncDisposable
     /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>
     public async Task RemoveAsync(TorrentHandle handle, bool deleteFiles)
     {
-        _torrents.Remove(handle.Torrent.InfoHashes.ForWire);
-        _discovery.Remove(handle.Torrent.InfoHashes.ForWire);
+        foreach (InfoHash hash in handle.Torrent.InfoHashes.WireHashes)
+        {
+            _torrents.Remove(hash);
+            _discovery.Remove(hash);
+        }
+
 
         await handle.Runtime.StopAsync().ConfigureAwait(false);
         if (deleteFiles)

@@ -85,7 +85,8 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop);
             timeout.CancelAfter(PeerHandshaker.Timeout);
-            await PeerHandshaker.WriteAsync(socket, _dialer.Ours, timeout.Token).ConfigureAwait(false);
+            // A hybrid answers with the hash the peer asked for: v1, or the truncated v2 of the v2 swarm (BEP 52).
+            await PeerHandshaker.WriteAsync(socket, _dialer.Ours with { InfoHash = handshake.InfoHash }, timeout.Token).ConfigureAwait(false);
             await RunConnectionAsync(socket, remote, handshake, "incoming").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)

@@ -31,6 +31,26 @@ public class MagnetLoopbackTests
         swarm.AssertDownloaded(target);
     }
 
+    /// <summary>
+    /// A hybrid joins both swarms (BEP 52): a leecher told only the v2 hash dials the seeder with the truncated v2 hash,
+    /// which the seeder accepts and answers with that same hash; the download then runs on the v1 hash.
+    /// </summary>
+    [Fact]
+    public async Task A_hybrid_magnet_with_only_its_v2_hash_fetches_from_a_seeder()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000, TorrentVersion.Hybrid);
+        (ShoalSession seeder, _) = swarm.StartSeeder();
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+        var magnet = new MagnetLink { InfoHashes = new InfoHashes(null, swarm.Torrent.InfoHashes.V2) };
+
+        TorrentHandle handle = await leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] }).WaitAsync(Timeout);
+
+        Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+    }
+
     [Fact]
     public async Task A_magnet_link_finds_the_seeder_through_its_tracker()
     {
