@@ -75,6 +75,24 @@ public sealed partial class SwarmInteropTests
         Assert.Equal(0, hashes.GetProperty("hash_rejects_sent").GetInt32());
     }
 
+    /// <summary>A hybrid's magnet that names only its v2 hash: metadata over the truncated v2 hash, then the download.</summary>
+    [Fact]
+    public async Task Shoal_gets_a_hybrid_magnet_told_only_its_v2_hash_from_libtorrent()
+    {
+        string torrent = await MakeTorrentAsync(samples.PathOf("multi"), "hybrid", SwarmSamples.PieceLength);
+        MagnetLink full = MagnetLink.Parse(MagnetOf(torrent));
+        string magnet = (full with { InfoHashes = new InfoHashes(null, full.InfoHashes.V2) }).ToUri();
+        Assert.DoesNotContain("urn:btih", magnet, StringComparison.Ordinal);
+        await using LibtorrentSeed seed = await LibtorrentSeed.StartAsync(torrent, samples.Root);
+
+        string output = NewFolder("got");
+        ProcessResult get = await ProcessRunner.RunAsync(
+            Tools.Shoal, ["get", magnet, "-o", output, "--port", Port(), "--peer", seed.Endpoint], timeout: TransferTimeout);
+
+        Assert.True(get.ExitCode == 0, $"shoal get exited with {get.ExitCode}: {get.Error}");
+        Transfers.AssertSameContent(samples.PathOf("multi"), Path.Combine(output, "multi"));
+    }
+
     /// <summary>A v2-only magnet the other way: libtorrent fetches the metadata from `shoal share`, then asks it for the piece layers.</summary>
     [Fact]
     public async Task Libtorrent_gets_a_v2_only_magnet_from_shoal_asking_it_for_the_piece_layers()
