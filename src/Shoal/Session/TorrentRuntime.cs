@@ -51,7 +51,9 @@ internal sealed class TorrentRuntime : IDisposable
         Connections.AddPeers(options.Peers, PeerSource.Given);
         _resume = new ResumeKeeper(session.Options, torrent, _paths, _storage, _gate);
         _check = new ContentCheck(torrent, options, _paths, _storage, _resume, session.Options.BufferPool, logger);
-        Trackers = new TorrentTrackers(session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger);
+        Trackers = new TorrentTrackers(
+            session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger,
+            torrent.InfoHashes.WireHashes.Skip(1).FirstOrDefault());
         var tick = new TorrentTick(session.Options.Time, _gate, Connections, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
         _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, Trackers, tick, _files, logger);

@@ -51,6 +51,27 @@ public class MagnetLoopbackTests
         swarm.AssertDownloaded(target);
     }
 
+    /// <summary>A hybrid seeder announces its v2 swarm too: a leecher told only the v2 hash finds it through the tracker.</summary>
+    [Fact]
+    public async Task A_hybrid_seeder_announces_both_hashes_and_a_v2_magnet_finds_it_through_the_tracker()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(200_000, TorrentVersion.Hybrid);
+        await using var tracker = new TestSwarmTracker();
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
+        int seederPort = seeder.ListenEndPoint.Port;
+        InfoHash v2 = swarm.Torrent.InfoHashes.V2!.Truncated;
+        await tracker.WaitForAsync(a => a.Any(r => r.Port == seederPort && r.InfoHash.Equals(v2)), Timeout);
+        Assert.Contains(tracker.Announces, r => r.Port == seederPort && r.InfoHash.Equals(swarm.Torrent.InfoHashes.V1));
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+
+        var magnet = new MagnetLink { InfoHashes = new InfoHashes(null, swarm.Torrent.InfoHashes.V2), Trackers = [tracker.AnnounceUrl.ToString()] };
+        TorrentHandle handle = await leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = target }).WaitAsync(Timeout);
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+    }
+
     [Fact]
     public async Task A_magnet_link_finds_the_seeder_through_its_tracker()
     {
