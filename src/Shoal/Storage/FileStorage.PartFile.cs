@@ -126,8 +126,6 @@ public sealed partial class FileStorage
         {
             _files[PartSlot]?.Handle?.Dispose();
             _files[PartSlot] = null;
-
-            // File.Delete throws when the folder is not there either (a download not started yet).
             if (File.Exists(PartFilePath))
             {
                 File.Delete(PartFilePath);
