@@ -56,12 +56,15 @@ public sealed class LibtorrentSeed : IAsyncDisposable
         _process.ErrorLines.Where(l => Event(l) == "stats").Select(l => Json(l).GetProperty("total_payload_upload").GetInt64()).LastOrDefault();
 
     /// <summary>SIGTERM; returns the payload bytes it uploaded over its whole life.</summary>
-    public async Task<long> StopAsync()
+    public async Task<long> StopAsync() => (await StopWithSummaryAsync()).GetProperty("total_payload_upload").GetInt64();
+
+    /// <summary>SIGTERM; returns its stopped line: totals, and with --hash-log the BEP 52 messages it sent and received.</summary>
+    public async Task<JsonElement> StopWithSummaryAsync()
     {
         int code = await _process.TerminateAsync(TimeSpan.FromSeconds(15));
         Assert.True(code == 0, $"lt_seed.py exited with {code}: {_process.Tail()}");
         string stopped = await _process.WaitForOutputLineAsync(l => Event(l) == "stopped", TimeSpan.FromSeconds(5));
-        return Json(stopped).GetProperty("total_payload_upload").GetInt64();
+        return Json(stopped);
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -25,4 +25,7 @@ public sealed record InfoHashes
 
     /// <summary>The 20-byte hash used on the wire and at trackers: v1 when present, else the truncated v2.</summary>
     public InfoHash ForWire => V1 ?? V2!.Truncated;
+
+    /// <summary>Every 20-byte hash peers may know the torrent by: for a hybrid, the v1 and the truncated v2 hash (BEP 52).</summary>
+    public IReadOnlyList<InfoHash> WireHashes => V1 is not null && V2 is not null ? [V1, V2.Truncated] : [ForWire];
 }

@@ -13,6 +13,21 @@ public static class MerkleTree
     /// <summary>The number of leaves a tree over <paramref name="count"/> hashes is padded to.</summary>
     public static int PaddedCount(long count) => count <= 1 ? 1 : checked((int)BitOperations.RoundUpToPowerOf2((ulong)count));
 
+    /// <summary>How many layers a file's tree has above its leaves: its root is at this layer.</summary>
+    public static int LayerCount(long fileLength) => BitOperations.Log2((ulong)PaddedCount((fileLength + BlockSize - 1) / BlockSize));
+
+    /// <summary>The layer whose hashes each cover one piece of <paramref name="pieceLength"/> bytes.</summary>
+    public static int PieceLayer(long pieceLength) => BitOperations.Log2((ulong)(pieceLength / BlockSize));
+
+    /// <summary>The parent of two nodes: SHA-256 of the left then the right.</summary>
+    public static void HashPair(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> parent)
+    {
+        Span<byte> pair = stackalloc byte[HashSize * 2];
+        left.CopyTo(pair);
+        right.CopyTo(pair[HashSize..]);
+        SHA256.HashData(pair, parent);
+    }
+
     /// <summary>The root of a subtree of 2^<paramref name="level"/> all-zero leaf hashes.</summary>
     public static byte[] PadHash(int level)
     {

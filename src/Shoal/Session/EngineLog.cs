@@ -52,6 +52,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: metadata fetched ({Size} bytes)")]
     public static partial void MetadataFetched(ILogger logger, string torrent, int size);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: piece layers of {Files} file(s) fetched: {Requests} hash request(s) sent, {Verified} answer(s) proven against the pieces roots")]
+    public static partial void PieceLayersFetched(ILogger logger, string torrent, int files, int requests, int verified);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The DHT cannot use UDP port {Port}: {Reason}; going on without it")]
     public static partial void DhtUnavailable(ILogger logger, int port, string reason);
 

@@ -9,9 +9,9 @@ using Shoal.Wire;
 namespace Shoal.Session;
 
 /// <summary>
-/// Gets a magnet's info dictionary before its torrent can run (BEP 9): dials the peers it knows, a few
-/// at a time with back-off, and lets a <see cref="MetadataFetcher"/> talk to each until one peer's copy
-/// matches the info-hashes. A peer whose copy does not match, or that breaks the protocol, is never dialled
+/// Gets a magnet's info dictionary before its torrent can run (BEP 9), and a v2-only torrent's piece layers
+/// (BEP 52): dials the peers it knows, a few at a time with back-off, and lets a <see cref="MagnetFetcher"/> talk
+/// to each until one peer's copy matches the info-hashes and every piece layer is proven against its root. A peer whose copy does not match, or that breaks the protocol, is never dialled
 /// again nor handed on to the download. The link's trackers and the options' are asked for peers meanwhile.
 /// </summary>
 internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, AddTorrentOptions options) : IPeerSink
@@ -22,8 +22,8 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
     // A peer that neither refuses nor finishes within this long is left for the next one.
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly MetadataFetcher _fetcher = new(magnet.InfoHashes);
-    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.MetadataOnly, magnet.InfoHashes.ForWire, session.PeerId));
+    private readonly MagnetFetcher _fetcher = new(magnet.InfoHashes);
+    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.MetadataOnly.WithV2(magnet.InfoHashes.V2 is not null), magnet.InfoHashes.ForWire, session.PeerId), magnet.InfoHashes.V2?.Truncated);
     private readonly ILogger _logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
     private readonly Lock _gate = new();
     private readonly KnownPeers _known = new();
@@ -77,8 +77,11 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
         }
     }
 
-    /// <summary>The verified info dictionary, and every peer worth handing to the download.</summary>
-    public async Task<(ReadOnlyMemory<byte> Info, IReadOnlyList<IPEndPoint> Peers)> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The verified info dictionary, the verified piece layers of a v2-only torrent (else null), and every peer worth
+    /// handing to the download.
+    /// </summary>
+    public async Task<(ReadOnlyMemory<byte> Info, IReadOnlyDictionary<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? PieceLayers, IReadOnlyList<IPEndPoint> Peers)> RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task>();
@@ -103,9 +106,15 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
 
         ReadOnlyMemory<byte> info = _fetcher.Metadata!.Value;
         EngineLog.MetadataFetched(_logger, Name, info.Length);
+        IReadOnlyDictionary<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? layers = _fetcher.PieceLayers;
+        if (layers is not null)
+        {
+            EngineLog.PieceLayersFetched(_logger, Name, layers.Count, _fetcher.HashRequests.Requests, _fetcher.HashRequests.Verified);
+        }
+
         lock (_gate)
         {
-            return (info, [.. _peers.Distinct().Where(p => !_convicted.Contains(p))]);
+            return (info, layers, [.. _peers.Distinct().Where(p => !_convicted.Contains(p))]);
         }
     }
 
@@ -139,7 +148,7 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     timeout.CancelAfter(PeerTimeout);
-                    progress = await MetadataConnection.RunAsync(socket, _fetcher, _gate, timeout.Token).ConfigureAwait(false);
+                    progress = await MetadataConnection.RunAsync(socket, _fetcher, new MagnetSource(SpeaksV2(remote)), _gate, timeout.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -157,6 +166,13 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
             Finished(endPoint, progress);
         }
     }
+
+    /// <summary>
+    /// Whether BEP 52 hash messages may go to this peer: it set the v2 bit, or the connection is on the truncated v2
+    /// hash, which only v2 peers answer (libtorrent 2.0.8 seeding a v2-only torrent does not set the bit).
+    /// </summary>
+    private bool SpeaksV2(Handshake remote) =>
+        remote.Reserved.SupportsV2 || (magnet.InfoHashes.V2 is { } v2 && remote.InfoHash.Equals(v2.Truncated));
 
     private void Finished(IPEndPoint endPoint, MetadataProgress progress)
     {

@@ -6,22 +6,36 @@ using Shoal.Wire;
 namespace Shoal.Session;
 
 /// <summary>
-/// Moves one connection's messages between its socket and a <see cref="MetadataFetcher"/> until the
+/// Moves one connection's messages between its socket and a <see cref="MagnetFetcher"/> until the
 /// fetcher decides about the peer, the peer leaves, or the fetch is cancelled.
 /// </summary>
 internal static class MetadataConnection
 {
     private const int InitialBufferSize = 64 * 1024;
 
-    public static async Task<MetadataProgress> RunAsync(Socket socket, MetadataFetcher fetcher, Lock gate, CancellationToken cancellationToken)
+    public static async Task<MetadataProgress> RunAsync(Socket socket, MagnetFetcher fetcher, MagnetSource source, Lock gate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExchangeAsync(socket, fetcher, source, gate, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                MagnetFetcher.OnClosed(source);
+            }
+        }
+    }
+
+    private static async Task<MetadataProgress> ExchangeAsync(Socket socket, MagnetFetcher fetcher, MagnetSource source, Lock gate, CancellationToken cancellationToken)
     {
         var output = new ArrayBufferWriter<byte>();
-        MetadataFetcher.WriteHandshake(output);
+        MagnetFetcher.WriteHandshake(output);
         await socket.SendAsync(output.WrittenMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         output.ResetWrittenCount();
 
         var reader = new PeerMessageReader();
-        var source = new MetadataSource();
         byte[] buffer = new byte[InitialBufferSize];
         int filled = 0;
         while (true)

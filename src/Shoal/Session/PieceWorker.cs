@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Shoal.Metainfo;
 using Shoal.Storage;
@@ -44,6 +46,38 @@ internal sealed class PieceWorker : IPieceChecker
         _queue.Writer.TryWrite((piece, blocks));
     }
 
+    /// <summary>Reads a piece we have and hashes its blocks (BEP 52 leaves) on the thread pool, for a peer's leaf-hash request.</summary>
+    public void HashBlocks(int piece) => _ = Task.Run(() =>
+    {
+        byte[]? leaves = null;
+        byte[] data = ArrayPool<byte>.Shared.Rent(_torrent.PieceSize(piece));
+        try
+        {
+            int size = _torrent.PieceSize(piece);
+            _storage.Read(_torrent.PieceOffset(piece), data.AsSpan(0, size));
+            int count = PieceGeometry.BlockCount(size);
+            leaves = new byte[count * MerkleTree.HashSize];
+            for (int block = 0; block < count; block++)
+            {
+                int start = block * MerkleTree.BlockSize;
+                SHA256.HashData(data.AsSpan(start, Math.Min(MerkleTree.BlockSize, size - start)), leaves.AsSpan(block * MerkleTree.HashSize, MerkleTree.HashSize));
+            }
+        }
+        catch (Exception e) when (e is StorageException or ObjectDisposedException)
+        {
+            leaves = null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+
+        lock (_gate)
+        {
+            _swarm().OnBlockHashes(piece, leaves);
+        }
+    });
+
     /// <summary>Finishes the pieces already queued, then stops the workers.</summary>
     public async Task DrainAsync()
     {
@@ -82,7 +116,20 @@ internal sealed class PieceWorker : IPieceChecker
 
     private void Check(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
     {
-        bool passed = PieceVerifier.Verify(_torrent, piece, blocks);
+        PieceVerdict verdict = PieceVerifier.Judge(_torrent, piece, blocks);
+        if (verdict == PieceVerdict.HalvesDisagree)
+        {
+            // BEP 52: a hybrid's v1 and v2 halves must describe the same data; which one is the truth is not ours to guess.
+            lock (_gate)
+            {
+                _swarm().OnPieceNotStored(piece);
+            }
+
+            _failed($"the hybrid torrent's v1 and v2 hashes disagree on piece {piece}: its two halves describe different data, so it is refused");
+            return;
+        }
+
+        bool passed = verdict == PieceVerdict.Passed;
         if (passed)
         {
             _storage.Write(_torrent.PieceOffset(piece), blocks);

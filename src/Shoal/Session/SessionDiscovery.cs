@@ -57,16 +57,23 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     /// <summary>The DHT node's id, table and store, or null without a DHT.</summary>
     public DhtState? DhtState => _dht?.State;
 
-    /// <summary>A torrent joins; a private one (BEP 27) stops what its magnet link may have started.</summary>
+    /// <summary>
+    /// A torrent joins, under each hash peers may know it by (a hybrid's v1 and truncated v2 hash: both swarms); a
+    /// private one (BEP 27) stops what its magnet link may have started.
+    /// </summary>
     public void Add(Torrent torrent)
     {
-        if (torrent.IsPrivate)
+        foreach (InfoHash hash in torrent.InfoHashes.WireHashes)
         {
-            Remove(torrent.InfoHashes.ForWire);
-            return;
+            if (torrent.IsPrivate)
+            {
+                Remove(hash);
+            }
+            else
+            {
+                Look(hash);
+            }
         }
-
-        Look(torrent.InfoHashes.ForWire);
     }
 
     /// <summary>Announces and looks up <paramref name="infoHash"/>, unless that is already under way (a magnet's fetch started it).</summary>

@@ -24,12 +24,23 @@ internal sealed class SessionTorrents
         }
     }
 
-    /// <summary>Adds a torrent; false when one with its info-hash is there already.</summary>
+    /// <summary>Adds a torrent under each hash peers may know it by (a hybrid's two); false when one is taken already.</summary>
     public bool TryAdd(TorrentRuntime runtime)
     {
+        IReadOnlyList<InfoHash> hashes = runtime.Torrent.InfoHashes.WireHashes;
         lock (_lock)
         {
-            return _torrents.TryAdd(runtime.Torrent.InfoHashes.ForWire, runtime);
+            if (hashes.Any(_torrents.ContainsKey))
+            {
+                return false;
+            }
+
+            foreach (InfoHash hash in hashes)
+            {
+                _torrents[hash] = runtime;
+            }
+
+            return true;
         }
     }
 
@@ -46,7 +57,7 @@ internal sealed class SessionTorrents
     {
         lock (_lock)
         {
-            TorrentRuntime[] torrents = [.. _torrents.Values];
+            TorrentRuntime[] torrents = [.. _torrents.Values.Distinct()];
             _torrents.Clear();
             return torrents;
         }

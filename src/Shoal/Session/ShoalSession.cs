@@ -118,10 +118,11 @@ public sealed class ShoalSession : IAsyncDisposable
         // The DHT and local discovery look for the magnet's peers while its metadata is fetched.
         _discovery.Look(infoHash);
         ReadOnlyMemory<byte> info;
+        IReadOnlyDictionary<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? layers;
         IReadOnlyList<IPEndPoint> peers;
         try
         {
-            (info, peers) = await fetch.RunAsync(stop.Token).ConfigureAwait(false);
+            (info, layers, peers) = await fetch.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -143,13 +144,10 @@ public sealed class ShoalSession : IAsyncDisposable
             throw new SessionException($"the metadata peers gave for the magnet link matches its info-hash but is not a valid torrent: {e.Message}");
         }
 
-        if (!torrent.Version.HasV1())
-        {
-            // Without a v1 piece list, pieces are checked against BEP 52 piece layers, which are not in the info dictionary.
-            throw new SessionException($"'{torrent.Name}' is a v2-only torrent: its piece layers would have to come from peers (BEP 52 hash requests), which Shoal does not fetch yet");
-        }
-
-        return Add(torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet), WebSeeds = magnet.WebSeeds }, options with { Peers = peers, ChooseFiles = options.ChooseFiles ?? SelectOnly(magnet) });
+        // A v2-only torrent's pieces are checked against piece layers, which peers gave proven against each file's root.
+        return Add(
+            torrent with { AnnounceTiers = MagnetFetch.Tiers(magnet), WebSeeds = magnet.WebSeeds, PieceLayers = layers ?? torrent.PieceLayers },
+            options with { Peers = peers, ChooseFiles = options.ChooseFiles ?? SelectOnly(magnet) });
     }
 
     /// <summary>BEP 53: the files a magnet's <c>so=</c> selects, every other skipped; null when it selects none.</summary>
@@ -159,8 +157,12 @@ public sealed class ShoalSession : IAsyncDisposable
     /// <summary>Stops a torrent cleanly and forgets it; <paramref name="deleteFiles"/> also removes its files and resume data.</summary>
     public async Task RemoveAsync(TorrentHandle handle, bool deleteFiles)
     {
-        _torrents.Remove(handle.Torrent.InfoHashes.ForWire);
-        _discovery.Remove(handle.Torrent.InfoHashes.ForWire);
+        foreach (InfoHash hash in handle.Torrent.InfoHashes.WireHashes)
+        {
+            _torrents.Remove(hash);
+            _discovery.Remove(hash);
+        }
+
 
         await handle.Runtime.StopAsync().ConfigureAwait(false);
         if (deleteFiles)

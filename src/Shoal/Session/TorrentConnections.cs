@@ -16,7 +16,7 @@ namespace Shoal.Session;
 /// </summary>
 internal sealed class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
 {
-    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal, torrent.InfoHashes.ForWire, session.PeerId));
+    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId), torrent.InfoHashes.V2?.Truncated);
     private readonly KnownPeers _known = new();
     private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
     private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
@@ -85,7 +85,8 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop);
             timeout.CancelAfter(PeerHandshaker.Timeout);
-            await PeerHandshaker.WriteAsync(socket, _dialer.Ours, timeout.Token).ConfigureAwait(false);
+            // A hybrid answers with the hash the peer asked for: v1, or the truncated v2 of the v2 swarm (BEP 52).
+            await PeerHandshaker.WriteAsync(socket, _dialer.Ours with { InfoHash = handshake.InfoHash }, timeout.Token).ConfigureAwait(false);
             await RunConnectionAsync(socket, remote, handshake, "incoming").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)

@@ -53,7 +53,9 @@ internal sealed class TorrentRuntime : IDisposable
         _webSeeds = new TorrentWebSeeds(session, torrent, _gate, _bandwidth, logger);
         _resume = new ResumeKeeper(session.Options, torrent, _paths, _storage, _gate);
         _check = new ContentCheck(torrent, options, _paths, _storage, _resume, session.Options.BufferPool, logger);
-        Trackers = new TorrentTrackers(session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger);
+        Trackers = new TorrentTrackers(
+            session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger,
+            torrent.InfoHashes.WireHashes.Skip(1).FirstOrDefault());
         var tick = new TorrentTick(session.Options.Time, _gate, Connections, _webSeeds, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
         _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, _webSeeds, Trackers, tick, _files, logger);

@@ -21,6 +21,9 @@ internal sealed class TorrentTrackers : IDisposable
     private readonly SessionContext _session;
     private readonly string _name;
     private readonly InfoHash _infoHash;
+
+    // A hybrid's truncated v2 hash: its v2 swarm is announced to the same trackers, after the v1 hash (BEP 52).
+    private readonly InfoHash? _alsoInfoHash;
     private readonly IReadOnlyList<TrackerTier> _tiers;
     private readonly Func<(long Uploaded, long Downloaded, long Left, bool PartialSeed)> _totals;
     private readonly IPeerSink _peers;
@@ -41,11 +44,13 @@ internal sealed class TorrentTrackers : IDisposable
         Func<Uri, Uri>? rewriteAnnounceUrl,
         Func<(long Uploaded, long Downloaded, long Left, bool PartialSeed)> totals,
         IPeerSink peers,
-        ILogger logger)
+        ILogger logger,
+        InfoHash? alsoInfoHash = null)
     {
         _session = session;
         _name = name;
         _infoHash = infoHash;
+        _alsoInfoHash = alsoInfoHash;
         _totals = totals;
         _peers = peers;
         _logger = logger;
@@ -221,6 +226,11 @@ internal sealed class TorrentTrackers : IDisposable
             {
                 _peers.AddPeers(answer.Peers, PeerSource.Tracker);
             }
+
+            if (answer is not null && _alsoInfoHash is not null)
+            {
+                await AnnounceAlsoAsync(tier, announceEvent, ct).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -243,6 +253,16 @@ internal sealed class TorrentTrackers : IDisposable
         }
     }
 
+    /// <summary>The same announce for the v2 swarm; its peers join the one swarm, and the tier's status stays the v1 hash's.</summary>
+    private async Task AnnounceAlsoAsync(int tier, AnnounceEvent announceEvent, CancellationToken ct)
+    {
+        IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(announceEvent, null) with { InfoHash = _alsoInfoHash! }, ct).ConfigureAwait(false);
+        if (results.Count > 0 && results[^1].Response is { Peers.Count: > 0 } answer)
+        {
+            _peers.AddPeers(answer.Peers, PeerSource.Tracker);
+        }
+    }
+
     private async Task StoppedAsync(int tier, CancellationToken ct)
     {
         try
@@ -251,6 +271,11 @@ internal sealed class TorrentTrackers : IDisposable
             lock (_lock)
             {
                 Record(AnnounceEvent.Stopped, results);
+            }
+
+            if (_alsoInfoHash is not null)
+            {
+                await AnnounceAlsoAsync(tier, AnnounceEvent.Stopped, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

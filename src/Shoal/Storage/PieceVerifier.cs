@@ -25,7 +25,15 @@ public static class PieceVerifier
     /// opened without piece layers (from a magnet link), pieces of files larger than one piece cannot be
     /// checked yet and are false.
     /// </summary>
-    public static bool Verify(Torrent torrent, int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
+    public static bool Verify(Torrent torrent, int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks) =>
+        Judge(torrent, piece, blocks) == PieceVerdict.Passed;
+
+    /// <summary>
+    /// Checks <paramref name="blocks"/> against the piece's hashes: a hybrid piece against both its SHA-1 and, where its
+    /// BEP 52 hash is known, its Merkle hash (BEP 52: both must match), which is <see cref="PieceVerdict.HalvesDisagree"/>
+    /// when one matches and not the other.
+    /// </summary>
+    public static PieceVerdict Judge(Torrent torrent, int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
     {
         ArgumentNullException.ThrowIfNull(torrent);
         ArgumentNullException.ThrowIfNull(blocks);
@@ -37,30 +45,37 @@ public static class PieceVerifier
 
         if (length != torrent.PieceSize(piece))
         {
-            return false;
+            return PieceVerdict.Failed;
         }
 
-        if (torrent.Version.HasV1())
+        if (!torrent.Version.HasV1())
         {
-            IncrementalHash sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-            Span<byte> hash = stackalloc byte[Sha1Length];
-            try
-            {
-                for (int i = 0; i < blocks.Count; i++)
-                {
-                    sha1.AppendData(blocks[i].Span);
-                }
-            }
-            finally
-            {
-                // Also on failure: the hash is reused by this thread's next call.
-                sha1.GetHashAndReset(hash);
-            }
-
-            return hash.SequenceEqual(ExpectedSha1(torrent, piece));
+            return VerifyMerkle(torrent, piece, blocks) ? PieceVerdict.Passed : PieceVerdict.Failed;
         }
 
-        return VerifyMerkle(torrent, piece, blocks);
+        IncrementalHash sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        Span<byte> hash = stackalloc byte[Sha1Length];
+        try
+        {
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                sha1.AppendData(blocks[i].Span);
+            }
+        }
+        finally
+        {
+            // Also on failure: the hash is reused by this thread's next call.
+            sha1.GetHashAndReset(hash);
+        }
+
+        bool v1 = hash.SequenceEqual(ExpectedSha1(torrent, piece));
+        if (V2BytesOfHybrid(torrent, piece) is not { } v2Bytes)
+        {
+            return v1 ? PieceVerdict.Passed : PieceVerdict.Failed;
+        }
+
+        bool v2 = VerifyMerkle(torrent, piece, FirstBytes(blocks, v2Bytes));
+        return v1 == v2 ? (v1 ? PieceVerdict.Passed : PieceVerdict.Failed) : PieceVerdict.HalvesDisagree;
     }
 
     /// <summary>Whether <paramref name="data"/> is the piece's bytes.</summary>
@@ -76,9 +91,45 @@ public static class PieceVerifier
         {
             Span<byte> hash = stackalloc byte[Sha1Length];
             SHA1.HashData(data, hash);
-            return hash.SequenceEqual(ExpectedSha1(torrent, piece));
+            return hash.SequenceEqual(ExpectedSha1(torrent, piece))
+                && (V2BytesOfHybrid(torrent, piece) is not { } v2Bytes || VerifyMerkleSpan(torrent, piece, data[..v2Bytes]));
         }
 
+        return VerifyMerkleSpan(torrent, piece, data);
+    }
+
+    /// <summary>
+    /// How many of a hybrid piece's bytes its BEP 52 hash covers (the file's, not the padding after it), when that hash
+    /// is known: a file of one piece or less, or one whose piece layer we hold. Null for other torrents.
+    /// </summary>
+    private static int? V2BytesOfHybrid(Torrent torrent, int piece)
+    {
+        if (!torrent.Version.HasV2())
+        {
+            return null;
+        }
+
+        long offset = torrent.PieceOffset(piece);
+        FileEntry file = torrent.FileAt(offset);
+        bool known = file.PiecesRoot is { } root && (file.Length <= torrent.PieceLength || torrent.PieceLayers.ContainsKey(root));
+        return known ? (int)Math.Min(torrent.PieceSize(piece), file.EndOffset - offset) : null;
+    }
+
+    private static List<ReadOnlyMemory<byte>> FirstBytes(IReadOnlyList<ReadOnlyMemory<byte>> blocks, int count)
+    {
+        var first = new List<ReadOnlyMemory<byte>>(blocks.Count);
+        for (int i = 0; i < blocks.Count && count > 0; i++)
+        {
+            ReadOnlyMemory<byte> block = blocks[i][..Math.Min(count, blocks[i].Length)];
+            first.Add(block);
+            count -= block.Length;
+        }
+
+        return first;
+    }
+
+    private static bool VerifyMerkleSpan(Torrent torrent, int piece, ReadOnlySpan<byte> data)
+    {
         byte[] leaves = RentLeaves(torrent);
         try
         {

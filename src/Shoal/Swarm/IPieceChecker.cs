@@ -8,4 +8,10 @@ namespace Shoal.Swarm;
 public interface IPieceChecker
 {
     void CheckAndStore(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks);
+
+    /// <summary>
+    /// Reads a piece we have from storage and hashes its 16 KiB blocks (BEP 52 leaves) off the swarm's loop, then
+    /// reports the concatenated hashes with <see cref="TorrentSwarm.OnBlockHashes"/>, or null when it cannot be read.
+    /// </summary>
+    void HashBlocks(int piece);
 }

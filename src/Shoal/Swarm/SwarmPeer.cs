@@ -121,6 +121,12 @@ public sealed class SwarmPeer
     /// <summary>BEP 6: pieces we let it request while we choke it.</summary>
     internal IReadOnlyList<int> AllowedFastForPeer { get; set; } = [];
 
+    /// <summary>BEP 52 hashes sent it since the last tick.</summary>
+    internal int HashesSentThisSecond { get; set; }
+
+    /// <summary>Its BEP 52 leaf-hash requests waiting for a piece to be read and hashed.</summary>
+    internal int PendingLeafRequests { get; set; }
+
     internal RateMeter DownloadMeter { get; } = new();
 
     internal RateMeter UploadMeter { get; } = new();

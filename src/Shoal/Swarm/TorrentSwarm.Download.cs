@@ -36,7 +36,11 @@ public sealed partial class TorrentSwarm
         {
             HashFailures++;
             Wasted += partial.Size;
-            Ban(_smartBan.OnPieceFailed(piece, BlocksAndSenders(partial)), "sent pieces that fail their hash check");
+            if (!SuspectBlocks(partial))
+            {
+                Ban(_smartBan.OnPieceFailed(piece, BlocksAndSenders(partial)), "sent pieces that fail their hash check");
+            }
+
             BanLoneWebSeed(partial);
             _picker.Finish(partial, passed: false);
         }

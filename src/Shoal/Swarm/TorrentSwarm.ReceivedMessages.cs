@@ -115,8 +115,17 @@ public sealed partial class TorrentSwarm
             case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtPex:
                 OnPexMessage(peer, message.Payload.ToArray());
                 break;
+            case MessageId.HashRequest:
+                OnHashRequest(peer, HashRequest.Read(message.Payload));
+                break;
+            case MessageId.Hashes:
+                OnHashes(peer, HashesMessage.Read(message.Payload));
+                break;
+            case MessageId.HashReject:
+                OnHashReject(peer, HashRequest.Read(message.Payload));
+                break;
             default:
-                // Port (BEP 5), extension messages we did not advertise and BEP 52 hash messages are not used yet.
+                // Port (BEP 5) and extension messages we did not advertise.
                 break;
         }
     }

@@ -77,6 +77,12 @@ public sealed partial class TorrentSwarm
 
     public int HashFailures { get; private set; }
 
+    /// <summary>Peers with smart ban's strikes against them (senders of failed pieces not yet cleared).</summary>
+    internal int PeersWithStrikes => _smartBan.PeersWithStrikes;
+
+    /// <summary>Peers convicted of a bad block by its BEP 52 leaf hash, after a v2 piece failed.</summary>
+    public int BlocksConvicted { get; private set; }
+
     public bool IsClosed { get; private set; }
 
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
@@ -189,6 +195,7 @@ public sealed partial class TorrentSwarm
                 continue;
             }
 
+            peer.HashesSentThisSecond = 0;
             ExpireRequests(peer, now);
             AdaptQueueDepth(peer, now);
             if (now - peer.LastSent > _settings.KeepAliveInterval)
@@ -199,6 +206,7 @@ public sealed partial class TorrentSwarm
             RequestBlocks(peer);
         }
 
+        ExpireLeafRequests(now);
         SendPex(now);
         if (now - _lastRechoke >= _settings.Choker.RechokeInterval)
         {

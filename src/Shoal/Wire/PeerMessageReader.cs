@@ -80,8 +80,18 @@ public sealed class PeerMessageReader(int maxMessageLength = PeerMessageReader.D
 
                 reader.TryRead(out byte extendedId);
                 return new PeerMessage { Id = id, ExtendedId = extendedId, Payload = body.Slice(2) };
+            case MessageId.HashRequest or MessageId.HashReject:
+                Expect(id, payloadLength, HashRequest.PayloadLength);
+                return new PeerMessage { Id = id, Payload = body.Slice(1) };
+            case MessageId.Hashes:
+                if (payloadLength < HashRequest.PayloadLength || (payloadLength - HashRequest.PayloadLength) % HashesMessage.HashSize != 0)
+                {
+                    throw new PeerProtocolException($"hashes message of {payloadLength} payload bytes is not a header and whole 32-byte hashes");
+                }
+
+                return new PeerMessage { Id = id, Payload = body.Slice(1) };
             default:
-                // Bitfield, BEP 52 hash messages and ids we do not know: the caller judges the payload.
+                // Bitfield and ids we do not know: the caller judges the payload.
                 return new PeerMessage { Id = id, Payload = body.Slice(1) };
         }
     }

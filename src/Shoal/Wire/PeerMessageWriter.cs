@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace Shoal.Wire;
 
-/// <summary>Encodes peer wire messages (BEP 3, 5, 6, 10) into a caller's buffer.</summary>
+/// <summary>Encodes peer wire messages (BEP 3, 5, 6, 10, 52) into a caller's buffer.</summary>
 public static class PeerMessageWriter
 {
     public static void WriteKeepAlive(IBufferWriter<byte> output) => WriteHeader(output, 0, payloadLength: -1);
@@ -55,6 +55,23 @@ public static class PeerMessageWriter
         output.GetSpan(1)[0] = extendedId;
         output.Advance(1);
         output.Write(payload);
+    }
+
+    /// <summary>BEP 52 hash request or hash reject: the same 48-byte payload.</summary>
+    public static void WriteHashRequest(IBufferWriter<byte> output, MessageId id, in HashRequest request)
+    {
+        WriteHeader(output, id, HashRequest.PayloadLength);
+        request.WriteTo(output.GetSpan(HashRequest.PayloadLength));
+        output.Advance(HashRequest.PayloadLength);
+    }
+
+    /// <summary>BEP 52 hashes: the request answered, then its base hashes and uncle hashes, concatenated.</summary>
+    public static void WriteHashes(IBufferWriter<byte> output, in HashRequest request, ReadOnlySpan<byte> hashes)
+    {
+        WriteHeader(output, MessageId.Hashes, HashRequest.PayloadLength + hashes.Length);
+        request.WriteTo(output.GetSpan(HashRequest.PayloadLength));
+        output.Advance(HashRequest.PayloadLength);
+        output.Write(hashes);
     }
 
     private static void WriteHeader(IBufferWriter<byte> output, MessageId id, int payloadLength)

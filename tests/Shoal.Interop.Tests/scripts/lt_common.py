@@ -4,6 +4,7 @@ Not a command; the two scripts import it from their own folder.
 """
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -66,6 +67,18 @@ def make_session(host, port, extra=None):
             if isinstance(alert, lt.listen_succeeded_alert):
                 return session, session.listen_port()
     raise RuntimeError(f"no listen result for {listen} within 10 s")
+
+
+HASH_MESSAGE = re.compile(r"(==>|<==) (HASH_REQUEST|HASHES|HASH_REJECT) ")
+HASH_COUNTERS = {("==>", "HASH_REQUEST"): "hash_requests_sent", ("<==", "HASH_REQUEST"): "hash_requests_received",
+                 ("==>", "HASHES"): "hashes_sent", ("<==", "HASHES"): "hashes_received",
+                 ("==>", "HASH_REJECT"): "hash_rejects_sent", ("<==", "HASH_REJECT"): "hash_rejects_received"}
+
+
+def hash_log_settings():
+    """Peer log alerts on, for counting BEP 52 hash messages (see Alerts.hash_messages); chatty, so only when asked."""
+    return {"alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
+            | lt.alert.category_t.peer_log_notification}
 
 
 def everyone_in_global_class(session):
@@ -134,6 +147,8 @@ class Alerts:
         self.errors = []
         self.hash_failures = 0
         self.checked = False
+        # BEP 52 messages libtorrent logged sending and receiving, when peer log alerts are on (hash_log_settings).
+        self.hash_messages = {name: 0 for name in HASH_COUNTERS.values()}
 
     def drain(self, handle):
         for alert in self.session.pop_alerts():
@@ -143,6 +158,10 @@ class Alerts:
                 self.hash_failures += 1
             elif isinstance(alert, (lt.torrent_error_alert, lt.file_error_alert)):
                 self.errors.append(alert.message())
+            elif isinstance(alert, lt.peer_log_alert):
+                found = HASH_MESSAGE.search(alert.message())
+                if found:
+                    self.hash_messages[HASH_COUNTERS[(found.group(1), found.group(2))]] += 1
         status = handle.status()
         if status.errc.value() != 0:
             self.errors.append(f"{status.errc.message()} (file index {status.error_file})")

@@ -1,9 +1,11 @@
 """Download a torrent with libtorrent (python3-libtorrent) from peers on loopback, then exit.
 
 usage: lt_get.py TORRENT|MAGNET SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
-                 [--dht-bootstrap HOST:PORT]...
+                 [--dht-bootstrap HOST:PORT]... [--hash-log]
 
 With --dht-bootstrap the DHT is on (BEP 5), joined through those nodes, and used to find peers.
+With --hash-log the BEP 52 hash messages libtorrent sends and receives are counted (peer log alerts)
+into the finished line's hash_messages.
 
 Each --connect peer is dialed, and dialed again every second while not connected.
 stdout: {"event":"started","port":P} once listening, then exactly one of the lines below (the last line).
@@ -20,7 +22,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
+from lt_common import Alerts, hash_log_settings, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
 
 
 def main():
@@ -32,6 +34,7 @@ def main():
     parser.add_argument("--connect", action="append", default=[])
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--dht-bootstrap", action="append", default=[])
+    parser.add_argument("--hash-log", action="store_true")
     args = parser.parse_args()
 
     stop = []
@@ -41,6 +44,8 @@ def main():
     extra = {"tick_interval": 100}
     if args.dht_bootstrap:
         extra.update(dht_settings(args.dht_bootstrap))
+    if args.hash_log:
+        extra["alert_mask"] = extra.get("alert_mask", 0) | hash_log_settings()["alert_mask"]
     session, port = make_session(args.host, args.port, extra)
     started = time.monotonic()
     handle = add_torrent(session, args.torrent, args.save_dir, dht=bool(args.dht_bootstrap))
@@ -73,7 +78,7 @@ def main():
          mb_per_s=round(status.total_wanted / seconds / 1e6, 1),
          peak_rss_kb=peak_rss_kb(), peak_rss_anon_kb=peak_anon,
          hash_failures=alerts.hash_failures, total_payload_download=status.total_payload_download,
-         total_redundant_bytes=status.total_redundant_bytes)
+         total_redundant_bytes=status.total_redundant_bytes, hash_messages=alerts.hash_messages)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Seed a torrent with libtorrent (python3-libtorrent) on loopback until SIGTERM.
 
 usage: lt_seed.py TORRENT CONTENT_PARENT_DIR --port P [--connect HOST:PORT]... [--upload-limit BYTES]
-                  [--host 127.0.0.1] [--stats-interval S] [--check-timeout S] [--dht] [--dht-bootstrap HOST:PORT]...
+                  [--host 127.0.0.1] [--stats-interval S] [--check-timeout S] [--dht] [--dht-bootstrap HOST:PORT]... [--hash-log]
 
 The data is fully checked first (no seed_mode): data that does not match the torrent is an error.
 stdout, one JSON line each:
@@ -13,6 +13,8 @@ Each --connect peer is dialed, and dialed again every second while not connected
 other side may start later (aria2 cannot dial, so a seeder must dial it).
 --dht turns the DHT on (BEP 5) and announces the torrent in it, every 5 s, joined through each
 --dht-bootstrap node (a node may also join through us).
+--hash-log counts the BEP 52 hash messages it sends and receives (peer log alerts) into the stopped
+line's hash_messages.
 --upload-limit caps the session's upload in bytes/s and moves loopback peers into the global peer
 class so the cap applies to them.
 """
@@ -24,7 +26,7 @@ import time
 import libtorrent as lt
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, Dialer, add_torrent, dht_settings, emit, everyone_in_global_class, make_session
+from lt_common import Alerts, hash_log_settings, Dialer, add_torrent, dht_settings, emit, everyone_in_global_class, make_session
 
 
 def main():
@@ -39,6 +41,7 @@ def main():
     parser.add_argument("--check-timeout", type=float, default=600)
     parser.add_argument("--dht", action="store_true")
     parser.add_argument("--dht-bootstrap", action="append", default=[])
+    parser.add_argument("--hash-log", action="store_true")
     args = parser.parse_args()
 
     stop = []
@@ -48,6 +51,8 @@ def main():
     extra = {"upload_rate_limit": args.upload_limit} if args.upload_limit > 0 else {}
     if args.dht:
         extra.update(dht_settings(args.dht_bootstrap))
+    if args.hash_log:
+        extra["alert_mask"] = extra.get("alert_mask", 0) | hash_log_settings()["alert_mask"]
     session, port = make_session(args.host, args.port, extra)
     if args.upload_limit > 0:
         everyone_in_global_class(session)
@@ -99,7 +104,7 @@ def main():
 
     status = handle.status()
     emit("stopped", total_payload_upload=status.total_payload_upload, total_upload=status.total_upload,
-         total_failed_bytes=status.total_failed_bytes)
+         total_failed_bytes=status.total_failed_bytes, hash_messages=alerts.hash_messages)
     return 0
 
 

@@ -34,8 +34,12 @@ internal sealed class TestSwarmTracker : IAsyncDisposable
         }
     }
 
-    /// <summary>The events announced from <paramref name="port"/>, in order.</summary>
-    public IReadOnlyList<AnnounceEvent> EventsFrom(int port) => [.. Announces.Where(a => a.Port == port).Select(a => a.Event)];
+    /// <summary>The events announced from <paramref name="port"/>, in order; for one info-hash only when given (a hybrid announces two).</summary>
+    public IReadOnlyList<AnnounceEvent> EventsFrom(int port, InfoHash? infoHash = null) =>
+        [.. Announces.Where(a => a.Port == port && (infoHash is null || a.InfoHash.Equals(infoHash))).Select(a => a.Event)];
+
+    /// <summary>The announces for one info-hash.</summary>
+    public IReadOnlyList<AnnounceRequest> AnnouncesOf(InfoHash infoHash) => [.. Announces.Where(a => a.InfoHash.Equals(infoHash))];
 
     /// <summary>Waits until <paramref name="condition"/> holds for the announces so far.</summary>
     public async Task WaitForAsync(Func<IReadOnlyList<AnnounceRequest>, bool> condition, TimeSpan timeout)

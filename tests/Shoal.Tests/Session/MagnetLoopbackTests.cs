@@ -11,6 +11,7 @@ public class MagnetLoopbackTests
     [Theory]
     [InlineData(TorrentVersion.V1)]
     [InlineData(TorrentVersion.Hybrid)]
+    [InlineData(TorrentVersion.V2)]
     public async Task A_magnet_link_fetches_the_metadata_from_a_seeder_then_downloads(TorrentVersion version)
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000, version);
@@ -21,6 +22,52 @@ public class MagnetLoopbackTests
         TorrentHandle handle = await leecher.AddAsync(MagnetLink.FromTorrent(swarm.Torrent), new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] })
             .WaitAsync(Timeout);
         Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
+
+        // A v2-only torrent's piece layers came by BEP 52 hash requests, the seeder's answers proven against the roots.
+        Assert.Equal(version == TorrentVersion.V2 ? swarm.Torrent.PieceLayers.Count : 0, handle.Torrent.PieceLayers.Count);
+        Assert.True(version != TorrentVersion.V2 || handle.Torrent.PieceLayers.Count > 0);
+        Assert.All(handle.Torrent.PieceLayers, l => Assert.Equal(swarm.Torrent.PieceLayers[l.Key].ToArray(), l.Value.ToArray()));
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+    }
+
+    /// <summary>
+    /// A hybrid joins both swarms (BEP 52): a leecher told only the v2 hash dials the seeder with the truncated v2 hash,
+    /// which the seeder accepts and answers with that same hash; the download then runs on the v1 hash.
+    /// </summary>
+    [Fact]
+    public async Task A_hybrid_magnet_with_only_its_v2_hash_fetches_from_a_seeder()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000, TorrentVersion.Hybrid);
+        (ShoalSession seeder, _) = swarm.StartSeeder();
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+        var magnet = new MagnetLink { InfoHashes = new InfoHashes(null, swarm.Torrent.InfoHashes.V2) };
+
+        TorrentHandle handle = await leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = target, Peers = [seeder.ListenEndPoint] }).WaitAsync(Timeout);
+
+        Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
+        await handle.Completion.WaitAsync(Timeout);
+        swarm.AssertDownloaded(target);
+    }
+
+    /// <summary>A hybrid seeder announces its v2 swarm too: a leecher told only the v2 hash finds it through the tracker.</summary>
+    [Fact]
+    public async Task A_hybrid_seeder_announces_both_hashes_and_a_v2_magnet_finds_it_through_the_tracker()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(200_000, TorrentVersion.Hybrid);
+        await using var tracker = new TestSwarmTracker();
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
+        int seederPort = seeder.ListenEndPoint.Port;
+        InfoHash v2 = swarm.Torrent.InfoHashes.V2!.Truncated;
+        await tracker.WaitForAsync(a => a.Any(r => r.Port == seederPort && r.InfoHash.Equals(v2)), Timeout);
+        Assert.Contains(tracker.Announces, r => r.Port == seederPort && r.InfoHash.Equals(swarm.Torrent.InfoHashes.V1));
+        ShoalSession leecher = swarm.StartSession();
+        string target = swarm.DownloadFolder("magnet");
+
+        var magnet = new MagnetLink { InfoHashes = new InfoHashes(null, swarm.Torrent.InfoHashes.V2), Trackers = [tracker.AnnounceUrl.ToString()] };
+        TorrentHandle handle = await leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = target }).WaitAsync(Timeout);
         await handle.Completion.WaitAsync(Timeout);
         swarm.AssertDownloaded(target);
     }

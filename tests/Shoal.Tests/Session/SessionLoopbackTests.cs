@@ -141,6 +141,34 @@ public sealed class SessionLoopbackTests
         swarm.AssertDownloaded(target);
     }
 
+    /// <summary>
+    /// BEP 52: a hybrid's two halves must describe the same data. Here its SHA-1 hashes are another content's, so the
+    /// pieces the seeder sends match the Merkle roots and not the SHA-1 hashes: the leecher refuses the torrent.
+    /// </summary>
+    [Fact]
+    public async Task A_hybrid_whose_v1_and_v2_hashes_disagree_is_refused_with_a_clear_error()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(300_000);
+        using var other = new TempFolder();
+        other.File("content/a.bin", TempFolder.RandomBytes(100_000, 7));
+        other.File("content/sub/b.bin", TempFolder.RandomBytes(200_000, 8));
+        other.File("content/empty", []);
+        Torrent otherTorrent = (await Shoal.Metainfo.Creation.TorrentCreator.CreateAsync(
+            Path.Combine(other.Path, "content"),
+            new Shoal.Metainfo.Creation.TorrentCreationOptions { Version = TorrentVersion.Hybrid, PieceLength = 64 * 1024 })).Torrent;
+        Assert.Equal(swarm.Torrent.PieceCount, otherTorrent.PieceCount);
+        Torrent lie = swarm.Torrent with { PieceHashesV1 = otherTorrent.PieceHashesV1 };
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(lie, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+        ShoalSession leecher = swarm.StartSession();
+
+        TorrentHandle handle = leecher.Add(lie, new AddTorrentOptions { SavePath = swarm.DownloadFolder("lie"), Peers = [seeder.ListenEndPoint] });
+
+        StorageException error = await Assert.ThrowsAsync<StorageException>(() => handle.Completion.WaitAsync(Timeout));
+        Assert.Contains("v1 and v2 hashes disagree", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TorrentState.Failed, handle.State);
+    }
+
     [Fact]
     public async Task Seeding_content_that_does_not_match_the_torrent_fails_with_a_clear_error()
     {

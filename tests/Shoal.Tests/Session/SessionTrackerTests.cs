@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Shoal.Discovery.Trackers;
+using Shoal.Metainfo;
 using Shoal.Session;
 using Shoal.Tests.Discovery;
 using Shoal.Tests.Net;
@@ -37,8 +38,11 @@ public sealed class SessionTrackerTests
         await seeder.DisposeAsync();
 
         swarm.AssertDownloaded(swarm.DownloadFolder("download"));
-        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Completed, AnnounceEvent.Stopped], tracker.EventsFrom(leecherPort));
-        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort));
+        // The v1 swarm's announces; a hybrid announces its v2 swarm the same way after each (BEP 52).
+        InfoHash v1 = swarm.Torrent.InfoHashes.V1!;
+        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Completed, AnnounceEvent.Stopped], tracker.EventsFrom(leecherPort, v1));
+        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort, v1));
+        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort, swarm.Torrent.InfoHashes.V2!.Truncated));
         AnnounceRequest started = tracker.Announces.First(a => a.Port == leecherPort);
         Assert.Equal(swarm.Torrent.InfoHashes.ForWire, started.InfoHash);
         Assert.Equal(leecher.PeerId.ToArray(), started.PeerId.ToArray());
@@ -139,9 +143,10 @@ public sealed class SessionTrackerTests
         await handle.PauseAsync();
         Assert.Null(Assert.Single(handle.GetStatus().Trackers).NextAnnounce);
         handle.Resume();
-        await tracker.WaitForAsync(a => a.Count == 3, Timeout);
+        InfoHash v1 = swarm.Torrent.InfoHashes.V1!;
+        await tracker.WaitForAsync(a => a.Count(r => r.InfoHash.Equals(v1)) == 3, Timeout);
 
-        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped, AnnounceEvent.Started], tracker.Announces.Select(a => a.Event));
+        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped, AnnounceEvent.Started], tracker.AnnouncesOf(v1).Select(a => a.Event));
     }
 
     [Fact]
@@ -156,13 +161,14 @@ public sealed class SessionTrackerTests
         // request: advancing the clock before that (a loaded machine) moved the next announce to 1199 s.
         await TrackerAnsweredAsync(handle);
 
+        InfoHash v1 = swarm.Torrent.InfoHashes.V1!;
         time.Advance(TimeSpan.FromSeconds(599));
         await Task.Delay(300);
-        Assert.Single(tracker.Announces);
+        Assert.Single(tracker.AnnouncesOf(v1));
 
         time.Advance(TimeSpan.FromSeconds(1));
-        await tracker.WaitForAsync(a => a.Count == 2, Timeout);
-        Assert.Equal(AnnounceEvent.None, tracker.Announces[1].Event);
+        await tracker.WaitForAsync(a => a.Count(r => r.InfoHash.Equals(v1)) == 2, Timeout);
+        Assert.Equal(AnnounceEvent.None, tracker.AnnouncesOf(v1)[1].Event);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ public class PieceVerifierTests
     {
         { TorrentVersion.V1, 2 * StorageSamples.Block, true },
         { TorrentVersion.Hybrid, 2 * StorageSamples.Block, true },
+        { TorrentVersion.Hybrid, 8 * StorageSamples.Block, true },
         { TorrentVersion.V2, StorageSamples.Block, true },
         { TorrentVersion.V2, 2 * StorageSamples.Block, true },
 
@@ -43,6 +44,33 @@ public class PieceVerifierTests
             data[(piece * 7919) % data.Length] ^= 0x20;
             Assert.False(PieceVerifier.Verify(torrent, piece, data), $"piece {piece} with a flipped byte");
             Assert.False(PieceVerifier.Verify(torrent, piece, StorageSamples.Chunks(data, 1000)), $"piece {piece} with a flipped byte, in chunks");
+        }
+    }
+
+    [Fact]
+    public async Task A_hybrid_whose_sha1_and_merkle_hashes_describe_different_data_is_caught_on_every_piece()
+    {
+        using var temp = new TempFolder();
+        StorageSample a = await StorageSamples.FolderAsync(temp, TorrentVersion.Hybrid, 8 * StorageSamples.Block, seed: 1);
+        using var other = new TempFolder();
+        StorageSample b = await StorageSamples.FolderAsync(other, TorrentVersion.Hybrid, 8 * StorageSamples.Block, seed: 2);
+        Torrent lie = a.Torrent with { PieceHashesV1 = b.Torrent.PieceHashesV1 };
+        var storageA = MemoryStorage.WithContent(a.Torrent, a.Content);
+        var storageB = MemoryStorage.WithContent(b.Torrent, b.Content);
+
+        for (int piece = 0; piece < lie.PieceCount; piece++)
+        {
+            byte[] fromA = new byte[lie.PieceSize(piece)];
+            storageA.Read(lie.PieceOffset(piece), fromA);
+            byte[] fromB = new byte[lie.PieceSize(piece)];
+            storageB.Read(lie.PieceOffset(piece), fromB);
+
+            Assert.Equal(PieceVerdict.Passed, PieceVerifier.Judge(a.Torrent, piece, [fromA]));
+            Assert.Equal(PieceVerdict.HalvesDisagree, PieceVerifier.Judge(lie, piece, [fromB]));
+            Assert.Equal(PieceVerdict.HalvesDisagree, PieceVerifier.Judge(lie, piece, [fromA]));
+            Assert.False(PieceVerifier.Verify(lie, piece, fromB));
+            fromA[0] ^= 1;
+            Assert.Equal(PieceVerdict.Failed, PieceVerifier.Judge(a.Torrent, piece, [fromA]));
         }
     }
 

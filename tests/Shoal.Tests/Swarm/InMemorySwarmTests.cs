@@ -1,3 +1,4 @@
+using Shoal.Metainfo;
 using Shoal.Swarm;
 using Shoal.Tests.Swarm.Simulation;
 
@@ -58,6 +59,36 @@ public sealed class InMemorySwarmTests
             Assert.True(leecher.Swarm.HashFailures > 0);
         }
 
+        scenario.StopAndAssertBuffersReturned();
+    }
+
+    /// <summary>
+    /// BEP 52: a v2 piece that fails is not blamed on all its senders; its leaf hashes, asked of an honest peer and proven
+    /// against the piece layer, show which block was bad, and its sender alone is banned, after that one piece.
+    /// </summary>
+    [Fact]
+    public async Task A_peer_corrupting_one_block_of_a_v2_piece_is_banned_by_its_leaf_hash_with_no_strikes_against_anyone()
+    {
+        using SwarmScenario scenario = await SwarmScenario.CreateAsync(2 * 1024 * 1024, 64 * 1024, seed: 5, TorrentVersion.V2);
+        for (int i = 0; i < 3; i++)
+        {
+            scenario.AddSeeder();
+        }
+
+        SimulatedNode liar = scenario.AddSeeder();
+        liar.CorruptBlock = block => block.Begin == PieceGeometry.BlockSize;
+        SimulatedNode leecher = scenario.AddLeecher();
+
+        scenario.ConnectAll();
+        Assert.True(scenario.Network.RunUntil(() => leecher.Swarm.IsBanned(liar.Address, liar.PeerId), Deadline), "the cheat was not banned");
+        Assert.Equal(1, leecher.Swarm.BlocksConvicted);
+        Assert.Equal(0, leecher.Swarm.PeersWithStrikes);
+        Assert.All(scenario.Seeders.Where(s => s != liar), s => Assert.False(leecher.Swarm.IsBanned(s.Address, s.PeerId), $"{s.Name} was banned"));
+
+        Assert.True(scenario.RunUntilLeechersComplete(Deadline), "the leecher did not finish");
+        scenario.AssertLeechersHaveContent();
+        Assert.Equal(0, leecher.Swarm.PeersWithStrikes);
+        Assert.True(scenario.Seeders.Where(s => s != liar).Sum(s => s.Swarm.HashRequestsAnswered) >= 1);
         scenario.StopAndAssertBuffersReturned();
     }
 

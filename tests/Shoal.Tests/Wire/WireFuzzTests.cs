@@ -45,6 +45,14 @@ public class WireFuzzTests(ITestOutputHelper output)
                 {
                     Assert.True(message.Index >= 0 && message.Begin >= 0 && message.Length >= 0);
                     Assert.InRange(message.Payload.Length, 0, reader.MaxMessageLength);
+                    if (message.Id is MessageId.HashRequest or MessageId.HashReject)
+                    {
+                        Assert.Equal(32, HashRequest.Read(message.Payload).PiecesRoot.Length);
+                    }
+                    else if (message.Id == MessageId.Hashes)
+                    {
+                        Assert.True(HashesMessage.Read(message.Payload).Request.IsWellFormed);
+                    }
                 }
             }));
         Assert.InRange(result.Accepted, 1, result.Inputs - 1);
@@ -116,7 +124,10 @@ public class WireFuzzTests(ITestOutputHelper output)
         writer.Write(new byte[20]);
         PeerMessageWriter.WritePort(writer, 6881);
         PeerMessageWriter.WriteExtended(writer, 0, new ExtensionHandshake { Client = "x" }.Encode());
-        writer.Write<byte>([0, 0, 0, 3, (byte)MessageId.Hashes, 1, 2]);
+        var hashRequest = new HashRequest(new byte[32], 0, 2, 2, 1);
+        PeerMessageWriter.WriteHashRequest(writer, MessageId.HashRequest, hashRequest);
+        PeerMessageWriter.WriteHashes(writer, hashRequest, new byte[3 * 32]);
+        writer.Write<byte>([0, 0, 0, 3, 99, 1, 2]);
         return writer.WrittenSpan.ToArray();
     }
 }

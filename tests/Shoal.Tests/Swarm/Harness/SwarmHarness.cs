@@ -116,6 +116,22 @@ internal sealed class SwarmHarness : IPieceChecker
 
     public void CheckAndStore(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks) => PendingChecks.Add((piece, blocks));
 
+    /// <summary>Pieces the swarm asked to have their blocks hashed, waiting until <see cref="CompleteBlockHashes"/>.</summary>
+    public List<int> PendingBlockHashes { get; } = [];
+
+    public void HashBlocks(int piece) => PendingBlockHashes.Add(piece);
+
+    /// <summary>Reports the leaf hashes of every piece waiting, from the content's bytes.</summary>
+    public void CompleteBlockHashes()
+    {
+        while (PendingBlockHashes.Count > 0)
+        {
+            int piece = PendingBlockHashes[0];
+            PendingBlockHashes.RemoveAt(0);
+            Swarm.OnBlockHashes(piece, SyntheticV2.Leaves(Content.AsSpan((int)Torrent.PieceOffset(piece), Torrent.PieceSize(piece))));
+        }
+    }
+
     /// <summary>Reports every waiting check: passed when the blocks are the content's bytes.</summary>
     public void CompleteChecks()
     {

@@ -159,7 +159,7 @@ internal sealed class SimulatedLink : IPeerLink
         PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
         Span<byte> data = writer.GetSpan(block.Length)[..block.Length];
         _local.Storage.ReadBlock(_local.Torrent, block.Piece, block.Begin, data);
-        if (_local.CorruptPiece?.Invoke(block.Piece) == true)
+        if (_local.CorruptPiece?.Invoke(block.Piece) == true || _local.CorruptBlock?.Invoke(block) == true)
         {
             data[0] ^= 0xFF;
         }

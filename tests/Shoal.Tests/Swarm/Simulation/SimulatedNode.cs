@@ -5,6 +5,8 @@ using Shoal.Primitives;
 using Shoal.Storage;
 using Shoal.Swarm;
 
+using Shoal.Tests.Swarm.Harness;
+
 namespace Shoal.Tests.Swarm.Simulation;
 
 /// <summary>One peer of an in-memory swarm: a real <see cref="TorrentSwarm"/> over <see cref="MemoryStorage"/>, ticked once a virtual second.</summary>
@@ -50,6 +52,9 @@ internal sealed class SimulatedNode : IPieceChecker
     /// <summary>Flips a byte in every block this node sends of the pieces it returns true for.</summary>
     public Func<int, bool>? CorruptPiece { get; set; }
 
+    /// <summary>Flips a byte in the blocks this node sends that it returns true for.</summary>
+    public Func<BlockRef, bool>? CorruptBlock { get; set; }
+
     /// <summary>Stops answering anything, without closing its connections.</summary>
     public bool IsSilent { get; set; }
 
@@ -90,6 +95,13 @@ internal sealed class SimulatedNode : IPieceChecker
             }
         });
     }
+
+    public void HashBlocks(int piece) => _network.Schedule(TimeSpan.FromMilliseconds(1), () =>
+    {
+        var data = new byte[Torrent.PieceSize(piece)];
+        Storage.Read(Torrent.PieceOffset(piece), data);
+        Swarm.OnBlockHashes(piece, SyntheticV2.Leaves(data));
+    });
 
     private void Tick()
     {
