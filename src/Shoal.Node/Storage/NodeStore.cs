@@ -13,6 +13,7 @@ public sealed class NodeStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private NodeStore(SqliteConnection connection)
     {
@@ -105,6 +106,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             using SqliteCommand command = _connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM torrents ORDER BY added_at, id";
             using SqliteDataReader reader = command.ExecuteReader();
@@ -135,6 +137,7 @@ public sealed class NodeStore : IDisposable
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             using SqliteCommand command = _connection.CreateCommand();
             command.CommandText = "SELECT value FROM settings WHERE name = $name";
             command.Parameters.AddWithValue("$name", name);
@@ -151,12 +154,25 @@ public sealed class NodeStore : IDisposable
                 command.Parameters.AddWithValue("$value", value);
             });
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>Closes the database once no write is running; what the engine reports after that (a torrent finishing as the node stops) is not recorded.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _connection.Dispose();
+        }
+    }
 
     private void Write(string sql, Action<SqliteCommand> bind)
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             using SqliteTransaction transaction = _connection.BeginTransaction();
             using SqliteCommand command = _connection.CreateCommand();
             command.Transaction = transaction;

@@ -34,6 +34,32 @@ public sealed class NodeStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task File_priorities_are_kept_and_a_write_racing_the_close_is_dropped_not_a_crash()
+    {
+        NodeStore store = NodeStore.Open(DatabasePath);
+        store.Save(Sample("aa", NodeTorrentState.Downloading));
+        store.SetFilePriorities("aa", [0, 1, 2]);
+        Assert.Equal([0, 1, 2], Assert.Single(store.All()).FilePriorities);
+
+        // A torrent finishing as the node stops records its state from the engine's thread while the store closes.
+        using var writing = new ManualResetEventSlim();
+        Task writer = Task.Run(() =>
+        {
+            for (int i = 0; i < 2_000; i++)
+            {
+                store.SetState("aa", i % 2 == 0 ? NodeTorrentState.Seeding : NodeTorrentState.Downloading, null);
+                writing.Set();
+            }
+        });
+        Assert.True(writing.Wait(TimeSpan.FromSeconds(30)));
+        store.Dispose();
+        await writer;
+
+        using NodeStore reopened = NodeStore.Open(DatabasePath);
+        Assert.Equal([0, 1, 2], Assert.Single(reopened.All()).FilePriorities);
+    }
+
+    [Fact]
     public void A_magnet_source_can_become_its_metadata()
     {
         using NodeStore store = NodeStore.Open(DatabasePath);
