@@ -12,11 +12,30 @@ internal sealed class ContentWatch(Torrent torrent, IReadOnlyList<string> paths,
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
+    private readonly Lock _gate = new();
     private (long Length, DateTime Written)[]? _seen;
     private DateTimeOffset _due;
 
+    /// <summary>Makes a change to the files of our own (files chosen anew are created), which is then what the files are expected to be.</summary>
+    public void Change(Action change)
+    {
+        lock (_gate)
+        {
+            change();
+            _seen = null;
+        }
+    }
+
     /// <summary>Throws a <see cref="StorageException"/> naming the file once one has changed since the torrent was complete.</summary>
     public void Check(bool complete)
+    {
+        lock (_gate)
+        {
+            CheckFiles(complete);
+        }
+    }
+
+    private void CheckFiles(bool complete)
     {
         if (!complete)
         {

@@ -25,6 +25,7 @@ internal sealed class TorrentRuntime : IDisposable
     private readonly ContentCheck _check;
     private readonly TorrentLifecycle _lifecycle;
     private readonly TorrentFileChoice _files;
+    private readonly ContentWatch _contentWatch;
     private readonly TorrentWebSeeds _webSeeds;
 
     public TorrentRuntime(SessionContext session, Torrent torrent, AddTorrentOptions options)
@@ -56,7 +57,8 @@ internal sealed class TorrentRuntime : IDisposable
         Trackers = new TorrentTrackers(
             session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger,
             torrent.InfoHashes.WireHashes.Skip(1).FirstOrDefault());
-        var tick = new TorrentTick(session.Options.Time, _gate, Connections, _webSeeds, Trackers, _resume, new ContentWatch(torrent, _paths, session.Options.Time));
+        _contentWatch = new ContentWatch(torrent, _paths, session.Options.Time);
+        var tick = new TorrentTick(session.Options.Time, _gate, Connections, _webSeeds, Trackers, _resume, _contentWatch);
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
         _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, _webSeeds, Trackers, tick, _files, logger);
         Handle = new TorrentHandle(this);
@@ -117,8 +119,9 @@ internal sealed class TorrentRuntime : IDisposable
     }
 
     /// <summary>
-    /// Takes the user's new choice of files at once: a file wanted again gets its bytes back from the part file
-    /// and is created, then the swarm fetches what is now wanted, and leaves what is not.
+    /// Takes the user's new choice of files at once: the swarm fetches what is now wanted and leaves what is not, and
+    /// a file wanted again is created with the bytes the part file kept for it (pieces written meanwhile go to the
+    /// part file and move with them).
     /// </summary>
     public void SetFilePriorities(IReadOnlyList<FilePriority> priorities)
     {
@@ -132,8 +135,8 @@ internal sealed class TorrentRuntime : IDisposable
             _files.Set(priorities);
         }
 
-        _storage.SetPriorities(_files.Files);
         _lifecycle.OnFilesChosen();
+        _contentWatch.Change(() => _storage.SetPriorities(_files.Files));
     }
 
     public TorrentStatus GetStatus()
