@@ -94,6 +94,9 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
                 cancellationToken.ThrowIfCancellationRequested();
                 running.RemoveAll(task => task.IsCompleted);
                 running.AddRange(TakeDue().Select(peer => FetchFromAsync(peer, stop.Token)));
+
+                // A tracker that knew no peer at the first announce is asked again at its interval.
+                trackers.Tick();
                 await Task.WhenAny(Task.Delay(TickInterval, session.Options.Time, cancellationToken), _done.Task).ConfigureAwait(false);
             }
         }

@@ -1,6 +1,7 @@
 using Shoal.Metainfo;
 using Shoal.Session;
 using Shoal.Tests.Discovery;
+using Shoal.Tests.Net;
 
 namespace Shoal.Tests.Session;
 
@@ -89,6 +90,39 @@ public class MagnetLoopbackTests
         await handle.Completion.WaitAsync(Timeout);
         swarm.AssertDownloaded(target);
         Assert.Equal(tracker.AnnounceUrl, Assert.Single(handle.GetStatus().Trackers).Url);
+    }
+
+    /// <summary>The tracker knows no peer yet when the magnet is added: the fetch announces again at the tracker's interval.</summary>
+    [Fact]
+    public async Task A_magnet_fetch_announces_again_until_its_tracker_knows_a_seeder()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(200_000);
+        await using var tracker = new TestSwarmTracker(interval: 60);
+        var time = new ManualTimeProvider();
+        ShoalSession leecher = swarm.StartSession(configure: options => options with { Time = time });
+        MagnetLink magnet = MagnetLink.FromTorrent(swarm.Torrent) with { Trackers = [tracker.AnnounceUrl.ToString()] };
+        Task<TorrentHandle> adding = leecher.AddAsync(magnet, new AddTorrentOptions { SavePath = swarm.DownloadFolder("magnet") });
+        int leecherPort = leecher.ListenEndPoint.Port;
+        await tracker.WaitForAsync(a => a.Any(r => r.Port == leecherPort), Timeout);
+
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
+        int seederPort = seeder.ListenEndPoint.Port;
+        await tracker.WaitForAsync(a => a.Any(r => r.Port == seederPort), Timeout);
+        Assert.False(adding.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(61));
+        await tracker.WaitForAsync(a => a.Count(r => r.Port == leecherPort) >= 2, Timeout);
+
+        // The fetch dials the peers it heard of at its next second.
+        for (int second = 0; second < 30 && !adding.IsCompleted; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(adding, Task.Delay(100));
+        }
+
+        TorrentHandle handle = await adding.WaitAsync(Timeout);
+        Assert.Equal(swarm.Torrent.InfoHashes, handle.Torrent.InfoHashes);
     }
 
     [Fact]
