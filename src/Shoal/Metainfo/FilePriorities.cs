@@ -35,6 +35,21 @@ public static class FilePriorities
         }
     }
 
+    /// <summary>Whether a file with content is skipped; a padding file's priority says nothing.</summary>
+    public static bool SkipsContent(Torrent torrent, IReadOnlyList<FilePriority> priorities)
+    {
+        Validate(torrent, priorities);
+        for (int i = 0; i < priorities.Count; i++)
+        {
+            if (priorities[i] == FilePriority.Skip && !torrent.Files[i].IsPadding)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Each piece's priority: the highest of the content files it holds bytes of, so that a piece shared by a
     /// skipped and a wanted file is fetched whole.

@@ -21,8 +21,6 @@ internal sealed class TorrentFileChoice
     /// <summary>Each piece's priority: the highest of its files'.</summary>
     public FilePriority[] Pieces { get; private set; }
 
-    public bool SkipsAny => _files.Any(p => p == FilePriority.Skip);
-
     public void Set(IReadOnlyList<FilePriority> priorities)
     {
         _files = Validated(priorities);

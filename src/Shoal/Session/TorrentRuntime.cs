@@ -125,7 +125,7 @@ internal sealed class TorrentRuntime : IDisposable
     /// </summary>
     public void SetFilePriorities(IReadOnlyList<FilePriority> priorities)
     {
-        if (_storage.Access == StorageAccess.ReadOnly && priorities.Any(p => p == FilePriority.Skip))
+        if (_storage.Access == StorageAccess.ReadOnly && Metainfo.FilePriorities.SkipsContent(Torrent, priorities))
         {
             throw new SessionException($"'{Torrent.Name}' is shared from files that are complete: there is nothing to skip");
         }

@@ -30,7 +30,7 @@ public sealed partial class FileStorage
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         FilePriorities.Validate(_torrent, priorities);
-        if (PartFilePath is null && priorities.Any(p => p == FilePriority.Skip))
+        if (PartFilePath is null && FilePriorities.SkipsContent(_torrent, priorities))
         {
             throw new InvalidOperationException($"the files of '{_torrent.Name}' have no part file, so none can be skipped");
         }

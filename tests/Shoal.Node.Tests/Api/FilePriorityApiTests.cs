@@ -68,6 +68,30 @@ public sealed class FilePriorityApiTests : IDisposable
         Assert.False(File.Exists(Path.Combine(downloads, "album", "two.bin")));
     }
 
+    [Fact]
+    public async Task A_shared_hybrid_takes_normal_priorities_and_refuses_a_skip()
+    {
+        _folder.File("roots/album/one.bin", TempFolder.RandomBytes(70_000, 30));
+        _folder.File("roots/album/two.bin", TempFolder.RandomBytes(90_000, 31));
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+        (_, JsonElement added) = await AddJsonAsync(client, new { share = Path.Combine(_folder.Path, "roots", "album") });
+        string id = added.GetProperty("id").GetString()!;
+        JsonElement shared = await WaitForStateAsync(client, id, "seeding");
+        (_, JsonElement details) = await SendAsync(client, HttpMethod.Get, $"api/v1/torrents/{id}");
+        int[] indices = [.. details.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("index").GetInt32())];
+
+        // A hybrid's second file comes after a padding file: its index is past the count of files listed.
+        Assert.Equal(2, indices[1]);
+        (HttpStatusCode normal, _) = await SendAsync(client, HttpMethod.Patch, $"api/v1/torrents/{id}/files", JsonContent.Create(new { files = new[] { new { index = indices[0], priority = "high" } } }));
+        (HttpStatusCode skip, JsonElement refusal) = await SendAsync(client, HttpMethod.Patch, $"api/v1/torrents/{id}/files", JsonContent.Create(new { files = new[] { new { index = indices[1], priority = "skip" } } }));
+
+        Assert.Equal(HttpStatusCode.OK, normal);
+        Assert.Equal(HttpStatusCode.Conflict, skip);
+        Assert.Contains("nothing to skip", refusal.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("seeding", shared.GetProperty("state").GetString());
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private static string[] Priorities(JsonElement details, string[] names)
