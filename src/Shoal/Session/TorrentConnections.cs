@@ -20,7 +20,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
     private readonly KnownPeers _known = new();
     private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
     private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
-    private readonly HashSet<Task> _running = [];
+    private readonly RunningTasks _running = new(gate);
     private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
     private TorrentSwarm? _swarm;
     private CancellationToken _stop;
@@ -101,13 +101,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
     }
 
     /// <summary>Completes when every connection running now has ended.</summary>
-    public Task WhenAllClosedAsync()
-    {
-        lock (gate)
-        {
-            return Task.WhenAll([.. _running]);
-        }
-    }
+    public Task WhenAllClosedAsync() => _running.WhenAllEndedAsync();
 
     private void DialPeers()
     {
@@ -214,17 +208,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         var connection = new PeerConnection(socket, remote, new ConnectionContext(
             torrent, _swarm!, gate, storage, bandwidth.Upload, bandwidth.Download, session.Options.BufferPool, session.Options.Swarm.MaxIncomingRequests));
         EngineLog.Connected(logger, torrent.Name, remote, direction);
-        Task running = connection.RunAsync(handshake, _stop, ReplacesDuplicate(handshake, direction));
-        lock (gate)
-        {
-            _running.Add(running);
-        }
-
-        await running.ConfigureAwait(false);
-        lock (gate)
-        {
-            _running.Remove(running);
-        }
+        await _running.RunAsync(connection.RunAsync(handshake, _stop, ReplacesDuplicate(handshake, direction))).ConfigureAwait(false);
 
         EngineLog.Disconnected(logger, torrent.Name, remote, connection.CloseReason ?? "closed");
         return connection.PeerWasSeed;

@@ -23,7 +23,7 @@ internal sealed class TorrentWebSeeds(SessionContext session, Torrent torrent, L
         .Take(MaxWebSeeds)
         .Select(seed => new WebSeed(seed.Entry, seed.Url!))];
 
-    private readonly HashSet<Task> _running = [];
+    private readonly RunningTasks _running = new(gate);
     private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
     private HttpClient? _http;
     private ContentMap? _map;
@@ -75,13 +75,7 @@ internal sealed class TorrentWebSeeds(SessionContext session, Torrent torrent, L
     }
 
     /// <summary>Completes when every web seed connection running now has ended.</summary>
-    public Task WhenAllClosedAsync()
-    {
-        lock (gate)
-        {
-            return Task.WhenAll([.. _running]);
-        }
-    }
+    public Task WhenAllClosedAsync() => _running.WhenAllEndedAsync();
 
     /// <summary>Each web seed with what it delivered; call under the torrent's lock, with the swarm's status for live rates.</summary>
     public IReadOnlyList<WebSeedStatus> Statuses(SwarmStatus swarm)
@@ -107,16 +101,9 @@ internal sealed class TorrentWebSeeds(SessionContext session, Torrent torrent, L
 
     private async Task RunAsync(WebSeedConnection connection, CancellationToken stop)
     {
-        Task running = connection.RunAsync(stop);
+        await _running.RunAsync(connection.RunAsync(stop)).ConfigureAwait(false);
         lock (gate)
         {
-            _running.Add(running);
-        }
-
-        await running.ConfigureAwait(false);
-        lock (gate)
-        {
-            _running.Remove(running);
             WebSeed seed = _seeds.First(s => s.Connection == connection);
             seed.Connection = null;
             seed.Downloaded += connection.Downloaded;
