@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Shoal.Interop.Tests;
 
@@ -95,7 +93,7 @@ public sealed class FileSelectionTests : IDisposable
         Assert.Equal(expected.Order(StringComparer.Ordinal), present);
         foreach (string file in expected)
         {
-            Assert.Equal(Sha256(Path.Combine(original, file)), Sha256(Path.Combine(downloaded, file)));
+            Assert.Equal(Transfers.Sha256(Path.Combine(original, file)), Transfers.Sha256(Path.Combine(downloaded, file)));
         }
     }
 
@@ -107,9 +105,4 @@ public sealed class FileSelectionTests : IDisposable
         return [.. paths.Select(p => listed[p])];
     }
 
-    private static string Sha256(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLower(CultureInfo.InvariantCulture);
-    }
 }

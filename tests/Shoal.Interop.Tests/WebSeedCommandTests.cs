@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Shoal.Tests.Net.WebSeeds;
 using Xunit.Abstractions;
 
@@ -50,7 +49,7 @@ public sealed class WebSeedCommandTests(ITestOutputHelper output) : IDisposable
         {
             string copy = Path.Combine(target, Path.GetRelativePath(served, original));
             Assert.True(File.Exists(copy), $"{copy} is missing");
-            Assert.Equal(Sha256(original), Sha256(copy));
+            Assert.Equal(Transfers.Sha256(original), Transfers.Sha256(copy));
         }
 
         Assert.Equal(files.Sum(f => new FileInfo(f).Length), server.BytesServed);
@@ -64,5 +63,4 @@ public sealed class WebSeedCommandTests(ITestOutputHelper output) : IDisposable
         File.WriteAllBytes(path, bytes);
     }
 
-    private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 }
