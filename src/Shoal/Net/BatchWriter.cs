@@ -9,7 +9,7 @@ internal sealed class BatchWriter(byte[] buffer) : IBufferWriter<byte>
 
     public int Free => buffer.Length - Written;
 
-    public ReadOnlyMemory<byte> WrittenMemory => buffer.AsMemory(0, Written);
+    public Memory<byte> WrittenMemory => buffer.AsMemory(0, Written);
 
     public void Advance(int count) => Written += count;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using Shoal.Metainfo;
+using Shoal.Net.Streams;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -10,7 +10,7 @@ using Shoal.Wire;
 namespace Shoal.Net;
 
 /// <summary>
-/// One TCP connection after the handshake: a receive loop that decodes messages into the swarm, and a
+/// One connection after the handshake, over TCP or uTP, plaintext or encrypted: a receive loop that decodes messages into the swarm, and a
 /// send loop that writes what the swarm queued, reading blocks from storage as their turn comes.
 /// </summary>
 internal sealed class PeerConnection : IPeerLink, IDisposable
@@ -19,7 +19,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
     private const int SendBatchSize = 256 * 1024;
     private const int PieceHeaderLength = 13;
 
-    private readonly Socket _socket;
+    private readonly IPeerStream _stream;
     private readonly ConnectionContext _context;
     private readonly SendQueue _queue;
     private readonly SemaphoreSlim _sendSignal = new(0);
@@ -27,10 +27,10 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
     private int _signalled;
     private SwarmPeer? _peer;
 
-    public PeerConnection(Socket socket, IPEndPoint remote, ConnectionContext context)
+    public PeerConnection(IPeerStream stream, ConnectionContext context)
     {
-        _socket = socket;
-        Remote = remote;
+        _stream = stream;
+        Remote = stream.Remote;
         _context = context;
         _queue = new SendQueue(context.Pool, context.MaxQueuedBlocks);
     }
@@ -69,7 +69,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
     {
         CloseReason ??= reason;
         _stop.Cancel();
-        _socket.Dispose();
+        _stream.Dispose();
     }
 
     /// <summary>
@@ -99,7 +99,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
                 existing.Close("replaced by the connection the peer opened at the same time");
             }
 
-            _peer = _context.Swarm.AddPeer(this, remote.PeerId, remote.Reserved);
+            _peer = _context.Swarm.AddPeer(this, remote.PeerId, remote.Reserved, _stream.Transport, _stream.IsEncrypted);
         }
 
         Task sending = SendLoopAsync(_stop.Token);
@@ -146,11 +146,11 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
                         buffer = null;
                     }
 
-                    await WaitForDataAsync(cancellationToken).ConfigureAwait(false);
+                    await _stream.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
                     buffer = _context.Pool.Rent(ReceiveBufferSize);
                 }
 
-                int received = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                int received = await _stream.ReceiveAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 if (received == 0)
                 {
                     CloseReason ??= "the peer closed the connection";
@@ -159,7 +159,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
 
                 // Only a read that filled the buffer can have left data behind: ask the kernel how much then.
                 filled += received;
-                int unread = filled == buffer!.Length ? _socket.Available : 0;
+                int unread = filled == buffer!.Length ? _stream.Available : 0;
                 int consumed = Deliver(peer, reader, buffer.AsMemory(0, filled), unread);
                 filled -= consumed;
                 buffer.AsSpan(consumed, filled).CopyTo(buffer);
@@ -185,25 +185,6 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
             if (buffer is not null)
             {
                 _context.Pool.Return(buffer);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits, holding no buffer, until the socket has data or has ended. A zero-byte read can also
-    /// complete with nothing to read (seen on Linux right after a burst); that wake-up is not taken as data,
-    /// or the connection would then wait in a real read holding a receive buffer.
-    /// </summary>
-    private async Task WaitForDataAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-
-            // Readable with nothing available is the end of the stream, which the real read reports.
-            if (_socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead))
-            {
-                return;
             }
         }
     }
@@ -334,13 +315,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
 
     private async Task WriteAsync(BatchWriter writer, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte> remaining = writer.WrittenMemory;
-        while (!remaining.IsEmpty)
-        {
-            int sent = await _socket.SendAsync(remaining, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            remaining = remaining[sent..];
-        }
-
+        await _stream.SendAsync(writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
         writer.Reset();
     }
 }

@@ -1,14 +1,14 @@
-using System.Net.Sockets;
+using Shoal.Net.Streams;
 using Shoal.Wire;
 
 namespace Shoal.Net;
 
-/// <summary>Exchanges the 68-byte BEP 3 handshakes on a fresh socket, bounded by a timeout.</summary>
+/// <summary>Exchanges the 68-byte BEP 3 handshakes on a fresh stream, bounded by a timeout.</summary>
 internal static class PeerHandshaker
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<Handshake> ReadAsync(Socket socket, CancellationToken cancellationToken)
+    public static async Task<Handshake> ReadAsync(IPeerStream stream, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[Handshake.Length];
         int filled = 0;
@@ -19,7 +19,7 @@ internal static class PeerHandshaker
                 return handshake!;
             }
 
-            int received = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int received = await stream.ReceiveAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
             if (received == 0)
             {
                 throw new PeerProtocolException("the peer closed the connection during the handshake");
@@ -29,10 +29,10 @@ internal static class PeerHandshaker
         }
     }
 
-    public static async Task WriteAsync(Socket socket, Handshake handshake, CancellationToken cancellationToken)
+    public static async Task WriteAsync(IPeerStream stream, Handshake handshake, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[Handshake.Length];
         handshake.WriteTo(buffer);
-        await socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await stream.SendAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 }

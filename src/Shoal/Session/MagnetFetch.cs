@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Streams;
 using Shoal.Swarm;
 using Shoal.Wire;
 
@@ -23,7 +24,7 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
 
     private readonly MagnetFetcher _fetcher = new(magnet.InfoHashes);
-    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.MetadataOnly.WithV2(magnet.InfoHashes.V2 is not null), magnet.InfoHashes.ForWire, session.PeerId), magnet.InfoHashes.V2?.Truncated);
+    private readonly PeerDialer _dialer = new(session.Connector, new Handshake(ReservedBits.MetadataOnly.WithV2(magnet.InfoHashes.V2 is not null), magnet.InfoHashes.ForWire, session.PeerId), magnet.InfoHashes.V2?.Truncated);
     private readonly ILogger _logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
     private readonly Lock _gate = new();
     private readonly KnownPeers _known = new();
@@ -139,8 +140,8 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
         MetadataProgress progress = MetadataProgress.Refused;
         try
         {
-            (Socket socket, Handshake remote) = await _dialer.DialAsync(endPoint, cancellationToken).ConfigureAwait(false);
-            using (socket)
+            (IPeerStream stream, Handshake remote) = await _dialer.DialAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            using (stream)
             {
                 if (session.IsOurPeerId(remote.PeerId.Span))
                 {
@@ -151,7 +152,7 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     timeout.CancelAfter(PeerTimeout);
-                    progress = await MetadataConnection.RunAsync(socket, _fetcher, new MagnetSource(SpeaksV2(remote)), _gate, timeout.Token).ConfigureAwait(false);
+                    progress = await MetadataConnection.RunAsync(stream, _fetcher, new MagnetSource(SpeaksV2(remote)), _gate, timeout.Token).ConfigureAwait(false);
                 }
             }
         }

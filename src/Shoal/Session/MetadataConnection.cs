@@ -1,23 +1,23 @@
 using System.Buffers;
-using System.Net.Sockets;
+using Shoal.Net.Streams;
 using Shoal.Swarm;
 using Shoal.Wire;
 
 namespace Shoal.Session;
 
 /// <summary>
-/// Moves one connection's messages between its socket and a <see cref="MagnetFetcher"/> until the
+/// Moves one connection's messages between its stream and a <see cref="MagnetFetcher"/> until the
 /// fetcher decides about the peer, the peer leaves, or the fetch is cancelled.
 /// </summary>
 internal static class MetadataConnection
 {
     private const int InitialBufferSize = 64 * 1024;
 
-    public static async Task<MetadataProgress> RunAsync(Socket socket, MagnetFetcher fetcher, MagnetSource source, Lock gate, CancellationToken cancellationToken)
+    public static async Task<MetadataProgress> RunAsync(IPeerStream stream, MagnetFetcher fetcher, MagnetSource source, Lock gate, CancellationToken cancellationToken)
     {
         try
         {
-            return await ExchangeAsync(socket, fetcher, source, gate, cancellationToken).ConfigureAwait(false);
+            return await ExchangeAsync(stream, fetcher, source, gate, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -28,11 +28,11 @@ internal static class MetadataConnection
         }
     }
 
-    private static async Task<MetadataProgress> ExchangeAsync(Socket socket, MagnetFetcher fetcher, MagnetSource source, Lock gate, CancellationToken cancellationToken)
+    private static async Task<MetadataProgress> ExchangeAsync(IPeerStream stream, MagnetFetcher fetcher, MagnetSource source, Lock gate, CancellationToken cancellationToken)
     {
         var output = new ArrayBufferWriter<byte>();
         MagnetFetcher.WriteHandshake(output);
-        await socket.SendAsync(output.WrittenMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await stream.SendAsync(output.WrittenSpan.ToArray(), cancellationToken).ConfigureAwait(false);
         output.ResetWrittenCount();
 
         var reader = new PeerMessageReader();
@@ -46,7 +46,7 @@ internal static class MetadataConnection
                 Array.Resize(ref buffer, Math.Min(buffer.Length * 2, reader.MaxMessageLength + 4));
             }
 
-            int received = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int received = await stream.ReceiveAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
             if (received == 0)
             {
                 return MetadataProgress.Refused;
@@ -73,7 +73,7 @@ internal static class MetadataConnection
             filled -= consumed;
             if (output.WrittenCount > 0)
             {
-                await socket.SendAsync(output.WrittenMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                await stream.SendAsync(output.WrittenSpan.ToArray(), cancellationToken).ConfigureAwait(false);
                 output.ResetWrittenCount();
             }
         }

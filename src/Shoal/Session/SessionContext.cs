@@ -4,7 +4,7 @@ namespace Shoal.Session;
 
 /// <summary>
 /// What a session's parts share: its options, our peer id and listening port, the announce key, the
-/// session-wide rate buckets, connection slots and slots per address, and the tracker clients. Parts take this, never the session.
+/// session-wide rate buckets, connection slots and slots per address, the tracker clients, and how peers are dialled. Parts take this, never the session.
 /// </summary>
 internal sealed record SessionContext(
     SessionOptions Options,
@@ -15,7 +15,8 @@ internal sealed record SessionContext(
     TokenBucket DownloadBucket,
     ConnectionSlots ConnectionSlots,
     AddressSlots AddressSlots,
-    TrackerClientFactory TrackerClients)
+    TrackerClientFactory TrackerClients,
+    PeerConnector Connector)
 {
     /// <summary>Connections the session may hold: <see cref="SessionOptions.MaxConnections"/> until a user changes it.</summary>
     public int MaxConnections

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Shoal.Discovery.Dht;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Streams;
 using Shoal.Wire;
 
 namespace Shoal.Session;
@@ -42,7 +43,8 @@ public sealed class ShoalSession : IAsyncDisposable
             new TokenBucket(options.Time, options.DownloadLimit),
             new ConnectionSlots(() => _context!.MaxConnections),
             new AddressSlots(options.MaxConnectionsPerAddress),
-            new TrackerClientFactory(_trackerHttp, options.Time));
+            new TrackerClientFactory(_trackerHttp, options.Time),
+            new PeerConnector(tcp: true));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
         _discovery = new SessionDiscovery(_context, _torrents, ports);
     }
@@ -205,7 +207,7 @@ public sealed class ShoalSession : IAsyncDisposable
 
         try
         {
-            await AcceptHandshakeAsync(socket, remote).ConfigureAwait(false);
+            await AcceptHandshakeAsync(new TcpPeerStream(socket)).ConfigureAwait(false);
         }
         finally
         {
@@ -214,23 +216,23 @@ public sealed class ShoalSession : IAsyncDisposable
     }
 
     /// <summary>Reads the handshake of an accepted connection and hands it to its torrent, within the address's slot.</summary>
-    private async Task AcceptHandshakeAsync(Socket socket, IPEndPoint remote)
+    private async Task AcceptHandshakeAsync(TcpPeerStream stream)
     {
         try
         {
             using var timeout = new CancellationTokenSource(PeerHandshaker.Timeout);
-            Handshake handshake = await PeerHandshaker.ReadAsync(socket, timeout.Token).ConfigureAwait(false);
+            Handshake handshake = await PeerHandshaker.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
             if (_torrents.Find(handshake.InfoHash) is not { } runtime)
             {
-                socket.Dispose();
+                stream.Dispose();
                 return;
             }
 
-            await runtime.Connections.AcceptAsync(socket, remote, handshake).ConfigureAwait(false);
+            await runtime.Connections.AcceptAsync(stream, handshake).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
         {
-            socket.Dispose();
+            stream.Dispose();
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Streams;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -16,7 +17,7 @@ namespace Shoal.Session;
 /// </summary>
 internal sealed class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
 {
-    private readonly PeerDialer _dialer = new(new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId), torrent.InfoHashes.V2?.Truncated);
+    private readonly PeerDialer _dialer = new(session.Connector, new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId), torrent.InfoHashes.V2?.Truncated);
     private readonly KnownPeers _known = new();
     private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
     private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
@@ -66,18 +67,19 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
     /// Takes over a connection the session accepted for this torrent. Only accepted connections count against
     /// the address's slots: those we dial go to peers we chose, and several may share an address (a NAT).
     /// </summary>
-    public async Task AcceptAsync(Socket socket, IPEndPoint remote, Handshake handshake)
+    public async Task AcceptAsync(IPeerStream stream, Handshake handshake)
     {
+        IPEndPoint remote = stream.Remote;
         if (_swarm is null || _stop.IsCancellationRequested || !_addressSlots.TryTake(remote.Address))
         {
-            socket.Dispose();
+            stream.Dispose();
             return;
         }
 
         if (!TryTakeSlot())
         {
             _addressSlots.Release(remote.Address);
-            socket.Dispose();
+            stream.Dispose();
             return;
         }
 
@@ -86,12 +88,12 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop);
             timeout.CancelAfter(PeerHandshaker.Timeout);
             // A hybrid answers with the hash the peer asked for: v1, or the truncated v2 of the v2 swarm (BEP 52).
-            await PeerHandshaker.WriteAsync(socket, _dialer.Ours with { InfoHash = handshake.InfoHash }, timeout.Token).ConfigureAwait(false);
-            await RunConnectionAsync(socket, remote, handshake, "incoming").ConfigureAwait(false);
+            await PeerHandshaker.WriteAsync(stream, _dialer.Ours with { InfoHash = handshake.InfoHash }, timeout.Token).ConfigureAwait(false);
+            await RunConnectionAsync(stream, handshake, "incoming").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            socket.Dispose();
+            stream.Dispose();
         }
         finally
         {
@@ -136,11 +138,11 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
             return;
         }
 
-        Socket? socket = null;
+        IPeerStream? stream = null;
         bool wasSeed = false;
         try
         {
-            (socket, Handshake remote) = await _dialer.DialAsync(endPoint, _stop).ConfigureAwait(false);
+            (stream, Handshake remote) = await _dialer.DialAsync(endPoint, _stop).ConfigureAwait(false);
             if (session.IsOurPeerId(remote.PeerId.Span))
             {
                 lock (gate)
@@ -157,7 +159,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
                 _known.Connected(endPoint);
             }
 
-            wasSeed = await RunConnectionAsync(socket, endPoint, remote, "outgoing").ConfigureAwait(false);
+            wasSeed = await RunConnectionAsync(stream, remote, "outgoing").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
         {
@@ -165,7 +167,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         }
         finally
         {
-            socket?.Dispose();
+            stream?.Dispose();
             ReleaseSlot();
             lock (gate)
             {
@@ -197,15 +199,16 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
     }
 
     /// <summary>Runs the connection to its end; returns whether the peer was a seed by then.</summary>
-    private async Task<bool> RunConnectionAsync(Socket socket, IPEndPoint remote, Handshake handshake, string direction)
+    private async Task<bool> RunConnectionAsync(IPeerStream stream, Handshake handshake, string direction)
     {
         if (session.IsOurPeerId(handshake.PeerId.Span))
         {
-            socket.Dispose();
+            stream.Dispose();
             return false;
         }
 
-        var connection = new PeerConnection(socket, remote, new ConnectionContext(
+        IPEndPoint remote = stream.Remote;
+        var connection = new PeerConnection(stream, new ConnectionContext(
             torrent, _swarm!, gate, storage, bandwidth.Upload, bandwidth.Download, session.Options.BufferPool, session.Options.Swarm.MaxIncomingRequests));
         EngineLog.Connected(logger, torrent.Name, remote, direction);
         await _running.RunAsync(connection.RunAsync(handshake, _stop, ReplacesDuplicate(handshake, direction))).ConfigureAwait(false);

@@ -23,4 +23,10 @@ public sealed record PeerSnapshot(
 {
     /// <summary>BEP 19: the web seed's URL when this is one, not a peer (its address and port then mean nothing).</summary>
     public string? WebSeed { get; init; }
+
+    /// <summary>TCP or uTP (BEP 29); meaningless for a web seed.</summary>
+    public PeerTransport Transport { get; init; }
+
+    /// <summary>Whether the connection's bytes are encrypted (MSE with RC4).</summary>
+    public bool IsEncrypted { get; init; }
 }

@@ -44,6 +44,11 @@ public sealed class SwarmPeer
 
     public bool SupportsExtensions { get; }
 
+    public PeerTransport Transport { get; init; }
+
+    /// <summary>Whether the connection's bytes are encrypted (MSE with RC4).</summary>
+    public bool IsEncrypted { get; init; }
+
     /// <summary>The pieces the peer says it has.</summary>
     public PieceSet Pieces { get; internal set; }
 

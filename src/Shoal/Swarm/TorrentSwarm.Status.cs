@@ -57,5 +57,7 @@ public sealed partial class TorrentSwarm
         peer.Link.QueuedBytes)
     {
         WebSeed = peer.WebSeed,
+        Transport = peer.Transport,
+        IsEncrypted = peer.IsEncrypted,
     };
 }

@@ -129,14 +129,19 @@ public sealed partial class TorrentSwarm
         return null;
     }
 
-    /// <summary>Adds a connection whose handshake is done; sends our extension handshake and what we have.</summary>
-    public SwarmPeer AddPeer(IPeerLink link, ReadOnlyMemory<byte> peerId, ReservedBits reserved)
+    /// <summary>
+    /// Adds a connection whose handshake is done, over <paramref name="transport"/>, <paramref name="encrypted"/> when MSE
+    /// chose RC4; sends our extension handshake and what we have.
+    /// </summary>
+    public SwarmPeer AddPeer(IPeerLink link, ReadOnlyMemory<byte> peerId, ReservedBits reserved, PeerTransport transport = PeerTransport.Tcp, bool encrypted = false)
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
         var peer = new SwarmPeer(_nextPeerId++, link, peerId, reserved, _torrent.PieceCount, Now)
         {
             QueueDepth = _settings.InitialQueueDepth,
             PeerRequestQueue = _settings.DefaultPeerRequestQueue,
+            Transport = transport,
+            IsEncrypted = encrypted,
         };
         _peers.Add(peer);
         if (peer.SupportsExtensions)

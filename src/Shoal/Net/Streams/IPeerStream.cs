@@ -1,4 +1,5 @@
 using System.Net;
+using Shoal.Swarm;
 
 namespace Shoal.Net.Streams;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Shoal.Swarm;
 
 namespace Shoal.Net.Streams;
 

@@ -1,4 +1,4 @@
-namespace Shoal.Net.Streams;
+namespace Shoal.Swarm;
 
 /// <summary>What carries a connection's bytes.</summary>
 public enum PeerTransport
