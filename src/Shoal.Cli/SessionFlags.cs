@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Shoal.Net;
 using Shoal.Session;
 using Shoal.Swarm;
 
 namespace Shoal.Cli;
 
-/// <summary>The flags of the commands that run a session (--port, --peer, --tracker, --listen, --max-up, --max-down) and the settings behind them.</summary>
+/// <summary>The flags of the commands that run a session (--port, --peer, --tracker, --listen, --max-up, --max-down, --encryption, --no-utp, --no-tcp) and the settings behind them.</summary>
 public sealed class SessionFlags
 {
     public Option<int?> Port { get; } = new("--port") { Description = "TCP port to listen on for peers (default: any free port; setting Net:Port)" };
@@ -29,8 +30,21 @@ public sealed class SessionFlags
 
     public Option<bool> NoLocalDiscovery { get; } = new("--no-lsd") { Description = "Do not use local service discovery (BEP 14); setting Net:LocalDiscovery" };
 
+    public Option<string?> Encryption { get; } = new("--encryption")
+    {
+        Description = "Protocol encryption with peers: prefer (try encrypted, fall back to plaintext), require (refuse plaintext peers) or disable; setting Net:Encryption",
+        HelpName = "prefer|require|disable",
+    };
+
+    public Option<bool> NoUtp { get; } = new("--no-utp") { Description = "Do not connect to peers over uTP (BEP 29), only TCP; setting Net:Utp" };
+
+    public Option<bool> NoTcp { get; } = new("--no-tcp") { Description = "Do not connect to peers over TCP, only uTP; setting Net:Tcp" };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Encryption);
+        command.Options.Add(NoUtp);
+        command.Options.Add(NoTcp);
         command.Options.Add(Port);
         command.Options.Add(Peers);
         command.Options.Add(Trackers);
@@ -68,6 +82,9 @@ public sealed class SessionFlags
             StateDirectory = Path.Combine(ShoalConfiguration.DataDirectory, "resume"),
             Dht = DhtOptions(parse, configuration),
             LocalDiscovery = !parse.GetValue(NoLocalDiscovery) && Flag(configuration, "Net:LocalDiscovery"),
+            Encryption = EncryptionFlag(parse.GetValue(Encryption) ?? configuration["Net:Encryption"]),
+            Tcp = !parse.GetValue(NoTcp) && Flag(configuration, "Net:Tcp"),
+            Utp = !parse.GetValue(NoUtp) && Flag(configuration, "Net:Utp"),
             Loggers = loggers,
             Swarm = SwarmSettings.Default with
             {
@@ -88,6 +105,15 @@ public sealed class SessionFlags
     public (long Upload, long Download) TorrentLimits(ParseResult parse, IConfiguration configuration) =>
         (Rate(parse.GetValue(MaxUp) ?? configuration["Limits:TorrentUpload"], "--max-up"),
          Rate(parse.GetValue(MaxDown) ?? configuration["Limits:TorrentDownload"], "--max-down"));
+
+    /// <summary>prefer, require or disable (--encryption, setting Net:Encryption).</summary>
+    public static EncryptionMode EncryptionFlag(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "prefer" => EncryptionMode.Prefer,
+        "require" => EncryptionMode.Require,
+        "disable" => EncryptionMode.Disable,
+        _ => throw new UsageException($"--encryption '{text}' is not prefer, require or disable"),
+    };
 
     /// <summary>A rate in bytes per second (500K, 2MiB, 10M/s); empty is unlimited (0).</summary>
     public static long Rate(string? text, string name)

@@ -64,6 +64,9 @@ public static class ShoalConfiguration
         ["Net:Port"] = "0",
         ["Net:MaxConnections"] = "200",
         ["Net:LocalDiscovery"] = "true",
+        ["Net:Encryption"] = "prefer",
+        ["Net:Tcp"] = "true",
+        ["Net:Utp"] = "true",
         ["Dht:Enabled"] = "true",
         // BEP 43: use the DHT without answering queries (for a node that is often offline or metered).
         ["Dht:ReadOnly"] = "false",

@@ -19,7 +19,7 @@ public static class NodeCommand
         var flags = new SessionFlags();
         var command = new Command("node", "Run a node: many torrents in one session, kept across restarts, driven by a REST API")
         {
-            data, api, downloads, insecure, flags.Port, flags.Listen, flags.DhtBootstrap, flags.NoDht, flags.NoLocalDiscovery,
+            data, api, downloads, insecure, flags.Port, flags.Listen, flags.DhtBootstrap, flags.NoDht, flags.NoLocalDiscovery, flags.Encryption, flags.NoUtp, flags.NoTcp,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

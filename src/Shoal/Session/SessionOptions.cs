@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Buffers;
+using Shoal.Net;
 using Shoal.Swarm;
 
 namespace Shoal.Session;
@@ -43,6 +44,15 @@ public sealed record SessionOptions
 
     /// <summary>The Mainline DHT on UDP at the listening port's number (BEP 5); off when null.</summary>
     public SessionDhtOptions? Dht { get; init; }
+
+    /// <summary>Message Stream Encryption with peers: prefer (the default), require or disable.</summary>
+    public EncryptionMode Encryption { get; init; } = EncryptionMode.Prefer;
+
+    /// <summary>Peer connections over TCP, dialled and accepted.</summary>
+    public bool Tcp { get; init; } = true;
+
+    /// <summary>Peer connections over uTP (BEP 29) on UDP at the listening port's number, dialled and accepted.</summary>
+    public bool Utp { get; init; } = true;
 
     /// <summary>Local service discovery by multicast on the local network (BEP 14).</summary>
     public bool LocalDiscovery { get; init; }
