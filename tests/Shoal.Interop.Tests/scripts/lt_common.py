@@ -1,4 +1,5 @@
-"""Shared by lt_seed.py and lt_get.py: a loopback-only, TCP-only, plaintext libtorrent session.
+"""Shared by lt_seed.py and lt_get.py: a loopback-only libtorrent session, TCP-only and plaintext unless
+--transport and --encryption say otherwise.
 
 Not a command; the two scripts import it from their own folder.
 """
@@ -67,6 +68,53 @@ def make_session(host, port, extra=None):
             if isinstance(alert, lt.listen_succeeded_alert):
                 return session, session.listen_port()
     raise RuntimeError(f"no listen result for {listen} within 10 s")
+
+
+def add_transport_args(parser):
+    """--transport tcp|utp|both and --encryption disabled|enabled|forced, for transport_settings."""
+    parser.add_argument("--transport", choices=["tcp", "utp", "both"], default="tcp",
+                        help="which transports libtorrent dials and accepts (uTP is BEP 29)")
+    parser.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled",
+                        help="MSE/PE: out_enc_policy and in_enc_policy; forced allows RC4 only, both ways")
+
+
+def transport_settings(args):
+    """libtorrent settings for add_transport_args's flags."""
+    policy = {"disabled": lt.enc_policy.disabled, "enabled": lt.enc_policy.enabled,
+              "forced": lt.enc_policy.forced}[args.encryption]
+    tcp, utp = args.transport in ("tcp", "both"), args.transport in ("utp", "both")
+    settings = {"out_enc_policy": policy, "in_enc_policy": policy,
+                "enable_outgoing_tcp": tcp, "enable_incoming_tcp": tcp,
+                "enable_outgoing_utp": utp, "enable_incoming_utp": utp}
+    if args.encryption == "forced":
+        settings.update({"allowed_enc_level": lt.enc_level.rc4, "prefer_rc4": True})
+    return settings
+
+
+# peer_info::utp_socket, which the Python binding of libtorrent 2.0.8 does not export: the bit after i2p_socket (16),
+# itself after holepunched (15), which it does.
+UTP_SOCKET = 1 << 17
+
+
+class ConnectionKinds:
+    """The kinds of connection libtorrent had with peers, e.g. 'utp+rc4' or 'tcp+plaintext', for the last line."""
+
+    def __init__(self):
+        self.seen = set()
+
+    def sample(self, handle):
+        for peer in handle.get_peer_info():
+            transport = "utp" if peer.flags & UTP_SOCKET else "tcp"
+            if peer.flags & lt.peer_info.rc4_encrypted:
+                crypto = "rc4"
+            elif peer.flags & lt.peer_info.plaintext_encrypted:
+                crypto = "obfuscated"
+            else:
+                crypto = "plaintext"
+            self.seen.add(f"{transport}+{crypto}")
+
+    def as_list(self):
+        return sorted(self.seen)
 
 
 HASH_MESSAGE = re.compile(r"(==>|<==) (HASH_REQUEST|HASHES|HASH_REJECT) ")

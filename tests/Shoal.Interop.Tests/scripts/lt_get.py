@@ -2,6 +2,7 @@
 
 usage: lt_get.py TORRENT|MAGNET SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
                  [--dht-bootstrap HOST:PORT]... [--hash-log]
+                 [--transport tcp|utp|both] [--encryption disabled|enabled|forced]
 
 With --dht-bootstrap the DHT is on (BEP 5), joined through those nodes, and used to find peers.
 With --hash-log the BEP 52 hash messages libtorrent sends and receives are counted (peer log alerts)
@@ -22,7 +23,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, hash_log_settings, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
+from lt_common import Alerts, ConnectionKinds, add_transport_args, transport_settings, hash_log_settings, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
 
 
 def main():
@@ -35,6 +36,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--dht-bootstrap", action="append", default=[])
     parser.add_argument("--hash-log", action="store_true")
+    add_transport_args(parser)
     args = parser.parse_args()
 
     stop = []
@@ -46,17 +48,20 @@ def main():
         extra.update(dht_settings(args.dht_bootstrap))
     if args.hash_log:
         extra["alert_mask"] = extra.get("alert_mask", 0) | hash_log_settings()["alert_mask"]
+    extra.update(transport_settings(args))
     session, port = make_session(args.host, args.port, extra)
     started = time.monotonic()
     handle = add_torrent(session, args.torrent, args.save_dir, dht=bool(args.dht_bootstrap))
     alerts = Alerts(session)
     dialer = Dialer(handle, args.connect)
+    kinds = ConnectionKinds()
     emit("started", port=port)
 
     peak_anon = 0
     while True:
         status = alerts.drain(handle)
         dialer.tick(status)
+        kinds.sample(handle)
         peak_anon = max(peak_anon, rss_anon_kb())
         if alerts.errors:
             emit("error", message="; ".join(alerts.errors))
@@ -74,7 +79,7 @@ def main():
     seconds = time.monotonic() - started
     # Finished means every piece passed its hash; wait for the writes to reach the files too.
     handle.flush_cache()
-    emit("finished", seconds=round(seconds, 3), bytes=status.total_wanted,
+    emit("finished", connections=kinds.as_list(), seconds=round(seconds, 3), bytes=status.total_wanted,
          mb_per_s=round(status.total_wanted / seconds / 1e6, 1),
          peak_rss_kb=peak_rss_kb(), peak_rss_anon_kb=peak_anon,
          hash_failures=alerts.hash_failures, total_payload_download=status.total_payload_download,

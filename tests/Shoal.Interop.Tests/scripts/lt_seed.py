@@ -2,6 +2,7 @@
 
 usage: lt_seed.py TORRENT CONTENT_PARENT_DIR --port P [--connect HOST:PORT]... [--upload-limit BYTES]
                   [--host 127.0.0.1] [--stats-interval S] [--check-timeout S] [--dht] [--dht-bootstrap HOST:PORT]... [--hash-log]
+                 [--transport tcp|utp|both] [--encryption disabled|enabled|forced]
 
 The data is fully checked first (no seed_mode): data that does not match the torrent is an error.
 stdout, one JSON line each:
@@ -26,7 +27,7 @@ import time
 import libtorrent as lt
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, hash_log_settings, Dialer, add_torrent, dht_settings, emit, everyone_in_global_class, make_session
+from lt_common import Alerts, ConnectionKinds, add_transport_args, transport_settings, hash_log_settings, Dialer, add_torrent, dht_settings, emit, everyone_in_global_class, make_session
 
 
 def main():
@@ -42,6 +43,7 @@ def main():
     parser.add_argument("--dht", action="store_true")
     parser.add_argument("--dht-bootstrap", action="append", default=[])
     parser.add_argument("--hash-log", action="store_true")
+    add_transport_args(parser)
     args = parser.parse_args()
 
     stop = []
@@ -53,6 +55,7 @@ def main():
         extra.update(dht_settings(args.dht_bootstrap))
     if args.hash_log:
         extra["alert_mask"] = extra.get("alert_mask", 0) | hash_log_settings()["alert_mask"]
+    extra.update(transport_settings(args))
     session, port = make_session(args.host, args.port, extra)
     if args.upload_limit > 0:
         everyone_in_global_class(session)
@@ -88,10 +91,12 @@ def main():
          total_size=info.total_size(), piece_length=info.piece_length(), pieces=info.num_pieces())
 
     dialer = Dialer(handle, args.connect)
+    kinds = ConnectionKinds()
     next_stats = time.monotonic()
     while not stop:
         status = alerts.drain(handle)
         dialer.tick(status)
+        kinds.sample(handle)
         if alerts.errors:
             emit("error", message="; ".join(alerts.errors))
             return 1
@@ -103,7 +108,7 @@ def main():
         time.sleep(min(0.1, args.stats_interval))
 
     status = handle.status()
-    emit("stopped", total_payload_upload=status.total_payload_upload, total_upload=status.total_upload,
+    emit("stopped", connections=kinds.as_list(), total_payload_upload=status.total_payload_upload, total_upload=status.total_upload,
          total_failed_bytes=status.total_failed_bytes, hash_messages=alerts.hash_messages)
     return 0
 
