@@ -5,13 +5,15 @@ namespace Shoal.Discovery.Dht;
 
 /// <summary>
 /// The UDP edge of the DHT: one dual-mode socket, a receive loop and a once-a-second tick feeding a
-/// <see cref="DhtNode"/>, with every call into the node under one lock.
+/// <see cref="DhtNode"/>, with every call into the node under one lock. The socket may be shared: its owner (the
+/// session's uTP socket, BEP 29) then sends for the node and hands over the datagrams that are not its own.
 /// </summary>
 public sealed class DhtService : IAsyncDisposable, IDatagramSender
 {
     private static readonly TimeSpan TickEvery = TimeSpan.FromSeconds(1);
 
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
+    private readonly IDatagramSender? _sharedSocket;
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
@@ -28,11 +30,23 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         ArgumentNullException.ThrowIfNull(socket);
         time ??= TimeProvider.System;
         _socket = socket;
+        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
         _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+    /// <summary>Runs on a socket someone else owns at <paramref name="port"/>: it sends through <paramref name="sharedSocket"/> and gets datagrams from <see cref="Receive"/>.</summary>
+    public DhtService(IDatagramSender sharedSocket, int port, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(sharedSocket);
+        time ??= TimeProvider.System;
+        _sharedSocket = sharedSocket;
+        Port = port;
+        Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
+        _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public int Port { get; }
 
     public DhtState State => Locked(() => Node.State);
 
@@ -42,7 +56,11 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     {
         ArgumentNullException.ThrowIfNull(bootstrap);
         Locked(() => Node.Bootstrap(bootstrap));
-        _receiveLoop = ReceiveLoopAsync(_stop.Token);
+        if (_socket is not null)
+        {
+            _receiveLoop = ReceiveLoopAsync(_socket, _stop.Token);
+        }
+
         _timer.Change(TickEvery, TickEvery);
         return Task.CompletedTask;
     }
@@ -67,14 +85,23 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     public static async Task<IEnumerable<IPEndPoint>> LoadAsync(string path, CancellationToken cancellationToken = default) =>
         (await RoutingTableFile.LoadAsync(path, cancellationToken).ConfigureAwait(false)).Select(n => n.EndPoint);
 
+    /// <summary>A datagram for the node, from the shared socket's owner.</summary>
+    public void Receive(ReadOnlyMemory<byte> datagram, IPEndPoint from) => Locked(() => Node.Receive(datagram, from));
+
     void IDatagramSender.Send(ReadOnlyMemory<byte> datagram, IPEndPoint destination)
     {
+        if (_sharedSocket is not null)
+        {
+            _sharedSocket.Send(datagram, destination);
+            return;
+        }
+
         IPEndPoint to = destination.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(destination.Address.MapToIPv6(), destination.Port)
             : destination;
         try
         {
-            _socket.SendTo(datagram.Span, SocketFlags.None, to);
+            _socket!.SendTo(datagram.Span, SocketFlags.None, to);
         }
         catch (SocketException)
         {
@@ -86,12 +113,12 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _timer.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
+        _socket?.Dispose();
         await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
     {
         var buffer = new byte[KrpcDecoder.MaxPacketSize + 1];
         EndPoint any = new IPEndPoint(IPAddress.IPv6Any, 0);
@@ -100,7 +127,7 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
             SocketReceiveFromResult received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException)
             {
@@ -109,7 +136,7 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
             }
 
             var from = (IPEndPoint)received.RemoteEndPoint;
-            Locked(() => Node.Receive(buffer.AsMemory(0, received.ReceivedBytes), from));
+            Receive(buffer.AsMemory(0, received.ReceivedBytes), from);
         }
     }
 
