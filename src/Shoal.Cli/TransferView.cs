@@ -21,7 +21,7 @@ public static class TransferView
     /// <paramref name="cancellationToken"/> fires, or <paramref name="giveUp"/> gives a reason to stop
     /// (a <see cref="SessionException"/> with that reason).
     /// </summary>
-    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken, Func<TorrentStatus, string?>? giveUp = null)
+    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken, Func<TorrentStatus, string?>? giveUp = null, ConnectionTally? connections = null)
     {
         await console.Progress()
             .AutoClear(false)
@@ -33,6 +33,7 @@ public static class TransferView
                 {
                     TorrentStatus status = handle.GetStatus();
                     Update(task, handle.Name, status);
+                    connections?.Add(status.Swarm);
                     if (handle.Completion.IsCompleted)
                     {
                         await handle.Completion.ConfigureAwait(false);
@@ -92,7 +93,7 @@ public static class TransferView
     {
         SwarmStatus swarm = status.Swarm;
         string state = status.State == TorrentState.Checking ? $"checking {status.Checked}/{swarm.PieceCount} pieces" : status.State.ToString().ToLowerInvariant();
-        string line = $"{status.Name}: {state} · up {ByteSize.Format(swarm.UploadRate)}/s · {swarm.Peers.Count} peer(s) · uploaded {ByteSize.Format(swarm.Uploaded)}";
+        string line = $"{status.Name}: {state} · up {ByteSize.Format(swarm.UploadRate)}/s · {PeerCount(swarm)} · uploaded {ByteSize.Format(swarm.Uploaded)}";
         return WithTrackers(line, status);
     }
 
@@ -110,10 +111,15 @@ public static class TransferView
             _ => $"web seed {seed.Url}: fetched {ByteSize.Format(seed.Downloaded)}",
         });
 
+    /// <summary>"3 peer(s) (1 uTP, 2 encrypted)", with web seeds counted apart.</summary>
     private static string PeerCount(SwarmStatus swarm)
     {
         int webSeeds = swarm.Peers.Count(peer => peer.WebSeed is not null);
-        return webSeeds == 0 ? $"{swarm.Peers.Count} peer(s)" : $"{swarm.Peers.Count - webSeeds} peer(s), {webSeeds} web seed(s)";
+        int peers = swarm.Peers.Count - webSeeds;
+        int utp = swarm.Peers.Count(peer => peer.WebSeed is null && peer.Transport == PeerTransport.Utp);
+        int encrypted = swarm.Peers.Count(peer => peer.WebSeed is null && peer.IsEncrypted);
+        string kinds = utp + encrypted == 0 ? "" : $" ({string.Join(", ", new[] { utp > 0 ? $"{utp} uTP" : null, encrypted > 0 ? $"{encrypted} encrypted" : null }.OfType<string>())})";
+        return webSeeds == 0 ? $"{peers} peer(s){kinds}" : $"{peers} peer(s){kinds}, {webSeeds} web seed(s)";
     }
 
     private static void Update(ProgressTask task, string name, TorrentStatus status)

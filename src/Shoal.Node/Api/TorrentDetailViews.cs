@@ -45,11 +45,10 @@ internal static class TorrentDetailViews
             FilePriorityNames.Name(priority));
     }
 
-    // No transport but TCP and no encryption yet (issue 15 adds uTP and MSE); the fields are there for them.
     // A web seed (BEP 19) is listed by its URL, its transport HTTP or HTTPS.
     private static ConnectionView Connection(PeerSnapshot peer) => peer.WebSeed is { } url
         ? new(url, "web seed", WebSeedTransport(url), WebSeedTransport(url) == "https", Flags(peer), peer.DownloadRate, peer.UploadRate, peer.Progress)
-        : new(new IPEndPoint(peer.Address, peer.Port).ToString(), peer.Client, "tcp", false, Flags(peer), peer.DownloadRate, peer.UploadRate, peer.Progress);
+        : new(new IPEndPoint(peer.Address, peer.Port).ToString(), peer.Client, peer.Transport == PeerTransport.Utp ? "utp" : "tcp", peer.IsEncrypted, Flags(peer), peer.DownloadRate, peer.UploadRate, peer.Progress);
 
     private static string WebSeedTransport(string url) => url.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
 

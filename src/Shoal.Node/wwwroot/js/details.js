@@ -4,6 +4,14 @@ import * as format from './format.js';
 import { drawPieces } from './piecemap.js';
 
 const refreshMs = 2000;
+const transportLabels = { tcp: 'TCP', utp: 'uTP', http: 'HTTP', https: 'HTTPS' };
+
+/** How a connection is carried: "uTP, encrypted", "TCP", "HTTPS" for a web seed. */
+function via(c) {
+  const transport = transportLabels[c.transport] ?? c.transport;
+  return c.encrypted && c.transport !== 'https' ? `${transport}, encrypted` : transport;
+}
+
 const priorityLabels = { skip: "Don't get", normal: 'Get', high: 'Get first' };
 
 /** The details dialog of one torrent: files, peers, trackers and piece map, asked for again every 2 s while open. */
@@ -80,7 +88,7 @@ export class DetailsPanel {
     p.summary.replaceChildren(...facts.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
     this.#showFiles(d.id, d.files ?? []);
     fillRows(p.connections, d.connections ?? [], c =>
-      [c.address, c.client ?? '', format.rate(c.downRate), format.rate(c.upRate), format.percent(c.progress)]);
+      [c.address, c.client ?? '', via(c), format.rate(c.downRate), format.rate(c.upRate), format.percent(c.progress)]);
     fillRows(p.trackers, d.trackers ?? [], t =>
       [t.url, [t.status, t.message].filter(Boolean).join(': '), String(t.seeders ?? '–'), String(t.leechers ?? '–')]);
     drawPieces(p.pieces, d.pieces, d.pieceCount);
