@@ -1,19 +1,92 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using Shoal.Net.Streams;
 
 namespace Shoal.Net;
 
-/// <summary>Opens the byte stream to a peer, before any handshake: the session's transports and how it uses them.</summary>
-internal sealed class PeerConnector(bool tcp)
+/// <summary>
+/// Opens the byte stream to a peer, before any handshake, as libtorrent chooses: uTP (BEP 29) first where it is on
+/// and the peer has not failed it before, TCP joining after <see cref="UtpHeadStart"/> or as soon as uTP fails. The
+/// first stream up is the connection and the other is closed, so a peer gets one connection. A peer reached over TCP
+/// after its uTP failed or stayed silent is dialled over TCP alone from then on.
+/// </summary>
+internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint, CancellationToken, Task<IPeerStream>>? utp)
 {
+    /// <summary>A uTP SYN answered within this long wins without a TCP attempt; an unanswered one costs no more.</summary>
+    public static readonly TimeSpan UtpHeadStart = TimeSpan.FromMilliseconds(500);
+
+    private readonly PeerMemory _noUtp = new();
+
+    public bool CanDial => tcp || utp is not null;
+
     public async Task<IPeerStream> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {
-        if (!tcp)
+        if (utp is null || (tcp && _noUtp.Contains(endPoint)))
         {
-            throw new SocketException((int)SocketError.ProtocolNotSupported);
+            return tcp
+                ? await ConnectTcpAsync(endPoint, cancellationToken).ConfigureAwait(false)
+                : throw new SocketException((int)SocketError.ProtocolNotSupported);
         }
 
+        if (!tcp)
+        {
+            return await utp(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var race = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<IPeerStream> overUtp = utp(endPoint, race.Token);
+        await Task.WhenAny(overUtp, Task.Delay(UtpHeadStart, time, cancellationToken)).ConfigureAwait(false);
+        if (overUtp.IsCompletedSuccessfully)
+        {
+            return overUtp.Result;
+        }
+
+        IPeerStream stream = await FirstUpAsync(overUtp, ConnectTcpAsync(endPoint, race.Token), race).ConfigureAwait(false);
+        if (stream.Transport == Swarm.PeerTransport.Tcp)
+        {
+            _noUtp.Add(endPoint);
+        }
+
+        return stream;
+    }
+
+    /// <summary>The first of two attempts to succeed; the other is cancelled, and closed should it connect anyway.</summary>
+    private static async Task<IPeerStream> FirstUpAsync(Task<IPeerStream> first, Task<IPeerStream> second, CancellationTokenSource race)
+    {
+        List<Task<IPeerStream>> pending = [first, second];
+        Exception? failure = null;
+        while (pending.Count > 0)
+        {
+            Task<IPeerStream> done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            if (done.IsCompletedSuccessfully)
+            {
+                await race.CancelAsync().ConfigureAwait(false);
+                pending.ForEach(loser => _ = CloseWhenUpAsync(loser));
+                return done.Result;
+            }
+
+            failure = done.Exception?.InnerException ?? failure ?? new OperationCanceledException();
+        }
+
+        ExceptionDispatchInfo.Throw(failure!);
+        return null;
+    }
+
+    private static async Task CloseWhenUpAsync(Task<IPeerStream> attempt)
+    {
+        try
+        {
+            (await attempt.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static async Task<IPeerStream> ConnectTcpAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

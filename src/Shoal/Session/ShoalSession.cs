@@ -44,7 +44,7 @@ public sealed class ShoalSession : IAsyncDisposable
             new ConnectionSlots(() => _context!.MaxConnections),
             new AddressSlots(options.MaxConnectionsPerAddress),
             new TrackerClientFactory(_trackerHttp, options.Time),
-            new PeerConnector(tcp: true));
+            new PeerConnector(options.Time, options.Tcp, utp: null));
         _accepting = _listener.AcceptLoopAsync(AcceptAsync);
         _discovery = new SessionDiscovery(_context, _torrents, ports);
     }
