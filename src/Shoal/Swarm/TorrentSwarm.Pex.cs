@@ -71,7 +71,7 @@ public sealed partial class TorrentSwarm
             PexPeer[] added = [.. reachable
                 .Where(pair => pair.Value != peer && !peer.PexTold.Contains(pair.Key))
                 .Take(MaxPexAdded)
-                .Select(pair => new PexPeer(pair.Key, pair.Value.IsSeed ? PexPeer.SeedFlag : (byte)0))];
+                .Select(pair => new PexPeer(pair.Key, PexFlags(pair.Value)))];
             IPEndPoint[] dropped = [.. peer.PexTold.Where(endPoint => !reachable.ContainsKey(endPoint)).Take(MaxPexAdded)];
             if (added.Length == 0 && dropped.Length == 0)
             {
@@ -84,4 +84,10 @@ public sealed partial class TorrentSwarm
             PeerMessageWriter.WriteExtended(Output(peer), peer.PexId, new PexMessage { Added = added, Dropped = dropped }.Encode());
         }
     }
+
+    /// <summary>What we know of a peer, for BEP 11's <c>added.f</c>: a peer connected to us over uTP supports it, one that chose RC4 prefers encryption.</summary>
+    private static byte PexFlags(SwarmPeer peer) => (byte)(
+        (peer.IsSeed ? PexPeer.SeedFlag : 0)
+        | (peer.Transport == PeerTransport.Utp ? PexPeer.UtpFlag : 0)
+        | (peer.IsEncrypted ? PexPeer.EncryptionFlag : 0));
 }

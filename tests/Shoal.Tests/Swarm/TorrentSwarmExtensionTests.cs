@@ -19,9 +19,9 @@ public class TorrentSwarmExtensionTests
         ExtensionHandshake.Parse(link.TakeMessages().First(m => m.Id == MessageId.Extended && m.ExtendedId == 0).Payload);
 
     /// <summary>A peer that sends its extension handshake, with a listen port.</summary>
-    private static (SwarmPeer Peer, RecordingLink Link) Join(SwarmHarness harness, ushort port)
+    private static (SwarmPeer Peer, RecordingLink Link) Join(SwarmHarness harness, ushort port, PeerTransport transport = PeerTransport.Tcp, bool encrypted = false)
     {
-        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal, transport: transport, encrypted: encrypted);
         var handshake = new ExtensionHandshake
         {
             Extensions = new Dictionary<string, byte> { [MetadataMessage.ExtensionName] = PeerMetadataId, [PexMessage.ExtensionName] = PeerPexId },
@@ -107,6 +107,22 @@ public class TorrentSwarmExtensionTests
         harness.Time.Advance(TimeSpan.FromSeconds(31));
         harness.Swarm.Tick();
         Assert.Equal([new IPEndPoint(third.Remote.Address, 1003)], Pex(first).Single().Added.Select(p => p.EndPoint));
+    }
+
+    [Fact]
+    public void Pex_flags_say_which_peers_speak_utp_and_chose_encryption()
+    {
+        SwarmHarness harness = Harness();
+        (_, RecordingLink listener) = Join(harness, 1001);
+        Join(harness, 1002, PeerTransport.Utp);
+        Join(harness, 1003, PeerTransport.Tcp, encrypted: true);
+        listener.TakeMessages();
+
+        harness.Swarm.Tick();
+
+        Dictionary<int, byte> flags = Pex(listener).Single().Added.ToDictionary(p => p.EndPoint.Port, p => p.Flags);
+        Assert.Equal(PexPeer.UtpFlag, flags[1002]);
+        Assert.Equal(PexPeer.EncryptionFlag, flags[1003]);
     }
 
     [Theory]

@@ -58,12 +58,12 @@ internal sealed class SwarmHarness : IPieceChecker
     public List<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> PendingChecks { get; } = [];
 
     /// <summary>Adds a connection as after a handshake, from 10.0.x.y unless an address is given.</summary>
-    public (SwarmPeer Peer, RecordingLink Link) Connect(ReservedBits reserved, IPAddress? address = null, int maxQueuedBlocks = int.MaxValue)
+    public (SwarmPeer Peer, RecordingLink Link) Connect(ReservedBits reserved, IPAddress? address = null, int maxQueuedBlocks = int.MaxValue, PeerTransport transport = PeerTransport.Tcp, bool encrypted = false)
     {
         int number = ++_nextPeer;
         var link = new RecordingLink(address ?? IPAddress.Parse($"10.0.{number / 250}.{(number % 250) + 1}"), maxQueuedBlocks);
         byte[] peerId = Encoding.ASCII.GetBytes($"-TT0000-{number,12}");
-        return (Swarm.AddPeer(link, peerId, reserved), link);
+        return (Swarm.AddPeer(link, peerId, reserved, transport, encrypted), link);
     }
 
     /// <summary>Encodes messages, decodes them with <see cref="PeerMessageReader"/> and hands them to the swarm as one batch.</summary>
