@@ -4,8 +4,12 @@
 # start-up and check excluded), throughput, SHA-256 of the result against the source, and the
 # leecher's peak RSS. Run by hand; not a test. A pair that fails is reported and the run goes on.
 #
-# usage: [SIZE_MB=1024] [VERSION=v1|v2|hybrid] [PIECE_SIZE=0] [PAIRS="lt:lt lt:shoal ..."] bench/transfer.sh
+# usage: [SIZE_MB=1024] [VERSION=v1|v2|hybrid] [PIECE_SIZE=0] [TRANSPORT=tcp|utp] [ENCRYPTION=none|rc4]
+#        [PAIRS="lt:lt lt:shoal ..."] bench/transfer.sh
 #   PIECE_SIZE 0 lets libtorrent choose (512 KiB for 1 GiB). aria2 1.36 reads only v1 torrents.
+#   TRANSPORT=utp makes libtorrent and Shoal speak uTP (BEP 29) only (aria2 has no uTP); ENCRYPTION=rc4 makes both
+#   require MSE with RC4 (aria2 cannot), ENCRYPTION=none both plaintext only. CPU is user+system seconds of each side
+#   between the leecher's start and its end.
 #   KEEP=1 keeps the work folder (logs) for a look afterwards.
 set -uo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -14,6 +18,18 @@ py=/usr/bin/python3
 size_mb="${SIZE_MB:-1024}"
 version="${VERSION:-v1}"
 piece_size="${PIECE_SIZE:-0}"
+transport="${TRANSPORT:-tcp}"
+encryption="${ENCRYPTION:-none}"
+case "$transport" in
+    tcp) lt_flags=(--transport tcp); shoal_flags=(--no-utp) ;;
+    utp) lt_flags=(--transport utp); shoal_flags=(--no-tcp) ;;
+    *) echo "TRANSPORT is tcp or utp" >&2; exit 2 ;;
+esac
+case "$encryption" in
+    none) lt_flags+=(--encryption disabled); shoal_flags+=(--encryption disable) ;;
+    rc4) lt_flags+=(--encryption forced); shoal_flags+=(--encryption require) ;;
+    *) echo "ENCRYPTION is none or rc4" >&2; exit 2 ;;
+esac
 pairs="${PAIRS:-lt:lt lt:shoal shoal:lt shoal:aria2 shoal:shoal lt:aria2}"
 leech_timeout=$((60 + size_mb / 5))   # at least 5 MB/s, or the pair failed
 start_timeout=$((60 + size_mb / 50))  # seeder start-up, including its check of the data
@@ -55,6 +71,13 @@ wait_for_port() {
     return 1
 }
 
+# User plus system CPU seconds PID has used so far (all its threads); 0 once it is gone.
+cpu_seconds() {
+    local fields
+    fields=$(awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null) || { echo 0; return; }
+    echo "scale=2; ${fields:-0} / $(getconf CLK_TCK)" | bc
+}
+
 stop() {  # SIGTERM (to timeout too, when PID is time), up to 10 s to go, then SIGKILL
     local pid="$1" i
     kill -0 "$pid" 2>/dev/null || return 0
@@ -69,7 +92,7 @@ stop() {  # SIGTERM (to timeout too, when PID is time), up to 10 s to go, then S
 # counts file pages; RssAnon is its heap). Sets leech_pid (the time process).
 start_leecher() {
     local dir="$1"; shift
-    /usr/bin/time -f %M -o "$dir/rss_kb" timeout -k 5 "$leech_timeout" "$@" >"$dir/leech.out" 2>"$dir/leech.err" &
+    /usr/bin/time -f '%M %U %S' -o "$dir/rss_kb" timeout -k 5 "$leech_timeout" "$@" >"$dir/leech.out" 2>"$dir/leech.err" &
     leech_pid=$!
     pids+=("$leech_pid")
     (   # the sampler: child of time is timeout, child of timeout is the leecher
@@ -95,11 +118,11 @@ start_seeder() {
     seed_port=$(free_port)
     cp "$work/data.torrent" "$dir/seed.torrent"
     case "$kind" in
-        lt) $py "$scripts/lt_seed.py" "$dir/seed.torrent" "$work/src" --port "$seed_port" "${dial[@]}" \
+        lt) $py "$scripts/lt_seed.py" "$dir/seed.torrent" "$work/src" --port "$seed_port" "${dial[@]}" "${lt_flags[@]}" \
                 >"$dir/seed.out" 2>"$dir/seed.err" &
             seed_pid=$!; pids+=("$seed_pid")
             wait_for_line "$dir/seed.out" '"event": "seeding"' "$seed_pid" "$start_timeout" ;;
-        shoal) "$shoal" share "$work/src/$name" --torrent "$dir/seed.torrent" --port "$seed_port" "${dial[@]}" \
+        shoal) "$shoal" share "$work/src/$name" --torrent "$dir/seed.torrent" --port "$seed_port" "${dial[@]}" "${shoal_flags[@]}" \
                 >"$dir/seed.out" 2>"$dir/seed.err" &
             seed_pid=$!; pids+=("$seed_pid")
             wait_for_line "$dir/seed.out" '^listening on ' "$seed_pid" "$start_timeout" ;;
@@ -127,15 +150,17 @@ run_pair() {
         if [ -z "$why" ]; then
             case "$leecher" in
                 lt) start_leecher "$dir" $py "$scripts/lt_get.py" "$dir/seed.torrent" "$dir/dl" \
-                        --port "$(free_port)" --connect "127.0.0.1:$seed_port" --timeout "$leech_timeout" ;;
+                        --port "$(free_port)" --connect "127.0.0.1:$seed_port" --timeout "$leech_timeout" "${lt_flags[@]}" ;;
                 shoal) start_leecher "$dir" "$shoal" get "$dir/seed.torrent" -o "$dir/dl" \
-                        --port "$(free_port)" --peer "127.0.0.1:$seed_port" ;;
+                        --port "$(free_port)" --peer "127.0.0.1:$seed_port" "${shoal_flags[@]}" ;;
             esac
         fi
     fi
     if [ -z "$why" ]; then
+        seed_cpu0=$(cpu_seconds "$seed_pid")
         wait "$leech_pid"; code=$?
         t1=$(now)
+        seed_cpu=$(echo "$(cpu_seconds "$seed_pid") - $seed_cpu0" | bc)
         [ "$code" -eq 0 ] || why="leecher exit $code"
         [ "$code" -eq 124 ] && why="leecher timed out (${leech_timeout} s)"
     else
@@ -144,7 +169,7 @@ run_pair() {
     [ -n "${seed_pid:-}" ] && stop "$seed_pid"
     seed_pid=""; leech_pid=""
 
-    local sha="-" secs="-" rate="-" rss="-" anon="-"
+    local sha="-" secs="-" rate="-" rss="-" anon="-" leech_cpu="-"
     if [ -z "$why" ]; then
         secs=$(echo "$t1 - $t0" | bc)
         rate=$(printf '%.0f' "$(echo "$size_bytes / $secs / 1000000" | bc -l)")
@@ -155,7 +180,11 @@ run_pair() {
             sha=WRONG; why="SHA-256 differs"
         fi
     fi
-    [ -s "$dir/rss_kb" ] && rss=$(( $(tail -1 "$dir/rss_kb" | tr -dc 0-9) / 1024 ))
+    if [ -s "$dir/rss_kb" ]; then
+        read -r rss_kb user_s system_s < <(tail -1 "$dir/rss_kb")
+        rss=$(( rss_kb / 1024 ))
+        leech_cpu=$(printf '%.1f' "$(echo "$user_s + $system_s" | bc)")
+    fi
     [ -s "$dir/anon_kb" ] && anon=$(( $(cat "$dir/anon_kb") / 1024 ))
     local status=ok
     if [ -n "$why" ]; then
@@ -165,7 +194,9 @@ run_pair() {
             [ -s "$dir/$f" ] && { echo "   -- $f:" >&2; tail -3 "$dir/$f" | sed 's/^/      /' >&2; }
         done
     fi
-    results+=("$(printf '%-18s %-7s %8s %8s %9s %10s %7s  %s' "$pair" "$status" "$secs" "$rate" "$rss" "$anon" "$sha" "$why")")
+    [ -n "${seed_cpu:-}" ] && seed_cpu=$(printf '%.1f' "$seed_cpu")
+    results+=("$(printf '%-18s %-7s %8s %8s %9s %10s %9s %9s %7s  %s' "$pair" "$status" "$secs" "$rate" "$rss" "$anon" "$leech_cpu" "${seed_cpu:--}" "$sha" "$why")")
+    seed_cpu=""
     rm -rf "$dir/dl"   # a GiB per pair adds up
     sync               # and its write-back would slow the next pair
 }
@@ -188,7 +219,7 @@ sync   # write the source out now, not during the first pair
 for p in $pairs; do run_pair "${p%%:*}" "${p##*:}"; done
 
 echo
-echo "${size_mb} MiB ($size_bytes bytes), $version, $((piece_bytes / 1024)) KiB pieces, $(nproc) cores, loopback; $(date -u +%Y-%m-%d)"
+echo "${size_mb} MiB ($size_bytes bytes), $version, $((piece_bytes / 1024)) KiB pieces, $transport, encryption $encryption, $(nproc) cores, loopback; $(date -u +%Y-%m-%d)"
 echo "time: leecher start to verified completion (for aria2: seeder ready to aria2 exit); RSS: leecher's peak (MiB)"
-printf '%-18s %-7s %8s %8s %9s %10s %7s\n' "seeder -> leecher" status seconds "MB/s" "peak RSS" "peak anon" sha256
+printf '%-18s %-7s %8s %8s %9s %10s %9s %9s %7s\n' "seeder -> leecher" status seconds "MB/s" "peak RSS" "peak anon" "leech CPU" "seed CPU" sha256
 printf '%s\n' "${results[@]}"
