@@ -16,7 +16,8 @@ internal sealed class MseStream : IPeerStream
     private readonly IPeerStream _inner;
     private readonly Rc4? _decryptor;
     private readonly Rc4? _encryptor;
-    private readonly byte[] _pending;
+    /// <summary>Bytes read before this stream existed, returned first; let go once returned (the IA can be 64 KiB).</summary>
+    private volatile byte[] _pending;
     private volatile int _pendingOffset;
 
     private MseStream(IPeerStream inner, Rc4? decryptor, Rc4? encryptor, byte[] pending)
@@ -34,7 +35,8 @@ internal sealed class MseStream : IPeerStream
 
     public bool IsEncrypted => _encryptor is not null;
 
-    public int Available => _pending.Length - _pendingOffset + _inner.Available;
+    /// <summary>The pending bytes (read racing a receive: never below 0) and the inner stream's.</summary>
+    public int Available => Math.Max(0, _pending.Length - _pendingOffset) + _inner.Available;
 
     /// <summary>
     /// The stream that continues <paramref name="inner"/> after <paramref name="handshake"/>. It first returns the
@@ -53,12 +55,22 @@ internal sealed class MseStream : IPeerStream
 
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        byte[] pending = _pending;
         int offset = _pendingOffset;
-        if (offset < _pending.Length && !buffer.IsEmpty)
+        if (offset < pending.Length && !buffer.IsEmpty)
         {
-            int count = Math.Min(buffer.Length, _pending.Length - offset);
-            _pending.AsSpan(offset, count).CopyTo(buffer.Span);
-            _pendingOffset = offset + count;
+            int count = Math.Min(buffer.Length, pending.Length - offset);
+            pending.AsSpan(offset, count).CopyTo(buffer.Span);
+            if (offset + count == pending.Length)
+            {
+                _pending = [];
+                _pendingOffset = 0;
+            }
+            else
+            {
+                _pendingOffset = offset + count;
+            }
+
             return count;
         }
 

@@ -256,6 +256,68 @@ public sealed class MseHandshakeTests
         Assert.Contains("invalid Diffie-Hellman key", failure.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// RC4 is a stream cipher: flipping a bit of the ciphertext flips the same bit of the plaintext. That lets a test
+    /// play a broken peer without its keys. No padding, so the fields are at known places: message 3 is the two
+    /// hashes (40 bytes), VC (8), crypto_provide (4), len(PadC) (2); message 4 is VC, crypto_select, len(PadD).
+    /// </summary>
+    private static (MseHandshake A, MseHandshake B, byte[] Request) UpToTheRequest(CryptoMethods provide = CryptoMethods.Both)
+    {
+        var a = MseHandshake.Initiate(Initiator(MsePadding.None, provide));
+        var b = MseHandshake.Respond(Responder(MsePadding.None));
+        b.Receive(a.TakeOutput());
+        a.Receive(b.TakeOutput());
+        return (a, b, a.TakeOutput());
+    }
+
+    [Fact]
+    public void A_wrong_verification_constant_is_refused()
+    {
+        (_, MseHandshake b, byte[] request) = UpToTheRequest();
+        request[40 + 3] ^= 0x10;
+        MseException failure = Assert.Throws<MseException>(() => b.Receive(request));
+        Assert.Contains("verification constant is wrong", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_PadC_longer_than_512_bytes_is_refused()
+    {
+        (_, MseHandshake b, byte[] request) = UpToTheRequest();
+        request[40 + 8 + 4] ^= 0x02; // len(PadC) 0 -> 512: still fine
+        b.Receive(request.AsSpan(0, 40 + 14));
+        (_, b, request) = UpToTheRequest();
+        request[40 + 8 + 4] ^= 0x02;
+        request[40 + 8 + 5] ^= 0x01; // 513
+        MseException failure = Assert.Throws<MseException>(() => b.Receive(request));
+        Assert.Contains("padding is 513 bytes, more than the 512", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData((int)CryptoMethods.Rc4, 0x03, "did not offer")] // RC4 offered, plaintext selected
+    [InlineData((int)CryptoMethods.Both, 0x01, "did not offer")] // both selected at once
+    [InlineData((int)CryptoMethods.Both, 0x06, "did not offer")] // an unknown method selected
+    public void The_initiator_refuses_a_selection_it_did_not_offer(int provide, byte flip, string expected)
+    {
+        (MseHandshake a, MseHandshake b, byte[] request) = UpToTheRequest((CryptoMethods)provide);
+        b.Receive(request);
+        byte[] answer = b.TakeOutput();
+        Assert.Equal(14, answer.Length);
+        answer[8 + 3] ^= flip; // RC4 (0x02) selected, changed
+        MseException failure = Assert.Throws<MseException>(() => a.Receive(answer));
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_PadD_longer_than_512_bytes_is_refused()
+    {
+        (MseHandshake a, MseHandshake b, byte[] request) = UpToTheRequest();
+        b.Receive(request);
+        byte[] answer = b.TakeOutput();
+        answer[8 + 4] ^= 0x80;
+        MseException failure = Assert.Throws<MseException>(() => a.Receive(answer));
+        Assert.Contains("padding is 32768 bytes", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_torrent_is_refused()
     {
