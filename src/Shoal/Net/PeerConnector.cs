@@ -18,7 +18,8 @@ internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint
 
     private readonly PeerMemory _noUtp = new();
 
-    public bool CanDial => tcp || utp is not null;
+    /// <summary>Peers that failed an MSE handshake and then took a plaintext one: dialled in plaintext from then on.</summary>
+    public PeerMemory PlaintextPeers { get; } = new();
 
     public async Task<IPeerStream> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Encryption;
 using Shoal.Net.Streams;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -24,7 +25,11 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
 
     private readonly MagnetFetcher _fetcher = new(magnet.InfoHashes);
-    private readonly PeerDialer _dialer = new(session.Connector, new Handshake(ReservedBits.MetadataOnly.WithV2(magnet.InfoHashes.V2 is not null), magnet.InfoHashes.ForWire, session.PeerId), magnet.InfoHashes.V2?.Truncated);
+    private readonly PeerDialer _dialer = new(
+        session.Connector,
+        new Handshake(ReservedBits.MetadataOnly.WithV2(magnet.InfoHashes.V2 is not null), magnet.InfoHashes.ForWire, session.PeerId),
+        session.EncryptionFor(isPrivate: false),
+        magnet.InfoHashes.V2?.Truncated);
     private readonly ILogger _logger = session.Options.Loggers.CreateLogger("Shoal.Torrent");
     private readonly Lock _gate = new();
     private readonly KnownPeers _known = new();
@@ -161,7 +166,7 @@ internal sealed class MagnetFetch(SessionContext session, MagnetLink magnet, Add
             progress = MetadataProgress.Corrupt;
             EngineLog.DialFailed(_logger, Name, endPoint, e.Message);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or MseException)
         {
             EngineLog.DialFailed(_logger, Name, endPoint, e.Message);
         }

@@ -33,4 +33,8 @@ internal sealed record SessionContext(
     } = Options.MaxConnectionsPerTorrent;
 
     public bool IsOurPeerId(ReadOnlySpan<byte> peerId) => peerId.SequenceEqual(PeerId.Span);
+
+    /// <summary>A torrent's encryption: the session's, but a private torrent (BEP 27) requires it unless it is disabled.</summary>
+    public EncryptionMode EncryptionFor(bool isPrivate) =>
+        isPrivate && Options.Encryption == EncryptionMode.Prefer ? EncryptionMode.Require : Options.Encryption;
 }

@@ -1,15 +1,19 @@
 using System.Net;
+using Shoal.Bencoding;
 using Shoal.Metainfo;
+using Shoal.Net.Encryption;
 
 namespace Shoal.Session;
 
 /// <summary>
 /// The session's torrents and the magnets whose metadata is being fetched, by info-hash; peers found for an
-/// info-hash (by the DHT, local discovery) reach both through <see cref="AddPeers"/>.
+/// info-hash (by the DHT, local discovery) reach both through <see cref="AddPeers"/>. Each wire hash is also known by
+/// its MSE <c>HASH('req2', SKEY)</c>, which is all an encrypted incoming connection says of its torrent.
 /// </summary>
 internal sealed class SessionTorrents
 {
     private readonly Dictionary<InfoHash, TorrentRuntime> _torrents = [];
+    private readonly Dictionary<ReadOnlyMemory<byte>, InfoHash> _byReq2 = new(ByteMemoryComparer.Instance);
     private readonly Dictionary<InfoHash, MagnetFetch> _fetches = [];
     private readonly Lock _lock = new();
 
@@ -38,6 +42,7 @@ internal sealed class SessionTorrents
             foreach (InfoHash hash in hashes)
             {
                 _torrents[hash] = runtime;
+                _byReq2[MseHandshake.Req2Hash(hash)] = hash;
             }
 
             return true;
@@ -49,6 +54,7 @@ internal sealed class SessionTorrents
         lock (_lock)
         {
             _torrents.Remove(infoHash);
+            _byReq2.Remove(MseHandshake.Req2Hash(infoHash));
         }
     }
 
@@ -59,6 +65,7 @@ internal sealed class SessionTorrents
         {
             TorrentRuntime[] torrents = [.. _torrents.Values.Distinct()];
             _torrents.Clear();
+            _byReq2.Clear();
             return torrents;
         }
     }
@@ -69,6 +76,15 @@ internal sealed class SessionTorrents
         lock (_lock)
         {
             return _torrents.GetValueOrDefault(infoHash);
+        }
+    }
+
+    /// <summary>The wire hash of the running torrent whose MSE <c>HASH('req2', SKEY)</c> this is, if any.</summary>
+    public InfoHash? FindByReq2(ReadOnlySpan<byte> req2Hash)
+    {
+        lock (_lock)
+        {
+            return _byReq2.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(req2Hash, out InfoHash? hash) ? hash : null;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Shoal.Discovery.Dht;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Encryption;
 using Shoal.Net.Streams;
 using Shoal.Wire;
 
@@ -196,33 +197,41 @@ public sealed class ShoalSession : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private async Task AcceptAsync(Socket socket)
+    private Task AcceptAsync(Socket socket) => AcceptStreamAsync(new TcpPeerStream(socket));
+
+    /// <summary>A connection a peer opened, over TCP or uTP, within its address's slot.</summary>
+    private async Task AcceptStreamAsync(TcpPeerStream stream)
     {
-        var remote = (IPEndPoint)socket.RemoteEndPoint!;
-        if (!_context.AddressSlots.TryTake(remote.Address))
+        IPAddress address = stream.Remote.Address;
+        if (!_context.AddressSlots.TryTake(address))
         {
-            socket.Dispose();
+            stream.Dispose();
             return;
         }
 
         try
         {
-            await AcceptHandshakeAsync(new TcpPeerStream(socket)).ConfigureAwait(false);
+            await AcceptHandshakeAsync(stream).ConfigureAwait(false);
         }
         finally
         {
-            _context.AddressSlots.Release(remote.Address);
+            _context.AddressSlots.Release(address);
         }
     }
 
-    /// <summary>Reads the handshake of an accepted connection and hands it to its torrent, within the address's slot.</summary>
-    private async Task AcceptHandshakeAsync(TcpPeerStream stream)
+    /// <summary>
+    /// Answers MSE or takes plaintext as the session's encryption allows, reads the handshake of an accepted connection
+    /// and hands it to its torrent, which must be the one MSE named.
+    /// </summary>
+    private async Task AcceptHandshakeAsync(IPeerStream raw)
     {
+        IPeerStream stream = raw;
         try
         {
             using var timeout = new CancellationTokenSource(PeerHandshaker.Timeout);
+            (stream, InfoHash? skey) = await IncomingEncryption.AcceptAsync(raw, Options.Encryption, _torrents.FindByReq2, timeout.Token).ConfigureAwait(false);
             Handshake handshake = await PeerHandshaker.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
-            if (_torrents.Find(handshake.InfoHash) is not { } runtime)
+            if ((skey is not null && !skey.Equals(handshake.InfoHash)) || _torrents.Find(handshake.InfoHash) is not { } runtime)
             {
                 stream.Dispose();
                 return;
@@ -230,7 +239,7 @@ public sealed class ShoalSession : IAsyncDisposable
 
             await runtime.Connections.AcceptAsync(stream, handshake).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException or MseException)
         {
             stream.Dispose();
         }

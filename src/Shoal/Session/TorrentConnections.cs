@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Encryption;
 using Shoal.Net.Streams;
 using Shoal.Storage;
 using Shoal.Swarm;
@@ -17,7 +18,11 @@ namespace Shoal.Session;
 /// </summary>
 internal sealed class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
 {
-    private readonly PeerDialer _dialer = new(session.Connector, new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId), torrent.InfoHashes.V2?.Truncated);
+    private readonly PeerDialer _dialer = new(
+        session.Connector,
+        new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId),
+        session.EncryptionFor(torrent.IsPrivate),
+        torrent.InfoHashes.V2?.Truncated);
     private readonly KnownPeers _known = new();
     private readonly ConnectionSlots _slots = new(() => session.ConnectionsPerTorrent);
     private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
@@ -64,13 +69,15 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
     }
 
     /// <summary>
-    /// Takes over a connection the session accepted for this torrent. Only accepted connections count against
-    /// the address's slots: those we dial go to peers we chose, and several may share an address (a NAT).
+    /// Takes over a connection the session accepted for this torrent, unless it is plaintext and the torrent requires
+    /// encryption. Only accepted connections count against the address's slots: those we dial go to peers we chose,
+    /// and several may share an address (a NAT).
     /// </summary>
     public async Task AcceptAsync(IPeerStream stream, Handshake handshake)
     {
         IPEndPoint remote = stream.Remote;
-        if (_swarm is null || _stop.IsCancellationRequested || !_addressSlots.TryTake(remote.Address))
+        if (_swarm is null || _stop.IsCancellationRequested || (_dialer.Encryption == EncryptionMode.Require && !stream.IsEncrypted)
+            || !_addressSlots.TryTake(remote.Address))
         {
             stream.Dispose();
             return;
@@ -161,7 +168,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
 
             wasSeed = await RunConnectionAsync(stream, remote, "outgoing").ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException or MseException)
         {
             EngineLog.DialFailed(logger, torrent.Name, endPoint, e.Message);
         }

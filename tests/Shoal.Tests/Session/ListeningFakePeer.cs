@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Metainfo;
+using Shoal.Net.Encryption;
 using Shoal.Wire;
 
 namespace Shoal.Tests.Session;
@@ -54,10 +55,14 @@ internal sealed class ListeningFakePeer : IAsyncDisposable
             using Socket socket = await _listener.AcceptSocketAsync(_stop.Token);
             byte[] handshake = new byte[Handshake.Length];
             await new NetworkStream(socket).ReadExactlyAsync(handshake, _stop.Token);
-            Handshake.TryRead(handshake, out Handshake? remote);
-            lock (_dialledBy)
+
+            // A plaintext-only peer hangs up on an encryption handshake, as real ones do; the dialler then tries plaintext.
+            if (MseNegotiator.LooksLikeBitTorrentHandshake(handshake) && Handshake.TryRead(handshake, out Handshake? remote))
             {
-                _dialledBy.Add(remote!.PeerId.ToArray());
+                lock (_dialledBy)
+                {
+                    _dialledBy.Add(remote!.PeerId.ToArray());
+                }
             }
         }
     }

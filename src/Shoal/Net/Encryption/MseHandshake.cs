@@ -274,6 +274,14 @@ internal sealed class MseHandshake
         int take = Math.Min(_fieldNeed - _fieldHave, input.Length);
         input[..take].CopyTo(_field.AsSpan(_fieldHave));
         _fieldHave += take;
+
+        // A peer that speaks no MSE may answer our key with its own plain handshake: fail now, not at the timeout.
+        if (_step == Step.PeerKey && IsInitiator && _fieldHave >= MseNegotiator.DetectionLength
+            && _fieldHave - take < MseNegotiator.DetectionLength && MseNegotiator.LooksLikeBitTorrentHandshake(_field))
+        {
+            throw new MseException("the peer answered with a plaintext BitTorrent handshake: it does not speak MSE");
+        }
+
         if (_fieldHave == _fieldNeed)
         {
             OnField(_field.AsSpan(0, _fieldNeed));

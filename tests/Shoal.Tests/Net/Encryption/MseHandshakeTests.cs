@@ -1,5 +1,6 @@
 using Shoal.Metainfo;
 using Shoal.Net.Encryption;
+using Shoal.Wire;
 
 namespace Shoal.Tests.Net.Encryption;
 
@@ -233,6 +234,19 @@ public sealed class MseHandshakeTests
         a.Receive(garbage.AsSpan(0, garbage.Length - 1));
         MseException failure = Assert.Throws<MseException>(() => a.Receive(garbage.AsSpan(^1..)));
         Assert.Contains("no verification constant within 616 bytes", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_initiator_fails_at_once_when_the_peer_answers_with_a_plaintext_handshake()
+    {
+        byte[] answer = new byte[Handshake.Length];
+        new Handshake(ReservedBits.Shoal, new InfoHash(new byte[20]), new byte[20]).WriteTo(answer);
+        var a = MseHandshake.Initiate(Initiator());
+        a.Receive(answer.AsSpan(0, 19));
+
+        MseException failure = Assert.Throws<MseException>(() => a.Receive(answer.AsSpan(19, 1)));
+
+        Assert.Contains("plaintext BitTorrent handshake", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]
