@@ -21,7 +21,7 @@ public static class TransferView
     /// <paramref name="cancellationToken"/> fires, or <paramref name="giveUp"/> gives a reason to stop
     /// (a <see cref="SessionException"/> with that reason).
     /// </summary>
-    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken, Func<TorrentStatus, string?>? giveUp = null, ConnectionTally? connections = null)
+    public static async Task DownloadAsync(IAnsiConsole console, TorrentHandle handle, CancellationToken cancellationToken, Func<TorrentStatus, string?>? giveUp = null)
     {
         await console.Progress()
             .AutoClear(false)
@@ -33,7 +33,6 @@ public static class TransferView
                 {
                     TorrentStatus status = handle.GetStatus();
                     Update(task, handle.Name, status);
-                    connections?.Add(status.Swarm);
                     if (handle.Completion.IsCompleted)
                     {
                         await handle.Completion.ConfigureAwait(false);
@@ -100,6 +99,13 @@ public static class TransferView
     /// <summary>The line, then the trackers' state when the torrent has any: a line without trackers stays as it always was.</summary>
     private static string WithTrackers(string line, TorrentStatus status) =>
         TrackerLine.For(status.Trackers) is { } trackers ? $"{line} · {trackers}" : line;
+
+    /// <summary>"received over TCP, encrypted: 1.0 GiB; uTP: 2.0 MiB", from peers (not web seeds); null when nothing came from one.</summary>
+    public static string? ReceivedOverLine(TorrentStatus status) => status.Swarm.DownloadedByConnectionKind.Count == 0
+        ? null
+        : "received over " + string.Join("; ", status.Swarm.DownloadedByConnectionKind
+            .OrderByDescending(pair => pair.Value)
+            .Select(pair => $"{pair.Key}: {ByteSize.Format(pair.Value)}"));
 
     /// <summary>One line per web seed (BEP 19) that delivered, failed or was discarded, for after a download.</summary>
     public static IEnumerable<string> WebSeedLines(TorrentStatus status) => status.WebSeeds

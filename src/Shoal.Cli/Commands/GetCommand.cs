@@ -76,10 +76,9 @@ public static class GetCommand
             }
 
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-            var connections = new ConnectionTally();
             try
             {
-                await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken, status => TrackerRefusal.Reason(handle.Torrent, status, peers.Count > 0), connections).ConfigureAwait(false);
+                await TransferView.DownloadAsync(runtime.Status, handle, cancellationToken, status => TrackerRefusal.Reason(handle.Torrent, status, peers.Count > 0)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -94,7 +93,7 @@ public static class GetCommand
             double seconds = stopwatch.Elapsed.TotalSeconds;
             runtime.Status.MarkupLine(Markup.Escape(
                 $"fetched {ByteSize.Format(done.Swarm.Downloaded)} in {seconds:0.00} s ({ByteSize.Format((long)(done.Swarm.Downloaded / Math.Max(seconds, 0.001)))}/s), {done.Swarm.HashFailures} piece(s) failed their check"));
-            foreach (string line in TransferView.WebSeedLines(done).Prepend(connections.Line()).OfType<string>())
+            foreach (string line in TransferView.WebSeedLines(done).Prepend(TransferView.ReceivedOverLine(done)).OfType<string>())
             {
                 runtime.Status.MarkupLine(Markup.Escape(line));
             }

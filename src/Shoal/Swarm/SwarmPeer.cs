@@ -49,6 +49,8 @@ public sealed class SwarmPeer
     /// <summary>Whether the connection's bytes are encrypted (MSE with RC4).</summary>
     public bool IsEncrypted { get; init; }
 
+    public ConnectionKind Kind => new(Transport, IsEncrypted);
+
     /// <summary>The pieces the peer says it has.</summary>
     public PieceSet Pieces { get; internal set; }
 

@@ -21,6 +21,9 @@ public sealed record SwarmStatus(
     IReadOnlyList<PeerSnapshot> Peers,
     IReadOnlyDictionary<string, long> DownloadedByPeerId)
 {
+    /// <summary>Payload received over each kind of connection (transport and encryption), open or closed; web seeds not counted.</summary>
+    public IReadOnlyDictionary<ConnectionKind, long> DownloadedByConnectionKind { get; init; } = new Dictionary<ConnectionKind, long>();
+
     /// <summary>How much of what is wanted is verified, 0 to 1.</summary>
     public double Progress => WantedBytes == 0 ? 1 : (double)WantedVerifiedBytes / WantedBytes;
 

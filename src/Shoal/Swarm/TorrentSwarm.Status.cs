@@ -22,7 +22,21 @@ public sealed partial class TorrentSwarm
             DownloadRate: _downloadMeter.Rate(now),
             UploadRate: _uploadMeter.Rate(now),
             Peers: [.. _peers.Select(p => Snapshot(p, now))],
-            DownloadedByPeerId: DownloadedByPeerId());
+            DownloadedByPeerId: DownloadedByPeerId())
+        {
+            DownloadedByConnectionKind = DownloadedByConnectionKind(),
+        };
+    }
+
+    private Dictionary<ConnectionKind, long> DownloadedByConnectionKind()
+    {
+        Dictionary<ConnectionKind, long> totals = new(_downloadedByKindFromClosed);
+        foreach (SwarmPeer peer in _peers.Where(p => p.WebSeed is null && p.Downloaded > 0))
+        {
+            totals[peer.Kind] = totals.GetValueOrDefault(peer.Kind) + peer.Downloaded;
+        }
+
+        return totals;
     }
 
     /// <summary>Payload kept from each peer id over every connection so far, open or closed (see <see cref="ClosedPeerTotals"/> for the closed ones kept).</summary>

@@ -32,6 +32,7 @@ public sealed partial class TorrentSwarm
     private readonly RateMeter _downloadMeter = new();
     private readonly RateMeter _uploadMeter = new();
     private readonly ClosedPeerTotals _downloadedFromClosed = new();
+    private readonly Dictionary<ConnectionKind, long> _downloadedByKindFromClosed = [];
     private int _nextPeerId;
     private int _outstandingBlocks;
     private TimeSpan _lastRechoke;
@@ -168,6 +169,11 @@ public sealed partial class TorrentSwarm
         ReleaseOutstanding(peer);
         _choker.Forget(peer.Id);
         _downloadedFromClosed.Add(peer.PeerId.Span, peer.Downloaded);
+        if (peer.WebSeed is null && peer.Downloaded > 0)
+        {
+            _downloadedByKindFromClosed[peer.Kind] = _downloadedByKindFromClosed.GetValueOrDefault(peer.Kind) + peer.Downloaded;
+        }
+
         if (peer.HasPieceInformation)
         {
             _picker.AddAvailability(peer.Pieces, -1);

@@ -102,6 +102,27 @@ public class TorrentSwarmProtocolTests
     }
 
     [Fact]
+    public void Payload_is_counted_by_the_kind_of_connection_it_came_over_open_or_closed()
+    {
+        var harness = new SwarmHarness(pieceCount: 8, pieceLength: 2 * Block, lastPieceSize: 2 * Block);
+        (SwarmPeer overUtp, RecordingLink utpLink) = harness.Connect(ReservedBits.Shoal, transport: PeerTransport.Utp, encrypted: true);
+        (SwarmPeer overTcp, RecordingLink tcpLink) = harness.Connect(ReservedBits.Shoal);
+        foreach ((SwarmPeer peer, RecordingLink link) in new[] { (overUtp, utpLink), (overTcp, tcpLink) })
+        {
+            harness.Send(peer, MessageId.HaveAll);
+            harness.Send(peer, MessageId.Unchoke);
+            harness.SendPiece(peer, SwarmHarness.Requests(link.TakeMessages())[0]);
+        }
+
+        harness.Swarm.OnClosed(overUtp);
+
+        IReadOnlyDictionary<ConnectionKind, long> byKind = harness.Swarm.GetStatus().DownloadedByConnectionKind;
+        Assert.Equal(Block, byKind[new ConnectionKind(PeerTransport.Utp, Encrypted: true)]);
+        Assert.Equal(Block, byKind[new ConnectionKind(PeerTransport.Tcp, Encrypted: false)]);
+        Assert.Equal(2, byKind.Count);
+    }
+
+    [Fact]
     public void Yourip_is_the_ipv4_form_of_an_ipv4_mapped_peer_address()
     {
         SwarmHarness harness = Create();
