@@ -359,9 +359,11 @@ internal sealed class UtpConnection
                 return;
             }
 
-            // The ST_STATE carries the sequence number the peer sends next (libtorrent and libutp agree).
+            // The ST_STATE carries the sequence number the peer sends next (libtorrent and libutp agree). We ack it at
+            // once, though the BEP does not ask to: the peer then knows the connection is up before our first data.
             State = UtpState.Connected;
             _ackNr = (ushort)(header.SeqNr - 1);
+            _ackPending = true;
             Changed?.Invoke();
         }
         else if (State == UtpState.SynReceived)

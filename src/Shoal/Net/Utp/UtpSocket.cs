@@ -215,7 +215,7 @@ internal sealed class UtpSocket : IAsyncDisposable
         {
             if (Fallback is { } fallback)
             {
-                fallback(asMemory, Unmap((IPEndPoint)new IPEndPoint(IPAddress.IPv6Any, 0).Create(from)));
+                fallback(asMemory, Unmap(ToEndPoint(from)));
             }
 
             return;
@@ -335,6 +335,9 @@ internal sealed class UtpSocket : IAsyncDisposable
     private static IPEndPoint Unmap(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
+    private static IPEndPoint ToEndPoint(SocketAddress address) =>
+        (IPEndPoint)new IPEndPoint(address.Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0).Create(address);
+
     private static ushort RandomSeq() => (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
 
     private IPEndPoint Normalize(IPEndPoint endPoint) =>
@@ -366,7 +369,7 @@ internal sealed class UtpSocket : IAsyncDisposable
 
         var address = new SocketAddress(from.Family, from.Size);
         from.Buffer.Span[..from.Size].CopyTo(address.Buffer.Span);
-        var remote = (IPEndPoint)new IPEndPoint(IPAddress.IPv6Any, 0).Create(address);
+        IPEndPoint remote = ToEndPoint(address);
         var connection = UtpConnection.Accept(_clock, new Sink(this, address), syn, RandomSeq(), ConnectionOptions(remote.Address));
         var entry = new Entry(connection, address, stream: null, pending: true, _clock.Now);
         _table.Add(new Key(address, connection.ReceiveId), entry);
@@ -376,7 +379,7 @@ internal sealed class UtpSocket : IAsyncDisposable
 
     private void Established(Entry entry)
     {
-        var remote = (IPEndPoint)new IPEndPoint(IPAddress.IPv6Any, 0).Create(entry.Address);
+        IPEndPoint remote = ToEndPoint(entry.Address);
         lock (_tableLock)
         {
             _halfOpen--;
@@ -449,7 +452,17 @@ internal sealed class UtpSocket : IAsyncDisposable
             }
 
             Dispatch(buffer.AsSpan(0, received), from, buffer.AsMemory(0, received));
-            if (++burst >= MaxBurst || _socket.Available == 0)
+            bool more;
+            try
+            {
+                more = _socket.Available > 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (++burst >= MaxBurst || !more)
             {
                 burst = 0;
                 FlushDirty();
