@@ -90,6 +90,10 @@ internal sealed class UtpConnection
 
     // Sending: packets [_ackedTo + 1, _seqNr) exist; [_ackedTo + 1, _sendNext) went out at least once.
     private ushort _seqNr;
+    private long _timeoutCount;
+    private long _fastResendCount;
+    private long _duplicateCount;
+    private long _droppedCount;
     private ushort _sendNext;
     private ushort _ackedTo;
     private int _queuedBytes;
@@ -98,6 +102,7 @@ internal sealed class UtpConnection
     private int _duplicateAcks;
     private bool _finQueued;
     private bool _finAcked;
+    private bool _probe;
     private uint _peerWindow;
 
     // Receiving: _ackNr is the last packet received in order.
@@ -190,6 +195,9 @@ internal sealed class UtpConnection
 
     public double CongestionWindow => _cwnd;
 
+    /// <summary>Counters for tests and diagnostics: timeouts that fired, packets resent on duplicate or selective acks, packets received twice or dropped for want of room.</summary>
+    public (long Timeouts, long FastResends, long Duplicates, long Dropped) Counters => (_timeoutCount, _fastResendCount, _duplicateCount, _droppedCount);
+
     public long RoundTripTime => _rtt;
 
     /// <summary>The latest queuing delay measured (current one-way delay minus the base delay), in microseconds.</summary>
@@ -202,6 +210,11 @@ internal sealed class UtpConnection
     private int Sent => (ushort)(_sendNext - _ackedTo - 1);
 
     private uint FreeWindow => (uint)Math.Max(0, _receiveCapacity - _receiveCount - _reorderBytes);
+
+    /// <summary>A one-line summary of the connection's numbers, for diagnostics.</summary>
+    public override string ToString() =>
+        $"{State} seq {_seqNr} next {_sendNext} acked {_ackedTo} ack {_ackNr} inflight {_inFlight} queued {_queuedBytes} resend {_resendCount} "
+        + $"cwnd {_cwnd:F0} peer {_peerWindow} recv {_receiveCount} reorder {_reorderCount} adv {_lastAdvertised} deadline {(_deadline == long.MaxValue ? -1 : _deadline - _clock.Now)} rtt {_rtt} timeout {_timeout}";
 
     /// <summary>
     /// Opens a connection to a peer (BEP 29 connection setup): we receive on <paramref name="receiveId"/>, send on
@@ -434,6 +447,10 @@ internal sealed class UtpConnection
         }
 
         _ackPending = false;
+        if (_deadline == long.MaxValue && _sendNext != _seqNr && State == UtpState.Connected)
+        {
+            _deadline = now + _timeout;
+        }
     }
 
     /// <summary>Fires what is due: a timeout marks every packet in flight for resending with the window at one packet.</summary>
@@ -448,12 +465,16 @@ internal sealed class UtpConnection
 
         if (Sent == 0)
         {
+            // Nothing in flight at the deadline: data waits for a window the peer has not opened, so one packet probes it.
             _deadline = long.MaxValue;
+            _probe = _sendNext != _seqNr;
             Flush();
+            _probe = false;
             return;
         }
 
         _timeouts++;
+        _timeoutCount++;
         if (_timeouts > (State == UtpState.SynSent ? MaxSynTimeouts : MaxTimeouts))
         {
             Fail(SocketError.TimedOut, sendReset: State != UtpState.SynSent);
@@ -503,14 +524,17 @@ internal sealed class UtpConnection
 
     private bool WindowAllows(int payload)
     {
-        // BEP 29 lets one packet go when the window is smaller than a packet: that is also the zero-window probe.
-        if (_inFlight == 0)
+        long window = Math.Min((long)_cwnd, _peerWindow);
+        _cwndLimited |= _inFlight + payload > _cwnd;
+        if (_inFlight + payload <= window)
         {
             return true;
         }
 
-        _cwndLimited |= _inFlight + payload > _cwnd;
-        return _inFlight + payload <= Math.Min(_cwnd, _peerWindow);
+        // BEP 29 lets one packet go when the congestion window is smaller than a packet. A peer's window too small
+        // for it is different: the peer would drop it, so it waits for the peer's window update, or for a timeout's
+        // probe (the update may be lost).
+        return _inFlight == 0 && (payload <= _peerWindow || _probe);
     }
 
     private void Transmit(ushort seq, ref OutPacket packet, long now)
@@ -720,6 +744,7 @@ internal sealed class UtpConnection
         }
 
         packet.FastResent = true;
+        _fastResendCount++;
         packet.NeedsResend = true;
         _resendCount++;
         _inFlight -= packet.Payload;
@@ -815,6 +840,7 @@ internal sealed class UtpConnection
         if (distance == 0 || distance >= Ring - 1)
         {
             // A duplicate (our ack was lost: it goes again) or far out of any window we would have opened.
+            _duplicateCount++;
             return;
         }
 
@@ -883,6 +909,7 @@ internal sealed class UtpConnection
         if (payload.Length > _receiveCapacity - _receiveCount)
         {
             // The peer sent past our window: drop it; it comes again once the reader made room.
+            _droppedCount++;
             return false;
         }
 

@@ -33,7 +33,7 @@ internal sealed record UtpSocketOptions
 
     public int Ipv6PacketSize { get; init; } = 1232;
 
-    public int LoopbackPacketSize { get; init; } = 16 * 1024;
+    public int LoopbackPacketSize { get; init; } = 32768;
 
     public int ReceiveBufferSize { get; init; } = 1 << 20;
 
@@ -70,7 +70,7 @@ internal sealed class UtpSocket : IAsyncDisposable
     private readonly List<Entry> _ticking = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
-    private readonly Task _receiving;
+    private readonly TaskCompletionSource _receiving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _halfOpen;
     private int _inTick;
 
@@ -88,7 +88,7 @@ internal sealed class UtpSocket : IAsyncDisposable
         _clock = new UtpClock(time ?? TimeProvider.System);
         TrySetBuffers();
         _timer = _clock.Time.CreateTimer(_ => OnTimer(), null, _options.TickInterval, _options.TickInterval);
-        _receiving = Task.Run(ReceiveLoopAsync);
+        new Thread(ReceiveLoop) { IsBackground = true, Name = "uTP receive" }.Start();
     }
 
     /// <summary>Non-uTP datagrams, as (bytes valid only during the call, sender): the DHT registers here.</summary>
@@ -197,13 +197,7 @@ internal sealed class UtpSocket : IAsyncDisposable
         }
 
         _socket.Dispose();
-        try
-        {
-            await _receiving.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await _receiving.Task.ConfigureAwait(false);
 
         _stop.Dispose();
     }
@@ -428,45 +422,47 @@ internal sealed class UtpSocket : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// The receive loop, on a thread of its own (one per socket, whatever the number of connections): a loop that
+    /// keeps finding datagrams queued would otherwise hold a pool thread for as long as a transfer lasts, and the
+    /// readers and writers it wakes would wait for the pool to grow.
+    /// </summary>
+    private void ReceiveLoop()
     {
-        byte[] buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
-        var from = new SocketAddress(_socket.AddressFamily);
-        CancellationToken stop = _stop.Token;
-        int burst = 0;
-        while (!stop.IsCancellationRequested)
+        try
         {
-            int received;
-            try
+            byte[] buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+            var from = new SocketAddress(_socket.AddressFamily);
+            int burst = 0;
+            while (!_stop.IsCancellationRequested)
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, stop).ConfigureAwait(false);
-            }
-            catch (SocketException)
-            {
-                // An ICMP error for an earlier send (Windows reports them here): not this socket's end.
-                continue;
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
+                int received;
+                try
+                {
+                    received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                }
+                catch (SocketException) when (!_stop.IsCancellationRequested)
+                {
+                    // An ICMP error for an earlier send (Windows reports them here): not this socket's end.
+                    continue;
+                }
 
-            Dispatch(buffer.AsSpan(0, received), from, buffer.AsMemory(0, received));
-            bool more;
-            try
-            {
-                more = _socket.Available > 0;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+                Dispatch(buffer.AsSpan(0, received), from, buffer.AsMemory(0, received));
 
-            if (++burst >= MaxBurst || !more)
-            {
-                burst = 0;
-                FlushDirty();
+                // Once nothing more is queued, the burst is over: its acks, and the data they let go, leave now.
+                if (++burst >= MaxBurst || _socket.Available == 0)
+                {
+                    burst = 0;
+                    FlushDirty();
+                }
             }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException && _stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _receiving.TrySetResult();
         }
     }
 
