@@ -227,11 +227,20 @@ internal sealed class UtpSocket : IAsyncDisposable
             if (!_table.TryGetValue(new Key(from, id), out entry))
             {
                 entry = header.Type == UtpType.Syn ? Answer(header, from) : null;
-                if (entry is null)
-                {
-                    return;
-                }
             }
+        }
+
+        if (entry is null)
+        {
+            // libtorrent's answer to a SYN it does not take, and to data for a connection it does not know (one
+            // forgotten, or from before a restart): ST_RESET, so the peer fails now rather than after its timeouts.
+            // No larger than what it answers, it amplifies nothing; a SYN past the half-open limit gets nothing.
+            if (header.Type is UtpType.Data or UtpType.Fin || (header.Type == UtpType.Syn && _accept is null))
+            {
+                SendReset(header, from);
+            }
+
+            return;
         }
 
         bool established = false;
@@ -369,6 +378,21 @@ internal sealed class UtpSocket : IAsyncDisposable
         _table.Add(new Key(address, connection.ReceiveId), entry);
         _halfOpen++;
         return entry;
+    }
+
+    private void SendReset(in UtpHeader to, SocketAddress from)
+    {
+        var header = new UtpHeader
+        {
+            Type = UtpType.Reset,
+            ConnectionId = to.ConnectionId,
+            Timestamp = (uint)_clock.Now,
+            SeqNr = RandomSeq(),
+            AckNr = to.SeqNr,
+        };
+        Span<byte> packet = stackalloc byte[UtpPacket.HeaderSize];
+        UtpPacket.Write(packet, header, default);
+        SendTo(packet, from);
     }
 
     private void Established(Entry entry)

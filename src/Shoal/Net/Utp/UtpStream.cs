@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Shoal.Net.Streams;
+using Shoal.Swarm;
 
 namespace Shoal.Net.Utp;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Shoal.Net.Streams;
 using Shoal.Net.Utp;
+using Shoal.Swarm;
 using Xunit.Abstractions;
 
 namespace Shoal.Tests.Net.Utp;
@@ -112,14 +113,26 @@ public class UtpSocketTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_connect_to_a_socket_that_does_not_accept_times_out_or_is_refused()
+    public async Task A_connect_to_a_socket_that_does_not_accept_is_refused()
     {
-        await using UtpSocket silent = UtpSocket.Bind(0, accept: null);
+        await using UtpSocket refusing = UtpSocket.Bind(0, accept: null);
+        await using UtpSocket client = UtpSocket.Bind(0, accept: null);
+
+        SocketException refused = await Assert.ThrowsAsync<SocketException>(() =>
+            client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, refusing.LocalEndPoint.Port), CancellationToken.None));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal(0, client.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task A_connect_nobody_answers_can_be_cancelled_and_leaves_nothing_behind()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using UtpSocket client = UtpSocket.Bind(0, accept: null);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, silent.LocalEndPoint.Port), cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ConnectAsync((IPEndPoint)silent.LocalEndPoint!, cancel.Token));
         Assert.Equal(0, client.ConnectionCount);
     }
 
