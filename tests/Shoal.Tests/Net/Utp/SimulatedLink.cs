@@ -58,6 +58,9 @@ internal sealed class SimulatedLink
 
     public long Now => _clock.Now;
 
+    /// <summary>Drops the packets it returns true for, before the path's own losses (given the datagram and whether it goes to B).</summary>
+    public Func<byte[], bool, bool>? Drop { get; set; }
+
     /// <summary>Whether the path is cut both ways (a peer that vanished).</summary>
     public bool Cut { get; set; }
 
@@ -170,7 +173,7 @@ internal sealed class SimulatedLink
         public void Send(ReadOnlySpan<byte> datagram)
         {
             Random random = link._random;
-            if (link.Cut || random.NextDouble() < shape.Loss)
+            if (link.Cut || random.NextDouble() < shape.Loss || link.Drop?.Invoke(datagram.ToArray(), toB) == true)
             {
                 return;
             }

@@ -200,6 +200,48 @@ public class UtpConnectionTests(ITestOutputHelper output)
         Assert.Equal(data, got.ToArray());
     }
 
+    [Fact]
+    public void A_hole_is_selectively_acked_and_resent_after_three_packets_past_it_without_a_timeout()
+    {
+        var clean = new PathShape { Delay = TimeSpan.FromMilliseconds(20) };
+        var link = new SimulatedLink(9, clean, clean);
+        Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
+
+        // The first data packet is lost once; its seq_nr is the one after the SYN's (0xFFF0), across the wrap.
+        ushort lost = 0xFFF1;
+        bool dropped = false;
+        int selectiveAcks = 0;
+        link.Drop = (datagram, toB) =>
+        {
+            UtpPacket.TryRead(datagram, out UtpHeader header, out ReadOnlySpan<byte> sack, out _);
+            if (!toB)
+            {
+                selectiveAcks += sack.IsEmpty ? 0 : 1;
+                return false;
+            }
+
+            if (header.Type == UtpType.Data && header.SeqNr == lost && !dropped)
+            {
+                dropped = true;
+                return true;
+            }
+
+            return false;
+        };
+
+        byte[] data = Bytes(10 * link.A.MaxPayload, 9);
+        Assert.Equal(data.Length, link.A.Write(data));
+        link.A.Flush();
+        var got = new MemoryStream();
+        byte[] scratch = new byte[64 * 1024];
+        Assert.True(link.RunUntil(() => got.Length == data.Length, TimeSpan.FromSeconds(2), () => Drain(link.B!, got, scratch)));
+
+        Assert.True(dropped);
+        Assert.Equal(data, got.ToArray());
+        Assert.True(selectiveAcks > 0);
+        Assert.Equal((0L, 1L), (link.A.Counters.Timeouts, link.A.Counters.FastResends));
+    }
+
     internal static byte[] Bytes(int length, int seed)
     {
         byte[] bytes = new byte[length];
