@@ -1,0 +1,157 @@
+using System.Buffers.Binary;
+
+namespace Shoal.Net.Utp;
+
+/// <summary>The packet types of BEP 29, in the high nibble of a packet's first byte.</summary>
+internal enum UtpType : byte
+{
+    /// <summary>Data; always carries a payload.</summary>
+    Data = 0,
+
+    /// <summary>The last packet of one direction: its sequence number is the end of the stream.</summary>
+    Fin = 1,
+
+    /// <summary>An acknowledgement without data; it takes no sequence number.</summary>
+    State = 2,
+
+    /// <summary>The other end has no state for this connection.</summary>
+    Reset = 3,
+
+    /// <summary>Opens a connection.</summary>
+    Syn = 4,
+}
+
+/// <summary>The 20-byte version 1 header of a uTP packet (BEP 29), all fields big-endian on the wire.</summary>
+internal struct UtpHeader
+{
+    public UtpType Type;
+    public ushort ConnectionId;
+    public uint Timestamp;
+    public uint TimestampDifference;
+    public uint WindowSize;
+    public ushort SeqNr;
+    public ushort AckNr;
+}
+
+/// <summary>
+/// Reads and writes uTP packets (BEP 29) on spans: the header, then a chain of extensions, of which only the
+/// selective ack (type 1) is understood; others are skipped by their length, as the BEP asks.
+/// </summary>
+internal static class UtpPacket
+{
+    public const int HeaderSize = 20;
+    public const byte Version = 1;
+    public const byte SelectiveAckExtension = 1;
+
+    /// <summary>The longest selective ack read or written: 1024 packets past ack_nr + 1, far beyond any window we keep.</summary>
+    public const int MaxSelectiveAckLength = 128;
+
+    /// <summary>
+    /// Whether a datagram is a uTP packet rather than, say, a DHT message (a bencoded dictionary starts with 'd',
+    /// 0x64, whose low nibble is 4, not the version): the first byte is <c>type &lt;&lt; 4 | 1</c> with type ≤ 4,
+    /// and the header is whole.
+    /// </summary>
+    public static bool IsUtp(ReadOnlySpan<byte> datagram) =>
+        datagram.Length >= HeaderSize && (datagram[0] & 0x0F) == Version && datagram[0] >> 4 <= (int)UtpType.Syn;
+
+    /// <summary>
+    /// Parses a datagram: false when it is not a whole uTP version 1 packet, when an extension runs past the end,
+    /// or when a selective ack is not a positive multiple of 4 bytes (or longer than <see cref="MaxSelectiveAckLength"/>).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> datagram, out UtpHeader header, out ReadOnlySpan<byte> selectiveAck, out ReadOnlySpan<byte> payload)
+    {
+        header = default;
+        selectiveAck = default;
+        payload = default;
+        if (!IsUtp(datagram))
+        {
+            return false;
+        }
+
+        header.Type = (UtpType)(datagram[0] >> 4);
+        byte extension = datagram[1];
+        header.ConnectionId = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+        header.Timestamp = BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]);
+        header.TimestampDifference = BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]);
+        header.WindowSize = BinaryPrimitives.ReadUInt32BigEndian(datagram[12..]);
+        header.SeqNr = BinaryPrimitives.ReadUInt16BigEndian(datagram[16..]);
+        header.AckNr = BinaryPrimitives.ReadUInt16BigEndian(datagram[18..]);
+
+        // Each extension takes at least 2 bytes, so the chain ends within the datagram.
+        int offset = HeaderSize;
+        while (extension != 0)
+        {
+            if (offset + 2 > datagram.Length)
+            {
+                return false;
+            }
+
+            byte next = datagram[offset];
+            int length = datagram[offset + 1];
+            offset += 2;
+            if (offset + length > datagram.Length)
+            {
+                return false;
+            }
+
+            if (extension == SelectiveAckExtension)
+            {
+                if (length == 0 || length % 4 != 0 || length > MaxSelectiveAckLength)
+                {
+                    return false;
+                }
+
+                selectiveAck = datagram.Slice(offset, length);
+            }
+
+            offset += length;
+            extension = next;
+        }
+
+        payload = datagram[offset..];
+        return true;
+    }
+
+    /// <summary>The bytes the header and a selective ack of <paramref name="selectiveAckLength"/> bytes (0 for none) take.</summary>
+    public static int HeaderLength(int selectiveAckLength) => HeaderSize + (selectiveAckLength == 0 ? 0 : 2 + selectiveAckLength);
+
+    /// <summary>Writes the header and the selective ack, if any, at the start of <paramref name="destination"/>; returns the bytes written.</summary>
+    public static int Write(Span<byte> destination, in UtpHeader header, ReadOnlySpan<byte> selectiveAck)
+    {
+        if (selectiveAck.Length % 4 != 0 || selectiveAck.Length > MaxSelectiveAckLength)
+        {
+            throw new ArgumentException("A selective ack is a multiple of 4 bytes, at most 128.", nameof(selectiveAck));
+        }
+
+        int length = HeaderLength(selectiveAck.Length);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException("The destination is too short for the header.", nameof(destination));
+        }
+
+        destination[0] = (byte)((int)header.Type << 4 | Version);
+        destination[1] = selectiveAck.IsEmpty ? (byte)0 : SelectiveAckExtension;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], header.ConnectionId);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], header.Timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], header.TimestampDifference);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[12..], header.WindowSize);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[16..], header.SeqNr);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[18..], header.AckNr);
+        if (!selectiveAck.IsEmpty)
+        {
+            destination[20] = 0;
+            destination[21] = (byte)selectiveAck.Length;
+            selectiveAck.CopyTo(destination[22..]);
+        }
+
+        return length;
+    }
+
+    /// <summary>Whether the selective ack marks <c>ack_nr + 2 + index</c> as received: byte index/8, least significant bit first (BEP 29).</summary>
+    public static bool IsSelectivelyAcked(ReadOnlySpan<byte> selectiveAck, int index) =>
+        (selectiveAck[index >> 3] & (1 << (index & 7))) != 0;
+
+    /// <summary>Marks <c>ack_nr + 2 + index</c> as received in a selective ack being built.</summary>
+    public static void SetSelectivelyAcked(Span<byte> selectiveAck, int index) =>
+        selectiveAck[index >> 3] |= (byte)(1 << (index & 7));
+}
