@@ -4,6 +4,7 @@ using Shoal.Discovery.Dht;
 using Shoal.Discovery.Lsd;
 using Shoal.Metainfo;
 using Shoal.Net;
+using Shoal.Net.Utp;
 
 namespace Shoal.Session;
 
@@ -27,7 +28,8 @@ internal sealed class SessionDiscovery : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<InfoHash, CancellationTokenSource> _dhtLoops = [];
 
-    public SessionDiscovery(SessionContext session, SessionTorrents torrents, PeerPorts ports)
+    /// <summary>The DHT runs on <paramref name="utp"/>'s socket when there is one (BEP 29 and BEP 5 share the port), else on the ports' UDP socket.</summary>
+    public SessionDiscovery(SessionContext session, SessionTorrents torrents, PeerPorts ports, UtpSocket? utp)
     {
         _session = session;
         _torrents = torrents;
@@ -35,7 +37,14 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         _logger = session.Options.Loggers.CreateLogger("Shoal.Discovery");
         if (session.Options.Dht is { } dht)
         {
-            if (ports.Udp is { } udp)
+            if (utp is not null)
+            {
+                DhtService shared = new(utp, port, options: dht.Node, time: session.Options.Time);
+                utp.Fallback = shared.Receive;
+                _dht = shared;
+                _dhtStarted = StartDhtAsync(_dht, dht);
+            }
+            else if (ports.Udp is { } udp)
             {
                 _dht = new DhtService(udp, options: dht.Node, time: session.Options.Time);
                 _dhtStarted = StartDhtAsync(_dht, dht);

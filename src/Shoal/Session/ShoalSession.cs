@@ -6,6 +6,7 @@ using Shoal.Metainfo;
 using Shoal.Net;
 using Shoal.Net.Encryption;
 using Shoal.Net.Streams;
+using Shoal.Net.Utp;
 using Shoal.Wire;
 
 namespace Shoal.Session;
@@ -16,7 +17,11 @@ namespace Shoal.Session;
 /// </summary>
 public sealed class ShoalSession : IAsyncDisposable
 {
+    // Each uTP connection's receive window: with the session's 200 connections, at most 100 MiB a peer can make us hold.
+    private const int UtpReceiveWindow = 512 * 1024;
+
     private readonly PeerListener _listener;
+    private readonly UtpSocket? _utp;
     private readonly SessionTorrents _torrents = new();
     private readonly SessionContext _context;
     private readonly Task _accepting;
@@ -32,8 +37,14 @@ public sealed class ShoalSession : IAsyncDisposable
         PeerId = PeerIdentity.Create();
         _ownsTrackerHttp = options.HttpClient is null;
         _trackerHttp = options.HttpClient ?? new HttpClient();
-        PeerPorts ports = PeerPorts.Open(new IPEndPoint(options.ListenAddress, options.ListenPort), withUdp: options.Dht is not null);
+        PeerPorts ports = PeerPorts.Open(new IPEndPoint(options.ListenAddress, options.ListenPort), withUdp: options.Dht is not null || options.Utp);
         _listener = ports.Listener;
+
+        // uTP (BEP 29) takes the UDP socket and hands the DHT what is not uTP; without uTP the DHT has it alone.
+        _utp = options.Utp && ports.Udp is { } udp
+            ? new UtpSocket(udp, stream => AcceptStreamAsync(stream), new UtpSocketOptions { ReceiveBufferSize = UtpReceiveWindow }, options.Time)
+            : null;
+        UtpSocket? utp = _utp;
         _context = new SessionContext(
             options,
             PeerId,
@@ -45,9 +56,19 @@ public sealed class ShoalSession : IAsyncDisposable
             new ConnectionSlots(() => _context!.MaxConnections),
             new AddressSlots(options.MaxConnectionsPerAddress),
             new TrackerClientFactory(_trackerHttp, options.Time),
-            new PeerConnector(options.Time, options.Tcp, utp: null));
-        _accepting = _listener.AcceptLoopAsync(AcceptAsync);
-        _discovery = new SessionDiscovery(_context, _torrents, ports);
+            new PeerConnector(options.Time, options.Tcp, utp is null ? null : async (endPoint, cancellationToken) => await utp.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false)));
+        if (options.Tcp)
+        {
+            _accepting = _listener.AcceptLoopAsync(AcceptAsync);
+        }
+        else
+        {
+            // The port number stays ours through the UDP socket; TCP connections are refused rather than left waiting.
+            _listener.Dispose();
+            _accepting = Task.CompletedTask;
+        }
+
+        _discovery = new SessionDiscovery(_context, _torrents, ports, _utp);
     }
 
     public SessionOptions Options { get; }
@@ -189,6 +210,11 @@ public sealed class ShoalSession : IAsyncDisposable
         TorrentRuntime[] torrents = _torrents.TakeAll();
         await Task.WhenAll(torrents.Select(t => t.StopAsync())).ConfigureAwait(false);
         await _discovery.DisposeAsync().ConfigureAwait(false);
+        if (_utp is not null)
+        {
+            await _utp.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_ownsTrackerHttp)
         {
             _trackerHttp.Dispose();
@@ -200,8 +226,15 @@ public sealed class ShoalSession : IAsyncDisposable
     private Task AcceptAsync(Socket socket) => AcceptStreamAsync(new TcpPeerStream(socket));
 
     /// <summary>A connection a peer opened, over TCP or uTP, within its address's slot.</summary>
-    private async Task AcceptStreamAsync(TcpPeerStream stream)
+    private async Task AcceptStreamAsync(IPeerStream stream)
     {
+        // uTP may hand over a connection while the constructor has not finished.
+        if (_context is null)
+        {
+            stream.Dispose();
+            return;
+        }
+
         IPAddress address = stream.Remote.Address;
         if (!_context.AddressSlots.TryTake(address))
         {

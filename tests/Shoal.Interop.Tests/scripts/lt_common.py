@@ -104,6 +104,8 @@ class ConnectionKinds:
 
     def sample(self, handle):
         for peer in handle.get_peer_info():
+            if peer.flags & (lt.peer_info.handshake | lt.peer_info.connecting):
+                continue  # encryption is not settled before the handshakes are over
             transport = "utp" if peer.flags & UTP_SOCKET else "tcp"
             if peer.flags & lt.peer_info.rc4_encrypted:
                 crypto = "rc4"

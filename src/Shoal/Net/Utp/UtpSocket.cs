@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Shoal.Discovery;
+using Shoal.Discovery.Dht;
 
 namespace Shoal.Net.Utp;
 
@@ -33,7 +34,7 @@ internal sealed record UtpSocketOptions
 
     public int Ipv6PacketSize { get; init; } = 1232;
 
-    public int LoopbackPacketSize { get; init; } = 32768;
+    public int LoopbackPacketSize { get; init; } = 1400;
 
     public int ReceiveBufferSize { get; init; } = 1 << 20;
 
@@ -55,7 +56,7 @@ internal sealed record UtpSocketOptions
 /// ST_STATE answers a burst.
 /// </para>
 /// </summary>
-internal sealed class UtpSocket : IAsyncDisposable
+internal sealed class UtpSocket : IAsyncDisposable, IDatagramSender
 {
     private const int MaxDatagram = 65536;
     private const int MaxBurst = 128;
@@ -118,6 +119,8 @@ internal sealed class UtpSocket : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(to);
         SendTo(datagram, Normalize(to).Serialize());
     }
+
+    void IDatagramSender.Send(ReadOnlyMemory<byte> datagram, IPEndPoint destination) => Send(datagram.Span, destination);
 
     /// <summary>
     /// Opens a uTP connection: ST_SYN, resent with back-off for about 15 s before a TimedOut <see cref="SocketException"/>;
