@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace Shoal.Interop.Tests.Lab;
+
+/// <summary>
+/// uTP's LEDBAT congestion control (BEP 29) on a shaped link: alone, a uTP upload fills the link; beside a bulk TCP
+/// flow, it gives the link up to TCP, since the TCP flow's queue delays the uTP packets beyond LEDBAT's target.
+/// The path: `shoal share` (or a TCP sender) in one namespace, a router, `shoal get` (or a TCP receiver) in another,
+/// the router's link to the receiver shaped with tbf at 20 Mbit/s and a 500 ms queue (see <see cref="Link"/>).
+/// </summary>
+[Collection(nameof(LabCollection))]
+public sealed partial class LedbatTests(ITestOutputHelper output) : IDisposable
+{
+    /// <summary>
+    /// 20 Mbit/s, bursts of 30 kB (12 ms at the rate: smooth at the scale of a second, and bigger than any packet
+    /// the router forwards), and 500 ms of queue: 1.28 MB. The queue is deep on purpose: LEDBAT backs off when
+    /// the queueing delay it measures exceeds its target of 100 ms, so the queue must be able to hold several
+    /// times that for a TCP flow (which fills any queue until it overflows) to push uTP past its target. A queue
+    /// shallower than 100 ms never shows LEDBAT enough delay, and uTP would then compete as hard as TCP.
+    /// </summary>
+    private static readonly TokenBucket Link = new(20_000_000, 30_000, TimeSpan.FromMilliseconds(500));
+
+    private const long ContentSize = 24L << 20;
+    private const int SharePort = 6881;
+    private const int GetPort = 6882;
+    private const int FlowPort = 5001;
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("shoal-lab-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [LabFact]
+    public async Task Calibration_a_lone_TCP_flow_uses_most_of_the_link()
+    {
+        const int seconds = 12;
+        await using BottleneckPath path = await BottleneckPath.CreateAsync(Link);
+        await using TcpFlowReceiver receiver = await TcpFlowReceiver.StartAsync(path.Receiver, FlowPort, seconds + 10);
+        await using RunningProcess sender = TcpFlowSender.Start(path.Sender, path.ReceiverAddress, FlowPort, seconds);
+        JsonElement sent = await TcpFlowSender.WaitForSummaryAsync(sender, Generous);
+        await receiver.WaitForSummaryAsync(Generous);
+
+        // The first two seconds are slow start and the queue filling; the steady part is the rest.
+        FlowSecond[] steady = [.. receiver.Seconds.Where(s => s.T > 2 && !s.Partial)];
+        double mbps = steady.Average(s => s.Mbps);
+        output.WriteLine($"{Link}; {sent.GetProperty("congestion")} TCP, Mbit/s each second: {string.Join(" ", receiver.Seconds.Select(s => s.Mbps.ToString("0.0", CultureInfo.InvariantCulture)))}");
+        output.WriteLine($"steady part (seconds 3 to {steady[^1].T}): {mbps:0.00} Mbit/s, {Share(mbps):P0} of the link; queue: {await path.BottleneckStatsAsync()}");
+        Assert.Equal("cubic", sent.GetProperty("congestion").GetString());
+        Assert.True(steady.Length >= seconds - 3, $"only {steady.Length} steady seconds: {receiver.Tail()}");
+        Assert.True(Share(mbps) >= 0.80, $"TCP alone got {mbps:0.00} Mbit/s over the steady part, {Share(mbps):P0} of the {Link}");
+    }
+
+    [LabFact]
+    public async Task A_lone_uTP_flow_uses_most_of_the_link()
+    {
+        await using BottleneckPath path = await BottleneckPath.CreateAsync(Link);
+        var (content, torrent) = await ContentAsync();
+        await using RunningProcess share = await StartShareAsync(path, content, torrent);
+        var clock = Stopwatch.StartNew();
+        await using RunningProcess get = StartGet(path, torrent);
+
+        int code = await get.WaitForExitAsync(Generous);
+        TimeSpan wall = clock.Elapsed;
+        Assert.True(code == 0, $"shoal get exited with {code}: {get.Tail(10)}");
+        Transfers.AssertSameContent(content, Path.Combine(_folder, "got", "data.bin"));
+        double seconds = FetchedSeconds(get);
+        double mbps = ContentSize * 8 / seconds / 1e6;
+        output.WriteLine(
+            $"{Link}: {ContentSize >> 20} MiB over uTP in {seconds:0.00} s (shoal get's figure; {wall.TotalSeconds:0.00} s from start to exit), " +
+            $"{mbps:0.00} Mbit/s, {Share(mbps):P0} of the link; queue: {await path.BottleneckStatsAsync()}");
+        Assert.True(Share(mbps) >= 0.70, $"uTP alone got {mbps:0.00} Mbit/s ({ContentSize >> 20} MiB in {seconds:0.00} s), {Share(mbps):P0} of the {Link}");
+        AssertCarriedOverUtp(get);
+    }
+
+    [LabFact]
+    public async Task A_uTP_upload_yields_most_of_the_link_to_a_competing_TCP_flow()
+    {
+        // The schedule: TCP from second 0 to 20; `shoal get` starts when second 3 has ended; the steady window
+        // opens 5 s after uTP has connected (LEDBAT measuring the delay, TCP's queue refilled) and closes when
+        // TCP stops or the download ends, whichever comes first.
+        const int tcpSeconds = 20;
+        const int utpStartsAfter = 3;
+        const int ramp = 5;
+        const int shortestWindow = 5;
+
+        await using BottleneckPath path = await BottleneckPath.CreateAsync(Link);
+        var (content, torrent) = await ContentAsync();
+        await using RunningProcess share = await StartShareAsync(path, content, torrent);
+        await using TcpFlowReceiver receiver = await TcpFlowReceiver.StartAsync(path.Receiver, FlowPort, tcpSeconds + 10);
+        await using RunningProcess sender = TcpFlowSender.Start(path.Sender, path.ReceiverAddress, FlowPort, tcpSeconds);
+
+        Assert.NotNull(await receiver.WaitForSecondAsync(utpStartsAfter, TimeSpan.FromSeconds(30)));
+        var linkBytes = new Dictionary<int, long> { [utpStartsAfter] = await path.BottleneckBytesAsync() };
+        await using RunningProcess get = StartGet(path, torrent);
+        string connected = $"connected to {path.SenderAddress}:{SharePort.ToString(CultureInfo.InvariantCulture)}";
+        int? connectedBy = null;
+        int? endedBy = null;
+        for (int t = utpStartsAfter + 1; ; t++)
+        {
+            FlowSecond? second = await receiver.WaitForSecondAsync(t, TimeSpan.FromSeconds(30));
+            if (second is null)
+            {
+                break;
+            }
+
+            linkBytes[t] = await path.BottleneckBytesAsync();
+            connectedBy ??= get.ErrorLines.Any(l => l.Contains(connected, StringComparison.Ordinal)) ? t : null;
+            endedBy ??= get.HasExited ? t : null;
+        }
+
+        JsonElement sent = await TcpFlowSender.WaitForSummaryAsync(sender, Generous);
+        Assert.Equal("cubic", sent.GetProperty("congestion").GetString());
+        FlowSecond[] seconds = [.. receiver.Seconds.Where(s => !s.Partial)];
+        output.WriteLine($"{Link}; TCP Mbit/s each second: {string.Join(" ", seconds.Select(s => s.Mbps.ToString("0.0", CultureInfo.InvariantCulture)))}");
+        output.WriteLine($"uTP started after second {utpStartsAfter}, connected by second {connectedBy?.ToString(CultureInfo.InvariantCulture) ?? "-"}, ended by second {endedBy?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+        Assert.True(connectedBy is not null, $"the uTP download did not connect while the TCP flow ran: {get.Tail(10)}");
+
+        int from = connectedBy.Value + ramp;
+        int to = Math.Min(seconds[^1].T, (endedBy ?? int.MaxValue) - 1);
+        int length = to - from + 1;
+        Assert.True(
+            length >= shortestWindow,
+            $"the flows overlapped in a steady state for {length} s only (seconds {from} to {to}), fewer than {shortestWindow}: {get.Tail(10)}");
+        double tcp = seconds.Where(s => s.T >= from && s.T <= to).Sum(s => s.Bytes) * 8 / 1e6 / length;
+        double link = (linkBytes[to] - linkBytes[from - 1]) * 8 / 1e6 / length;
+        string figures =
+            $"over seconds {from} to {to} TCP kept {tcp:0.00} Mbit/s, {Share(tcp):P0} of the {Link}; the link carried {link:0.00} Mbit/s in all " +
+            $"(interface counter), leaving about {link - tcp:0.00} Mbit/s ({Share(link - tcp):P0}) to uTP and headers";
+        output.WriteLine(figures);
+        output.WriteLine($"queue: {await path.BottleneckStatsAsync()}");
+
+        Assert.True(Share(tcp) >= 0.70, $"uTP did not yield: {figures}");
+        int code = await get.WaitForExitAsync(Generous);
+        Assert.True(code == 0, $"shoal get exited with {code}: {get.Tail(10)}");
+        Transfers.AssertSameContent(content, Path.Combine(_folder, "got", "data.bin"));
+        AssertCarriedOverUtp(get);
+    }
+
+    private static double Share(double mbps) => mbps * 1e6 / Link.BitsPerSecond;
+
+    /// <summary>24 MiB of random bytes and a torrent of them made by `shoal create`.</summary>
+    private async Task<(string Content, string Torrent)> ContentAsync()
+    {
+        string content = ContentSamples.RandomFile(Path.Combine(_folder, "data.bin"), ContentSize, seed: 29);
+        string torrent = Path.Combine(_folder, "data.torrent");
+        ProcessResult created = await Tools.ShoalAsync("create", content, "-o", torrent, "--piece-size", "256K");
+        Assert.True(created.ExitCode == 0, $"shoal create: {created.Error}");
+        return (content, torrent);
+    }
+
+    /// <summary>`shoal share` over uTP only in the sender's namespace, once it says it is listening.</summary>
+    private async Task<RunningProcess> StartShareAsync(BottleneckPath path, string content, string torrent)
+    {
+        RunningProcess share = path.Sender.Start(
+            Tools.Shoal,
+            ["share", content, "--torrent", torrent, "--no-tcp", "--no-dht", "--no-lsd", "--port", SharePort.ToString(CultureInfo.InvariantCulture)],
+            environment: new Dictionary<string, string> { ["SHOAL_DATA_DIR"] = Path.Combine(_folder, "share-data") });
+        try
+        {
+            await share.WaitForOutputLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal), TimeSpan.FromMinutes(1));
+            return share;
+        }
+        catch
+        {
+            await share.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>`shoal get` over uTP only in the receiver's namespace, dialing the sharer, logging its connections.</summary>
+    private RunningProcess StartGet(BottleneckPath path, string torrent) => path.Receiver.Start(
+        Tools.Shoal,
+        [
+            "get", torrent, "-o", Path.Combine(_folder, "got"), "--no-tcp", "--no-dht", "--no-lsd",
+            "--port", GetPort.ToString(CultureInfo.InvariantCulture), "--peer", $"{path.SenderAddress}:{SharePort.ToString(CultureInfo.InvariantCulture)}",
+        ],
+        environment: new Dictionary<string, string>
+        {
+            ["SHOAL_DATA_DIR"] = Path.Combine(_folder, "get-data"),
+            ["SHOAL_Logging__LogLevel__Shoal.Torrent"] = "Debug",
+        });
+
+    /// <summary>The seconds from `shoal get`'s closing `fetched 24 MiB in 10.52 s (…)` line.</summary>
+    private static double FetchedSeconds(RunningProcess get)
+    {
+        Match fetched = get.ErrorLines.Concat(get.OutputLines).Select(l => FetchedLine().Match(l)).FirstOrDefault(m => m.Success)
+            ?? throw new InvalidOperationException($"shoal get printed no 'fetched … in … s' line: {get.Tail(10)}");
+        return double.Parse(fetched.Groups["seconds"].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>`shoal get`'s closing `connections: HOST:PORT over uTP…` line names uTP: no TCP fallback carried the data.</summary>
+    private static void AssertCarriedOverUtp(RunningProcess get)
+    {
+        string? connections = get.ErrorLines.Concat(get.OutputLines).FirstOrDefault(l => l.StartsWith("connections: ", StringComparison.Ordinal));
+        Assert.True(connections is not null && connections.Contains(" over uTP", StringComparison.Ordinal) && !connections.Contains(" over TCP", StringComparison.Ordinal),
+            $"the data did not come over uTP alone: {connections ?? get.Tail(10)}");
+    }
+
+    [GeneratedRegex(@"fetched .* in (?<seconds>[0-9]+(\.[0-9]+)?) s")]
+    private static partial Regex FetchedLine();
+}
