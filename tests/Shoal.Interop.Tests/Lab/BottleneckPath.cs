@@ -20,7 +20,7 @@ public sealed class BottleneckPath : IAsyncDisposable
 {
     private readonly List<NetworkNamespace> _namespaces;
 
-    private BottleneckPath(NetworkNamespace sender, NetworkNamespace router, NetworkNamespace receiver, VethLink access, VethLink bottleneck, TokenBucket shape)
+    private BottleneckPath(NetworkNamespace sender, NetworkNamespace router, NetworkNamespace receiver, VethLink access, VethLink bottleneck, TbfShape shape)
     {
         Sender = sender;
         Router = router;
@@ -43,7 +43,7 @@ public sealed class BottleneckPath : IAsyncDisposable
     /// <summary>Router to receiver, shaped from the router's end.</summary>
     public VethLink Bottleneck { get; }
 
-    public TokenBucket Shape { get; }
+    public TbfShape Shape { get; }
 
     /// <summary>The sender's address, as the receiver dials it.</summary>
     public IPAddress SenderAddress => Access.First.Address;
@@ -52,7 +52,7 @@ public sealed class BottleneckPath : IAsyncDisposable
     public IPAddress ReceiverAddress => Bottleneck.Second.Address;
 
     /// <summary>The three namespaces, linked, routed, and the router's end towards the receiver shaped with <paramref name="shape"/>.</summary>
-    public static async Task<BottleneckPath> CreateAsync(TokenBucket shape)
+    public static async Task<BottleneckPath> CreateAsync(TbfShape shape)
     {
         var made = new List<NetworkNamespace>();
         try

@@ -22,7 +22,7 @@ public sealed partial class LedbatTests(ITestOutputHelper output) : IDisposable
     /// times that for a TCP flow (which fills any queue until it overflows) to push uTP past its target. A queue
     /// shallower than 100 ms never shows LEDBAT enough delay, and uTP would then compete as hard as TCP.
     /// </summary>
-    private static readonly TokenBucket Link = new(20_000_000, 30_000, TimeSpan.FromMilliseconds(500));
+    private static readonly TbfShape Link = new(20_000_000, 30_000, TimeSpan.FromMilliseconds(500));
 
     private const long ContentSize = 24L << 20;
     private const int SharePort = 6881;

@@ -70,7 +70,7 @@ public sealed class VethLink : IAsyncDisposable
     /// `tc qdisc replace dev X root tbf rate R burst B latency L`. Only egress can be shaped this way, so to
     /// shape both directions shape each end.
     /// </summary>
-    public async Task ShapeAsync(NetworkNamespace from, TokenBucket shape)
+    public async Task ShapeAsync(NetworkNamespace from, TbfShape shape)
     {
         VethEnd end = EndIn(from);
         ProcessResult shaped = await ProcessRunner.RunAsync("tc", ["-n", from.Name, "qdisc", "replace", "dev", end.Device, "root", .. shape.TbfArguments()], timeout: CommandTimeout);
@@ -105,7 +105,7 @@ public sealed class VethLink : IAsyncDisposable
 /// <see cref="BurstBytes"/> at interface speed, and a queue holding what waits, up to <see cref="Latency"/>'s worth of
 /// the rate (tbf drops beyond it). The queue is where delay builds when a flow sends faster than the rate.
 /// </summary>
-public sealed record TokenBucket(long BitsPerSecond, int BurstBytes, TimeSpan Latency)
+public sealed record TbfShape(long BitsPerSecond, int BurstBytes, TimeSpan Latency)
 {
     /// <summary>How many bytes may wait in the queue: tbf's limit, the rate times the latency plus the burst.</summary>
     public long QueueBytes => (long)(BitsPerSecond / 8.0 * Latency.TotalSeconds) + BurstBytes;
