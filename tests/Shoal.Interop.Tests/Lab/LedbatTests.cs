@@ -63,6 +63,8 @@ public sealed partial class LedbatTests(ITestOutputHelper output) : IDisposable
         var clock = Stopwatch.StartNew();
         await using RunningProcess get = StartGet(path, torrent);
 
+        // A download that never connects fails here, naming why, rather than at the end of the transfer's time limit.
+        await get.WaitForErrorLineAsync(l => l.Contains(Connected(path), StringComparison.Ordinal), TimeSpan.FromMinutes(1));
         int code = await get.WaitForExitAsync(Generous);
         TimeSpan wall = clock.Elapsed;
         Assert.True(code == 0, $"shoal get exited with {code}: {get.Tail(10)}");
@@ -96,7 +98,7 @@ public sealed partial class LedbatTests(ITestOutputHelper output) : IDisposable
         Assert.NotNull(await receiver.WaitForSecondAsync(utpStartsAfter, TimeSpan.FromSeconds(30)));
         var linkBytes = new Dictionary<int, long> { [utpStartsAfter] = await path.BottleneckBytesAsync() };
         await using RunningProcess get = StartGet(path, torrent);
-        string connected = $"connected to {path.SenderAddress}:{SharePort.ToString(CultureInfo.InvariantCulture)}";
+        string connected = Connected(path);
         int? connectedBy = null;
         int? endedBy = null;
         for (int t = utpStartsAfter + 1; ; t++)
@@ -186,6 +188,9 @@ public sealed partial class LedbatTests(ITestOutputHelper output) : IDisposable
             ["SHOAL_DATA_DIR"] = Path.Combine(_folder, "get-data"),
             ["SHOAL_Logging__LogLevel__Shoal.Torrent"] = "Debug",
         });
+
+    /// <summary>What `shoal get`'s debug log says once it has a connection to the sharer.</summary>
+    private static string Connected(BottleneckPath path) => $"connected to {path.SenderAddress}:{SharePort.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The seconds from `shoal get`'s closing `fetched 24 MiB in 10.52 s (…)` line.</summary>
     private static double FetchedSeconds(RunningProcess get)
