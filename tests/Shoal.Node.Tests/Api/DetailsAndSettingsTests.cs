@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shoal.Metainfo;
+using Shoal.Session;
 using Shoal.Tests;
 using static Shoal.Node.Tests.Api.ApiCalls;
 
@@ -35,6 +37,38 @@ public sealed class DetailsAndSettingsTests : IDisposable
         Assert.Equal(pieceCount, bitfield.Sum(b => System.Numerics.BitOperations.PopCount(b)));
         Assert.Empty(details.GetProperty("connections").EnumerateArray());
         Assert.Empty(details.GetProperty("trackers").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_connection_shows_its_transport_and_whether_it_is_encrypted()
+    {
+        string file = _folder.File("roots/film.bin", TempFolder.RandomBytes(400_000, 6));
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        using HttpClient client = TestNode.Client(node);
+        (_, JsonElement shared) = await AddJsonAsync(client, new { share = file });
+        string id = shared.GetProperty("id").GetString()!;
+        await WaitForStateAsync(client, id, "seeding");
+
+        // A slow leecher that speaks uTP only, so the connection lasts and can be nothing else.
+        await using ShoalSession leecher = ShoalSession.Start(new SessionOptions { ListenAddress = IPAddress.Loopback, Tcp = false, DownloadLimit = 20_000 });
+        _ = leecher.AddAsync(
+            MagnetLink.Parse(shared.GetProperty("magnet").GetString()!),
+            new AddTorrentOptions { SavePath = _folder.Path + "/leecher", Peers = [node.Session.ListenEndPoint] });
+
+        JsonElement connection = default;
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            (_, JsonElement details) = await SendAsync(client, HttpMethod.Get, $"api/v1/torrents/{id}");
+            if (details.GetProperty("connections").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } first)
+            {
+                connection = first;
+                break;
+            }
+        }
+
+        Assert.Equal(JsonValueKind.Object, connection.ValueKind);
+        Assert.Equal("utp", connection.GetProperty("transport").GetString());
+        Assert.True(connection.GetProperty("encrypted").GetBoolean(), "both sides prefer encryption: MSE must choose RC4");
     }
 
     [Fact]
