@@ -57,7 +57,8 @@ public static class TransferView
         if (!console.Profile.Capabilities.Interactive)
         {
             // Not a terminal (a log, a pipe): a line every few seconds, not a redraw every quarter second.
-            await ReportSeedingAsync(status => console.WriteLine(SeedingLine(status)), handle, LogInterval, cancellationToken).ConfigureAwait(false);
+            // Written past the console's width rather than wrapped: one status per line, for whoever reads the log.
+            await ReportSeedingAsync(status => console.Profile.Out.Writer.WriteLine(SeedingLine(status)), handle, LogInterval, cancellationToken).ConfigureAwait(false);
             return;
         }
 
