@@ -67,8 +67,8 @@ internal sealed record UtpConnectionOptions
 /// size is fixed when it is written (the last one grows while it waits). Congestion control is LEDBAT as BEP 29
 /// gives it, with libtorrent's slow start; losses are found by three duplicate acks or three selective acks past
 /// a hole, and by timeouts. Path MTU discovery (as libtorrent does it): packets are written at the floor, the largest size
-/// known to pass; one packet at a time goes out padded to the middle of [floor, ceiling] (see <see cref="UtpPacket.WritePadding"/>);
-/// its ack raises the floor, its loss lowers the ceiling (and it goes again unpadded, so its data still arrives), until
+/// known to pass; one probe at a time, an empty packet padded to the middle of [floor, ceiling] (see <see cref="InsertProbe"/>),
+/// goes before the queued data; its ack raises the floor, its loss lowers the ceiling (and it goes again unpadded), until
 /// the two meet. A probe's loss is not congestion: the window is not cut. Receiving: in-order payloads are copied into a ring that reads drain; packets ahead of
 /// a hole wait in a reorder ring; both together never exceed the window we advertise.
 /// </para>
@@ -476,13 +476,18 @@ internal sealed class UtpConnection
 
         while (_sendNext != _seqNr && sent < MaxPacketsPerFlush && State != UtpState.SynReceived)
         {
+            int probe = ProbeSize(now);
+            if (probe > 0)
+            {
+                InsertProbe();
+            }
+
             ref OutPacket packet = ref _out[_sendNext & Mask];
             if ((State == UtpState.SynSent && packet.Type != UtpType.Syn) || !WindowAllows(packet.Payload))
             {
                 break;
             }
 
-            int probe = ProbeSize(ref packet, now);
             Transmit(_sendNext, ref packet, now, probe);
             _sendNext++;
             sent++;
@@ -637,13 +642,13 @@ internal sealed class UtpConnection
     }
 
     /// <summary>
-    /// The size to probe with when <paramref name="packet"/> first goes out, or 0: when connected, no probe in flight,
-    /// the search not over (or due again), and packets queued behind this one, whose acks tell its loss quickly.
+    /// The size to probe with before the next packet goes out, or 0: when connected, no probe in flight, the search
+    /// not over (or due again), and enough packets queued to go behind it that their acks tell its loss quickly.
     /// </summary>
-    private int ProbeSize(ref OutPacket packet, long now)
+    private int ProbeSize(long now)
     {
-        if (_mtuMax <= _packetSize || _mtuProbing || State != UtpState.Connected || packet.Type != UtpType.Data
-            || (ushort)(_seqNr - _sendNext) <= DuplicateAckThreshold)
+        if (_mtuMax <= _packetSize || _mtuProbing || State != UtpState.Connected
+            || (ushort)(_seqNr - _sendNext) <= DuplicateAckThreshold || Outstanding >= Ring - 2)
         {
             return 0;
         }
@@ -658,21 +663,41 @@ internal sealed class UtpConnection
             _mtuCeiling = _mtuMax;
         }
 
-        int size = (_packetSize + _mtuCeiling + 1) / 2;
-        return size - packet.Length >= 2 ? size : 0;
+        return (_packetSize + _mtuCeiling + 1) / 2;
+    }
+
+    /// <summary>
+    /// Puts an empty ST_DATA packet before the queued ones (which have not gone out, so their sequence numbers move up
+    /// by one): the probe, padded when it goes. It carries no data, so however a receiver cuts it (libtorrent reads
+    /// 1500 bytes of a datagram and silently drops the rest), it cannot take a shortened payload: cut, its padding runs
+    /// past the end and the packet does not parse. Lost, it goes again as 20 bytes. (BEP 29 says ST_DATA carries a
+    /// payload; libtorrent and libutp take an empty one as a packet with nothing to deliver, and ack it.)
+    /// </summary>
+    private void InsertProbe()
+    {
+        for (ushort seq = (ushort)(_seqNr - 1); seq != (ushort)(_sendNext - 1); seq--)
+        {
+            _out[(seq + 1) & Mask] = _out[seq & Mask];
+        }
+
+        _out[_sendNext & Mask] = new OutPacket
+        {
+            Buffer = ArrayPool<byte>.Shared.Rent(UtpPacket.HeaderSize),
+            Length = UtpPacket.HeaderSize,
+            Type = UtpType.Data,
+        };
+        _seqNr++;
     }
 
     private bool SendProbe(ushort seq, ref OutPacket packet, int probeSize)
     {
-        // Header, then padding, then the packet's payload: the padding is skipped, the payload is the packet's.
+        // The header, then padding to the end: the packet carries nothing else.
         byte[] datagram = ArrayPool<byte>.Shared.Rent(probeSize);
         try
         {
             packet.Buffer.AsSpan(0, UtpPacket.HeaderSize).CopyTo(datagram);
             datagram[1] = UtpPacket.PaddingExtension;
-            int padding = probeSize - packet.Length;
-            UtpPacket.WritePadding(datagram.AsSpan(UtpPacket.HeaderSize, padding));
-            packet.Buffer.AsSpan(UtpPacket.HeaderSize, packet.Payload).CopyTo(datagram.AsSpan(UtpPacket.HeaderSize + padding));
+            UtpPacket.WritePadding(datagram.AsSpan(UtpPacket.HeaderSize, probeSize - UtpPacket.HeaderSize));
             packet.ProbeSize = probeSize;
             _mtuProbing = true;
             _mtuProbe = seq;
@@ -681,7 +706,7 @@ internal sealed class UtpConnection
                 return true;
             }
 
-            // Too large for the link as the system knows it: lost before it left, and it goes now at its own size.
+            // Too large for the link as the system knows it: lost before it left, and it goes now unpadded.
             ProbeLost(ref packet);
             return false;
         }

@@ -196,11 +196,14 @@ public class UtpMtuTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A peer behind a path that drops datagrams over 1500 bytes, as libtorrent 2.0.8 does on loopback: a relay in
-    /// the middle drops them. The transfer completes, and the sender's packets end up no larger than the relay passes.
+    /// A peer that takes no datagram over 1500 bytes, as libtorrent 2.0.8 (a 1500-byte receive buffer) on loopback: a
+    /// relay in the middle drops them, or cuts them to 1500 bytes as a short read on Linux does. The transfer
+    /// completes intact, and the sender's packets end up no larger than the relay passes whole.
     /// </summary>
-    [Fact]
-    public async Task On_loopback_a_peer_that_drops_datagrams_over_1500_bytes_still_gets_everything()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task On_loopback_a_peer_that_takes_no_datagram_over_1500_bytes_still_gets_everything(bool truncate)
     {
         var accepted = new TaskCompletionSource<UtpStream>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using UtpSocket server = UtpSocket.Bind(0, stream =>
@@ -209,7 +212,7 @@ public class UtpMtuTests(ITestOutputHelper output)
             return Task.CompletedTask;
         });
         await using UtpSocket client = UtpSocket.Bind(0, accept: null);
-        using var relay = new Relay(new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port), limit: 1500);
+        using var relay = new Relay(new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port), limit: 1500, truncate);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
         using UtpStream outgoing = await client.ConnectAsync(relay.EndPoint, cancel.Token);
@@ -236,26 +239,28 @@ public class UtpMtuTests(ITestOutputHelper output)
 
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(await reading));
         UtpConnection sender = outgoing.Connection;
-        output.WriteLine($"sender packets {sender.PacketSize} (ceiling {sender.MtuCeiling}), {sender.MtuCounters}, {sender.Counters}; relay dropped {relay.Dropped} datagrams over 1500 bytes");
+        output.WriteLine($"sender packets {sender.PacketSize} (ceiling {sender.MtuCeiling}), {sender.MtuCounters}, {sender.Counters}; relay {(truncate ? "cut" : "dropped")} {relay.Dropped} datagrams over 1500 bytes");
         Assert.InRange(sender.PacketSize, 1400, 1500);
         Assert.True(relay.Dropped > 0);
     }
 
-    /// <summary>Forwards datagrams between one client and a server, dropping those over a size.</summary>
+    /// <summary>Forwards datagrams between one client and a server, dropping (or truncating) those over a size.</summary>
     private sealed class Relay : IDisposable
     {
         private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         private readonly IPEndPoint _server;
         private readonly int _limit;
+        private readonly bool _truncate;
         private readonly Thread _thread;
         private IPEndPoint? _client;
         private volatile bool _stopped;
         private long _dropped;
 
-        public Relay(IPEndPoint server, int limit)
+        public Relay(IPEndPoint server, int limit, bool truncate)
         {
             _server = server;
             _limit = limit;
+            _truncate = truncate;
             _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             _socket.ReceiveBufferSize = 4 << 20;
             _thread = new Thread(Run) { IsBackground = true, Name = "uTP test relay" };
@@ -304,7 +309,12 @@ public class UtpMtuTests(ITestOutputHelper output)
                 if (length > _limit)
                 {
                     Interlocked.Increment(ref _dropped);
-                    continue;
+                    if (!_truncate)
+                    {
+                        continue;
+                    }
+
+                    length = _limit;
                 }
 
                 try
