@@ -91,6 +91,41 @@ public class UtpMtuTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_probe_lost_alone_is_found_by_the_timeout_without_a_window_cut_and_goes_again_unpadded()
+    {
+        // The peer's window holds two packets: the probe and the two behind it go, the two are selectively acked
+        // (too few to tell a loss) into a shut window, and the timeout finds the probe the only packet unacked.
+        var path = new PathShape { Delay = TimeSpan.FromMilliseconds(20), Mtu = 1472 };
+        var options = new UtpConnectionOptions { PacketSize = Floor, MaxPacketSize = Ceiling, ReceiveBufferSize = 2 * (Floor - UtpPacket.HeaderSize) };
+        var link = new SimulatedLink(16, path, path, options);
+        Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
+
+        double cwnd = link.A.CongestionWindow;
+        byte[] data = UtpConnectionTests.Bytes(5 * (Floor - UtpPacket.HeaderSize), 16);
+        Assert.Equal(data.Length, link.A.Write(data));
+        link.A.Flush();
+        Assert.Single(link.Probes);
+
+        var got = new MemoryStream();
+        byte[] scratch = new byte[64 * 1024];
+        Assert.True(link.RunUntil(() => got.Length == data.Length, TimeSpan.FromSeconds(10), () =>
+        {
+            int read;
+            while ((read = link.B!.Read(scratch)) > 0)
+            {
+                got.Write(scratch, 0, read);
+            }
+
+            link.B.Flush();
+        }));
+        Assert.Equal(data, got.ToArray());
+        Assert.True(link.Now >= UtpConnection.MinimumTimeout, $"done at {link.Now} us, before the timeout");
+        Assert.Equal((0L, 0L), (link.A.Counters.Timeouts, link.A.Counters.FastResends));
+        Assert.Equal((1L, 0L), link.A.MtuCounters);
+        Assert.True(link.A.CongestionWindow >= cwnd);
+    }
+
+    [Fact]
     public void A_lossy_path_with_probing_delivers_every_byte_both_ways()
     {
         var lossy = new PathShape { Loss = 0.03, Duplication = 0.02, Reordering = 0.1, Delay = TimeSpan.FromMilliseconds(50), Mtu = 9000 };
