@@ -7,6 +7,12 @@ namespace Shoal.Net.Utp;
 internal interface IUtpSink
 {
     void Send(ReadOnlySpan<byte> datagram);
+
+    /// <summary>
+    /// Sends an MTU probe: with the don't-fragment bit where the system allows, so a path too narrow drops it rather
+    /// than fragmenting it. False when the system refused it as too large (EMSGSIZE): it is lost at once.
+    /// </summary>
+    bool SendProbe(ReadOnlySpan<byte> datagram);
 }
 
 /// <summary>Where a connection is in its life (BEP 29's CS_* states, plus the ends).</summary>
@@ -30,8 +36,20 @@ internal enum UtpState
 /// <summary>Sizes that bound one connection.</summary>
 internal sealed record UtpConnectionOptions
 {
-    /// <summary>The largest datagram we send: header included. 1400 suits IPv4 paths; see <see cref="UtpSocket"/> for how it is chosen.</summary>
+    /// <summary>
+    /// The datagram size (header included) we start with and know to be safe: the floor of path MTU discovery.
+    /// 1400 suits IPv4 paths; see <see cref="UtpSocket"/> for how it is chosen.
+    /// </summary>
     public int PacketSize { get; init; } = 1400;
+
+    /// <summary>
+    /// The largest datagram path MTU discovery may find (the link's MTU less the IP and UDP headers): the ceiling
+    /// it starts from. 0, or no more than <see cref="PacketSize"/>, sends every packet at <see cref="PacketSize"/>.
+    /// </summary>
+    public int MaxPacketSize { get; init; }
+
+    /// <summary>How long a finished search keeps its result before it looks again (the path may have changed).</summary>
+    public TimeSpan MtuSearchInterval { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Bytes received and not yet read, in order or not: what we advertise as <c>wnd_size</c>.</summary>
     public int ReceiveBufferSize { get; init; } = 1 << 20;
@@ -48,8 +66,12 @@ internal sealed record UtpConnectionOptions
 /// Sending: written bytes are copied once, into the packet buffers that are sent and resent, so a packet's
 /// size is fixed when it is written (the last one grows while it waits). Congestion control is LEDBAT as BEP 29
 /// gives it, with libtorrent's slow start; losses are found by three duplicate acks or three selective acks past
-/// a hole, and by timeouts. Receiving: in-order payloads are copied into a ring that reads drain; packets ahead of
-/// a hole wait in a reorder ring; both together never exceed the window we advertise.
+/// a hole, and by timeouts. Path MTU discovery, as libtorrent does it: packets are written at the floor, the largest
+/// size known to pass; one probe at a time, an empty packet padded to the middle of [floor, ceiling] (see
+/// <see cref="InsertProbe"/>), goes before the queued data; its ack raises the floor, its loss lowers the ceiling (and
+/// it goes again unpadded), until the two meet. A probe's loss is not congestion: the window is not cut. Receiving:
+/// in-order payloads are copied into a ring that reads drain; packets ahead of a hole wait in a reorder ring; both
+/// together never exceed the window we advertise.
 /// </para>
 /// </summary>
 internal sealed class UtpConnection
@@ -79,14 +101,27 @@ internal sealed class UtpConnection
     private const long MaxBackoff = 60_000_000;
     private const double MaxWindow = 64 << 20;
 
+    /// <summary>The search ends once ceiling and floor are this close.</summary>
+    private const int MtuResolution = 16;
+
     private readonly UtpClock _clock;
     private readonly IUtpSink _sink;
-    private readonly int _packetSize;
+    private readonly int _mtuMax;
+    private readonly long _mtuSearchInterval;
     private readonly int _receiveCapacity;
     private readonly int _sendCapacity;
     private readonly OutPacket[] _out = new OutPacket[Ring];
     private readonly InPacket[] _in = new InPacket[Ring];
     private readonly byte[] _control = new byte[UtpPacket.HeaderLength(UtpPacket.MaxSelectiveAckLength)];
+
+    // Path MTU discovery: new packets are _packetSize (the floor) long; _mtuProbe is the seq_nr of the probe in flight.
+    private int _packetSize;
+    private int _mtuCeiling;
+    private bool _mtuProbing;
+    private ushort _mtuProbe;
+    private long _mtuSearchAt;
+    private long _probeLosses;
+    private long _congestionCuts;
 
     // Sending: packets [_ackedTo + 1, _seqNr) exist; [_ackedTo + 1, _sendNext) went out at least once.
     private ushort _seqNr;
@@ -143,6 +178,9 @@ internal sealed class UtpConnection
         ReceiveId = receiveId;
         SendId = sendId;
         _packetSize = options.PacketSize;
+        _mtuMax = Math.Max(options.PacketSize, options.MaxPacketSize);
+        _mtuCeiling = _mtuMax;
+        _mtuSearchInterval = options.MtuSearchInterval.Ticks / 10;
         _receiveCapacity = options.ReceiveBufferSize;
         _sendCapacity = options.SendBufferSize;
         _seqNr = seqNr;
@@ -200,6 +238,15 @@ internal sealed class UtpConnection
 
     public long RoundTripTime => _rtt;
 
+    /// <summary>The size of the packets written now (header included): the largest the path was found to pass.</summary>
+    public int PacketSize => _packetSize;
+
+    /// <summary>The smallest size the path was found (or assumed) to drop: the search's upper end.</summary>
+    public int MtuCeiling => _mtuCeiling;
+
+    /// <summary>MTU probes lost, and the times the congestion window was cut (a loss or a timeout) for tests and diagnostics.</summary>
+    public (long ProbeLosses, long CongestionCuts) MtuCounters => (_probeLosses, _congestionCuts);
+
     /// <summary>The latest queuing delay measured (current one-way delay minus the base delay), in microseconds.</summary>
     public long QueuingDelay { get; private set; }
 
@@ -214,7 +261,7 @@ internal sealed class UtpConnection
     /// <summary>A one-line summary of the connection's numbers, for diagnostics.</summary>
     public override string ToString() =>
         $"{State} seq {_seqNr} next {_sendNext} acked {_ackedTo} ack {_ackNr} inflight {_inFlight} queued {_queuedBytes} resend {_resendCount} "
-        + $"cwnd {_cwnd:F0} peer {_peerWindow} recv {_receiveCount} reorder {_reorderCount} adv {_lastAdvertised} deadline {(_deadline == long.MaxValue ? -1 : _deadline - _clock.Now)} rtt {_rtt} timeout {_timeout}";
+        + $"mtu {_packetSize}..{_mtuCeiling} cwnd {_cwnd:F0} peer {_peerWindow} recv {_receiveCount} reorder {_reorderCount} adv {_lastAdvertised} deadline {(_deadline == long.MaxValue ? -1 : _deadline - _clock.Now)} rtt {_rtt} timeout {_timeout}";
 
     /// <summary>
     /// Opens a connection to a peer (BEP 29 connection setup): we receive on <paramref name="receiveId"/>, send on
@@ -252,10 +299,11 @@ internal sealed class UtpConnection
         {
             int room = _sendCapacity - _queuedBytes;
             ref OutPacket last = ref _out[(ushort)(_seqNr - 1) & Mask];
-            if (Outstanding > 0 && _seqNr != _sendNext && last.Type == UtpType.Data && last.Length < _packetSize)
+            int capacity = Outstanding > 0 ? Math.Min(_packetSize, last.Buffer.Length) : 0;
+            if (Outstanding > 0 && _seqNr != _sendNext && last.Type == UtpType.Data && last.Length < capacity)
             {
                 // The last packet has not gone out yet: it takes more bytes (Nagle without the wait).
-                int take = Math.Min(Math.Min(_packetSize - last.Length, data.Length), room);
+                int take = Math.Min(Math.Min(capacity - last.Length, data.Length), room);
                 data[..take].CopyTo(last.Buffer.AsSpan(last.Length));
                 last.Length += take;
                 last.Payload += take;
@@ -429,13 +477,19 @@ internal sealed class UtpConnection
 
         while (_sendNext != _seqNr && sent < MaxPacketsPerFlush && State != UtpState.SynReceived)
         {
+            int probe = ProbeSize(now);
+            if (probe > 0)
+            {
+                InsertProbe();
+            }
+
             ref OutPacket packet = ref _out[_sendNext & Mask];
             if ((State == UtpState.SynSent && packet.Type != UtpType.Syn) || !WindowAllows(packet.Payload))
             {
                 break;
             }
 
-            Transmit(_sendNext, ref packet, now);
+            Transmit(_sendNext, ref packet, now, probe);
             _sendNext++;
             sent++;
         }
@@ -473,8 +527,30 @@ internal sealed class UtpConnection
             return;
         }
 
+        if (ProbeAloneTimedOut())
+        {
+            // Only the probe went unanswered: the path dropped it for its size. It goes again unpadded, and the
+            // window stays as it was.
+            ref OutPacket probe = ref _out[_mtuProbe & Mask];
+            ProbeLost(ref probe);
+            probe.NeedsResend = true;
+            _resendCount++;
+            _inFlight -= probe.Payload;
+            _deadline = now + _timeout;
+            Flush();
+            return;
+        }
+
+        // A timeout of more than the probe says nothing of its size: the search takes it up again later.
+        if (_mtuProbing)
+        {
+            _out[_mtuProbe & Mask].ProbeSize = 0;
+            _mtuProbing = false;
+        }
+
         _timeouts++;
         _timeoutCount++;
+        _congestionCuts++;
         if (_timeouts > (State == UtpState.SynSent ? MaxSynTimeouts : MaxTimeouts))
         {
             Fail(SocketError.TimedOut, sendReset: State != UtpState.SynSent);
@@ -537,7 +613,7 @@ internal sealed class UtpConnection
         return _inFlight == 0 && (payload <= _peerWindow || _probe);
     }
 
-    private void Transmit(ushort seq, ref OutPacket packet, long now)
+    private void Transmit(ushort seq, ref OutPacket packet, long now, int probeSize = 0)
     {
         var header = new UtpHeader
         {
@@ -558,7 +634,132 @@ internal sealed class UtpConnection
             _deadline = now + _timeout;
         }
 
+        if (probeSize > 0 && SendProbe(seq, ref packet, probeSize))
+        {
+            return;
+        }
+
         _sink.Send(packet.Buffer.AsSpan(0, packet.Length));
+    }
+
+    /// <summary>
+    /// The size to probe with before the next packet goes out, or 0: when connected, no probe in flight, the search
+    /// not over (or due again), and enough packets queued to go behind it that their acks tell its loss quickly.
+    /// </summary>
+    private int ProbeSize(long now)
+    {
+        if (_mtuMax <= _packetSize || _mtuProbing || State != UtpState.Connected
+            || (ushort)(_seqNr - _sendNext) <= DuplicateAckThreshold || Outstanding >= Ring - 2)
+        {
+            return 0;
+        }
+
+        if (_mtuCeiling - _packetSize < MtuResolution)
+        {
+            if (now < _mtuSearchAt)
+            {
+                return 0;
+            }
+
+            _mtuCeiling = _mtuMax;
+        }
+
+        return (_packetSize + _mtuCeiling + 1) / 2;
+    }
+
+    /// <summary>
+    /// Puts an empty ST_DATA packet before the queued ones (which have not gone out, so their sequence numbers move up
+    /// by one): the probe, padded when it goes. It carries no data, so however a receiver cuts it (libtorrent reads
+    /// 1500 bytes of a datagram and silently drops the rest), it cannot take a shortened payload: cut, its padding runs
+    /// past the end and the packet does not parse. Lost, it goes again as 20 bytes. (BEP 29 says ST_DATA carries a
+    /// payload; libtorrent and libutp take an empty one as a packet with nothing to deliver, and ack it.)
+    /// </summary>
+    private void InsertProbe()
+    {
+        for (ushort seq = (ushort)(_seqNr - 1); seq != (ushort)(_sendNext - 1); seq--)
+        {
+            _out[(seq + 1) & Mask] = _out[seq & Mask];
+        }
+
+        _out[_sendNext & Mask] = new OutPacket
+        {
+            Buffer = ArrayPool<byte>.Shared.Rent(UtpPacket.HeaderSize),
+            Length = UtpPacket.HeaderSize,
+            Type = UtpType.Data,
+        };
+        _seqNr++;
+    }
+
+    private bool SendProbe(ushort seq, ref OutPacket packet, int probeSize)
+    {
+        // The header, then padding to the end: the packet carries nothing else.
+        byte[] datagram = ArrayPool<byte>.Shared.Rent(probeSize);
+        try
+        {
+            packet.Buffer.AsSpan(0, UtpPacket.HeaderSize).CopyTo(datagram);
+            datagram[1] = UtpPacket.PaddingExtension;
+            UtpPacket.WritePadding(datagram.AsSpan(UtpPacket.HeaderSize, probeSize - UtpPacket.HeaderSize));
+            packet.ProbeSize = probeSize;
+            _mtuProbing = true;
+            _mtuProbe = seq;
+            if (_sink.SendProbe(datagram.AsSpan(0, probeSize)))
+            {
+                return true;
+            }
+
+            // Too large for the link as the system knows it: lost before it left, and it goes now unpadded.
+            ProbeLost(ref packet);
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(datagram);
+        }
+    }
+
+    /// <summary>Whether the probe is the only packet sent and not acked: a timeout is then its loss alone.</summary>
+    private bool ProbeAloneTimedOut()
+    {
+        if (!_mtuProbing)
+        {
+            return false;
+        }
+
+        for (ushort seq = (ushort)(_ackedTo + 1); seq != _sendNext; seq++)
+        {
+            ref OutPacket packet = ref _out[seq & Mask];
+            if (!packet.Acked && seq != _mtuProbe)
+            {
+                return false;
+            }
+        }
+
+        return !_out[_mtuProbe & Mask].Acked && _out[_mtuProbe & Mask].ProbeSize > 0;
+    }
+
+    private void ProbeAcked(ref OutPacket packet)
+    {
+        _packetSize = Math.Max(_packetSize, packet.ProbeSize);
+        packet.ProbeSize = 0;
+        _cwnd = Math.Max(_cwnd, MaxPayload);
+        MtuUpdated();
+    }
+
+    private void ProbeLost(ref OutPacket packet)
+    {
+        _mtuCeiling = Math.Max(_packetSize, packet.ProbeSize - 1);
+        packet.ProbeSize = 0;
+        _probeLosses++;
+        MtuUpdated();
+    }
+
+    private void MtuUpdated()
+    {
+        _mtuProbing = false;
+        if (_mtuCeiling - _packetSize < MtuResolution)
+        {
+            _mtuSearchAt = _clock.Now + _mtuSearchInterval;
+        }
     }
 
     private void SendState(long now)
@@ -668,6 +869,11 @@ internal sealed class UtpConnection
         }
 
         packet.Acked = true;
+        if (packet.ProbeSize > 0)
+        {
+            ProbeAcked(ref packet);
+        }
+
         if (packet.NeedsResend)
         {
             packet.NeedsResend = false;
@@ -748,11 +954,18 @@ internal sealed class UtpConnection
         packet.NeedsResend = true;
         _resendCount++;
         _inFlight -= packet.Payload;
+        if (packet.ProbeSize > 0)
+        {
+            // A probe lost says the path is narrower than it, not that it is congested: the window stays.
+            ProbeLost(ref packet);
+            return;
+        }
 
         // BEP 29: a loss halves the window, once per window of packets (as TCP does), and ends slow start.
         if ((short)(seq - _lossWindowEnd) >= 0)
         {
             _cwnd = Math.Max(_cwnd / 2, MaxPayload);
+            _congestionCuts++;
             _ssthresh = _cwnd;
             _slowStart = false;
             _lossWindowEnd = _sendNext;
@@ -1004,6 +1217,9 @@ internal sealed class UtpConnection
         public bool Acked;
         public bool NeedsResend;
         public bool FastResent;
+
+        /// <summary>The size this packet went out padded to as an MTU probe, until acked or lost; 0 for none.</summary>
+        public int ProbeSize;
     }
 
     private struct InPacket

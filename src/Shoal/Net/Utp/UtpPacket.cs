@@ -43,6 +43,12 @@ internal static class UtpPacket
     public const byte Version = 1;
     public const byte SelectiveAckExtension = 1;
 
+    /// <summary>
+    /// The extension type our MTU probes are padded with: no client defines it (libtorrent knows 1 and 3, libutp 1
+    /// and 2), so every one skips it by its length.
+    /// </summary>
+    public const byte PaddingExtension = 0x50;
+
     /// <summary>The longest selective ack read or written: 1024 packets past ack_nr + 1, far beyond any window we keep.</summary>
     public const int MaxSelectiveAckLength = 128;
 
@@ -145,6 +151,35 @@ internal static class UtpPacket
         }
 
         return length;
+    }
+
+    /// <summary>
+    /// Writes a chain of <see cref="PaddingExtension"/> extensions filling <paramref name="destination"/> exactly (at
+    /// least 2 bytes), its last link ending the chain (the header's extension byte names the first). A receiver skips unknown extensions by their length (BEP 29), so padding makes a packet of any size
+    /// from one whose payload is smaller: an MTU probe. Cut anywhere short of its end, the chain runs past the
+    /// datagram, so a receiver that truncates a datagram finds it invalid rather than taking a shortened payload.
+    /// </summary>
+    public static void WritePadding(Span<byte> destination)
+    {
+        if (destination.Length < 2)
+        {
+            throw new ArgumentException("Padding takes at least 2 bytes.", nameof(destination));
+        }
+
+        while (!destination.IsEmpty)
+        {
+            // A link is 2 bytes and up to 255 more; a last one of 1 byte cannot be, so the one before it gives a byte.
+            int take = Math.Min(destination.Length, 257);
+            if (destination.Length - take == 1)
+            {
+                take--;
+            }
+
+            destination[0] = destination.Length > take ? PaddingExtension : (byte)0;
+            destination[1] = (byte)(take - 2);
+            destination[2..take].Clear();
+            destination = destination[take..];
+        }
     }
 
     /// <summary>Whether the selective ack marks <c>ack_nr + 2 + index</c> as received: byte index/8, least significant bit first (BEP 29).</summary>

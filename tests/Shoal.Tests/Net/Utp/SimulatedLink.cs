@@ -21,6 +21,9 @@ internal sealed record PathShape
 
     /// <summary>Bytes the bottleneck's queue holds before it drops.</summary>
     public long QueueLimit { get; init; } = long.MaxValue;
+
+    /// <summary>The largest datagram the path carries (a link MTU less the IP and UDP headers); larger ones are dropped.</summary>
+    public int Mtu { get; init; } = int.MaxValue;
 }
 
 /// <summary>
@@ -68,6 +71,9 @@ internal sealed class SimulatedLink
     public List<(long At, long Delay)> QueueDelays { get; } = [];
 
     public long DeliveredToB { get; private set; }
+
+    /// <summary>MTU probes sent either way, as (size, whether the path's MTU let it through).</summary>
+    public List<(int Size, bool Fits)> Probes { get; } = [];
 
     /// <summary>Runs until the next event (a delivery or a tick), delivering and flushing; false once <paramref name="until"/> passed.</summary>
     public bool Step(long until)
@@ -170,9 +176,21 @@ internal sealed class SimulatedLink
     {
         private long _busyUntil;
 
+        public bool SendProbe(ReadOnlySpan<byte> datagram)
+        {
+            link.Probes.Add((datagram.Length, datagram.Length <= shape.Mtu));
+            Send(datagram);
+            return true;
+        }
+
         public void Send(ReadOnlySpan<byte> datagram)
         {
             Random random = link._random;
+            if (datagram.Length > shape.Mtu)
+            {
+                return;
+            }
+
             if (link.Cut || random.NextDouble() < shape.Loss || link.Drop?.Invoke(datagram.ToArray(), toB) == true)
             {
                 return;

@@ -156,5 +156,11 @@ public class UtpFuzzTests(ITestOutputHelper output)
             Assert.True(UtpPacket.TryRead(datagram, out _, out _, out _));
             Sent++;
         }
+
+        public bool SendProbe(ReadOnlySpan<byte> datagram)
+        {
+            Send(datagram);
+            return true;
+        }
     }
 }
