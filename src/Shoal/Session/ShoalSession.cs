@@ -17,8 +17,9 @@ namespace Shoal.Session;
 /// </summary>
 public sealed class ShoalSession : IAsyncDisposable
 {
-    // Each uTP connection's receive window: with the session's 200 connections, at most 100 MiB a peer can make us hold.
-    private const int UtpReceiveWindow = 512 * 1024;
+    // Each uTP connection's receive window and send buffer: with the session's 200 connections, at most 100 MiB each
+    // that peers can make us hold; a window of 512 KiB still fills 40 Mbit/s at 100 ms.
+    private const int UtpBufferSize = 512 * 1024;
 
     private readonly PeerListener _listener;
     private readonly UtpSocket? _utp;
@@ -42,7 +43,7 @@ public sealed class ShoalSession : IAsyncDisposable
 
         // uTP (BEP 29) takes the UDP socket and hands the DHT what is not uTP; without uTP the DHT has it alone.
         _utp = options.Utp && ports.Udp is { } udp
-            ? new UtpSocket(udp, stream => AcceptStreamAsync(stream), new UtpSocketOptions { ReceiveBufferSize = UtpReceiveWindow }, options.Time)
+            ? new UtpSocket(udp, stream => AcceptStreamAsync(stream), new UtpSocketOptions { ReceiveBufferSize = UtpBufferSize, SendBufferSize = UtpBufferSize }, options.Time)
             : null;
         UtpSocket? utp = _utp;
         _context = new SessionContext(

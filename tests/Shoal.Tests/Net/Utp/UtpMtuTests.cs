@@ -246,7 +246,8 @@ public class UtpMtuTests(ITestOutputHelper output)
             accepted.TrySetResult(stream);
             return Task.CompletedTask;
         });
-        await using UtpSocket client = UtpSocket.Bind(0, accept: null);
+        // A sender that would probe up to 32 KiB on loopback (the session stops at 1472 for libtorrent's sake).
+        await using UtpSocket client = UtpSocket.Bind(0, accept: null, new UtpSocketOptions { LoopbackMtuCeiling = (32 << 10) + UtpPacket.HeaderSize });
         using var relay = new Relay(new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port), limit: 1500, truncate);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
