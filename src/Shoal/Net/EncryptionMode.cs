@@ -4,8 +4,10 @@ namespace Shoal.Net;
 public enum EncryptionMode
 {
     /// <summary>
-    /// Dial encrypted first and fall back to plaintext when the peer refuses; accept both. Private torrents (BEP 27) are
-    /// served as <see cref="Require"/>: their swarms are small and their users chose privacy.
+    /// Dial with the MSE handshake first, offering RC4 and plaintext, and fall back to a plain handshake when the peer
+    /// refuses it; accept all three. The peer's choice decides the payload: a peer offering both gets plaintext after the
+    /// obfuscated handshake, as with libtorrent's defaults, since RC4 costs more CPU than the rest of a transfer.
+    /// Private torrents (BEP 27) are served as <see cref="Require"/>: their swarms are small and their users chose privacy.
     /// </summary>
     Prefer,
 

@@ -1,3 +1,4 @@
+using Shoal.Net;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -49,8 +50,14 @@ public sealed class DetailsAndSettingsTests : IDisposable
         string id = shared.GetProperty("id").GetString()!;
         await WaitForStateAsync(client, id, "seeding");
 
-        // A slow leecher that speaks uTP only, so the connection lasts and can be nothing else.
-        await using ShoalSession leecher = ShoalSession.Start(new SessionOptions { ListenAddress = IPAddress.Loopback, Tcp = false, DownloadLimit = 20_000 });
+        // A slow leecher that speaks uTP only and RC4 only, so the connection lasts and can be nothing else.
+        await using ShoalSession leecher = ShoalSession.Start(new SessionOptions
+        {
+            ListenAddress = IPAddress.Loopback,
+            Tcp = false,
+            DownloadLimit = 20_000,
+            Encryption = EncryptionMode.Require,
+        });
         _ = leecher.AddAsync(
             MagnetLink.Parse(shared.GetProperty("magnet").GetString()!),
             new AddTorrentOptions { SavePath = _folder.Path + "/leecher", Peers = [node.Session.ListenEndPoint] });
@@ -68,7 +75,7 @@ public sealed class DetailsAndSettingsTests : IDisposable
 
         Assert.Equal(JsonValueKind.Object, connection.ValueKind);
         Assert.Equal("utp", connection.GetProperty("transport").GetString());
-        Assert.True(connection.GetProperty("encrypted").GetBoolean(), "both sides prefer encryption: MSE must choose RC4");
+        Assert.True(connection.GetProperty("encrypted").GetBoolean(), "the leecher requires encryption: MSE must choose RC4");
     }
 
     [Fact]

@@ -36,10 +36,13 @@ internal static class IncomingEncryption
             throw new MseException("the peer opened with an encryption handshake, and encryption is disabled");
         }
 
+        // Under prefer, a peer offering both gets plaintext after the obfuscated handshake, as libtorrent's defaults
+        // choose (prefer_rc4 off): RC4 costs more CPU than the rest of a transfer. A peer that offers RC4 alone gets it.
         var options = new MseResponderOptions
         {
             FindSkey = findSkey,
             Allow = mode == EncryptionMode.Require ? CryptoMethods.Rc4 : CryptoMethods.Both,
+            PreferRc4 = false,
         };
         MseAccepted accepted = await MseNegotiator.AcceptAsync(raw, first, options, cancellationToken).ConfigureAwait(false);
         return (accepted.Stream, accepted.InfoHash);
