@@ -1,8 +1,8 @@
-using Shoal.Net;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Shoal.Metainfo;
+using Shoal.Net;
 using Shoal.Session;
 using Shoal.Tests;
 using static Shoal.Node.Tests.Api.ApiCalls;
