@@ -1,6 +1,11 @@
+using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Shoal.Metainfo;
+using Shoal.Net;
 using Shoal.Node.Tests.Api;
+using Shoal.Session;
 using Shoal.Tests;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -41,6 +46,38 @@ public sealed partial class DetailsStoryTests(ChromiumFixture chromium, ITestOut
         await user.Page.Keyboard.PressAsync("Escape");
         await Expect(details).ToBeHiddenAsync();
         await Expect(name).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task A_peer_connected_over_encrypted_utp_shows_so_in_the_details()
+    {
+        _folder.File("mine/film.bin", TempFolder.RandomBytes(400_000, 8));
+        await using NodeHost node = await TestNode.StartAsync(_folder.Path);
+        string magnet;
+        using (HttpClient api = TestNode.Client(node))
+        {
+            (_, JsonElement shared) = await ApiCalls.AddJsonAsync(api, new { share = Path.Combine(_folder.Path, "mine", "film.bin") });
+            magnet = (await ApiCalls.WaitForStateAsync(api, shared.GetProperty("id").GetString()!, "seeding")).GetProperty("magnet").GetString()!;
+        }
+
+        // A slow leecher that speaks uTP and RC4 only, so the connection lasts and can be nothing else.
+        await using ShoalSession leecher = ShoalSession.Start(new SessionOptions
+        {
+            ListenAddress = IPAddress.Loopback,
+            Tcp = false,
+            DownloadLimit = 20_000,
+            Encryption = EncryptionMode.Require,
+        });
+        _ = leecher.AddAsync(MagnetLink.Parse(magnet), new AddTorrentOptions { SavePath = Path.Combine(_folder.Path, "leecher"), Peers = [node.Session.ListenEndPoint] });
+
+        await using BrowserUser user = await BrowserUser.OpenAsync(chromium.Browser, node.ApiUrl, output, "details-connection");
+        await user.LogInAsync(node.Token.Value);
+        await user.Row("film.bin").GetByRole(AriaRole.Button, new() { Name = "film.bin", Exact = true }).ClickAsync();
+        ILocator details = user.Page.GetByRole(AriaRole.Dialog, new() { Name = "film.bin" });
+
+        await Expect(details.Locator("#details-connections tbody tr")).ToHaveTextAsync([new Regex(@"127\.0\.0\.1:\d+.*uTP, encrypted")]);
+        await user.ScreenshotsAsync("utp-encrypted");
+        Assert.Empty(user.ConsoleErrors);
     }
 
     public void Dispose() => _folder.Dispose();
