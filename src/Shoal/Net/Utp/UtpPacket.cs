@@ -49,7 +49,11 @@ internal static class UtpPacket
     /// </summary>
     public const byte PaddingExtension = 0x50;
 
-    /// <summary>The longest selective ack read or written: 1024 packets past ack_nr + 1, far beyond any window we keep.</summary>
+    /// <summary>
+    /// The longest selective ack we write: 1024 packets past ack_nr + 1, far beyond any window we keep. We read any
+    /// length the extension's byte can give: libtorrent sends as many bytes as its reorder buffer spans, not a multiple
+    /// of 4 as BEP 29 asks, and up to the room left in its packet.
+    /// </summary>
     public const int MaxSelectiveAckLength = 128;
 
     /// <summary>
@@ -62,7 +66,7 @@ internal static class UtpPacket
 
     /// <summary>
     /// Parses a datagram: false when it is not a whole uTP version 1 packet, when an extension runs past the end,
-    /// or when a selective ack is not a positive multiple of 4 bytes (or longer than <see cref="MaxSelectiveAckLength"/>).
+    /// or when a selective ack is empty. A selective ack of any other length is read (libtorrent's are rarely a multiple of 4).
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> datagram, out UtpHeader header, out ReadOnlySpan<byte> selectiveAck, out ReadOnlySpan<byte> payload)
     {
@@ -102,7 +106,7 @@ internal static class UtpPacket
 
             if (extension == SelectiveAckExtension)
             {
-                if (length == 0 || length % 4 != 0 || length > MaxSelectiveAckLength)
+                if (length == 0)
                 {
                     return false;
                 }

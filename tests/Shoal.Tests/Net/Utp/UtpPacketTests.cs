@@ -106,8 +106,7 @@ public class UtpPacketTests
     }
 
     [Theory]
-    [InlineData(2)]     // a selective ack shorter than 4 bytes
-    [InlineData(6)]     // not a multiple of 4
+    [InlineData(0)]     // an empty selective ack
     [InlineData(40)]    // running past the end
     public void Bad_extension_lengths_are_rejected(int length)
     {
@@ -117,6 +116,28 @@ public class UtpPacketTests
         datagram[21] = (byte)length;
 
         Assert.False(UtpPacket.TryRead(datagram, out _, out _, out _));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]     // libtorrent writes (span + 7) / 8 bytes, seldom a multiple of 4
+    [InlineData(130)]   // and up to the room its packet has, past the 128 we write
+    [InlineData(255)]
+    public void Selective_acks_of_any_length_are_read_as_libtorrent_writes_them(int length)
+    {
+        byte[] datagram = new byte[UtpPacket.HeaderSize + 2 + length + 3];
+        UtpPacket.Write(datagram, new UtpHeader { Type = UtpType.Data, SeqNr = 7, AckNr = 9 }, default);
+        datagram[1] = UtpPacket.SelectiveAckExtension;
+        datagram[21] = (byte)length;
+        datagram[22] = 0b0000_0101;
+        datagram.AsSpan(datagram.Length - 3).Fill(0xEE);
+
+        Assert.True(UtpPacket.TryRead(datagram, out UtpHeader header, out ReadOnlySpan<byte> sack, out ReadOnlySpan<byte> payload));
+        Assert.Equal((UtpType.Data, 7, 9), (header.Type, (int)header.SeqNr, (int)header.AckNr));
+        Assert.Equal(length, sack.Length);
+        Assert.True(UtpPacket.IsSelectivelyAcked(sack, 2));
+        Assert.False(UtpPacket.IsSelectivelyAcked(sack, 1));
+        Assert.Equal([0xEE, 0xEE, 0xEE], payload.ToArray());
     }
 
     [Fact]

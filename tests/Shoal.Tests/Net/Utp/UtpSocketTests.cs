@@ -178,6 +178,80 @@ public class UtpSocketTests(ITestOutputHelper output)
         Assert.Equal("hello"u8.ToArray(), buffer);
     }
 
+    [Fact]
+    public async Task A_peer_whose_selective_acks_are_not_a_multiple_of_4_bytes_is_heard_as_libtorrent_sends_them()
+    {
+        // libtorrent 2.0 sizes its selective ack to the packets it holds out of order, (span + 7) / 8 bytes, and puts it
+        // on every packet while a hole lasts, its data too. Dropping those packets left its requests unacked until it
+        // timed the connection out (Shoal → libtorrent over uTP stalled after a loss).
+        var accepted = new TaskCompletionSource<UtpStream>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using UtpSocket server = UtpSocket.Bind(0, stream =>
+        {
+            accepted.TrySetResult(stream);
+            return Task.CompletedTask;
+        });
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var to = new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        const ushort Id = 4000;
+
+        void Send(UtpType type, ushort seq, ushort ack, ReadOnlySpan<byte> sack, ReadOnlySpan<byte> payload)
+        {
+            byte[] datagram = new byte[UtpPacket.HeaderSize + (sack.IsEmpty ? 0 : 2 + sack.Length) + payload.Length];
+            var header = new UtpHeader
+            {
+                Type = type,
+                ConnectionId = type == UtpType.Syn ? Id : (ushort)(Id + 1),
+                Timestamp = 1,
+                WindowSize = 1 << 20,
+                SeqNr = seq,
+                AckNr = ack,
+            };
+            UtpPacket.Write(datagram, header, default);
+            int offset = UtpPacket.HeaderSize;
+            if (!sack.IsEmpty)
+            {
+                datagram[1] = UtpPacket.SelectiveAckExtension;
+                datagram[offset++] = 0;
+                datagram[offset++] = (byte)sack.Length;
+                sack.CopyTo(datagram.AsSpan(offset));
+                offset += sack.Length;
+            }
+
+            payload.CopyTo(datagram.AsSpan(offset));
+            peer.SendTo(datagram, to);
+        }
+
+        async Task<UtpHeader> ReceiveAsync(Func<UtpHeader, bool> wanted)
+        {
+            byte[] buffer = new byte[2048];
+            while (true)
+            {
+                SocketReceiveFromResult got = await peer.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), cancel.Token);
+                if (UtpPacket.TryRead(buffer.AsSpan(0, got.ReceivedBytes), out UtpHeader header, out _, out _) && wanted(header))
+                {
+                    return header;
+                }
+            }
+        }
+
+        Send(UtpType.Syn, 100, 0, default, default);
+        UtpHeader synAck = await ReceiveAsync(h => h.Type == UtpType.State && h.AckNr == 100);
+        Send(UtpType.Data, 101, (ushort)(synAck.SeqNr - 1), default, "a"u8);
+        using UtpStream stream = await accepted.Task.WaitAsync(cancel.Token);
+        await stream.SendAsync(new byte[4000], cancel.Token);
+        UtpHeader first = await ReceiveAsync(h => h.Type == UtpType.Data && h.SeqNr == synAck.SeqNr);
+        await ReceiveAsync(h => h.Type == UtpType.Data && h.SeqNr == (ushort)(first.SeqNr + 1));
+
+        // The first data packet "lost", the second held out of order: a 5-byte selective ack, as libtorrent writes it,
+        // on a packet of data (a request, say), which must be acked.
+        byte[] sack = [0b0000_0001, 0, 0, 0, 0];
+        Send(UtpType.Data, 102, (ushort)(first.SeqNr - 1), sack, "b"u8);
+        UtpHeader acked = await ReceiveAsync(h => h.AckNr == 102);
+        Assert.Equal(Id, acked.ConnectionId);
+    }
+
     private static async Task SendInChunksAsync(UtpStream stream, byte[] data, CancellationToken cancellationToken)
     {
         // Uneven chunk sizes, as wire messages are.
