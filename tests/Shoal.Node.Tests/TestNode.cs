@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shoal.Metainfo;
+using Shoal.Net;
 using Shoal.Session;
 
 namespace Shoal.Node.Tests;
@@ -18,6 +20,23 @@ internal static class TestNode
     };
 
     public static Task<NodeHost> StartAsync(string folder) => NodeHost.StartAsync(Options(folder), NullLoggerFactory.Instance);
+
+    /// <summary>
+    /// A session fetching <paramref name="magnet"/> from <paramref name="node"/> at 20 kB/s over uTP and RC4 only: a
+    /// connection that lasts and can be nothing else.
+    /// </summary>
+    public static ShoalSession StartEncryptedUtpLeecher(NodeHost node, string magnet, string savePath)
+    {
+        var leecher = ShoalSession.Start(new SessionOptions
+        {
+            ListenAddress = IPAddress.Loopback,
+            Tcp = false,
+            DownloadLimit = 20_000,
+            Encryption = EncryptionMode.Require,
+        });
+        _ = leecher.AddAsync(MagnetLink.Parse(magnet), new AddTorrentOptions { SavePath = savePath, Peers = [node.Session.ListenEndPoint] });
+        return leecher;
+    }
 
     public static HttpClient Client(NodeHost node, string? token = null)
     {

@@ -50,17 +50,7 @@ public sealed class DetailsAndSettingsTests : IDisposable
         string id = shared.GetProperty("id").GetString()!;
         await WaitForStateAsync(client, id, "seeding");
 
-        // A slow leecher that speaks uTP only and RC4 only, so the connection lasts and can be nothing else.
-        await using ShoalSession leecher = ShoalSession.Start(new SessionOptions
-        {
-            ListenAddress = IPAddress.Loopback,
-            Tcp = false,
-            DownloadLimit = 20_000,
-            Encryption = EncryptionMode.Require,
-        });
-        _ = leecher.AddAsync(
-            MagnetLink.Parse(shared.GetProperty("magnet").GetString()!),
-            new AddTorrentOptions { SavePath = _folder.Path + "/leecher", Peers = [node.Session.ListenEndPoint] });
+        await using ShoalSession leecher = TestNode.StartEncryptedUtpLeecher(node, shared.GetProperty("magnet").GetString()!, Path.Combine(_folder.Path, "leecher"));
 
         JsonElement connection = default;
         for (DateTime deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))

@@ -60,15 +60,7 @@ public sealed partial class DetailsStoryTests(ChromiumFixture chromium, ITestOut
             magnet = (await ApiCalls.WaitForStateAsync(api, shared.GetProperty("id").GetString()!, "seeding")).GetProperty("magnet").GetString()!;
         }
 
-        // A slow leecher that speaks uTP and RC4 only, so the connection lasts and can be nothing else.
-        await using ShoalSession leecher = ShoalSession.Start(new SessionOptions
-        {
-            ListenAddress = IPAddress.Loopback,
-            Tcp = false,
-            DownloadLimit = 20_000,
-            Encryption = EncryptionMode.Require,
-        });
-        _ = leecher.AddAsync(MagnetLink.Parse(magnet), new AddTorrentOptions { SavePath = Path.Combine(_folder.Path, "leecher"), Peers = [node.Session.ListenEndPoint] });
+        await using ShoalSession leecher = TestNode.StartEncryptedUtpLeecher(node, magnet, Path.Combine(_folder.Path, "leecher"));
 
         await using BrowserUser user = await BrowserUser.OpenAsync(chromium.Browser, node.ApiUrl, output, "details-connection");
         await user.LogInAsync(node.Token.Value);
