@@ -26,20 +26,20 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
 
     /// <summary>Runs on a bound UDP socket, which the service then owns.</summary>
     public DhtService(Socket socket, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
+        : this(socket ?? throw new ArgumentNullException(nameof(socket)), null, ((IPEndPoint)socket.LocalEndPoint!).Port, id, options, time)
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        time ??= TimeProvider.System;
-        _socket = socket;
-        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
-        _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Runs on a socket someone else owns at <paramref name="port"/>: it sends through <paramref name="sharedSocket"/> and gets datagrams from <see cref="Receive"/>.</summary>
     public DhtService(IDatagramSender sharedSocket, int port, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
+        : this(null, sharedSocket ?? throw new ArgumentNullException(nameof(sharedSocket)), port, id, options, time)
     {
-        ArgumentNullException.ThrowIfNull(sharedSocket);
+    }
+
+    private DhtService(Socket? socket, IDatagramSender? sharedSocket, int port, NodeId? id, DhtNodeOptions? options, TimeProvider? time)
+    {
         time ??= TimeProvider.System;
+        _socket = socket;
         _sharedSocket = sharedSocket;
         Port = port;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);

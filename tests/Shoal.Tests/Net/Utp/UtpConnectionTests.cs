@@ -23,8 +23,8 @@ public class UtpConnectionTests(ITestOutputHelper output)
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(30)));
 
         const int size = 4 << 20;
-        byte[] fromA = Bytes(size, seed);
-        byte[] fromB = Bytes(size, seed + 100);
+        byte[] fromA = TempFolder.RandomBytes(size, seed);
+        byte[] fromB = TempFolder.RandomBytes(size, seed + 100);
         var atB = new MemoryStream();
         var atA = new MemoryStream();
         int writtenA = 0;
@@ -65,7 +65,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
         var link = new SimulatedLink(3, path, new PathShape { Delay = TimeSpan.FromMilliseconds(25) });
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
 
-        byte[] chunk = Bytes(1 << 20, 3);
+        byte[] chunk = TempFolder.RandomBytes(1 << 20, 3);
         byte[] scratch = new byte[1 << 20];
         long start = link.Now;
         link.RunUntil(() => false, TimeSpan.FromSeconds(20), () =>
@@ -95,7 +95,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
         var link = new SimulatedLink(4, path, new PathShape { Delay = TimeSpan.FromMilliseconds(20) });
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
 
-        byte[] chunk = Bytes(1 << 20, 4);
+        byte[] chunk = TempFolder.RandomBytes(1 << 20, 4);
         byte[] scratch = new byte[1 << 20];
         long start = link.Now;
         link.RunUntil(() => false, TimeSpan.FromSeconds(90), () =>
@@ -130,13 +130,13 @@ public class UtpConnectionTests(ITestOutputHelper output)
         var clean = new PathShape { Delay = TimeSpan.FromMilliseconds(20) };
         var link = new SimulatedLink(5, clean, clean);
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
-        link.A.Write(Bytes(10_000, 5));
+        link.A.Write(TempFolder.RandomBytes(10_000, 5));
         link.A.Flush();
         Assert.True(link.RunUntil(() => link.A.IsFlushed, TimeSpan.FromSeconds(5)));
 
         link.Cut = true;
         long cut = link.Now;
-        link.A.Write(Bytes(10_000, 6));
+        link.A.Write(TempFolder.RandomBytes(10_000, 6));
         link.A.Flush();
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Failed, TimeSpan.FromMinutes(5)));
         Assert.Equal(SocketError.TimedOut, link.A.Error);
@@ -158,7 +158,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
         var clean = new PathShape { Delay = TimeSpan.FromMilliseconds(20) };
         var link = new SimulatedLink(7, clean, clean);
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
-        link.A.Write(Bytes(100, 7));
+        link.A.Write(TempFolder.RandomBytes(100, 7));
         link.A.Flush();
         Assert.True(link.RunUntil(() => link.B!.Available == 100, TimeSpan.FromSeconds(5)));
 
@@ -176,7 +176,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
         var link = new SimulatedLink(8, clean, clean, options);
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
 
-        byte[] data = Bytes(300_000, 8);
+        byte[] data = TempFolder.RandomBytes(300_000, 8);
         int written = 0;
         link.RunUntil(() => false, TimeSpan.FromSeconds(30), () =>
         {
@@ -229,7 +229,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
             return false;
         };
 
-        byte[] data = Bytes(10 * link.A.MaxPayload, 9);
+        byte[] data = TempFolder.RandomBytes(10 * link.A.MaxPayload, 9);
         Assert.Equal(data.Length, link.A.Write(data));
         link.A.Flush();
         var got = new MemoryStream();
@@ -242,14 +242,8 @@ public class UtpConnectionTests(ITestOutputHelper output)
         Assert.Equal((0L, 1L), (link.A.Counters.Timeouts, link.A.Counters.FastResends));
     }
 
-    internal static byte[] Bytes(int length, int seed)
-    {
-        byte[] bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
-    private static void Drain(UtpConnection connection, MemoryStream into, byte[] scratch)
+    /// <summary>Reads all <paramref name="connection"/> has for its reader into <paramref name="into"/>.</summary>
+    internal static void Drain(UtpConnection connection, MemoryStream into, byte[] scratch)
     {
         int read;
         while ((read = connection.Read(scratch)) > 0)

@@ -23,7 +23,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         var link = new SimulatedLink(mtu, path, path, options);
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
 
-        byte[] data = UtpConnectionTests.Bytes(8 << 20, mtu);
+        byte[] data = TempFolder.RandomBytes(8 << 20, mtu);
         var got = new MemoryStream();
         byte[] scratch = new byte[64 * 1024];
         int written = 0;
@@ -31,13 +31,9 @@ public class UtpMtuTests(ITestOutputHelper output)
         {
             written += link.A.Write(data.AsSpan(written));
             link.A.Flush();
-            int read;
-            while ((read = link.B!.Read(scratch)) > 0)
-            {
-                got.Write(scratch, 0, read);
-            }
+            UtpConnectionTests.Drain(link.B!, got, scratch);
 
-            link.B.Flush();
+            link.B!.Flush();
         }));
 
         Assert.Equal(data, got.ToArray());
@@ -65,7 +61,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         // Five packets' worth: the first goes as a probe with four behind it; the path drops it, the selective acks
         // of the packets behind tell its loss, and it goes again at its own size.
         double cwnd = link.A.CongestionWindow;
-        byte[] data = UtpConnectionTests.Bytes(5 * (Floor - UtpPacket.HeaderSize), 11);
+        byte[] data = TempFolder.RandomBytes(5 * (Floor - UtpPacket.HeaderSize), 11);
         Assert.Equal(data.Length, link.A.Write(data));
         link.A.Flush();
         Assert.Single(link.Probes);
@@ -75,11 +71,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         byte[] scratch = new byte[64 * 1024];
         Assert.True(link.RunUntil(() => got.Length == data.Length, TimeSpan.FromSeconds(10), () =>
         {
-            int read;
-            while ((read = link.B!.Read(scratch)) > 0)
-            {
-                got.Write(scratch, 0, read);
-            }
+            UtpConnectionTests.Drain(link.B!, got, scratch);
         }));
         Assert.Equal(data, got.ToArray());
         Assert.True(link.Now < UtpConnection.InitialTimeout, $"done at {link.Now} us, after a timeout");
@@ -101,7 +93,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
 
         double cwnd = link.A.CongestionWindow;
-        byte[] data = UtpConnectionTests.Bytes(5 * (Floor - UtpPacket.HeaderSize), 16);
+        byte[] data = TempFolder.RandomBytes(5 * (Floor - UtpPacket.HeaderSize), 16);
         Assert.Equal(data.Length, link.A.Write(data));
         link.A.Flush();
         Assert.Single(link.Probes);
@@ -110,13 +102,9 @@ public class UtpMtuTests(ITestOutputHelper output)
         byte[] scratch = new byte[64 * 1024];
         Assert.True(link.RunUntil(() => got.Length == data.Length, TimeSpan.FromSeconds(10), () =>
         {
-            int read;
-            while ((read = link.B!.Read(scratch)) > 0)
-            {
-                got.Write(scratch, 0, read);
-            }
+            UtpConnectionTests.Drain(link.B!, got, scratch);
 
-            link.B.Flush();
+            link.B!.Flush();
         }));
         Assert.Equal(data, got.ToArray());
         Assert.True(link.Now >= UtpConnection.MinimumTimeout, $"done at {link.Now} us, before the timeout");
@@ -134,8 +122,8 @@ public class UtpMtuTests(ITestOutputHelper output)
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(30)));
 
         const int size = 4 << 20;
-        byte[] fromA = UtpConnectionTests.Bytes(size, 12);
-        byte[] fromB = UtpConnectionTests.Bytes(size, 13);
+        byte[] fromA = TempFolder.RandomBytes(size, 12);
+        byte[] fromB = TempFolder.RandomBytes(size, 13);
         var atA = new MemoryStream();
         var atB = new MemoryStream();
         int writtenA = 0;
@@ -146,16 +134,9 @@ public class UtpMtuTests(ITestOutputHelper output)
             UtpConnection b = link.B!;
             writtenA += link.A.Write(fromA.AsSpan(writtenA));
             writtenB += b.Write(fromB.AsSpan(writtenB));
-            int read;
-            while ((read = link.A.Read(scratch)) > 0)
-            {
-                atA.Write(scratch, 0, read);
-            }
+            UtpConnectionTests.Drain(link.A, atA, scratch);
 
-            while ((read = b.Read(scratch)) > 0)
-            {
-                atB.Write(scratch, 0, read);
-            }
+            UtpConnectionTests.Drain(b, atB, scratch);
 
             link.A.Flush();
             b.Flush();
@@ -175,7 +156,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         var options = new UtpConnectionOptions { PacketSize = Floor, MaxPacketSize = Ceiling, MtuSearchInterval = TimeSpan.FromSeconds(30) };
         var link = new SimulatedLink(14, path, path, options);
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
-        byte[] chunk = UtpConnectionTests.Bytes(64 * 1024, 14);
+        byte[] chunk = TempFolder.RandomBytes(64 * 1024, 14);
         byte[] scratch = new byte[64 * 1024];
         link.RunUntil(() => false, TimeSpan.FromSeconds(70), () =>
         {
@@ -210,7 +191,7 @@ public class UtpMtuTests(ITestOutputHelper output)
     [InlineData(31_000)]
     public void Padding_is_skipped_by_a_reader_and_a_truncated_probe_does_not_parse(int padding)
     {
-        byte[] payload = UtpConnectionTests.Bytes(300, padding);
+        byte[] payload = TempFolder.RandomBytes(300, padding);
         var header = new UtpHeader { Type = UtpType.Data, ConnectionId = 7, SeqNr = 9, AckNr = 3, WindowSize = 1000 };
         byte[] datagram = new byte[UtpPacket.HeaderSize + padding + payload.Length];
         UtpPacket.Write(datagram, header, default);
@@ -254,7 +235,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         using UtpStream outgoing = await client.ConnectAsync(relay.EndPoint, cancel.Token);
         using UtpStream incoming = await accepted.Task.WaitAsync(cancel.Token);
         const int size = 16 << 20;
-        byte[] data = UtpConnectionTests.Bytes(size, 15);
+        byte[] data = TempFolder.RandomBytes(size, 15);
         Task<byte[]> reading = Task.Run(async () =>
         {
             byte[] into = new byte[size];

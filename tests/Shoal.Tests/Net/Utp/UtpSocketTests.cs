@@ -33,8 +33,8 @@ public class UtpSocketTests(ITestOutputHelper output)
         Assert.Equal(IPAddress.Loopback, incoming.Remote.Address);
 
         const int size = 32 << 20;
-        byte[] fromClient = UtpConnectionTests.Bytes(size, 1);
-        byte[] fromServer = UtpConnectionTests.Bytes(size, 2);
+        byte[] fromClient = TempFolder.RandomBytes(size, 1);
+        byte[] fromServer = TempFolder.RandomBytes(size, 2);
         Task<byte[]> atServer = ReadExactlyAsync(incoming, size, cancel.Token);
         Task<byte[]> atClient = ReadExactlyAsync(outgoing, size, cancel.Token);
         await Task.WhenAll(
@@ -73,7 +73,7 @@ public class UtpSocketTests(ITestOutputHelper output)
         ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
         ThreadPool.SetMinThreads(Math.Max(minWorkers, 16), minIo);
         const long total = 256L << 20;
-        byte[] block = UtpConnectionTests.Bytes(64 * 1024, 3);
+        byte[] block = TempFolder.RandomBytes(64 * 1024, 3);
         var clock = Stopwatch.StartNew();
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         TimeSpan paused = GC.GetTotalPauseDuration();
