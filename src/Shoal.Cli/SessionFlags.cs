@@ -12,7 +12,10 @@ namespace Shoal.Cli;
 /// <summary>The flags of the commands that run a session (--port, --peer, --tracker, --listen, --max-up, --max-down, --encryption, --no-utp, --no-tcp) and the settings behind them.</summary>
 public sealed class SessionFlags
 {
-    public Option<int?> Port { get; } = new("--port") { Description = "TCP port to listen on for peers (default: any free port; setting Net:Port)" };
+    /// <summary>Ports tried after Net:Port when it is taken, before any free one: 6881 to 6889 and beyond, as clients have used.</summary>
+    private const int ListenPortFallback = 50;
+
+    public Option<int?> Port { get; } = new("--port") { Description = "Port to listen on for peers, TCP and UDP (default 6881, or the next free one; setting Net:Port, 0 for any free port). A port given here that is taken is an error" };
 
     public Option<string[]> Peers { get; } = new("--peer") { Description = "A peer to connect to, HOST:PORT (repeatable)" };
 
@@ -64,7 +67,8 @@ public sealed class SessionFlags
             throw new UsageException($"'{listen}' is not an IP address to listen on");
         }
 
-        int port = parse.GetValue(Port) ?? Number(configuration, "Net:Port");
+        int? given = parse.GetValue(Port);
+        int port = given ?? Number(configuration, "Net:Port");
         if (port is < 0 or > 65535)
         {
             throw new UsageException($"port {port} is not between 0 and 65535");
@@ -74,6 +78,8 @@ public sealed class SessionFlags
         {
             ListenAddress = address,
             ListenPort = port,
+            // The setting's port is a preference; --port is what the user asked for now, so a taken one is an error.
+            ListenPortFallback = given is null ? ListenPortFallback : 0,
             MaxConnections = (int)Number(configuration, "Net:MaxConnections"),
             MaxConnectionsPerTorrent = (int)Number(configuration, "Net:MaxConnectionsPerTorrent"),
             MaxConnectionsPerAddress = (int)Number(configuration, "Net:MaxConnectionsPerAddress"),

@@ -61,7 +61,9 @@ public static class ShoalConfiguration
         ["Logging:LogLevel:Shoal.Tracker"] = "Information",
         ["Create:Version"] = "hybrid",
         ["Net:ListenAddress"] = "::",
-        ["Net:Port"] = "0",
+        // A stable port (the one BitTorrent clients have used since BEP 3's 6881-6889): mappings on the router and
+        // peers' caches of our address depend on it. Taken, the next free one is used, with a warning.
+        ["Net:Port"] = "6881",
         ["Net:MaxConnections"] = "200",
         ["Net:LocalDiscovery"] = "true",
         ["Net:Encryption"] = "prefer",

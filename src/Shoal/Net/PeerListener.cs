@@ -24,7 +24,7 @@ internal sealed class PeerListener : IDisposable
         catch (SocketException e)
         {
             _socket.Dispose();
-            throw new NetworkException($"cannot listen on {endPoint}: {e.Message}");
+            throw new NetworkException($"cannot listen on {endPoint}: {e.Message}", e.SocketErrorCode == SocketError.AddressAlreadyInUse);
         }
 
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;

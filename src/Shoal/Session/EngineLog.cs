@@ -55,6 +55,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: piece layers of {Files} file(s) fetched: {Requests} hash request(s) sent, {Verified} answer(s) proven against the pieces roots")]
     public static partial void PieceLayersFetched(ILogger logger, string torrent, int files, int requests, int verified);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Port {Requested} is in use by another program; listening on {Port} instead (peers and port mappings that know {Requested} will not reach this one)")]
+    public static partial void PortTaken(ILogger logger, int requested, int port);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The DHT cannot use UDP port {Port}: {Reason}; going on without it")]
     public static partial void DhtUnavailable(ILogger logger, int port, string reason);
 

@@ -16,6 +16,12 @@ public sealed record SessionOptions
     /// <summary>0 picks a free port.</summary>
     public int ListenPort { get; init; }
 
+    /// <summary>
+    /// How many ports after <see cref="ListenPort"/> are tried, in order, when it is taken (TCP, or UDP for uTP and
+    /// the DHT), before any free port; 0 makes a taken port an error. A warning names the port used instead.
+    /// </summary>
+    public int ListenPortFallback { get; init; }
+
     public int MaxConnections { get; init; } = 200;
 
     public int MaxConnectionsPerTorrent { get; init; } = 60;

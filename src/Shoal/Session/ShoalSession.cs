@@ -38,8 +38,13 @@ public sealed class ShoalSession : IAsyncDisposable
         PeerId = PeerIdentity.Create();
         _ownsTrackerHttp = options.HttpClient is null;
         _trackerHttp = options.HttpClient ?? new HttpClient();
-        PeerPorts ports = PeerPorts.Open(new IPEndPoint(options.ListenAddress, options.ListenPort), withUdp: options.Dht is not null || options.Utp);
+        PeerPorts ports = PeerPorts.Open(new IPEndPoint(options.ListenAddress, options.ListenPort), withUdp: options.Dht is not null || options.Utp, options.ListenPortFallback);
         _listener = ports.Listener;
+        RequestedPort = ports.RequestedPort;
+        if (RequestedPort != 0 && RequestedPort != _listener.LocalEndPoint.Port)
+        {
+            EngineLog.PortTaken(options.Loggers.CreateLogger("Shoal.Net"), RequestedPort, _listener.LocalEndPoint.Port);
+        }
 
         // uTP (BEP 29) takes the UDP socket and hands the DHT what is not uTP; without uTP the DHT has it alone.
         _utp = options.Utp && ports.Udp is { } udp
@@ -77,6 +82,9 @@ public sealed class ShoalSession : IAsyncDisposable
     public ReadOnlyMemory<byte> PeerId { get; }
 
     public IPEndPoint ListenEndPoint => _listener.LocalEndPoint;
+
+    /// <summary>The port the options asked for (0 for any); another was used when it was taken (see <see cref="SessionOptions.ListenPortFallback"/>).</summary>
+    public int RequestedPort { get; }
 
     /// <summary>The DHT node's id, routing table and stored peers; null when the session has no DHT.</summary>
     public DhtState? DhtState => _discovery.DhtState;

@@ -55,4 +55,47 @@ public sealed class PeerPortsTests
         Assert.Null(ports.Udp);
         Assert.Null(ports.UdpError);
     }
+
+    [Fact]
+    public void A_taken_port_with_fallback_moves_to_the_next_number_free_for_tcp_and_udp()
+    {
+        // Port P taken for TCP, P + 1 for UDP: the first number free for both is P + 2 (or later, if this machine holds it).
+        using var tcpHolder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        tcpHolder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        tcpHolder.Listen();
+        int port = ((IPEndPoint)tcpHolder.LocalEndPoint!).Port;
+        using Socket? udpHolder = TryBindUdp(port + 1);
+
+        PeerPorts ports = PeerPorts.Open(new IPEndPoint(IPAddress.Loopback, port), withUdp: true, fallbackPorts: 50);
+        using PeerListener listener = ports.Listener;
+        using Socket udp = Assert.IsType<Socket>(ports.Udp);
+
+        Assert.Equal(port, ports.RequestedPort);
+        Assert.InRange(listener.LocalEndPoint.Port, udpHolder is null ? port + 1 : port + 2, port + 50);
+        Assert.Equal(listener.LocalEndPoint.Port, ((IPEndPoint)udp.LocalEndPoint!).Port);
+    }
+
+    [Fact]
+    public void A_taken_port_without_fallback_is_an_error_that_says_so()
+    {
+        using var holder = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+        holder.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+        holder.Listen();
+        int port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+
+        var refused = Assert.Throws<NetworkException>(() => PeerPorts.Open(new IPEndPoint(IPAddress.IPv6Any, port), withUdp: false));
+        Assert.True(refused.PortInUse, refused.Message);
+    }
+
+    private static Socket? TryBindUdp(int port)
+    {
+        try
+        {
+            return DualModeUdpSocket.Bind(port);
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
 }
