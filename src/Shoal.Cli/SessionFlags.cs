@@ -9,7 +9,7 @@ using Shoal.Swarm;
 
 namespace Shoal.Cli;
 
-/// <summary>The flags of the commands that run a session (--port, --peer, --tracker, --listen, --max-up, --max-down, --encryption, --no-utp, --no-tcp) and the settings behind them.</summary>
+/// <summary>The flags of the commands that run a session (--port, --peer, --tracker, --listen, --max-up, --max-down, --encryption, --no-utp, --no-tcp, --no-port-mapping) and the settings behind them.</summary>
 public sealed class SessionFlags
 {
     /// <summary>Ports tried after Net:Port when it is taken, before any free one: 6881 to 6889 and beyond, as clients have used.</summary>
@@ -43,11 +43,14 @@ public sealed class SessionFlags
 
     public Option<bool> NoTcp { get; } = new("--no-tcp") { Description = "Do not connect to peers over TCP, only uTP; setting Net:Tcp" };
 
+    public Option<bool> NoPortMapping { get; } = new("--no-port-mapping") { Description = "Do not ask the router to forward the listening ports (UPnP IGD, PCP, NAT-PMP); setting Net:PortMapping" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Encryption);
         command.Options.Add(NoUtp);
         command.Options.Add(NoTcp);
+        command.Options.Add(NoPortMapping);
         command.Options.Add(Port);
         command.Options.Add(Peers);
         command.Options.Add(Trackers);
@@ -91,6 +94,7 @@ public sealed class SessionFlags
             Encryption = EncryptionFlag(parse.GetValue(Encryption) ?? configuration["Net:Encryption"]),
             Tcp = !parse.GetValue(NoTcp) && Flag(configuration, "Net:Tcp"),
             Utp = !parse.GetValue(NoUtp) && Flag(configuration, "Net:Utp"),
+            PortMapping = !parse.GetValue(NoPortMapping) && Flag(configuration, "Net:PortMapping"),
             Loggers = loggers,
             Swarm = SwarmSettings.Default with
             {

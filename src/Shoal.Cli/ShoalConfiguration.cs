@@ -69,6 +69,8 @@ public static class ShoalConfiguration
         ["Net:Encryption"] = "prefer",
         ["Net:Tcp"] = "true",
         ["Net:Utp"] = "true",
+        // Ask the home router to forward the listening ports (UPnP IGD, PCP, NAT-PMP).
+        ["Net:PortMapping"] = "true",
         ["Dht:Enabled"] = "true",
         // BEP 43: use the DHT without answering queries (for a node that is often offline or metered).
         ["Dht:ReadOnly"] = "false",

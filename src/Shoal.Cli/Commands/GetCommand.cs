@@ -49,6 +49,7 @@ public static class GetCommand
                 : await GroupTorrentAsync(login!, groupName, what, parse.GetValue(CliRuntime.InsecureOption), cancellationToken).ConfigureAwait(false);
 
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
+            PortMappingLines.Follow(session, line => runtime.Status.MarkupLine(Markup.Escape(line)));
             var options = new AddTorrentOptions
             {
                 SavePath = folder,

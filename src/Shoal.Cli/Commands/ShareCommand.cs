@@ -76,6 +76,7 @@ public static class ShareCommand
 
             await TrackerRegistration.TryRegisterAsync(runtime, http, parse.GetValue(CliRuntime.InsecureOption), trackers, torrentBytes, cancellationToken).ConfigureAwait(false);
             await using ShoalSession session = ShoalSession.Start(sessionOptions);
+            PortMappingLines.Follow(session, line => runtime.Status.MarkupLine(Markup.Escape(line)));
             TorrentHandle handle = session.Add(torrent, new AddTorrentOptions
             {
                 ContentPath = content,

@@ -18,6 +18,7 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(Settings.NodeSettingsPatch))]
 [JsonSerializable(typeof(AddTorrentRequest))]
 [JsonSerializable(typeof(NodeStats))]
+[JsonSerializable(typeof(ReachabilityView))]
 [JsonSerializable(typeof(EventSnapshot))]
 [JsonSerializable(typeof(TorrentRemoved))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext

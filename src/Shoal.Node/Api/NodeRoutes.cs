@@ -61,6 +61,8 @@ internal static class NodeRoutes
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         Route(web, "GET", "/api/v1/stats", new StatsEndpoint(parts.Torrents, parts.Session).GetAsync, "Totals over all torrents")
             .Produces<NodeStats>();
+        Route(web, "GET", "/api/v1/reachability", new ReachabilityEndpoint(parts.Session).GetAsync, "The peer ports, their mappings on the router, and the external address with its source")
+            .Produces<ReachabilityView>();
 
         var groups = new GroupEndpoints(parts.Login, trackerHttp, parts.Torrents, savePaths);
         Route(web, "GET", "/api/v1/groups", groups.ListAsync, "The groups and files of the node user's tracker login")

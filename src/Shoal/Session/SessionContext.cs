@@ -4,7 +4,8 @@ namespace Shoal.Session;
 
 /// <summary>
 /// What a session's parts share: its options, our peer id and listening port, the announce key, the
-/// session-wide rate buckets, connection slots and slots per address, the tracker clients, and how peers are dialled. Parts take this, never the session.
+/// session-wide rate buckets, connection slots and slots per address, the tracker clients, how peers are dialled, and how
+/// peers reach us (the port to announce, the external address votes). Parts take this, never the session.
 /// </summary>
 internal sealed record SessionContext(
     SessionOptions Options,
@@ -16,7 +17,8 @@ internal sealed record SessionContext(
     ConnectionSlots ConnectionSlots,
     AddressSlots AddressSlots,
     TrackerClientFactory TrackerClients,
-    PeerConnector Connector)
+    PeerConnector Connector,
+    SessionReachability Reachability)
 {
     /// <summary>Connections the session may hold: <see cref="SessionOptions.MaxConnections"/> until a user changes it.</summary>
     public int MaxConnections

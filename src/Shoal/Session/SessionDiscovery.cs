@@ -183,7 +183,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
             await _dhtStarted.WaitAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested)
             {
-                IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.ListenPort, stop).ConfigureAwait(false);
+                IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.Reachability.AnnouncePort, stop).ConfigureAwait(false);
                 _torrents.AddPeers(infoHash, peers, PeerSource.Dht);
                 int nodes = dht.State.RoutingTableSize;
                 EngineLog.DhtAnnounced(_logger, infoHash, peers.Count, nodes);

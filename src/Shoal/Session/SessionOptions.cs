@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Buffers;
 using Shoal.Net;
+using Shoal.Net.PortMapping;
 using Shoal.Swarm;
 
 namespace Shoal.Session;
@@ -62,6 +63,15 @@ public sealed record SessionOptions
 
     /// <summary>Local service discovery by multicast on the local network (BEP 14).</summary>
     public bool LocalDiscovery { get; init; }
+
+    /// <summary>
+    /// Ask the home router to forward the listening ports (UPnP IGD, PCP, NAT-PMP). Off in the engine, so no test talks to
+    /// a real router; <c>shoal</c> and the node turn it on (setting <c>Net:PortMapping</c>).
+    /// </summary>
+    public bool PortMapping { get; init; }
+
+    /// <summary>The gateway port mapping asks and the protocols it tries, in order; tests point them at a fake gateway.</summary>
+    public PortMappingSetup PortMappingSetup { get; init; } = PortMappingSetup.Default;
 
     /// <summary>How often resume data is saved while a torrent runs.</summary>
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -30,6 +30,7 @@ public sealed class ShoalSession : IAsyncDisposable
     private readonly bool _ownsTrackerHttp;
     private readonly CancellationTokenSource _closing = new();
     private readonly SessionDiscovery _discovery;
+    private readonly SessionReachability _reachability;
     private bool _disposed;
 
     private ShoalSession(SessionOptions options)
@@ -51,10 +52,13 @@ public sealed class ShoalSession : IAsyncDisposable
             ? new UtpSocket(udp, stream => AcceptStreamAsync(stream), new UtpSocketOptions { ReceiveBufferSize = UtpBufferSize, SendBufferSize = UtpBufferSize }, options.Time)
             : null;
         UtpSocket? utp = _utp;
+        int port = _listener.LocalEndPoint.Port;
+        _reachability = new SessionReachability(options, options.Tcp ? port : 0, ports.Udp is null ? 0 : port);
+        _reachability.Changed += () => ReachabilityChanged?.Invoke();
         _context = new SessionContext(
             options,
             PeerId,
-            _listener.LocalEndPoint.Port,
+            port,
             // The key of every announce (BEP 3): the same for the session's life, so trackers know us across address changes.
             Convert.ToHexString(RandomNumberGenerator.GetBytes(4)),
             new TokenBucket(options.Time, options.UploadLimit),
@@ -62,7 +66,8 @@ public sealed class ShoalSession : IAsyncDisposable
             new ConnectionSlots(() => _context!.MaxConnections),
             new AddressSlots(options.MaxConnectionsPerAddress),
             new TrackerClientFactory(_trackerHttp, options.Time),
-            new PeerConnector(options.Time, options.Tcp, utp is null ? null : async (endPoint, cancellationToken) => await utp.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false)));
+            new PeerConnector(options.Time, options.Tcp, utp is null ? null : async (endPoint, cancellationToken) => await utp.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false)),
+            _reachability);
         if (options.Tcp)
         {
             _accepting = _listener.AcceptLoopAsync(AcceptAsync);
@@ -75,7 +80,11 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         _discovery = new SessionDiscovery(_context, _torrents, ports, _utp);
+        _reachability.Start();
     }
+
+    /// <summary>Raised, off the caller's thread, when a port was mapped or failed to be, or the external address changed.</summary>
+    public event Action? ReachabilityChanged;
 
     public SessionOptions Options { get; }
 
@@ -88,6 +97,9 @@ public sealed class ShoalSession : IAsyncDisposable
 
     /// <summary>The DHT node's id, routing table and stored peers; null when the session has no DHT.</summary>
     public DhtState? DhtState => _discovery.DhtState;
+
+    /// <summary>The ports, their mappings on the router, and the external address with its source.</summary>
+    public ReachabilityStatus Reachability => _reachability.Status;
 
     public IReadOnlyList<TorrentHandle> Torrents => [.. _torrents.All.Select(t => t.Handle)];
 
@@ -219,6 +231,9 @@ public sealed class ShoalSession : IAsyncDisposable
         TorrentRuntime[] torrents = _torrents.TakeAll();
         await Task.WhenAll(torrents.Select(t => t.StopAsync())).ConfigureAwait(false);
         await _discovery.DisposeAsync().ConfigureAwait(false);
+
+        // After the torrents' stopped announces, which name the mapped port: then the mappings go.
+        await _reachability.DisposeAsync().ConfigureAwait(false);
         if (_utp is not null)
         {
             await _utp.DisposeAsync().ConfigureAwait(false);

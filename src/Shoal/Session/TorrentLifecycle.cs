@@ -183,7 +183,7 @@ internal sealed class TorrentLifecycle(
 
     private TorrentSwarm StartSwarm(PieceSet have)
     {
-        var settings = session.Options.Swarm with { ListenPort = session.ListenPort };
+        var settings = session.Options.Swarm with { ListenPort = session.Reachability.AnnouncePort };
         TorrentSwarm swarm;
         lock (gate)
         {

@@ -1,14 +1,15 @@
 using System.Net;
+using Shoal.Net;
 using Shoal.Swarm;
 
 namespace Shoal.Session;
 
 /// <summary>
 /// A running torrent's second: the swarm's tick (timeouts, keep-alives, choking, peer exchange), the peers it
-/// heard of by peer exchange, the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
+/// heard of by peer exchange, the addresses peers saw us at, the port to give peers, the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
 /// complete torrent's files, which end the run if they changed.
 /// </summary>
-internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentWebSeeds webSeeds, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content)
+internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentWebSeeds webSeeds, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content, SessionReachability reachability)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -28,12 +29,22 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
     private async Task TickAsync(TorrentSwarm swarm, CancellationToken cancellationToken)
     {
         IReadOnlyList<IPEndPoint> exchanged;
+        IReadOnlyList<(IPAddress Reporter, IPAddress Reported)> addresses;
         bool complete;
+        int port = reachability.AnnouncePort;
         lock (gate)
         {
+            // The router may have mapped our port since the last tick: handshakes from now on give its port.
+            swarm.ListenPort = port;
             swarm.Tick();
             exchanged = swarm.TakeDiscoveredPeers();
+            addresses = swarm.TakeAddressReports();
             complete = swarm.IsComplete;
+        }
+
+        foreach ((IPAddress reporter, IPAddress reported) in addresses)
+        {
+            reachability.Votes.Report(reported, ExternalAddressSource.Peers, reporter.ToString());
         }
 
         content.Check(complete);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
+using Shoal.Net;
 
 namespace Shoal.Session;
 
@@ -290,7 +291,8 @@ internal sealed class TorrentTrackers : IDisposable
 
         // BEP 21: a partial seed says so in every regular announce, or the tracker would count it as a seed.
         AnnounceEvent sent = announceEvent == AnnounceEvent.None && partialSeed ? AnnounceEvent.Paused : announceEvent;
-        return new AnnounceRequest(_infoHash, _session.PeerId, _session.ListenPort, uploaded, downloaded, left, sent)
+        // The router's port when it is mapped: the tracker sees the router's address, so that port is the one that reaches us.
+        return new AnnounceRequest(_infoHash, _session.PeerId, _session.Reachability.AnnouncePort, uploaded, downloaded, left, sent)
         {
             NumWant = announceEvent == AnnounceEvent.Stopped ? 0 : NumWant,
             Key = _session.TrackerKey,
@@ -308,6 +310,11 @@ internal sealed class TorrentTrackers : IDisposable
             if (result.Response is { } response)
             {
                 EngineLog.Announced(_logger, _name, sent, result.Tracker, response.Peers.Count, response.Complete, response.Incomplete);
+                if (response.ExternalIp is { } external)
+                {
+                    _session.Reachability.Votes.Report(external, ExternalAddressSource.Tracker, result.Tracker.ToString());
+                }
+
                 _statuses[result.Tracker] = status with
                 {
                     LastAnnounce = now,

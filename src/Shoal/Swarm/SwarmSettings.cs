@@ -3,7 +3,7 @@ namespace Shoal.Swarm;
 /// <summary>Tunables of one torrent's swarm logic; the defaults suit a home connection and loopback alike.</summary>
 public sealed record SwarmSettings
 {
-    /// <summary>Our BEP 10 <c>p</c>: the port peers can dial us on (0 when not listening).</summary>
+    /// <summary>Our BEP 10 <c>p</c> at the start: the port peers can dial us on (0 when not listening); see <see cref="TorrentSwarm.ListenPort"/>.</summary>
     public int ListenPort { get; init; }
 
     public ChokerSettings Choker { get; init; } = new();

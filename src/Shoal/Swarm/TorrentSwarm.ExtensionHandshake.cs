@@ -1,3 +1,4 @@
+using System.Net;
 using Shoal.Primitives;
 using Shoal.Wire;
 
@@ -5,8 +6,32 @@ namespace Shoal.Swarm;
 
 public sealed partial class TorrentSwarm
 {
+    /// <summary>The most <c>yourip</c> reports kept between two takes: one per connection's handshake, the rest dropped.</summary>
+    private const int MaxAddressReports = 64;
+
+    private readonly List<(IPAddress Reporter, IPAddress Reported)> _addressReports = [];
+
+    /// <summary>
+    /// Our BEP 10 <c>p</c>: the port peers can dial us on (0 when not listening). It starts as the settings' and the
+    /// session changes it when the router maps our port.
+    /// </summary>
+    public int ListenPort { get; set; }
+
+    /// <summary>Our address as peers saw it (their BEP 10 <c>yourip</c>), with the peer that said it, since the last call.</summary>
+    public IReadOnlyList<(IPAddress Reporter, IPAddress Reported)> TakeAddressReports()
+    {
+        (IPAddress, IPAddress)[] reports = [.. _addressReports];
+        _addressReports.Clear();
+        return reports;
+    }
+
     private void OnExtensionHandshake(SwarmPeer peer, ExtensionHandshake handshake)
     {
+        if (handshake.YourIp is { } yourIp && _addressReports.Count < MaxAddressReports)
+        {
+            _addressReports.Add((peer.Address, yourIp));
+        }
+
         peer.Client = handshake.Client ?? peer.Client;
         peer.ListenPort = handshake.ListenPort ?? peer.ListenPort;
         peer.MetadataId = handshake.Extensions.GetValueOrDefault(MetadataMessage.ExtensionName, peer.MetadataId);
@@ -30,7 +55,7 @@ public sealed partial class TorrentSwarm
             Extensions = OurExtensions(),
             MetadataSize = _torrent.InfoBytes.IsEmpty ? null : _torrent.InfoBytes.Length,
             Client = ShoalVersion.CreatedBy,
-            ListenPort = _settings.ListenPort is > 0 and <= ushort.MaxValue ? (ushort)_settings.ListenPort : null,
+            ListenPort = ListenPort is > 0 and <= ushort.MaxValue ? (ushort)ListenPort : null,
             RequestQueueDepth = _settings.MaxIncomingRequests,
             YourIp = IPv4Mapping.Unmap(peer.Address),
             UploadOnly = IsComplete && !Have.IsComplete,

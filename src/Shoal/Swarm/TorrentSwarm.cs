@@ -47,6 +47,7 @@ public sealed partial class TorrentSwarm
 
         _torrent = torrent;
         _settings = settings;
+        ListenPort = settings.ListenPort;
         _checker = checker;
         _time = time;
         _startTimestamp = time.GetTimestamp();

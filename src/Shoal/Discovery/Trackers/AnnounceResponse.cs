@@ -32,6 +32,9 @@ public sealed record AnnounceResponse
     /// <summary>A value the client sends back as <c>trackerid</c> on its next announces.</summary>
     public string? TrackerId { get; init; }
 
+    /// <summary>Our address as the tracker saw it (BEP 24 <c>external ip</c>, 4 or 16 bytes).</summary>
+    public IPAddress? ExternalIp { get; init; }
+
     /// <summary>A response that carries only a failure reason.</summary>
     public static AnnounceResponse Failure(string reason) => new() { FailureReason = reason };
 }

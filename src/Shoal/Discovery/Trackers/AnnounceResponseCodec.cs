@@ -10,7 +10,8 @@ namespace Shoal.Discovery.Trackers;
 /// Encodes and parses the bencoded answer to an HTTP announce: BEP 3 (<c>interval</c>, <c>peers</c>
 /// as a list of dictionaries, <c>failure reason</c>), BEP 23 (compact <c>peers</c>), BEP 7
 /// (<c>peers6</c>), and the common extras <c>min interval</c>, <c>complete</c>, <c>incomplete</c>,
-/// <c>warning message</c> and <c>tracker id</c>; a tracker may add <c>downloaded</c>, which clients ignore.
+/// <c>warning message</c> and <c>tracker id</c>, and BEP 24's <c>external ip</c> (read, not written); a tracker may add
+/// <c>downloaded</c>, which clients ignore.
 /// </summary>
 public static class AnnounceResponseCodec
 {
@@ -127,6 +128,9 @@ public static class AnnounceResponseCodec
             Peers = peers,
             WarningMessage = BencodeFields.OptionalText(dictionary["warning message"], "warning message"),
             TrackerId = BencodeFields.OptionalText(dictionary["tracker id"], "tracker id"),
+
+            // BEP 24: packed, 4 or 16 bytes; any other length is ignored, like an unknown key.
+            ExternalIp = dictionary["external ip"] is BString { Bytes.Length: 4 or 16 } ip ? new IPAddress(ip.Span) : null,
         };
     }
 
