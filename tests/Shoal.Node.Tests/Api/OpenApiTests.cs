@@ -23,7 +23,7 @@ public sealed class OpenApiTests : IDisposable
         string[] expected =
         [
             "/api/v1/torrents", "/api/v1/torrents/{id}", "/api/v1/torrents/{id}/pause", "/api/v1/torrents/{id}/resume",
-            "/api/v1/torrents/{id}/recheck", "/api/v1/settings", "/api/v1/events", "/api/v1/stats", "/api/v1/groups",
+            "/api/v1/torrents/{id}/recheck", "/api/v1/settings", "/api/v1/events", "/api/v1/stats", "/api/v1/reachability", "/api/v1/groups",
             "/api/v1/groups/{group}/files/{infoHash}",
         ];
         Assert.All(expected, path => Assert.True(paths.TryGetProperty(path, out _), $"{path} is not described"));

@@ -127,6 +127,18 @@ public class AnnounceResponseCodecTests
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 6881), new IPEndPoint(IPAddress.IPv6Loopback, 2)], response.Peers);
     }
 
+    [Fact]
+    public void External_ip_is_read_packed_and_ignored_at_another_length()
+    {
+        // BEP 24: 4 bytes for IPv4 (203.0.113.7), 16 for IPv6.
+        byte[] v4 = [.. "d11:external ip4:"u8, 203, 0, 113, 7, .. "8:intervali60e5:peers0:e"u8];
+        byte[] v6 = [.. "d11:external ip16:"u8, .. IPAddress.Parse("2001:db8::7").GetAddressBytes(), .. "8:intervali60e5:peers0:e"u8];
+
+        Assert.Equal(IPAddress.Parse("203.0.113.7"), AnnounceResponseCodec.Parse(v4).ExternalIp);
+        Assert.Equal(IPAddress.Parse("2001:db8::7"), AnnounceResponseCodec.Parse(v6).ExternalIp);
+        Assert.Null(AnnounceResponseCodec.Parse("d11:external ip11:203.0.113.78:intervali60e5:peers0:e"u8.ToArray()).ExternalIp);
+    }
+
     [Theory]
     [InlineData("d8:intervali60e5:peers5:abcdee", "peers is 5 bytes, not a multiple of 6")]
     [InlineData("d8:intervali60e5:peers0:6:peers66:abcdefe", "peers6 is 6 bytes, not a multiple of 18")]

@@ -42,6 +42,19 @@ public class TorrentSwarmExtensionTests
     }
 
     [Fact]
+    public void The_handshake_gives_the_listen_port_of_now_and_peers_yourip_is_kept_for_the_session()
+    {
+        SwarmHarness harness = Harness();
+        harness.Swarm.ListenPort = 40001;
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal, IPAddress.Parse("10.0.0.9"));
+        harness.Send(peer, o => PeerMessageWriter.WriteExtended(o, 0, new ExtensionHandshake { Extensions = new Dictionary<string, byte>(), YourIp = IPAddress.Parse("203.0.113.7") }.Encode()));
+
+        Assert.Equal((ushort?)40001, OurHandshake(link).ListenPort);
+        Assert.Equal([(IPAddress.Parse("10.0.0.9"), IPAddress.Parse("203.0.113.7"))], harness.Swarm.TakeAddressReports());
+        Assert.Empty(harness.Swarm.TakeAddressReports());
+    }
+
+    [Fact]
     public void A_private_torrent_offers_its_metadata_but_not_pex()
     {
         (_, RecordingLink link) = Harness(isPrivate: true).Connect(ReservedBits.Shoal);
