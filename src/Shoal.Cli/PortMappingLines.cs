@@ -21,9 +21,14 @@ public sealed class PortMappingLines
         ShowNew(lines, session.Reachability, show);
     }
 
-    /// <summary>The lines for what changed since the last call.</summary>
+    /// <summary>The lines for what changed since the last call; none while a port's first request is under way, so both ports' outcomes share a line.</summary>
     public IReadOnlyList<string> Next(ReachabilityStatus status)
     {
+        if (status.Mappings.Any(m => m.State == PortMappingState.Mapping))
+        {
+            return [];
+        }
+
         lock (_lock)
         {
             var news = new List<(MappingProtocol Protocol, string Text)>();

@@ -15,7 +15,7 @@ public sealed class PortMappingLinesTests
     public void Both_ports_mapped_alike_make_one_line_shown_once()
     {
         var lines = new PortMappingLines();
-        ReachabilityStatus mapping = Status(null, Mapping(MappingProtocol.Tcp, PortMappingState.Mapping), Mapping(MappingProtocol.Udp, PortMappingState.Mapping));
+        ReachabilityStatus mapping = Status(IPAddress.Parse("203.0.113.7"), Mapped(MappingProtocol.Tcp, 6881), Mapping(MappingProtocol.Udp, PortMappingState.Mapping));
         ReachabilityStatus mapped = Status(IPAddress.Parse("203.0.113.7"), Mapped(MappingProtocol.Tcp, 6881), Mapped(MappingProtocol.Udp, 6881));
 
         Assert.Empty(lines.Next(mapping));

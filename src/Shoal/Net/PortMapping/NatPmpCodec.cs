@@ -99,7 +99,7 @@ public static class NatPmpCodec
         NatPmpResult.Success => "success",
         NatPmpResult.UnsupportedVersion => "the gateway does not speak this version of NAT-PMP",
         NatPmpResult.NotAuthorized => "the gateway refuses to map ports (port mapping may be turned off in its settings)",
-        NatPmpResult.NetworkFailure => "the gateway has no working connection to the internet yet",
+        NatPmpResult.NetworkFailure => "the gateway has no working connection to the internet, or no public address of its own",
         NatPmpResult.OutOfResources => "the gateway has no ports left to map",
         NatPmpResult.UnsupportedOpcode => "the gateway does not support this request",
         _ => $"the gateway answered result code {(int)result}",

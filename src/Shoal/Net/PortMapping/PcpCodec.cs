@@ -111,7 +111,7 @@ public static class PcpCodec
         PcpResult.UnsupportedOpcode => "the gateway does not support MAP requests",
         PcpResult.UnsupportedOption => "the gateway does not support an option of the request",
         PcpResult.MalformedOption => "the gateway could not read an option of the request",
-        PcpResult.NetworkFailure => "the gateway has no working connection to the internet yet",
+        PcpResult.NetworkFailure => "the gateway has no working connection to the internet, or no public address of its own",
         PcpResult.NoResources => "the gateway has no ports left to map",
         PcpResult.UnsupportedProtocol => "the gateway does not map this protocol",
         PcpResult.UserExceededQuota => "the gateway maps no more ports for this computer",
