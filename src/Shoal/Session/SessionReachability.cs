@@ -36,12 +36,14 @@ internal sealed class SessionReachability : IAsyncDisposable
         get
         {
             (System.Net.IPAddress Address, ExternalAddressSource Source)? external = Votes.Current;
-            return new ReachabilityStatus(_tcpPort, _udpPort, _mapper?.Status ?? OffStatuses(), external?.Address, external?.Source);
+            return new ReachabilityStatus(_tcpPort, _udpPort, Mappings, external?.Address, external?.Source);
         }
     }
 
-    /// <summary>The port announces and the extension handshake give: the router's when it is mapped.</summary>
-    public int AnnouncePort => Status.AnnouncePort;
+    /// <summary>The port announces and the extension handshake give: the router's when it is mapped (asked every tick of every torrent, so without the votes).</summary>
+    public int AnnouncePort => new ReachabilityStatus(_tcpPort, _udpPort, Mappings, null, null).AnnouncePort;
+
+    private IReadOnlyList<PortMappingStatus> Mappings => _mapper?.Status ?? OffStatuses();
 
     /// <summary>Starts mapping, once the ports are open.</summary>
     public void Start() => _mapper?.Start();

@@ -18,7 +18,16 @@ public static class GatewayFinder
     /// </summary>
     public static Gateway? FindDefault()
     {
-        IPAddress? router = File.Exists(RouteTable) ? DefaultRoute(File.ReadAllText(RouteTable)) : FromInterfaces();
+        IPAddress? router;
+        try
+        {
+            router = File.Exists(RouteTable) ? DefaultRoute(File.ReadAllText(RouteTable)) : FromInterfaces();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NetworkInformationException)
+        {
+            return null;
+        }
+
         return router is null || LocalAddressTowards(router) is not { } local ? null : new Gateway(router, local);
     }
 
