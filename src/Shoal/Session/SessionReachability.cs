@@ -19,7 +19,7 @@ internal sealed class SessionReachability : IAsyncDisposable
         _udpPort = udpPort;
         if (options.PortMapping)
         {
-            _mapper = new PortMapper(tcpPort, udpPort, options.PortMappingSetup, Votes, options.Time);
+            _mapper = new PortMapper(tcpPort, udpPort, options.ListenAddress, options.PortMappingSetup, Votes, options.Time);
             _mapper.Changed += () => Changed?.Invoke();
         }
 

@@ -18,14 +18,19 @@ public sealed class PortMapper : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly PortMappingSchedule _schedule;
+    private readonly IPAddress _listenAddress;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
     private Gateway? _gateway;
     private IPortMappingClient? _client;
 
-    /// <summary>Maps <paramref name="tcpPort"/> and <paramref name="udpPort"/>, each unless 0.</summary>
-    public PortMapper(int tcpPort, int udpPort, PortMappingSetup setup, ExternalAddressVotes votes, TimeProvider time)
+    /// <summary>
+    /// Maps <paramref name="tcpPort"/> and <paramref name="udpPort"/>, each unless 0, when they listen on
+    /// <paramref name="listenAddress"/>'s side of the gateway (any address, or ours towards the gateway).
+    /// </summary>
+    public PortMapper(int tcpPort, int udpPort, IPAddress listenAddress, PortMappingSetup setup, ExternalAddressVotes votes, TimeProvider time)
     {
+        _listenAddress = listenAddress.IsIPv4MappedToIPv6 ? listenAddress.MapToIPv4() : listenAddress;
         _setup = setup;
         _votes = votes;
         _time = time;
@@ -147,6 +152,14 @@ public sealed class PortMapper : IAsyncDisposable
             (string, PortMappingState) none = ("no default IPv4 gateway (router) to ask", PortMappingState.NoGateway);
             Record(protocol, none.Item1, none.Item2);
             return none;
+        }
+
+        if (!_listenAddress.Equals(IPAddress.Any) && !_listenAddress.Equals(IPAddress.IPv6Any) && !_listenAddress.Equals(_gateway.InternalAddress))
+        {
+            (string, PortMappingState) elsewhere = ($"the router {_gateway.Address} forwards to {_gateway.InternalAddress}, and the session listens on {_listenAddress} only", PortMappingState.NoGateway);
+            _gateway = null;
+            Record(protocol, elsewhere.Item1, elsewhere.Item2);
+            return elsewhere;
         }
 
         if (_client is not null)

@@ -79,6 +79,18 @@ public sealed class PortMapperTests : IDisposable
 
     public void Dispose() => _rounds.Dispose();
 
+    [Fact]
+    public async Task A_session_listening_on_another_address_than_the_one_the_router_forwards_to_maps_nothing()
+    {
+        await using PortMapper mapper = Start(Setup(("NAT-PMP", null)), IPAddress.Loopback);
+        await RoundAsync();
+
+        Assert.Empty(_made);
+        Assert.All(mapper.Status, s => Assert.Equal(
+            (PortMappingState.NoGateway, "the router 192.168.1.1 forwards to 192.168.1.20, and the session listens on 127.0.0.1 only"),
+            (s.State, s.Error)));
+    }
+
     private PortMappingSetup Setup(params (string Method, string? FailWith)[] clients) => new()
     {
         FindGateway = () => Router,
@@ -91,9 +103,9 @@ public sealed class PortMapperTests : IDisposable
         }))],
     };
 
-    private PortMapper Start(PortMappingSetup setup)
+    private PortMapper Start(PortMappingSetup setup, IPAddress? listen = null)
     {
-        var mapper = new PortMapper(6881, 6882, setup, _votes, _time);
+        var mapper = new PortMapper(6881, 6882, listen ?? IPAddress.IPv6Any, setup, _votes, _time);
         mapper.Changed += () => _rounds.Release();
         mapper.Start();
         return mapper;
