@@ -19,7 +19,7 @@ public sealed class UpnpIgdClient : IPortMappingClient
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _discovering = new(1, 1);
-    private UpnpGateway? _gateway;
+    private volatile UpnpGateway? _gateway;
 
     public UpnpIgdClient(UpnpIgdOptions? options = null, TimeProvider? time = null)
     {

@@ -16,7 +16,6 @@ namespace Shoal.Tests.Net.PortMapping;
 internal sealed class FakeUpnpGateway : IAsyncDisposable
 {
     public const string ExternalAddress = "203.0.113.7";
-    private const string ServiceType = "urn:schemas-upnp-org:service:WANIPConnection:1";
 
     private readonly UdpClient _ssdp = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly TcpListener _http = new(IPAddress.Loopback, 0);
@@ -33,6 +32,9 @@ internal sealed class FakeUpnpGateway : IAsyncDisposable
     }
 
     public IPEndPoint SearchEndPoint => (IPEndPoint)_ssdp.Client.LocalEndPoint!;
+
+    /// <summary>Which IGD it describes itself as: miniupnpd's default 2, or 1 as with <c>force_igd_desc_v1</c>.</summary>
+    public int Version { get; set; } = 2;
 
     /// <summary>The host the search answer's LOCATION names: another than ours is what a LAN attacker would send.</summary>
     public string LocationHost { get; set; } = "127.0.0.1";
@@ -95,7 +97,7 @@ internal sealed class FakeUpnpGateway : IAsyncDisposable
         if (search.StartsWith("M-SEARCH * HTTP/1.1\r\n", StringComparison.Ordinal) && st == SsdpCodec.GatewayDeviceTypes[0])
         {
             Interlocked.Increment(ref _searches);
-            string answer = GatewaySamples.MiniupnpdSearchAnswer.Replace("192.168.1.1:46193", $"{LocationHost}:{HttpPort}", StringComparison.Ordinal);
+            string answer = GatewaySamples.MiniupnpdSearchAnswer.Replace("192.168.77.1:39227", $"{LocationHost}:{HttpPort}", StringComparison.Ordinal);
             await _ssdp.SendAsync(Encoding.ASCII.GetBytes(answer), received.RemoteEndPoint);
         }
     });
@@ -136,7 +138,7 @@ internal sealed class FakeUpnpGateway : IAsyncDisposable
             string body = Encoding.UTF8.GetString(buffer, headEnd + 4, length);
             (int status, string content) = head[0] switch
             {
-                "GET /rootDesc.xml HTTP/1.1" => (200, GatewaySamples.MiniupnpdDescription()),
+                "GET /rootDesc.xml HTTP/1.1" => (200, GatewaySamples.MiniupnpdDescription(Version)),
                 "POST /ctl/IPConn HTTP/1.1" => Control(headers.GetValueOrDefault("SOAPACTION", ""), body, client),
                 _ => (404, ""),
             };
@@ -150,7 +152,7 @@ internal sealed class FakeUpnpGateway : IAsyncDisposable
 
     private (int Status, string Body) Control(string soapAction, string body, TcpClient requester)
     {
-        string action = soapAction.Trim('"').Split('#') is [ServiceType, { } name] ? name : "";
+        string action = soapAction.Trim('"').Split('#') is [{ } service, { } name] && service == ServiceType ? name : "";
         Actions.Enqueue(action);
         Dictionary<string, string> arguments = XDocument.Parse(body).Descendants()
             .Single(e => e.Name.LocalName == action).Elements().ToDictionary(e => e.Name.LocalName, e => e.Value);
@@ -200,7 +202,9 @@ internal sealed class FakeUpnpGateway : IAsyncDisposable
         }
     }
 
-    private static (int, string) Success(string action, string values) =>
+    private string ServiceType => $"urn:schemas-upnp-org:service:WANIPConnection:{Version}";
+
+    private (int, string) Success(string action, string values) =>
         (200, "<?xml version=\"1.0\"?>\r\n<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
             + $"<s:Body><u:{action}Response xmlns:u=\"{ServiceType}\">{values}</u:{action}Response></s:Body></s:Envelope>\r\n");
 

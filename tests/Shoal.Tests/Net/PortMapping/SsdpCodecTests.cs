@@ -25,10 +25,10 @@ public class SsdpCodecTests
     {
         SsdpResponse response = Decode(GatewaySamples.MiniupnpdSearchAnswer);
 
-        Assert.Equal(new Uri("http://192.168.1.1:46193/rootDesc.xml"), response.Location);
+        Assert.Equal(new Uri("http://192.168.77.1:39227/rootDesc.xml"), response.Location);
         Assert.Equal("urn:schemas-upnp-org:device:InternetGatewayDevice:1", response.SearchTarget);
-        Assert.Equal("uuid:fc4ec57e-b051-11db-88f8-0060085db3f6::urn:schemas-upnp-org:device:InternetGatewayDevice:1", response.UniqueServiceName);
-        Assert.Equal("Debian/12 UPnP/1.1 MiniUPnPd/2.3.1", response.Server);
+        Assert.Equal("uuid:5e0a1f36-6c1d-4c8e-9b57-16a5e0a1f360::urn:schemas-upnp-org:device:InternetGatewayDevice:1", response.UniqueServiceName);
+        Assert.Equal("Debian/6.18.44-fc-v1252 UPnP/1.1 MiniUPnPd/2.3.1", response.Server);
     }
 
     [Fact]

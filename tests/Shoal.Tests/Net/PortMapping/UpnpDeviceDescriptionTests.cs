@@ -5,19 +5,21 @@ namespace Shoal.Tests.Net.PortMapping;
 
 public class UpnpDeviceDescriptionTests
 {
-    private static readonly Uri Location = new("http://192.168.1.1:46193/rootDesc.xml");
+    private static readonly Uri Location = new("http://192.168.77.1:39227/rootDesc.xml");
 
     private static UpnpControlPoint Parse(string xml, Uri? location = null, int maxBytes = 64 * 1024) =>
         UpnpDeviceDescription.Parse(Encoding.UTF8.GetBytes(xml), location ?? Location, maxBytes);
 
-    [Fact]
-    public void Finds_miniupnpds_wan_ip_connection_relative_to_the_location()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Finds_miniupnpds_wan_ip_connection_relative_to_the_location(int version)
     {
-        UpnpControlPoint control = Parse(GatewaySamples.MiniupnpdDescription());
+        UpnpControlPoint control = Parse(GatewaySamples.MiniupnpdDescription(version));
 
-        Assert.Equal("urn:schemas-upnp-org:service:WANIPConnection:1", control.ServiceType);
-        Assert.Equal(new Uri("http://192.168.1.1:46193/ctl/IPConn"), control.ControlUrl);
-        Assert.False(control.IsVersion2);
+        Assert.Equal($"urn:schemas-upnp-org:service:WANIPConnection:{version}", control.ServiceType);
+        Assert.Equal(new Uri("http://192.168.77.1:39227/ctl/IPConn"), control.ControlUrl);
+        Assert.Equal(version == 2, control.IsVersion2);
     }
 
     [Fact]
@@ -30,30 +32,24 @@ public class UpnpDeviceDescriptionTests
     }
 
     [Fact]
-    public void Takes_ppp_when_it_is_the_only_connection_and_version_2_first()
+    public void Takes_ppp_when_it_is_the_only_connection()
     {
         string pppOnly = GatewaySamples.DslRouterDescription.Replace("WANIPConnection:1", "WANIPConnection:0", StringComparison.Ordinal);
-        Assert.Equal("urn:schemas-upnp-org:service:WANPPPConnection:1", Parse(pppOnly).ServiceType);
 
-        string version2 = GatewaySamples.MiniupnpdDescription()
-            .Replace("InternetGatewayDevice:1", "InternetGatewayDevice:2", StringComparison.Ordinal)
-            .Replace("WANIPConnection:1", "WANIPConnection:2", StringComparison.Ordinal);
-        UpnpControlPoint control = Parse(version2);
-        Assert.Equal("urn:schemas-upnp-org:service:WANIPConnection:2", control.ServiceType);
-        Assert.True(control.IsVersion2);
+        Assert.Equal("urn:schemas-upnp-org:service:WANPPPConnection:1", Parse(pppOnly).ServiceType);
     }
 
     [Fact]
     public void Refuses_a_device_that_is_not_a_gateway_or_has_its_service_elsewhere()
     {
         string mediaServer = GatewaySamples.MiniupnpdDescription()
-            .Replace("device:InternetGatewayDevice:1", "device:MediaServer:1", StringComparison.Ordinal);
+            .Replace("device:InternetGatewayDevice:2", "device:MediaServer:1", StringComparison.Ordinal);
         Assert.Contains("not an Internet Gateway Device", Assert.Throws<PortMappingException>(() => Parse(mediaServer)).Message, StringComparison.Ordinal);
 
         // The connection service directly on the WANDevice, not inside a WANConnectionDevice.
         string misplaced = GatewaySamples.MiniupnpdDescription()
-            .Replace("WANCommonInterfaceConfig:1", "WANIPConnection:1", StringComparison.Ordinal)
-            .Replace("service:WANIPConnection:1</serviceType><serviceId>urn:upnp-org:serviceId:WANIPConn1", "service:Other:1</serviceType><serviceId>x", StringComparison.Ordinal);
+            .Replace("WANIPConnection:2", "Other:1", StringComparison.Ordinal)
+            .Replace("WANCommonInterfaceConfig:1", "WANIPConnection:2", StringComparison.Ordinal);
         Assert.Throws<PortMappingException>(() => Parse(misplaced));
     }
 

@@ -79,10 +79,13 @@ public class UpnpIgdClientTests
         Assert.Equal(UpnpIgdOptions.Default.ConflictAttempts, gateway.Actions.Count);
     }
 
-    [Fact]
-    public async Task A_gateway_that_maps_only_the_same_port_and_only_permanently_gets_such_a_mapping()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_gateway_that_maps_only_the_same_port_and_only_permanently_gets_such_a_mapping(int version)
     {
         await using var gateway = FakeUpnpGateway.Start();
+        gateway.Version = version;
         gateway.SamePortRequired = true;
         gateway.OnlyPermanentLeases = true;
         await using UpnpIgdClient client = Client(gateway);
@@ -90,7 +93,16 @@ public class UpnpIgdClientTests
         PortMappingLease lease = await client.AddAsync(MappingProtocol.Tcp, 6881, 40000, Hour, CancellationToken.None);
 
         Assert.Equal(6881, lease.ExternalPort);
-        Assert.Equal(DateTimeOffset.MaxValue, lease.Expires);
+        // IGD:2 grants a week for a lease of 0, as miniupnpd does; IGD:1 keeps it until deleted.
+        if (version == 2)
+        {
+            Assert.InRange(lease.Expires, DateTimeOffset.UtcNow.AddDays(7).AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(7));
+        }
+        else
+        {
+            Assert.Equal(DateTimeOffset.MaxValue, lease.Expires);
+        }
+
         Assert.Equal(0, gateway.Mappings[("TCP", 6881)].LeaseSeconds);
         Assert.Equal(3, gateway.Actions.Count);
     }
