@@ -202,7 +202,7 @@ public sealed class UpnpIgdClient : IPortMappingClient
         catch (HttpRequestException e)
         {
             _gateway = null;
-            throw new PortMappingException($"{url}: {e.Message}", e);
+            throw new PortMappingException($"{url}: {e.Message} (a gateway that restarted is searched for again on the next try)", e);
         }
     }
 
