@@ -26,22 +26,22 @@ public static class SsdpDiscovery
         ArgumentNullException.ThrowIfNull(time);
         IPEndPoint target = options.SearchEndPoint ?? SsdpCodec.MulticastEndPoint;
         IPAddress local = LocalAddressTowards(options.SearchEndPoint?.Address ?? DefaultGateway());
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(local, 0));
-        if (target.Address.Equals(SsdpCodec.MulticastEndPoint.Address))
-        {
-            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, local.GetAddressBytes());
-            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, MulticastTimeToLive);
-        }
-
+        using Socket socket = Open(local, target);
         byte[][] searches = [.. SsdpCodec.GatewayDeviceTypes.Select(t => SsdpCodec.EncodeSearch(t, options.SearchMaxWaitSeconds))];
         byte[] buffer = new byte[SsdpCodec.MaxResponseSize + 1];
         string? ignored = null;
         for (int round = 0; round < options.SearchRounds; round++)
         {
-            foreach (byte[] search in searches)
+            try
             {
-                await socket.SendToAsync(search, SocketFlags.None, target, cancel).ConfigureAwait(false);
+                foreach (byte[] search in searches)
+                {
+                    await socket.SendToAsync(search, SocketFlags.None, target, cancel).ConfigureAwait(false);
+                }
+            }
+            catch (SocketException e)
+            {
+                throw new PortMappingException($"could not send a search for a gateway to {target} from {local}: {e.Message}", e);
             }
 
             using var roundEnd = new CancellationTokenSource(options.SearchRoundTime, time);
@@ -90,6 +90,27 @@ public static class SsdpDiscovery
         double seconds = options.SearchRounds * options.SearchRoundTime.TotalSeconds;
         string because = ignored is null ? "" : $" ({ignored})";
         throw new PortMappingException($"no UPnP Internet Gateway Device answered a search at {target} from {local} within {seconds:0.###} s{because}");
+    }
+
+    private static Socket Open(IPAddress local, IPEndPoint target)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(new IPEndPoint(local, 0));
+            if (target.Address.Equals(SsdpCodec.MulticastEndPoint.Address))
+            {
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, local.GetAddressBytes());
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, MulticastTimeToLive);
+            }
+
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new PortMappingException($"could not open a socket on {local} to search for a gateway: {e.Message}", e);
+        }
     }
 
     /// <summary>Our address on the link towards <paramref name="address"/>, as routing picks it (connecting a UDP socket sends nothing).</summary>
