@@ -62,15 +62,17 @@ public sealed class UpnpIgdClient : IPortMappingClient
         UpnpPortMappingPlan plan = new(externalPort, internalPort, Math.Min((long)lifetime.TotalSeconds, (long)Version2MaxLease.TotalSeconds), _options.ConflictAttempts);
         while (true)
         {
+            // The lease runs from when the gateway got the request, not from when its answer came.
+            DateTimeOffset asked = _time.GetUtcNow();
             SoapOutcome outcome = await InvokeAsync(gateway, "AddPortMapping", AddArguments(gateway, protocol, internalPort, plan), cancel).ConfigureAwait(false);
             if (outcome.Fault is not { } fault)
             {
-                return new PortMappingLease(Method, protocol, gateway.LocalAddress, internalPort, plan.ExternalPort, Expiry(gateway, plan.LeaseSeconds));
+                return new PortMappingLease(Method, protocol, gateway.LocalAddress, internalPort, plan.ExternalPort, Expiry(gateway, asked, plan.LeaseSeconds));
             }
 
             if (!plan.Retry(fault))
             {
-                throw Failure(gateway, $"AddPortMapping of {protocol} port {plan.ExternalPort} to {gateway.LocalAddress}:{internalPort}", fault);
+                throw Failure(gateway, $"AddPortMapping of {ProtocolName(protocol)} port {plan.ExternalPort} to {gateway.LocalAddress}:{internalPort}", fault);
             }
         }
     }
@@ -90,7 +92,7 @@ public sealed class UpnpIgdClient : IPortMappingClient
         // 714: the mapping is already gone (expired, or the router restarted), which is what a delete wants.
         if (outcome.Fault is { } fault && fault.Code != SoapFault.NoSuchEntryInArray)
         {
-            throw Failure(gateway, $"DeletePortMapping of {lease.Protocol} port {lease.ExternalPort}", fault);
+            throw Failure(gateway, $"DeletePortMapping of {ProtocolName(lease.Protocol)} port {lease.ExternalPort}", fault);
         }
     }
 
@@ -116,10 +118,10 @@ public sealed class UpnpIgdClient : IPortMappingClient
 
     private static string ProtocolName(MappingProtocol protocol) => protocol == MappingProtocol.Tcp ? "TCP" : "UDP";
 
-    private DateTimeOffset Expiry(UpnpGateway gateway, long leaseSeconds) => leaseSeconds switch
+    private static DateTimeOffset Expiry(UpnpGateway gateway, DateTimeOffset asked, long leaseSeconds) => leaseSeconds switch
     {
-        > 0 => _time.GetUtcNow().AddSeconds(leaseSeconds),
-        _ when gateway.ControlPoint.IsVersion2 => _time.GetUtcNow() + Version2MaxLease,
+        > 0 => asked.AddSeconds(leaseSeconds),
+        _ when gateway.ControlPoint.IsVersion2 => asked + Version2MaxLease,
         _ => DateTimeOffset.MaxValue,
     };
 

@@ -74,7 +74,7 @@ public class UpnpIgdClientTests
         PortMappingException e = await Assert.ThrowsAsync<PortMappingException>(() => client.AddAsync(MappingProtocol.Udp, 6881, 6881, Hour, CancellationToken.None));
 
         Assert.Equal(
-            "the gateway 127.0.0.1 refused AddPortMapping of Udp port 6884 to 127.0.0.1:6881: UPnP error 718 'ConflictInMappingEntry': the external port is already mapped to another host",
+            "the gateway 127.0.0.1 refused AddPortMapping of UDP port 6884 to 127.0.0.1:6881: UPnP error 718 'ConflictInMappingEntry': the external port is already mapped to another host",
             e.Message);
         Assert.Equal(UpnpIgdOptions.Default.ConflictAttempts, gateway.Actions.Count);
     }
@@ -120,7 +120,7 @@ public class UpnpIgdClientTests
         PortMappingException add = await Assert.ThrowsAsync<PortMappingException>(() => client.AddAsync(MappingProtocol.Tcp, 6881, 6881, Hour, CancellationToken.None));
         PortMappingException address = await Assert.ThrowsAsync<PortMappingException>(() => client.GetExternalAddressAsync(CancellationToken.None));
 
-        Assert.StartsWith($"the gateway 127.0.0.1 refused AddPortMapping of Tcp port 6881 to 127.0.0.1:6881: {expected}", add.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"the gateway 127.0.0.1 refused AddPortMapping of TCP port 6881 to 127.0.0.1:6881: {expected}", add.Message, StringComparison.Ordinal);
         Assert.StartsWith($"the gateway 127.0.0.1 refused GetExternalIPAddress: {expected}", address.Message, StringComparison.Ordinal);
     }
 
