@@ -1,17 +1,13 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace Shoal.Net.PortMapping;
 
-/// <summary>A gateway that answered our search: its answer, its address, and ours on the link towards it.</summary>
-public sealed record SsdpAnswer(SsdpResponse Response, IPAddress Device, IPAddress LocalAddress);
-
 /// <summary>
-/// Looks for an Internet Gateway Device (UDA 1.1, 1.3.2): an M-SEARCH for IGD:1 and IGD:2 sent a few times from our
-/// address on the link towards the default gateway, the first acceptable answer taken. An answer whose LOCATION names
-/// another host than the one that answered is ignored: anyone on the LAN can answer a multicast search, and must not
-/// send us to fetch from, and post our mappings to, a third host.
+/// Asks the default gateway whether it is an Internet Gateway Device (UDA 1.1, 1.3.2): an M-SEARCH for IGD:1 and IGD:2
+/// sent a few times from our address on the link towards it, its first answer taken. Anyone on the LAN can answer a
+/// multicast search, so only the gateway's own answers count, and only when their LOCATION is on the gateway too: no
+/// one else may send us to fetch from, and post our mappings to, another host.
 /// </summary>
 public static class SsdpDiscovery
 {
@@ -20,12 +16,14 @@ public static class SsdpDiscovery
     /// </summary>
     private const int MulticastTimeToLive = 2;
 
-    public static async Task<SsdpAnswer> SearchAsync(UpnpIgdOptions options, TimeProvider time, CancellationToken cancel)
+    /// <summary>The answer of <paramref name="gateway"/> to a search sent from <paramref name="local"/>.</summary>
+    public static async Task<SsdpResponse> SearchAsync(IPAddress gateway, IPAddress local, UpnpIgdOptions options, TimeProvider time, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         IPEndPoint target = options.SearchEndPoint ?? SsdpCodec.MulticastEndPoint;
-        IPAddress local = LocalAddressTowards(options.SearchEndPoint?.Address ?? DefaultGateway());
         using Socket socket = Open(local, target);
         byte[][] searches = [.. SsdpCodec.GatewayDeviceTypes.Select(t => SsdpCodec.EncodeSearch(t, options.SearchMaxWaitSeconds))];
         byte[] buffer = new byte[SsdpCodec.MaxResponseSize + 1];
@@ -63,7 +61,13 @@ public static class SsdpDiscovery
                     continue;
                 }
 
-                var device = (IPEndPoint)received.RemoteEndPoint;
+                IPAddress device = ((IPEndPoint)received.RemoteEndPoint).Address;
+                if (!device.Equals(gateway))
+                {
+                    ignored = $"{device} answered, which is not the gateway";
+                    continue;
+                }
+
                 try
                 {
                     SsdpResponse response = SsdpCodec.DecodeResponse(buffer.AsSpan(0, received.ReceivedBytes));
@@ -72,24 +76,24 @@ public static class SsdpDiscovery
                         continue;
                     }
 
-                    if (!IPAddress.TryParse(response.Location.Host, out IPAddress? host) || !host.Equals(device.Address))
+                    if (!IPAddress.TryParse(response.Location.Host, out IPAddress? host) || !host.Equals(gateway))
                     {
-                        ignored = $"{device.Address} answered with its description on another host ({response.Location}), which is not followed";
+                        ignored = $"{device} answered with its description on another host ({response.Location}), which is not followed";
                         continue;
                     }
 
-                    return new SsdpAnswer(response, device.Address, local);
+                    return response;
                 }
                 catch (PortMappingException e)
                 {
-                    ignored = $"{device.Address} answered: {e.Message}";
+                    ignored = $"{device} answered: {e.Message}";
                 }
             }
         }
 
         double seconds = options.SearchRounds * options.SearchRoundTime.TotalSeconds;
         string because = ignored is null ? "" : $" ({ignored})";
-        throw new PortMappingException($"no UPnP Internet Gateway Device answered a search at {target} from {local} within {seconds:0.###} s{because}");
+        throw new PortMappingException($"the gateway {gateway} did not answer as a UPnP Internet Gateway Device to a search at {target} from {local} within {seconds:0.###} s{because}");
     }
 
     private static Socket Open(IPAddress local, IPEndPoint target)
@@ -111,32 +115,5 @@ public static class SsdpDiscovery
             socket.Dispose();
             throw new PortMappingException($"could not open a socket on {local} to search for a gateway: {e.Message}", e);
         }
-    }
-
-    /// <summary>Our address on the link towards <paramref name="address"/>, as routing picks it (connecting a UDP socket sends nothing).</summary>
-    public static IPAddress LocalAddressTowards(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            probe.Connect(address, SsdpCodec.MulticastEndPoint.Port);
-        }
-        catch (SocketException e)
-        {
-            throw new PortMappingException($"no route to the gateway {address}: {e.Message}", e);
-        }
-
-        return ((IPEndPoint)probe.LocalEndPoint!).Address;
-    }
-
-    private static IPAddress DefaultGateway()
-    {
-        IPAddress? gateway = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus != OperationalStatus.Down && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().GatewayAddresses)
-            .Select(g => g.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !a.Equals(IPAddress.Any));
-        return gateway ?? throw new PortMappingException("no IPv4 default gateway: this machine has no router to ask for a port");
     }
 }

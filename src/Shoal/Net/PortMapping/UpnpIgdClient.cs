@@ -5,26 +5,35 @@ using System.Net.Http.Headers;
 namespace Shoal.Net.PortMapping;
 
 /// <summary>
-/// Port mapping through a UPnP Internet Gateway Device (IGD:1 and IGD:2): SSDP finds it, its description names the
-/// WANIPConnection or WANPPPConnection service, and SOAP actions on that service's control URL add and delete
-/// mappings. The gateway is found on first use and again after it stops answering (miniupnpd, for one, takes a new
-/// HTTP port each time it starts). Every URL it gives must be plain http on the address that answered the search.
+/// Port mapping through a UPnP Internet Gateway Device (IGD:1 and IGD:2) on the default gateway: SSDP finds its
+/// description, which names the WANIPConnection or WANPPPConnection service, and SOAP actions on that service's
+/// control URL add and delete mappings. The description is fetched on first use and again after the gateway stops
+/// answering (miniupnpd, for one, takes a new HTTP port each time it starts). Every URL must be plain http on the
+/// gateway's address.
 /// </summary>
 public sealed class UpnpIgdClient : IPortMappingClient
 {
     /// <summary>WANIPConnection:2 (PortMappingLeaseDuration): the longest lease, and what a lease of 0 there stands for.</summary>
     private static readonly TimeSpan Version2MaxLease = TimeSpan.FromSeconds(604800);
 
+    private readonly IPAddress _gatewayAddress;
+    private readonly IPAddress _internalAddress;
     private readonly UpnpIgdOptions _options;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _discovering = new(1, 1);
     private volatile UpnpGateway? _gateway;
 
-    public UpnpIgdClient(UpnpIgdOptions? options = null, TimeProvider? time = null)
+    /// <summary>A client of <paramref name="gateway"/>, mapping ports to <paramref name="internalAddress"/>, our address towards it.</summary>
+    public UpnpIgdClient(IPAddress gateway, IPAddress internalAddress, TimeProvider time, UpnpIgdOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(internalAddress);
+        ArgumentNullException.ThrowIfNull(time);
+        _gatewayAddress = gateway;
+        _internalAddress = internalAddress;
+        _time = time;
         _options = options ?? UpnpIgdOptions.Default;
-        _time = time ?? TimeProvider.System;
         // No proxy: the gateway is on our link. No redirect: it could lead away from the gateway's address.
         var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
         _http = new HttpClient(handler) { MaxResponseContentBufferSize = _options.MaxResponseBytes, Timeout = Timeout.InfiniteTimeSpan };
@@ -33,7 +42,7 @@ public sealed class UpnpIgdClient : IPortMappingClient
     /// <inheritdoc/>
     public string Method => "UPnP IGD";
 
-    /// <summary>The gateway in use once found: its address, our address towards it and its control URL.</summary>
+    /// <summary>The gateway once its description is read: its address, our address towards it and its control URL.</summary>
     public UpnpGateway? Gateway => _gateway;
 
     /// <inheritdoc/>
@@ -148,21 +157,21 @@ public sealed class UpnpIgdClient : IPortMappingClient
 
     private async Task<UpnpGateway> DiscoverAsync(CancellationToken cancel)
     {
-        SsdpAnswer answer = await SsdpDiscovery.SearchAsync(_options, _time, cancel).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Get, answer.Response.Location);
-        (byte[] body, bool ok) = await SendAsync(answer.Response.Location, request, cancel).ConfigureAwait(false);
+        SsdpResponse answer = await SsdpDiscovery.SearchAsync(_gatewayAddress, _internalAddress, _options, _time, cancel).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, answer.Location);
+        (byte[] body, bool ok) = await SendAsync(answer.Location, request, cancel).ConfigureAwait(false);
         if (!ok)
         {
-            throw new PortMappingException($"{answer.Response.Location}: the gateway would not give its description");
+            throw new PortMappingException($"{answer.Location}: the gateway would not give its description");
         }
 
-        UpnpControlPoint control = UpnpDeviceDescription.Parse(body, answer.Response.Location, _options.MaxResponseBytes);
-        if (control.ControlUrl.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(control.ControlUrl.Host, out IPAddress? host) || !host.Equals(answer.Device))
+        UpnpControlPoint control = UpnpDeviceDescription.Parse(body, answer.Location, _options.MaxResponseBytes);
+        if (control.ControlUrl.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(control.ControlUrl.Host, out IPAddress? host) || !host.Equals(_gatewayAddress))
         {
-            throw new PortMappingException($"{answer.Response.Location}: its control URL {control.ControlUrl} is not plain http on the gateway {answer.Device}, and is not followed");
+            throw new PortMappingException($"{answer.Location}: its control URL {control.ControlUrl} is not plain http on the gateway {_gatewayAddress}, and is not followed");
         }
 
-        return new UpnpGateway(answer.Device, answer.LocalAddress, control, _options.Description);
+        return new UpnpGateway(_gatewayAddress, _internalAddress, control, _options.Description);
     }
 
     private async Task<SoapOutcome> InvokeAsync(UpnpGateway gateway, string action, KeyValuePair<string, string>[] arguments, CancellationToken cancel)

@@ -2,14 +2,14 @@ using System.Net;
 
 namespace Shoal.Net.PortMapping;
 
-/// <summary>Where and how long <see cref="UpnpIgdClient"/> looks for the gateway, and what it asks of it.</summary>
+/// <summary>Where and how long <see cref="UpnpIgdClient"/> searches, and what it asks of the gateway.</summary>
 public sealed record UpnpIgdOptions
 {
     public static readonly UpnpIgdOptions Default = new();
 
     /// <summary>
-    /// Where M-SEARCH goes: null for the SSDP multicast group, sent from the address on the interface towards the
-    /// default gateway. Tests name a fake gateway on loopback here.
+    /// Where M-SEARCH goes: null for the SSDP multicast group, on the interface of our address towards the gateway.
+    /// Tests name a fake gateway on loopback here.
     /// </summary>
     public IPEndPoint? SearchEndPoint { get; init; }
 

@@ -7,10 +7,9 @@ public class UpnpIgdClientTests
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    private static UpnpIgdClient Client(FakeUpnpGateway gateway, int rounds = 3) => new(new UpnpIgdOptions
+    private static UpnpIgdClient Client(FakeUpnpGateway gateway) => new(IPAddress.Loopback, IPAddress.Loopback, TimeProvider.System, new UpnpIgdOptions
     {
         SearchEndPoint = gateway.SearchEndPoint,
-        SearchRounds = rounds,
         SearchRoundTime = TimeSpan.FromSeconds(2),
     });
 
@@ -124,12 +123,14 @@ public class UpnpIgdClientTests
         Assert.StartsWith($"the gateway 127.0.0.1 refused GetExternalIPAddress: {expected}", address.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_answer_pointing_at_another_host_is_not_followed()
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.2", "127.0.0.1 answered with its description on another host (http://127.0.0.2:")]
+    [InlineData("127.0.0.3", "127.0.0.1", "127.0.0.1 answered, which is not the gateway")]
+    public async Task Only_the_gateways_own_answer_with_its_description_on_the_gateway_is_followed(string gatewayAddress, string locationHost, string reason)
     {
         await using var gateway = FakeUpnpGateway.Start();
-        gateway.LocationHost = "127.0.0.2";
-        await using var client = new UpnpIgdClient(new UpnpIgdOptions
+        gateway.LocationHost = locationHost;
+        await using var client = new UpnpIgdClient(IPAddress.Parse(gatewayAddress), IPAddress.Loopback, TimeProvider.System, new UpnpIgdOptions
         {
             SearchEndPoint = gateway.SearchEndPoint,
             // The search is given its full time, so this test waits it out: long enough for a loaded machine's answer.
@@ -139,8 +140,8 @@ public class UpnpIgdClientTests
 
         PortMappingException e = await Assert.ThrowsAsync<PortMappingException>(() => client.AddAsync(MappingProtocol.Tcp, 6881, 6881, Hour, CancellationToken.None));
 
-        Assert.Contains("no UPnP Internet Gateway Device answered", e.Message, StringComparison.Ordinal);
-        Assert.Contains("127.0.0.1 answered with its description on another host (http://127.0.0.2:", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"the gateway {gatewayAddress} did not answer as a UPnP Internet Gateway Device to a search at {gateway.SearchEndPoint} from 127.0.0.1 within 2 s (", e.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
         Assert.InRange(gateway.Searches, 1, 2);
         Assert.Empty(gateway.Actions);
     }
