@@ -59,6 +59,32 @@ public sealed class KnownPeers(int capacity = KnownPeers.DefaultCapacity)
         return due;
     }
 
+    /// <summary>
+    /// Marks a peer as being dialled now, whatever its back-off (a relay asked both sides to dial at once, BEP 55), adding
+    /// it when new; false when it is being dialled or connected already, is us, or there is no room for it.
+    /// </summary>
+    public bool TryTakeNow(IPEndPoint endPoint)
+    {
+        endPoint = IPv4Mapping.Unmap(endPoint);
+        if (!_entries.TryGetValue(endPoint, out Entry? entry))
+        {
+            if (!Add(endPoint))
+            {
+                return false;
+            }
+
+            entry = _entries[endPoint];
+        }
+
+        if (entry.State != PeerDialState.Idle)
+        {
+            return false;
+        }
+
+        entry.State = PeerDialState.Busy;
+        return true;
+    }
+
     /// <summary>A dial succeeded: the peer is connected.</summary>
     public void Connected(IPEndPoint endPoint)
     {

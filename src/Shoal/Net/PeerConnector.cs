@@ -10,8 +10,14 @@ namespace Shoal.Net;
 /// and the peer has not failed it before, TCP joining after <see cref="UtpHeadStart"/> or as soon as uTP fails. The
 /// first stream up is the connection and the other is closed, so a peer gets one connection. A peer reached over TCP
 /// after its uTP failed or stayed silent is dialled over TCP alone from then on.
+/// <para>
+/// A hole punch (BEP 55) dials uTP and TCP at once, TCP from <paramref name="listenPort"/> (the
+/// <see cref="PeerListener"/> lets other sockets bind it): the peer dials us from its listen port at the same moment,
+/// so each router has seen a packet go out to the other before the other's comes in, and crossing SYNs make a
+/// TCP simultaneous open. A router that already passed the peer's SYN in hands it to our listener instead.
+/// </para>
 /// </summary>
-internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint, CancellationToken, Task<IPeerStream>>? utp)
+internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint, CancellationToken, Task<IPeerStream>>? utp, int listenPort = 0)
 {
     /// <summary>A uTP SYN answered within this long wins without a TCP attempt; an unanswered one costs no more.</summary>
     public static readonly TimeSpan UtpHeadStart = TimeSpan.FromMilliseconds(500);
@@ -21,8 +27,13 @@ internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint
     /// <summary>Peers that failed an MSE handshake and then took a plaintext one: dialled in plaintext from then on.</summary>
     public PeerMemory PlaintextPeers { get; } = new();
 
-    public async Task<IPeerStream> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    public async Task<IPeerStream> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken, bool punch = false)
     {
+        if (punch)
+        {
+            return await PunchAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+
         if (utp is null || (tcp && _noUtp.Contains(endPoint)))
         {
             return tcp
@@ -50,6 +61,20 @@ internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint
         }
 
         return stream;
+    }
+
+    private async Task<IPeerStream> PunchAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        bool fromListenPort = tcp && listenPort > 0;
+        if (utp is null || !fromListenPort)
+        {
+            return utp is not null ? await utp(endPoint, cancellationToken).ConfigureAwait(false)
+                : fromListenPort ? await ConnectTcpAsync(endPoint, cancellationToken, listenPort).ConfigureAwait(false)
+                : throw new SocketException((int)SocketError.ProtocolNotSupported);
+        }
+
+        using var race = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        return await FirstUpAsync(utp(endPoint, race.Token), ConnectTcpAsync(endPoint, race.Token, listenPort), race).ConfigureAwait(false);
     }
 
     /// <summary>The first of two attempts to succeed; the other is cancelled, and closed should it connect anyway.</summary>
@@ -86,11 +111,18 @@ internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint
         }
     }
 
-    private static async Task<IPeerStream> ConnectTcpAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    /// <summary>A TCP connection, from <paramref name="localPort"/> when one is given (0: any).</summary>
+    private static async Task<IPeerStream> ConnectTcpAsync(IPEndPoint endPoint, CancellationToken cancellationToken, int localPort = 0)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (localPort != 0)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(endPoint.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, localPort));
+            }
+
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
             return new TcpPeerStream(socket);
         }

@@ -24,33 +24,36 @@ internal sealed class PeerDialer(PeerConnector connector, Handshake ours, Encryp
 
     public EncryptionMode Encryption => encryption;
 
-    /// <summary>The connected stream and the peer's handshake; on failure the stream is closed and the exception thrown.</summary>
-    public async Task<(IPeerStream Stream, Handshake Remote)> DialAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// The connected stream and the peer's handshake; on failure the stream is closed and the exception thrown.
+    /// <paramref name="punch"/> dials as a BEP 55 hole punch (see <see cref="PeerConnector"/>).
+    /// </summary>
+    public async Task<(IPeerStream Stream, Handshake Remote)> DialAsync(IPEndPoint endPoint, CancellationToken cancellationToken, bool punch = false)
     {
         bool encrypt = encryption == EncryptionMode.Require
             || (encryption == EncryptionMode.Prefer && !connector.PlaintextPeers.Contains(endPoint));
         if (!encrypt)
         {
-            return await AttemptAsync(endPoint, encrypt: false, cancellationToken).ConfigureAwait(false);
+            return await AttemptAsync(endPoint, encrypt: false, punch, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            return await AttemptAsync(endPoint, encrypt: true, cancellationToken).ConfigureAwait(false);
+            return await AttemptAsync(endPoint, encrypt: true, punch, cancellationToken).ConfigureAwait(false);
         }
         catch (MseException) when (encryption == EncryptionMode.Prefer && !cancellationToken.IsCancellationRequested)
         {
-            (IPeerStream Stream, Handshake Remote) plaintext = await AttemptAsync(endPoint, encrypt: false, cancellationToken).ConfigureAwait(false);
+            (IPeerStream Stream, Handshake Remote) plaintext = await AttemptAsync(endPoint, encrypt: false, punch, cancellationToken).ConfigureAwait(false);
             connector.PlaintextPeers.Add(endPoint);
             return plaintext;
         }
     }
 
-    private async Task<(IPeerStream Stream, Handshake Remote)> AttemptAsync(IPEndPoint endPoint, bool encrypt, CancellationToken cancellationToken)
+    private async Task<(IPeerStream Stream, Handshake Remote)> AttemptAsync(IPEndPoint endPoint, bool encrypt, bool punch, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        IPeerStream stream = await connector.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+        IPeerStream stream = await connector.ConnectAsync(endPoint, timeout.Token, punch).ConfigureAwait(false);
         try
         {
             if (encrypt)

@@ -20,6 +20,10 @@ internal sealed class PeerListener : IDisposable
 
             _socket.Bind(endPoint);
             _socket.Listen(128);
+
+            // Set once the port is ours alone (bound without it, a port another socket shares is refused): a BEP 55
+            // hole punch dials TCP from this port, which binding needs (on Linux, .NET sets SO_REUSEPORT with it).
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         }
         catch (SocketException e)
         {

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
+using Shoal.Swarm;
+using Shoal.Wire;
 
 namespace Shoal.Session;
 
@@ -19,6 +21,18 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: dialing {Peer} failed: {Reason}")]
     public static partial void DialFailed(ILogger logger, string torrent, IPEndPoint peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: {Peer} cannot be dialled; asked {Relay} for a rendezvous (BEP 55)")]
+    public static partial void RendezvousRequested(ILogger logger, string torrent, IPEndPoint peer, IPEndPoint relay);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: relay {Relay} cannot punch a hole to {Peer}: {Error}")]
+    public static partial void HolepunchRefused(ILogger logger, string torrent, IPEndPoint peer, IPEndPoint relay, HolepunchError error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: hole punched to {Peer} via relay {Relay} over {Transport} ({Direction})")]
+    public static partial void HolePunched(ILogger logger, string torrent, IPEndPoint peer, IPEndPoint relay, PeerTransport transport, string direction);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: hole punch to {Peer} via relay {Relay} failed: {Reason}")]
+    public static partial void HolepunchFailed(ILogger logger, string torrent, IPEndPoint peer, IPEndPoint relay, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Torrent}: {Have} of {Count} pieces on disk after {How}")]
     public static partial void PiecesFound(ILogger logger, string torrent, int have, int count, string how);

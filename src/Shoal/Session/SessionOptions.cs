@@ -73,6 +73,9 @@ public sealed record SessionOptions
     /// <summary>The gateway port mapping asks and the protocols it tries, in order; tests point them at a fake gateway.</summary>
     public PortMappingSetup PortMappingSetup { get; init; } = PortMappingSetup.Default;
 
+    /// <summary>Tests only: the uTP socket drops datagrams from endpoints it has not sent to, as a home router's filter does.</summary>
+    internal bool UtpDropsUnsolicited { get; init; }
+
     /// <summary>How often resume data is saved while a torrent runs.</summary>
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

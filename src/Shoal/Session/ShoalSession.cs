@@ -49,7 +49,7 @@ public sealed class ShoalSession : IAsyncDisposable
 
         // uTP (BEP 29) takes the UDP socket and hands the DHT what is not uTP; without uTP the DHT has it alone.
         _utp = options.Utp && ports.Udp is { } udp
-            ? new UtpSocket(udp, stream => AcceptStreamAsync(stream), new UtpSocketOptions { ReceiveBufferSize = UtpBufferSize, SendBufferSize = UtpBufferSize }, options.Time)
+            ? new UtpSocket(udp, stream => AcceptStreamAsync(stream), new UtpSocketOptions { ReceiveBufferSize = UtpBufferSize, SendBufferSize = UtpBufferSize, DropsUnsolicited = options.UtpDropsUnsolicited }, options.Time)
             : null;
         UtpSocket? utp = _utp;
         int port = _listener.LocalEndPoint.Port;
@@ -66,7 +66,11 @@ public sealed class ShoalSession : IAsyncDisposable
             new ConnectionSlots(() => _context!.MaxConnections),
             new AddressSlots(options.MaxConnectionsPerAddress),
             new TrackerClientFactory(_trackerHttp, options.Time),
-            new PeerConnector(options.Time, options.Tcp, utp is null ? null : async (endPoint, cancellationToken) => await utp.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false)),
+            new PeerConnector(
+                options.Time,
+                options.Tcp,
+                utp is null ? null : async (endPoint, cancellationToken) => await utp.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false),
+                _listener.LocalEndPoint.Port),
             _reachability);
         if (options.Tcp)
         {

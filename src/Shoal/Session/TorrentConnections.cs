@@ -132,7 +132,35 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         }
     }
 
-    private async Task DialAsync(IPEndPoint endPoint)
+    /// <summary>
+    /// BEP 55 from relays: a connect is dialled at once, whatever the peer's back-off, so that both sides' packets cross
+    /// in the routers between them; an error is logged (the swarm leaves the target alone for a while).
+    /// </summary>
+    public void OnHolepunch(IReadOnlyList<HolepunchNotice> notices)
+    {
+        foreach ((HolepunchMessage message, IPEndPoint relay) in notices)
+        {
+            if (message.Type == HolepunchMessageType.Error)
+            {
+                EngineLog.HolepunchRefused(logger, torrent.Name, message.EndPoint, relay, message.Error);
+                continue;
+            }
+
+            bool taken;
+            lock (gate)
+            {
+                taken = _swarm is not null && !_stop.IsCancellationRequested && _known.TryTakeNow(message.EndPoint);
+            }
+
+            if (taken)
+            {
+                _ = DialAsync(message.EndPoint, relay);
+            }
+        }
+    }
+
+    /// <summary>Dials a peer; <paramref name="relay"/> is the BEP 55 relay whose connect asked for it, if one did.</summary>
+    private async Task DialAsync(IPEndPoint endPoint, IPEndPoint? relay = null)
     {
         bool failed = true;
         if (!TryTakeSlot())
@@ -149,7 +177,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         bool wasSeed = false;
         try
         {
-            (stream, Handshake remote) = await _dialer.DialAsync(endPoint, _stop).ConfigureAwait(false);
+            (stream, Handshake remote) = await _dialer.DialAsync(endPoint, _stop, punch: relay is not null).ConfigureAwait(false);
             if (session.IsOurPeerId(remote.PeerId.Span))
             {
                 lock (gate)
@@ -166,11 +194,24 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
                 _known.Connected(endPoint);
             }
 
+            if (relay is not null)
+            {
+                EngineLog.HolePunched(logger, torrent.Name, endPoint, relay, stream.Transport, "outgoing");
+            }
+
             wasSeed = await RunConnectionAsync(stream, remote, "outgoing").ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException or MseException)
         {
             EngineLog.DialFailed(logger, torrent.Name, endPoint, e.Message);
+            if (relay is not null)
+            {
+                PunchEnded(endPoint, relay, e.Message);
+            }
+            else if (e is SocketException or OperationCanceledException && !_stop.IsCancellationRequested)
+            {
+                AskForRendezvous(endPoint);
+            }
         }
         finally
         {
@@ -180,6 +221,43 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
             {
                 _known.Released(endPoint, Now, failed, wasSeed);
             }
+        }
+    }
+
+    /// <summary>
+    /// Our dial of a punch failed, but the peer's may have come through our router first (BEP 55 expects both to
+    /// succeed at times): then the hole is punched all the same.
+    /// </summary>
+    private void PunchEnded(IPEndPoint endPoint, IPEndPoint relay, string reason)
+    {
+        PeerTransport? punched;
+        lock (gate)
+        {
+            punched = _swarm!.PeerAt(endPoint)?.Transport;
+        }
+
+        if (punched is { } transport)
+        {
+            EngineLog.HolePunched(logger, torrent.Name, endPoint, relay, transport, "incoming");
+        }
+        else
+        {
+            EngineLog.HolepunchFailed(logger, torrent.Name, endPoint, relay, reason);
+        }
+    }
+
+    /// <summary>BEP 55: a peer that neither uTP nor TCP reached may sit behind a router; the peer that told us of it may relay.</summary>
+    private void AskForRendezvous(IPEndPoint target)
+    {
+        IPEndPoint? relay;
+        lock (gate)
+        {
+            relay = _swarm!.RequestHolepunch(target);
+        }
+
+        if (relay is not null)
+        {
+            EngineLog.RendezvousRequested(logger, torrent.Name, target, relay);
         }
     }
 

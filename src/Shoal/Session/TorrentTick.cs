@@ -6,7 +6,7 @@ namespace Shoal.Session;
 
 /// <summary>
 /// A running torrent's second: the swarm's tick (timeouts, keep-alives, choking, peer exchange), the peers it
-/// heard of by peer exchange, the addresses peers saw us at, the port to give peers, the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
+/// heard of by peer exchange, the hole punches relays asked for (BEP 55), the addresses peers saw us at, the port to give peers, the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
 /// complete torrent's files, which end the run if they changed.
 /// </summary>
 internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentWebSeeds webSeeds, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content, SessionReachability reachability)
@@ -30,6 +30,7 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
     {
         IReadOnlyList<IPEndPoint> exchanged;
         IReadOnlyList<(IPAddress Reporter, IPAddress Reported)> addresses;
+        IReadOnlyList<HolepunchNotice> holepunch;
         bool complete;
         int port = reachability.AnnouncePort;
         lock (gate)
@@ -39,6 +40,7 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
             swarm.Tick();
             exchanged = swarm.TakeDiscoveredPeers();
             addresses = swarm.TakeAddressReports();
+            holepunch = swarm.TakeHolepunchNotices();
             complete = swarm.IsComplete;
         }
 
@@ -46,6 +48,8 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
         {
             reachability.Votes.Report(reported, ExternalAddressSource.Peers, reporter.ToString());
         }
+
+        connections.OnHolepunch(holepunch);
 
         content.Check(complete);
 

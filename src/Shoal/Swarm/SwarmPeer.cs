@@ -65,6 +65,17 @@ public sealed class SwarmPeer
     /// <summary>BEP 11: the id the peer wants ut_pex messages under; 0 when it has none.</summary>
     internal byte PexId { get; set; }
 
+    /// <summary>BEP 55: the id the peer wants ut_holepunch messages under; 0 when it has none.</summary>
+    internal byte HolepunchId { get; set; }
+
+    /// <summary>BEP 10 <c>yourip</c>: our address as the peer sees it, if it said.</summary>
+    internal IPAddress? SeesUsAt { get; set; }
+
+    /// <summary>The start of the window its BEP 55 messages are counted in, and their count.</summary>
+    internal TimeSpan HolepunchWindowStart { get; set; }
+
+    internal int HolepunchMessagesInWindow { get; set; }
+
     /// <summary>BEP 11: the peers we last told it we are connected to.</summary>
     internal HashSet<IPEndPoint> PexTold { get; } = [];
 

@@ -36,6 +36,8 @@ public sealed partial class TorrentSwarm
         peer.ListenPort = handshake.ListenPort ?? peer.ListenPort;
         peer.MetadataId = handshake.Extensions.GetValueOrDefault(MetadataMessage.ExtensionName, peer.MetadataId);
         peer.PexId = handshake.Extensions.GetValueOrDefault(PexMessage.ExtensionName, peer.PexId);
+        peer.HolepunchId = handshake.Extensions.GetValueOrDefault(HolepunchMessage.ExtensionName, peer.HolepunchId);
+        peer.SeesUsAt = handshake.YourIp ?? peer.SeesUsAt;
         peer.IsUploadOnly = handshake.UploadOnly;
         if (handshake.RequestQueueDepth is { } reqq)
         {
@@ -69,6 +71,12 @@ public sealed partial class TorrentSwarm
         if (PexEnabled)
         {
             extensions[PexMessage.ExtensionName] = LocalExtensionIds.UtPex;
+        }
+
+        // BEP 55 relays and punches to peers met through PEX, so a private torrent (BEP 27) has neither.
+        if (HolepunchEnabled)
+        {
+            extensions[HolepunchMessage.ExtensionName] = LocalExtensionIds.UtHolepunch;
         }
 
         return extensions;

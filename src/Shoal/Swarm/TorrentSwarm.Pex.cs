@@ -40,6 +40,7 @@ public sealed partial class TorrentSwarm
             if (_discovered.Count < MaxPexReceived && PexAddressFilter.Accepts(added.EndPoint, peer.Address))
             {
                 _discovered.Add(added.EndPoint);
+                NoteIntroducer(peer, added);
             }
         }
     }
@@ -85,9 +86,13 @@ public sealed partial class TorrentSwarm
         }
     }
 
-    /// <summary>What we know of a peer, for BEP 11's <c>added.f</c>: a peer connected to us over uTP supports it, one that chose RC4 prefers encryption.</summary>
+    /// <summary>
+    /// What we know of a peer, for BEP 11's <c>added.f</c>: a peer connected to us over uTP supports it, one that chose RC4
+    /// prefers encryption, one that offered ut_holepunch takes BEP 55 messages.
+    /// </summary>
     private static byte PexFlags(SwarmPeer peer) => (byte)(
         (peer.IsSeed ? PexPeer.SeedFlag : 0)
+        | (peer.HolepunchId != 0 ? PexPeer.HolepunchFlag : 0)
         | (peer.Transport == PeerTransport.Utp ? PexPeer.UtpFlag : 0)
         | (peer.IsEncrypted ? PexPeer.EncryptionFlag : 0));
 }

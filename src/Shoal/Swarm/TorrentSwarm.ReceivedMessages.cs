@@ -115,6 +115,9 @@ public sealed partial class TorrentSwarm
             case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtPex:
                 OnPexMessage(peer, message.Payload.ToArray());
                 break;
+            case MessageId.Extended when message.ExtendedId == LocalExtensionIds.UtHolepunch:
+                OnHolepunchMessage(peer, HolepunchMessage.Parse(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray()));
+                break;
             case MessageId.HashRequest:
                 OnHashRequest(peer, HashRequest.Read(message.Payload));
                 break;

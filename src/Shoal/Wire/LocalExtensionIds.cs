@@ -6,4 +6,6 @@ public static class LocalExtensionIds
     public const byte UtMetadata = 1;
 
     public const byte UtPex = 2;
+
+    public const byte UtHolepunch = 3;
 }

@@ -13,4 +13,7 @@ public readonly record struct PexPeer(IPEndPoint EndPoint, byte Flags)
     public const byte SeedFlag = 0x02;
 
     public const byte UtpFlag = 0x04;
+
+    /// <summary>BEP 55: the peer takes ut_holepunch messages, so it can be the target of a rendezvous.</summary>
+    public const byte HolepunchFlag = 0x08;
 }

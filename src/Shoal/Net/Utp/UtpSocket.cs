@@ -55,6 +55,12 @@ internal sealed record UtpSocketOptions
 
     /// <summary>What the socket asks the kernel for each way (capped by the system's limits).</summary>
     public int SocketBufferSize { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// Tests only: behave as if behind a home router's filter, which drops a datagram from an endpoint we have sent
+    /// nothing to (no connection of ours with it), so only a peer we are dialling ourselves gets in (a BEP 55 punch).
+    /// </summary>
+    public bool DropsUnsolicited { get; init; }
 }
 
 /// <summary>
@@ -244,6 +250,11 @@ internal sealed class UtpSocket : IAsyncDisposable, IDatagramSender
         {
             if (!_table.TryGetValue(new Key(from, id), out entry))
             {
+                if (_options.DropsUnsolicited && !_table.Values.Any(e => e.Address.Equals(from)))
+                {
+                    return;
+                }
+
                 entry = header.Type == UtpType.Syn ? Answer(header, from) : null;
             }
         }
