@@ -120,6 +120,9 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
     /// <summary>Whether the peer had every piece when the connection ended.</summary>
     public bool PeerWasSeed => _peer?.IsSeed == true;
 
+    /// <summary>Payload bytes we kept from the peer over this connection; final once it has ended.</summary>
+    public long Downloaded => _peer?.Downloaded ?? 0;
+
     /// <summary>Returns what the send queue holds; only after both loops have ended.</summary>
     public void Dispose()
     {

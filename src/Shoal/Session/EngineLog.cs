@@ -13,8 +13,8 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: connected to {Peer} ({Direction})")]
     public static partial void Connected(ILogger logger, string torrent, IPEndPoint peer, string direction);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: connection to {Peer} closed: {Reason}")]
-    public static partial void Disconnected(ILogger logger, string torrent, IPEndPoint peer, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: connection to {Peer} over {Transport} closed: {Reason} ({Downloaded} payload bytes received on it)")]
+    public static partial void Disconnected(ILogger logger, string torrent, IPEndPoint peer, PeerTransport transport, string reason, long downloaded);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Torrent}: {Count} new peer(s) from {Source}")]
     public static partial void PeersAdded(ILogger logger, string torrent, int count, PeerSource source);

@@ -298,7 +298,7 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         EngineLog.Connected(logger, torrent.Name, remote, direction);
         await _running.RunAsync(connection.RunAsync(handshake, _stop, ReplacesDuplicate(handshake, direction))).ConfigureAwait(false);
 
-        EngineLog.Disconnected(logger, torrent.Name, remote, connection.CloseReason ?? "closed");
+        EngineLog.Disconnected(logger, torrent.Name, remote, stream.Transport, connection.CloseReason ?? "closed", connection.Downloaded);
         return connection.PeerWasSeed;
     }
 

@@ -35,6 +35,26 @@ public class KnownPeersTests
         Assert.Empty(peers.TakeDue(TimeSpan.FromDays(1), 10));
     }
 
+    /// <summary>BEP 55: a relay's connect is dialled at once, through the back-off, but never twice at a time nor to us.</summary>
+    [Fact]
+    public void A_punch_takes_a_peer_now_whatever_its_back_off_unless_it_is_busy_or_us()
+    {
+        var peers = new KnownPeers();
+        peers.Add(Peer);
+        Assert.Single(peers.TakeDue(TimeSpan.Zero, 10));
+        Assert.False(peers.TryTakeNow(Peer));
+        peers.Released(Peer, TimeSpan.Zero, failed: true);
+
+        Assert.True(peers.TryTakeNow(Peer));
+        Assert.Empty(peers.TakeDue(TimeSpan.FromDays(1), 10));
+
+        IPEndPoint stranger = IPEndPoint.Parse("198.51.100.9:51413");
+        Assert.True(peers.TryTakeNow(stranger));
+        Assert.Equal(2, peers.Count);
+        peers.Forget(stranger);
+        Assert.False(peers.TryTakeNow(stranger));
+    }
+
     [Fact]
     public void A_peer_that_was_a_seed_is_dialled_again_only_while_we_want_pieces()
     {

@@ -76,6 +76,27 @@ public sealed class PeerConnectorTests : IDisposable
         Assert.False(_listener.Poll(100_000, SelectMode.SelectRead), "a TCP connection was opened with TCP off");
     }
 
+    /// <summary>
+    /// BEP 55: a punch does not give uTP a head start, and its TCP attempt leaves from our listen port (bound beside our
+    /// listener), so its SYN and the peer's, sent from its listen port, cross as a simultaneous open.
+    /// </summary>
+    [Fact]
+    public async Task A_punch_dials_tcp_at_once_from_the_listen_port()
+    {
+        using var ours = new PeerListener(new IPEndPoint(IPAddress.Loopback, 0));
+        var connector = new PeerConnector(_time, tcp: true, async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new System.Diagnostics.UnreachableException();
+        }, ours.LocalEndPoint.Port);
+
+        using IPeerStream stream = await connector.ConnectAsync(Peer, CancellationToken.None, punch: true);
+        using Socket accepted = await _listener.AcceptAsync();
+
+        Assert.Equal(PeerTransport.Tcp, stream.Transport);
+        Assert.Equal(ours.LocalEndPoint.Port, ((IPEndPoint)accepted.RemoteEndPoint!).Port);
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private sealed class UtpStandIn(IPEndPoint remote) : IPeerStream
