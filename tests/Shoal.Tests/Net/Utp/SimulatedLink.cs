@@ -44,8 +44,10 @@ internal sealed class SimulatedLink
     private long _order;
     private long _nextTick;
 
-    public SimulatedLink(int seed, PathShape aToB, PathShape bToA, UtpConnectionOptions? options = null)
+    /// <summary>A's connection to B, its SYN sent at once (through <paramref name="drop"/>, when given: see <see cref="Drop"/>).</summary>
+    public SimulatedLink(int seed, PathShape aToB, PathShape bToA, UtpConnectionOptions? options = null, Func<byte[], bool, bool>? drop = null)
     {
+        Drop = drop;
         _clock = new UtpClock(_time);
         _random = new Random(seed);
         _options = options ?? new UtpConnectionOptions();
