@@ -16,7 +16,7 @@ namespace Shoal.Session;
 /// with back-off, taking over the connections the session accepted for it, each within this torrent's
 /// connection slots and the session's, and the <see cref="PeerConnection"/>s that run meanwhile.
 /// </summary>
-internal sealed class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
+internal sealed partial class TorrentConnections(SessionContext session, Torrent torrent, Lock gate, IPieceStorage storage, TorrentBandwidth bandwidth, ILogger logger) : IPeerSink
 {
     private readonly PeerDialer _dialer = new(
         session.Connector,
@@ -132,33 +132,6 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         }
     }
 
-    /// <summary>
-    /// BEP 55 from relays: a connect is dialled at once, whatever the peer's back-off, so that both sides' packets cross
-    /// in the routers between them; an error is logged (the swarm leaves the target alone for a while).
-    /// </summary>
-    public void OnHolepunch(IReadOnlyList<HolepunchNotice> notices)
-    {
-        foreach ((HolepunchMessage message, IPEndPoint relay) in notices)
-        {
-            if (message.Type == HolepunchMessageType.Error)
-            {
-                EngineLog.HolepunchRefused(logger, torrent.Name, message.EndPoint, relay, message.Error);
-                continue;
-            }
-
-            bool taken;
-            lock (gate)
-            {
-                taken = _swarm is not null && !_stop.IsCancellationRequested && _known.TryTakeNow(message.EndPoint);
-            }
-
-            if (taken)
-            {
-                _ = DialAsync(message.EndPoint, relay);
-            }
-        }
-    }
-
     /// <summary>Dials a peer; <paramref name="relay"/> is the BEP 55 relay whose connect asked for it, if one did.</summary>
     private async Task DialAsync(IPEndPoint endPoint, IPEndPoint? relay = null)
     {
@@ -204,13 +177,10 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
         catch (Exception e) when (e is SocketException or OperationCanceledException or PeerProtocolException or ObjectDisposedException or MseException)
         {
             EngineLog.DialFailed(logger, torrent.Name, endPoint, e.Message);
-            if (relay is not null)
+            // A dial cut short by the torrent stopping says nothing of the peer.
+            if (!_stop.IsCancellationRequested)
             {
-                PunchEnded(endPoint, relay, e.Message);
-            }
-            else if (e is SocketException or OperationCanceledException && !_stop.IsCancellationRequested)
-            {
-                AskForRendezvous(endPoint);
+                AfterFailedDial(endPoint, relay, e);
             }
         }
         finally
@@ -221,43 +191,6 @@ internal sealed class TorrentConnections(SessionContext session, Torrent torrent
             {
                 _known.Released(endPoint, Now, failed, wasSeed);
             }
-        }
-    }
-
-    /// <summary>
-    /// Our dial of a punch failed, but the peer's may have come through our router first (BEP 55 expects both to
-    /// succeed at times): then the hole is punched all the same.
-    /// </summary>
-    private void PunchEnded(IPEndPoint endPoint, IPEndPoint relay, string reason)
-    {
-        PeerTransport? punched;
-        lock (gate)
-        {
-            punched = _swarm!.PeerAt(endPoint)?.Transport;
-        }
-
-        if (punched is { } transport)
-        {
-            EngineLog.HolePunched(logger, torrent.Name, endPoint, relay, transport, "incoming");
-        }
-        else
-        {
-            EngineLog.HolepunchFailed(logger, torrent.Name, endPoint, relay, reason);
-        }
-    }
-
-    /// <summary>BEP 55: a peer that neither uTP nor TCP reached may sit behind a router; the peer that told us of it may relay.</summary>
-    private void AskForRendezvous(IPEndPoint target)
-    {
-        IPEndPoint? relay;
-        lock (gate)
-        {
-            relay = _swarm!.RequestHolepunch(target);
-        }
-
-        if (relay is not null)
-        {
-            EngineLog.RendezvousRequested(logger, torrent.Name, target, relay);
         }
     }
 
