@@ -179,7 +179,7 @@ public sealed partial class TorrentSwarm
 
     /// <summary>Our listen port at the address the initiator says it sees us at (BEP 10 <c>yourip</c>).</summary>
     private bool IsOurs(SwarmPeer initiator, IPEndPoint endPoint) =>
-        endPoint.Port == _settings.ListenPort && initiator.SeesUsAt is { } us && IPv4Mapping.Unmap(us).Equals(endPoint.Address);
+        endPoint.Port == ListenPort && initiator.SeesUsAt is { } us && IPv4Mapping.Unmap(us).Equals(endPoint.Address);
 
     private bool TakeHolepunchAllowance(SwarmPeer peer)
     {
