@@ -27,7 +27,10 @@ public sealed class SessionFlags
 
     public Option<string?> MaxDown { get; } = new("--max-down") { Description = "Download cap for this torrent, bytes/s or with a suffix; setting Limits:TorrentDownload" };
 
-    public Option<string[]> DhtBootstrap { get; } = new("--dht-bootstrap") { Description = "A DHT node to join through, HOST:PORT (repeatable; setting Dht:Bootstrap, comma-separated)" };
+    public Option<string[]> DhtBootstrap { get; } = new("--dht-bootstrap")
+    {
+        Description = "A DHT node to join through, HOST:PORT, instead of the setting Dht:Bootstrap (comma-separated; the well-known routers by default); none for none (repeatable)",
+    };
 
     public Option<bool> NoDht { get; } = new("--no-dht") { Description = "Do not use the DHT (BEP 5); setting Dht:Enabled" };
 
@@ -144,7 +147,11 @@ public sealed class SessionFlags
             : throw new UsageException($"{name} '{text}' is not a rate in bytes per second (e.g. 500K, 2MiB)");
     }
 
-    /// <summary>The DHT unless --no-dht or Dht:Enabled=false: --dht-bootstrap nodes (else Dht:Bootstrap) and the table saved in the data folder.</summary>
+    /// <summary>
+    /// The DHT unless --no-dht or Dht:Enabled=false: the --dht-bootstrap nodes if given, else those of the setting
+    /// Dht:Bootstrap (the well-known routers unless changed), where "none" and empty mean none; and the table saved in the
+    /// data folder. Host names are resolved by the session once it runs, so a name that does not resolve only costs a warning.
+    /// </summary>
     private SessionDhtOptions? DhtOptions(ParseResult parse, IConfiguration configuration)
     {
         if (parse.GetValue(NoDht) || !Flag(configuration, "Dht:Enabled"))
@@ -153,45 +160,30 @@ public sealed class SessionFlags
         }
 
         string[] given = parse.GetValue(DhtBootstrap) ?? [];
-        IEnumerable<string> nodes = given.Length > 0
-            ? given
-            : (configuration["Dht:Bootstrap"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new SessionDhtOptions
         {
-            Bootstrap = [.. nodes.SelectMany(DhtNode)],
+            Bootstrap = BootstrapNodes(given.Length > 0 ? given : [configuration["Dht:Bootstrap"] ?? ""]),
             StateFile = Path.Combine(ShoalConfiguration.DataDirectory, "dht-nodes.dat"),
             Node = new Discovery.Dht.DhtNodeOptions { ReadOnly = Flag(configuration, "Dht:ReadOnly") },
         };
     }
 
-    // A name that does not resolve is left out, as an unreachable node would be.
-    private static IEnumerable<IPEndPoint> DhtNode(string hostPort)
-    {
-        (string host, int port) = Split(hostPort);
-        if (IPAddress.TryParse(host, out IPAddress? address))
-        {
-            return [new IPEndPoint(address, port)];
-        }
+    /// <summary>Comma-separated HOST:PORT entries (in one value or several); "none" stands for no node.</summary>
+    public static IReadOnlyList<EndPoint> BootstrapNodes(IEnumerable<string> values) =>
+        [.. values
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(entry => !entry.Equals("none", StringComparison.OrdinalIgnoreCase))
+            .Select(BootstrapNode)];
 
-        try
-        {
-            return [.. Dns.GetHostAddresses(host).Select(a => new IPEndPoint(a, port))];
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return [];
-        }
-    }
-
-    private static (string Host, int Port) Split(string hostPort)
+    private static EndPoint BootstrapNode(string hostPort)
     {
         try
         {
-            return Discovery.Dht.DhtEndPoints.Split(hostPort);
+            return Discovery.Dht.DhtEndPoints.Parse(hostPort);
         }
         catch (FormatException)
         {
-            throw new UsageException($"--dht-bootstrap '{hostPort}' is not HOST:PORT");
+            throw new UsageException($"the DHT bootstrap node '{hostPort}' (--dht-bootstrap or the setting Dht:Bootstrap) is not HOST:PORT");
         }
     }
 

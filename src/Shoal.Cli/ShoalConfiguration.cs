@@ -54,6 +54,9 @@ public static class ShoalConfiguration
         return Path.Combine(baseDirectory, "shoal");
     }
 
+    /// <summary>The nodes libtorrent, Transmission and µTorrent join the DHT through.</summary>
+    public const string DefaultDhtBootstrap = "router.bittorrent.com:6881,dht.transmissionbt.com:6881,router.utorrent.com:6881,dht.libtorrent.org:25401";
+
     private static readonly Dictionary<string, string?> Defaults = new()
     {
         ["Logging:LogLevel:Default"] = "Warning",
@@ -72,6 +75,8 @@ public static class ShoalConfiguration
         // Ask the home router to forward the listening ports (UPnP IGD, PCP, NAT-PMP).
         ["Net:PortMapping"] = "true",
         ["Dht:Enabled"] = "true",
+        // The well-known routers a fresh install joins the DHT through (BEP 5); "none" or empty for none.
+        ["Dht:Bootstrap"] = DefaultDhtBootstrap,
         // BEP 43: use the DHT without answering queries (for a node that is often offline or metered).
         ["Dht:ReadOnly"] = "false",
         ["Net:MaxConnectionsPerTorrent"] = "60",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Shoal.Discovery.Dht;
 using Shoal.Session;
 
@@ -31,7 +32,7 @@ public static class DhtCommand
                 throw new UsageException("--wait is between 0 and 600 seconds");
             }
 
-            await using var node = new DhtService(options.ListenPort, options: dht.Node);
+            await using var node = new DhtService(options.ListenPort, options: dht.Node) { Logger = runtime.Loggers.CreateLogger("Shoal.Discovery") };
             IEnumerable<IPEndPoint> saved = dht.StateFile is { } file && File.Exists(file) ? await DhtService.LoadAsync(file, cancellationToken).ConfigureAwait(false) : [];
             await node.StartAsync([.. dht.Bootstrap, .. saved]).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
@@ -44,12 +45,35 @@ public static class DhtCommand
 
             if (parse.GetValue(json))
             {
-                var summary = new { id = state.Id.ToString(), port = node.Port, routingTable = state.RoutingTableSize, storedPeers = state.StoredPeers, storedInfoHashes = state.StoredInfoHashes };
+                var summary = new
+                {
+                    id = state.Id.ToString(),
+                    port = node.Port,
+                    routingTable = state.RoutingTableSize,
+                    goodNodes = state.GoodNodes,
+                    storedPeers = state.StoredPeers,
+                    storedInfoHashes = state.StoredInfoHashes,
+                    externalAddress = state.ExternalAddress?.ToString(),
+                    idConforms = state.IdConforms,
+                    bootstrap = state.BootstrapHosts.Select(h => new { name = h.Name, addresses = h.Addresses.Select(a => a.ToString()), answered = h.Answered, error = h.Error }),
+                };
                 await CliJson.WriteAsync(runtime.Output, summary).ConfigureAwait(false);
             }
             else
             {
-                await runtime.Output.WriteLineAsync($"node {state.Id} on UDP port {node.Port}: {state.RoutingTableSize} nodes in the routing table, {state.StoredPeers} peers stored for {state.StoredInfoHashes} info-hashes").ConfigureAwait(false);
+                await runtime.Output.WriteLineAsync(
+                    $"node {state.Id} on UDP port {node.Port}: {state.RoutingTableSize} nodes in the routing table ({state.GoodNodes} good), {state.StoredPeers} peers stored for {state.StoredInfoHashes} info-hashes").ConfigureAwait(false);
+                string external = state.ExternalAddress is { } address
+                    ? $"external address {address} (as {state.ExternalAddressVoters} node(s) report it); the id {(state.IdConforms == true ? "conforms to it" : "does not conform to it yet")} (BEP 42)"
+                    : "external address not known yet";
+                await runtime.Output.WriteLineAsync(external).ConfigureAwait(false);
+                foreach (DhtBootstrapHost host in state.BootstrapHosts)
+                {
+                    string how = host.Error is { } error ? $"does not resolve: {error}"
+                        : host.Addresses.Count == 0 ? "not resolved yet"
+                        : host.Answered ? "answered" : "did not answer";
+                    await runtime.Output.WriteLineAsync($"bootstrap {host.Name}: {how}").ConfigureAwait(false);
+                }
             }
 
             return ExitCodes.Success;

@@ -19,6 +19,9 @@ public sealed record ReachabilityStatus(
     public int AnnouncePort =>
         Mapped(MappingProtocol.Tcp) ?? Mapped(MappingProtocol.Udp) ?? (TcpPort != 0 ? TcpPort : UdpPort);
 
+    /// <summary>The port peers' DHT nodes should ping ours on (BEP 5's PORT message): the router's mapped UDP port, else ours.</summary>
+    public int DhtPort => Mapped(MappingProtocol.Udp) ?? UdpPort;
+
     private int? Mapped(MappingProtocol protocol) =>
         Mappings.FirstOrDefault(m => m.Protocol == protocol && m.State == PortMappingState.Mapped)?.ExternalPort;
 }

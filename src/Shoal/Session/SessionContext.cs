@@ -1,3 +1,4 @@
+using System.Net;
 using Shoal.Net;
 
 namespace Shoal.Session;
@@ -33,6 +34,9 @@ internal sealed record SessionContext(
         get => Volatile.Read(ref field);
         set => Volatile.Write(ref field, value);
     } = Options.MaxConnectionsPerTorrent;
+
+    /// <summary>Where torrents hand the DHT nodes peers name in PORT messages (BEP 5); null without a DHT. Set once, before any torrent starts.</summary>
+    public Action<IPEndPoint>? DhtContact { get; set; }
 
     public bool IsOurPeerId(ReadOnlySpan<byte> peerId) => peerId.SequenceEqual(PeerId.Span);
 

@@ -6,8 +6,11 @@ namespace Shoal.Session;
 /// <summary>How a session uses the Mainline DHT (BEP 5): where it starts from and where it keeps its table.</summary>
 public sealed record SessionDhtOptions
 {
-    /// <summary>Nodes to join through; those that answer enter the routing table.</summary>
-    public IReadOnlyList<IPEndPoint> Bootstrap { get; init; } = [];
+    /// <summary>
+    /// Nodes to join through; those that answer enter the routing table. A <see cref="DnsEndPoint"/> is resolved after
+    /// the start, off the session's path, and again later while the DHT knows no node.
+    /// </summary>
+    public IReadOnlyList<EndPoint> Bootstrap { get; init; } = [];
 
     /// <summary>The routing table is saved here on shutdown and read back on the next start; none when null.</summary>
     public string? StateFile { get; init; }

@@ -39,14 +39,14 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         {
             if (utp is not null)
             {
-                DhtService shared = new(utp, port, options: dht.Node, time: session.Options.Time);
+                DhtService shared = new(utp, port, options: dht.Node, time: session.Options.Time) { Logger = _logger };
                 utp.Fallback = shared.Receive;
                 _dht = shared;
                 _dhtStarted = StartDhtAsync(_dht, dht);
             }
             else if (ports.Udp is { } udp)
             {
-                _dht = new DhtService(udp, options: dht.Node, time: session.Options.Time);
+                _dht = new DhtService(udp, options: dht.Node, time: session.Options.Time) { Logger = _logger };
                 _dhtStarted = StartDhtAsync(_dht, dht);
             }
             else
@@ -65,6 +65,9 @@ internal sealed class SessionDiscovery : IAsyncDisposable
 
     /// <summary>The DHT node's id, table and store, or null without a DHT.</summary>
     public DhtState? DhtState => _dht?.State;
+
+    /// <summary>Where the DHT nodes peers name in PORT messages go (BEP 5): pinged, they may join the table; null without a DHT.</summary>
+    public Action<IPEndPoint>? DhtContact => _dht is { } dht ? dht.Contact : null;
 
     /// <summary>
     /// A torrent joins, under each hash peers may know it by (a hybrid's v1 and truncated v2 hash: both swarms); a

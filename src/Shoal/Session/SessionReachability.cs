@@ -43,6 +43,9 @@ internal sealed class SessionReachability : IAsyncDisposable
     /// <summary>The port announces and the extension handshake give: the router's when it is mapped (asked every tick of every torrent, so without the votes).</summary>
     public int AnnouncePort => new ReachabilityStatus(_tcpPort, _udpPort, Mappings, null, null).AnnouncePort;
 
+    /// <summary>The port PORT messages give (BEP 5): the router's UDP port when it is mapped.</summary>
+    public int DhtPort => new ReachabilityStatus(_tcpPort, _udpPort, Mappings, null, null).DhtPort;
+
     private IReadOnlyList<PortMappingStatus> Mappings => _mapper?.Status ?? OffStatuses();
 
     /// <summary>Starts mapping, once the ports are open.</summary>

@@ -84,6 +84,7 @@ public sealed class ShoalSession : IAsyncDisposable
         }
 
         _discovery = new SessionDiscovery(_context, _torrents, ports, _utp);
+        _context.DhtContact = _discovery.DhtContact;
         _reachability.Start();
     }
 

@@ -20,7 +20,7 @@ internal sealed partial class TorrentConnections(SessionContext session, Torrent
 {
     private readonly PeerDialer _dialer = new(
         session.Connector,
-        new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()), torrent.InfoHashes.ForWire, session.PeerId),
+        new Handshake(ReservedBits.Shoal.WithV2(torrent.Version.HasV2()).WithDht(session.DhtContact is not null), torrent.InfoHashes.ForWire, session.PeerId),
         session.EncryptionFor(torrent.IsPrivate),
         torrent.InfoHashes.V2?.Truncated);
     private readonly KnownPeers _known = new();

@@ -183,7 +183,7 @@ internal sealed class TorrentLifecycle(
 
     private TorrentSwarm StartSwarm(PieceSet have)
     {
-        var settings = session.Options.Swarm with { ListenPort = session.Reachability.AnnouncePort };
+        var settings = session.Options.Swarm with { ListenPort = session.Reachability.AnnouncePort, DhtPort = session.DhtContact is null ? 0 : session.Reachability.DhtPort };
         TorrentSwarm swarm;
         lock (gate)
         {

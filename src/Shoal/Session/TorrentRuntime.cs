@@ -58,7 +58,7 @@ internal sealed class TorrentRuntime : IDisposable
             session, torrent.Name, torrent.InfoHashes.ForWire, torrent.AnnounceTiers, options.Trackers, options.AnnounceUrlRewrite, TransferTotals, Connections, logger,
             torrent.InfoHashes.WireHashes.Skip(1).FirstOrDefault());
         _contentWatch = new ContentWatch(torrent, _paths, session.Options.Time);
-        var tick = new TorrentTick(session.Options.Time, _gate, Connections, _webSeeds, Trackers, _resume, _contentWatch, session.Reachability);
+        var tick = new TorrentTick(session.Options.Time, _gate, Connections, _webSeeds, Trackers, _resume, _contentWatch, session.Reachability, session.DhtContact);
         tick.Ticked += () => Ticked?.Invoke(GetStatus());
         _lifecycle = new TorrentLifecycle(session, torrent, options, _storage, _gate, _check, _resume, Connections, _webSeeds, Trackers, tick, _files, logger);
         Handle = new TorrentHandle(this);

@@ -6,10 +6,10 @@ namespace Shoal.Session;
 
 /// <summary>
 /// A running torrent's second: the swarm's tick (timeouts, keep-alives, choking, peer exchange), the peers it
-/// heard of by peer exchange, the hole punches relays asked for (BEP 55), the addresses peers saw us at, the port to give peers, the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
+/// heard of by peer exchange, the hole punches relays asked for (BEP 55), the addresses peers saw us at, the port to give peers, the DHT nodes peers named (BEP 5 PORT), the web seeds due again, the announces that are due, resume data when its time has come, and a look at a
 /// complete torrent's files, which end the run if they changed.
 /// </summary>
-internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentWebSeeds webSeeds, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content, SessionReachability reachability)
+internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnections connections, TorrentWebSeeds webSeeds, TorrentTrackers trackers, ResumeKeeper resume, ContentWatch content, SessionReachability reachability, Action<IPEndPoint>? dhtContact)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -31,17 +31,26 @@ internal sealed class TorrentTick(TimeProvider time, Lock gate, TorrentConnectio
         IReadOnlyList<IPEndPoint> exchanged;
         IReadOnlyList<(IPAddress Reporter, IPAddress Reported)> addresses;
         IReadOnlyList<HolepunchNotice> holepunch;
+        IReadOnlyList<IPEndPoint> dhtNodes;
         bool complete;
         int port = reachability.AnnouncePort;
+        int dhtPort = dhtContact is null ? 0 : reachability.DhtPort;
         lock (gate)
         {
-            // The router may have mapped our port since the last tick: handshakes from now on give its port.
+            // The router may have mapped our ports since the last tick: handshakes and PORT messages from now on give its ports.
             swarm.ListenPort = port;
+            swarm.DhtPort = dhtPort;
             swarm.Tick();
             exchanged = swarm.TakeDiscoveredPeers();
             addresses = swarm.TakeAddressReports();
             holepunch = swarm.TakeHolepunchNotices();
+            dhtNodes = swarm.TakeDhtNodes();
             complete = swarm.IsComplete;
+        }
+
+        foreach (IPEndPoint node in dhtNodes)
+        {
+            dhtContact?.Invoke(node);
         }
 
         foreach ((IPAddress reporter, IPAddress reported) in addresses)

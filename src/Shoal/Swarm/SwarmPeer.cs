@@ -18,6 +18,7 @@ public sealed class SwarmPeer
         Key = PeerKey.Of(Address, peerId.Span);
         SupportsFast = reserved.SupportsFastExtension;
         SupportsExtensions = reserved.SupportsExtensionProtocol;
+        SupportsDht = reserved.SupportsDht;
         Pieces = new PieceSet(pieceCount);
         LastReceived = now;
         LastSent = now;
@@ -43,6 +44,12 @@ public sealed class SwarmPeer
     public string? WebSeed { get; }
 
     public bool SupportsExtensions { get; }
+
+    /// <summary>BEP 5: the peer's handshake says it runs a DHT node.</summary>
+    public bool SupportsDht { get; }
+
+    /// <summary>The DHT port the peer's PORT message gave (BEP 5), once it sent one.</summary>
+    public int? DhtPort { get; internal set; }
 
     public PeerTransport Transport { get; init; }
 

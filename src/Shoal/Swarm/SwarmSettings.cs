@@ -6,6 +6,9 @@ public sealed record SwarmSettings
     /// <summary>Our BEP 10 <c>p</c> at the start: the port peers can dial us on (0 when not listening); see <see cref="TorrentSwarm.ListenPort"/>.</summary>
     public int ListenPort { get; init; }
 
+    /// <summary>Our DHT node's UDP port at the start, sent in a PORT message to each peer whose handshake has the DHT bit (BEP 5); 0 without a DHT; see <see cref="TorrentSwarm.DhtPort"/>.</summary>
+    public int DhtPort { get; init; }
+
     public ChokerSettings Choker { get; init; } = new();
 
     /// <summary>Requests kept in flight to a peer before its rate is known.</summary>

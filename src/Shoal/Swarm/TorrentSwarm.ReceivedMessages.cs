@@ -127,8 +127,11 @@ public sealed partial class TorrentSwarm
             case MessageId.HashReject:
                 OnHashReject(peer, HashRequest.Read(message.Payload));
                 break;
+            case MessageId.Port:
+                OnPort(peer, message.Port);
+                break;
             default:
-                // Port (BEP 5) and extension messages we did not advertise.
+                // Extension messages we did not advertise.
                 break;
         }
     }

@@ -48,6 +48,7 @@ public sealed partial class TorrentSwarm
         _torrent = torrent;
         _settings = settings;
         ListenPort = settings.ListenPort;
+        DhtPort = settings.DhtPort;
         _checker = checker;
         _time = time;
         _startTimestamp = time.GetTimestamp();
@@ -152,6 +153,11 @@ public sealed partial class TorrentSwarm
         }
 
         SendPieceInformation(peer);
+        if (peer.SupportsDht && DhtPort is > 0 and <= ushort.MaxValue)
+        {
+            PeerMessageWriter.WritePort(Output(peer), (ushort)DhtPort);
+        }
+
         FlushOutput();
         return peer;
     }

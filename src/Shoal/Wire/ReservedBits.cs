@@ -22,5 +22,8 @@ public readonly record struct ReservedBits(ulong Value)
 
     public bool SupportsV2 => (Value & V2Upgrade) != 0;
 
+    /// <summary>BEP 5: the DHT bit says we run a node and want PORT messages; set only while we do.</summary>
+    public ReservedBits WithDht(bool enabled) => new(enabled ? Value | Dht : Value & ~Dht);
+
     public ReservedBits WithV2(bool enabled) => new(enabled ? Value | V2Upgrade : Value & ~V2Upgrade);
 }

@@ -3,31 +3,14 @@ using System.Net;
 
 namespace Shoal.Discovery.Dht;
 
-/// <summary>Turns "HOST:PORT" bootstrap addresses (e.g. router.bittorrent.com:6881, [::1]:6881) into endpoints.</summary>
+/// <summary>Reads "HOST:PORT" bootstrap addresses (e.g. router.bittorrent.com:6881, [::1]:6881).</summary>
 public static class DhtEndPoints
 {
-    /// <summary>Every address each host resolves to; a host that does not resolve contributes nothing.</summary>
-    public static async Task<List<IPEndPoint>> ResolveAsync(IEnumerable<string> hostPorts, CancellationToken cancellationToken = default)
+    /// <summary>"HOST:PORT" as an <see cref="IPEndPoint"/> when HOST is an address, else a <see cref="DnsEndPoint"/> to resolve.</summary>
+    public static EndPoint Parse(string hostPort)
     {
-        ArgumentNullException.ThrowIfNull(hostPorts);
-        var endPoints = new List<IPEndPoint>();
-        foreach (string hostPort in hostPorts)
-        {
-            (string host, int port) = Split(hostPort);
-            try
-            {
-                IPAddress[] addresses = IPAddress.TryParse(host, out IPAddress? literal)
-                    ? [literal]
-                    : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-                endPoints.AddRange(addresses.Select(a => new IPEndPoint(a, port)));
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // An unknown bootstrap host is skipped: the others, or a saved table, may still get us in.
-            }
-        }
-
-        return endPoints;
+        (string host, int port) = Split(hostPort);
+        return IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
     }
 
     /// <summary>Splits "HOST:PORT"; throws <see cref="FormatException"/> when the port is missing or invalid.</summary>

@@ -13,6 +13,9 @@ public sealed class DhtNode
     private static readonly TimeSpan FirstBootstrapRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ExpirySweepEvery = TimeSpan.FromMinutes(1);
 
+    /// <summary>Nodes peers told us of (BEP 5 PORT) that we ping each second at most: a swarm cannot make us flood.</summary>
+    private const int ContactsPerTick = 16;
+
     private readonly IDatagramSender _sender;
     private readonly TimeProvider _time;
     private readonly DhtNodeOptions _options;
@@ -20,7 +23,12 @@ public sealed class DhtNode
     private readonly TransactionTable _transactions;
     private readonly PeerStore _store;
     private readonly QueryRateLimiter _rateLimiter;
-    private readonly QueryResponder _responder;
+    private readonly TokenSecrets _tokens;
+    private readonly DhtAddressVotes _votes;
+    private readonly HashSet<IPEndPoint> _bootstrapAnswered = [];
+    private QueryResponder _responder;
+    private IPAddress? _givenAddress;
+    private int _contactBudget = ContactsPerTick;
     private IPEndPoint[] _bootstrap = [];
     private TimeSpan _bootstrapBackoff = FirstBootstrapRetry;
     private DateTimeOffset _nextBootstrap = DateTimeOffset.MaxValue;
@@ -40,15 +48,31 @@ public sealed class DhtNode
         _transactions = new TransactionTable(_options.MaxPendingQueries, _random);
         _store = new PeerStore(_options.MaxInfoHashes, _options.MaxPeersPerInfoHash, _options.MaxStoredPeers);
         _rateLimiter = new QueryRateLimiter(_options.QueriesPerSecondPerAddress, _options.MaxRateLimitedAddresses);
-        _responder = new QueryResponder(id, Table, new TokenSecrets(time), _store, _options);
+        _tokens = new TokenSecrets(time);
+        _votes = new DhtAddressVotes(_options.ExternalAddressQuorum, _options.MaxExternalAddressVoters);
+        _responder = new QueryResponder(id, Table, _tokens, _store, _options);
         _nextSweep = time.GetUtcNow() + ExpirySweepEvery;
     }
 
-    public NodeId Id { get; }
+    /// <summary>Our node id; it changes when our external address becomes known and the id does not conform to it (BEP 42).</summary>
+    public NodeId Id { get; private set; }
 
-    public RoutingTable Table { get; }
+    public RoutingTable Table { get; private set; }
 
-    public DhtState State => new(Id, Table.Count, _store.Count, _store.InfoHashCount, _transactions.Count);
+    /// <summary>Our external address: as most nodes that answer us report it (BEP 42), else as <see cref="UseExternalAddress"/> gave it.</summary>
+    public IPAddress? ExternalAddress => _votes.Leader ?? _givenAddress;
+
+    /// <summary>Raised when <see cref="Id"/> changes, with the new id.</summary>
+    public event Action<NodeId>? IdChanged;
+
+    public DhtState State => new(Id, Table.Count, _store.Count, _store.InfoHashCount, _transactions.Count)
+    {
+        GoodNodes = Table.CountIn(NodeState.Good),
+        ExternalAddress = ExternalAddress,
+        ExternalAddressVoters = _votes.Voters,
+        IdConforms = ExternalAddress is { } external ? NodeIdRestriction.Conforms(Id, external) : null,
+        BootstrapAnswered = [.. _bootstrapAnswered],
+    };
 
     /// <summary>Contacts the given endpoints (bootstrap nodes or a saved table); those that answer join the table.</summary>
     public void Bootstrap(IEnumerable<IPEndPoint> endPoints)
@@ -56,6 +80,46 @@ public sealed class DhtNode
         _bootstrap = [.. endPoints.Select(IPv4Mapping.Unmap).Distinct()];
         _bootstrapBackoff = FirstBootstrapRetry;
         SendBootstrap();
+    }
+
+    /// <summary>More bootstrap endpoints (host names resolved late); contacted at once while we have no live node.</summary>
+    public void AddBootstrap(IEnumerable<IPEndPoint> endPoints)
+    {
+        IPEndPoint[] added = [.. endPoints.Select(IPv4Mapping.Unmap).Except(_bootstrap)];
+        _bootstrap = [.. _bootstrap, .. added];
+        if (added.Length > 0 && Table.CountIn(NodeState.Good) == 0)
+        {
+            _bootstrapBackoff = FirstBootstrapRetry;
+            SendBootstrap();
+        }
+    }
+
+    /// <summary>
+    /// Pings a node a peer told us of (BEP 5's PORT message: the peer's address with its DHT port), so that it joins the
+    /// table if it answers; beyond <see cref="ContactsPerTick"/> a second, and for nodes already known, nothing is sent.
+    /// </summary>
+    public void Contact(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        endPoint = IPv4Mapping.Unmap(endPoint);
+        if (_contactBudget == 0 || Table.Nodes.Any(n => n.EndPoint.Equals(endPoint)))
+        {
+            return;
+        }
+
+        _contactBudget--;
+        SendQuery(KrpcQueryKind.Ping, Id, endPoint, null, null);
+    }
+
+    /// <summary>
+    /// Our external address as something outside the DHT knows it (a port mapping's answer from the router). Nodes'
+    /// reports win once they agree: behind a carrier's NAT the router's address is not the one the DHT sees.
+    /// </summary>
+    public void UseExternalAddress(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        _givenAddress = IPv4Mapping.Unmap(address);
+        ConformToExternalAddress();
     }
 
     public DhtLookup FindNode(NodeId target) => StartLookup(target, KrpcQueryKind.FindNode, null);
@@ -100,6 +164,7 @@ public sealed class DhtNode
     public void Tick()
     {
         DateTimeOffset now = _time.GetUtcNow();
+        _contactBudget = ContactsPerTick;
         foreach (PendingQuery expired in _transactions.RemoveExpired(now))
         {
             if (expired.ExpectedId is { } id)
@@ -113,6 +178,12 @@ public sealed class DhtNode
         if (now >= _nextBootstrap)
         {
             SendBootstrap();
+        }
+        else if (_nextBootstrap == DateTimeOffset.MaxValue && _bootstrap.Length > 0 && Table.CountIn(NodeState.Good) == 0 && Table.CountIn(NodeState.Questionable) == 0)
+        {
+            // Every node we knew went bad (the network was down, or the machine slept): join again, backing off as at the start.
+            _bootstrapBackoff = FirstBootstrapRetry;
+            _nextBootstrap = now + _bootstrapBackoff;
         }
 
         if (Table.Count > 0)
@@ -177,8 +248,21 @@ public sealed class DhtNode
             SendQuery(KrpcQueryKind.Ping, questionable.Id, questionable, null);
         }
 
-        if (pending.ExpectedId is null && _bootstrap.Length > 0)
+        if (response.Requester is { } requester)
         {
+            // Only an answer to our own query votes: a forged packet would need a transaction id we gave out.
+            _votes.Add(from.Address, requester.Address);
+            ConformToExternalAddress();
+        }
+
+        // Queries to bootstrap nodes are find_node without an expected id (a contact from a PORT message is a ping).
+        if (pending.ExpectedId is null && pending.Kind == KrpcQueryKind.FindNode)
+        {
+            if (_bootstrapAnswered.Count < _bootstrap.Length && _bootstrap.Contains(from))
+            {
+                _bootstrapAnswered.Add(from);
+            }
+
             // A bootstrap node answered: stop retrying and walk towards our own id to fill the table (BEP 5).
             _nextBootstrap = DateTimeOffset.MaxValue;
             if (_selfLookup is null || _selfLookup.IsComplete)
@@ -192,6 +276,31 @@ public sealed class DhtNode
             lookup.Answered(sender, response);
             Advance(lookup);
         }
+    }
+
+    /// <summary>
+    /// BEP 42: once our external address is known, an id that does not conform to it gives way to one that does. The table
+    /// is rebuilt around the new id from the live nodes of the old one, and a lookup of the new id fills its near buckets.
+    /// </summary>
+    private void ConformToExternalAddress()
+    {
+        if (ExternalAddress is not { } external || NodeIdRestriction.Conforms(Id, external))
+        {
+            return;
+        }
+
+        NodeId id = NodeIdRestriction.Generate(external, _random);
+        RoutingTable old = Table;
+        Id = id;
+        Table = new RoutingTable(id, _time);
+        foreach (NodeInfo node in old.Closest(id, RoutingTable.Capacity))
+        {
+            Table.Heard(node, responded: true);
+        }
+
+        _responder = new QueryResponder(id, Table, _tokens, _store, _options);
+        _selfLookup = Table.Count > 0 ? FindNode(id) : null;
+        IdChanged?.Invoke(id);
     }
 
     private DhtLookup StartLookup(NodeId target, KrpcQueryKind kind, int? announcePort)

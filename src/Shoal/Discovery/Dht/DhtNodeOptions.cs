@@ -27,6 +27,12 @@ public sealed record DhtNodeOptions
 
     public TimeSpan MaxBootstrapBackoff { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>BEP 42: how many answering nodes must report the same external address before we take it (and change our id for it).</summary>
+    public int ExternalAddressQuorum { get; init; } = 3;
+
+    /// <summary>The answering nodes whose latest report of our address is kept; older ones are forgotten.</summary>
+    public int MaxExternalAddressVoters { get; init; } = 64;
+
     /// <summary>The client version <c>v</c> sent in every message.</summary>
     public ReadOnlyMemory<byte> Version { get; init; } = "SH01"u8.ToArray();
 }

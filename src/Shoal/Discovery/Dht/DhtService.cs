@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Shoal.Discovery.Dht;
 
@@ -17,7 +19,10 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
+    private readonly TimeProvider _time;
     private Task _receiveLoop = Task.CompletedTask;
+    private Task _resolving = Task.CompletedTask;
+    private BootstrapResolver? _resolver;
 
     public DhtService(int port, NodeId? id = null, DhtNodeOptions? options = null, TimeProvider? time = null)
         : this(DualModeUdpSocket.Bind(port), id, options, time)
@@ -39,23 +44,50 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     private DhtService(Socket? socket, IDatagramSender? sharedSocket, int port, NodeId? id, DhtNodeOptions? options, TimeProvider? time)
     {
         time ??= TimeProvider.System;
+        _time = time;
         _socket = socket;
         _sharedSocket = sharedSocket;
         Port = port;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
+        Node.IdChanged += newId => DhtLog.IdChanged(Logger, Node.ExternalAddress, newId);
         _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public int Port { get; }
 
-    public DhtState State => Locked(() => Node.State);
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>How host names are resolved; tests replace it so that no name reaches a real resolver.</summary>
+    internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; init; } = Dns.GetHostAddressesAsync;
+
+    /// <summary>The node's id, table, external address and bootstrap progress; cheap enough for a status display.</summary>
+    public DhtState State
+    {
+        get
+        {
+            DhtState state = Locked(() => Node.State);
+            return state with { BootstrapHosts = _resolver?.Snapshot(state.BootstrapAnswered) ?? [] };
+        }
+    }
 
     private DhtNode Node { get; }
 
-    public Task StartAsync(IEnumerable<IPEndPoint> bootstrap)
+    /// <summary>
+    /// Joins through <paramref name="bootstrap"/>: addresses (<see cref="IPEndPoint"/>) at once, host names
+    /// (<see cref="DnsEndPoint"/>) once resolved, off the caller's path.
+    /// </summary>
+    public Task StartAsync(IEnumerable<EndPoint> bootstrap)
     {
         ArgumentNullException.ThrowIfNull(bootstrap);
-        Locked(() => Node.Bootstrap(bootstrap));
+        List<EndPoint> given = [.. bootstrap];
+        Locked(() => Node.Bootstrap(given.OfType<IPEndPoint>()));
+        List<DnsEndPoint> names = [.. given.OfType<DnsEndPoint>()];
+        if (names.Count > 0)
+        {
+            _resolver = new BootstrapResolver(names, Resolve, _time, Logger);
+            _resolving = _resolver.RunAsync(found => Locked(() => Node.AddBootstrap(found)), () => State.GoodNodes > 0, _stop.Token);
+        }
+
         if (_socket is not null)
         {
             _receiveLoop = ReceiveLoopAsync(_socket, _stop.Token);
@@ -84,6 +116,12 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     /// <summary>Reads nodes saved by <see cref="SaveAsync"/>, to pass to <see cref="StartAsync"/> with the bootstrap endpoints.</summary>
     public static async Task<IEnumerable<IPEndPoint>> LoadAsync(string path, CancellationToken cancellationToken = default) =>
         (await RoutingTableFile.LoadAsync(path, cancellationToken).ConfigureAwait(false)).Select(n => n.EndPoint);
+
+    /// <summary>BEP 5's PORT message: a peer runs a DHT node at this endpoint; it is pinged and joins the table if it answers.</summary>
+    public void Contact(IPEndPoint endPoint) => Locked(() => Node.Contact(endPoint));
+
+    /// <summary>Our external address as the session learned it (from port mapping); BEP 42 then gives us an id that conforms to it.</summary>
+    public void UseExternalAddress(IPAddress address) => Locked(() => Node.UseExternalAddress(address));
 
     /// <summary>A datagram for the node, from the shared socket's owner.</summary>
     public void Receive(ReadOnlyMemory<byte> datagram, IPEndPoint from) => Locked(() => Node.Receive(datagram, from));
@@ -115,6 +153,7 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         await _timer.DisposeAsync().ConfigureAwait(false);
         _socket?.Dispose();
         await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _resolving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
 

@@ -42,6 +42,9 @@ public static class KrpcDecoder
 
         ReadOnlyMemory<byte> version = root.TryGetValue("v"u8, out BValue v) && v is BString vs ? vs.Bytes : default;
         bool readOnly = root.TryGetValue("ro"u8, out BValue ro) && ro is BInteger { Value: 1 };
+
+        // BEP 42's ip is a hint: one that is not a compact endpoint is ignored rather than costing the whole message.
+        IPEndPoint? requester = root.TryGetValue("ip"u8, out BValue ip) && ip is BString ips && CompactInfo.TryReadPeer(ips.Span, out IPEndPoint? read) ? read : null;
         ReadOnlySpan<byte> type = RequiredString(root, "y").Span;
         KrpcMessage message = type switch
         {
@@ -50,7 +53,7 @@ public static class KrpcDecoder
             _ when type.SequenceEqual("e"u8) => ReadError(root, transactionId),
             _ => throw new KrpcException("message type y is not q, r or e"),
         };
-        return message with { Version = version, ReadOnly = readOnly };
+        return message with { Version = version, ReadOnly = readOnly, Requester = requester };
     }
 
     private static KrpcQuery ReadQuery(BDictionary root, ReadOnlyMemory<byte> transactionId)

@@ -17,6 +17,7 @@ public static class KrpcEncoder
             case KrpcQuery query:
                 writer.WriteString("a"u8);
                 WriteArguments(writer, query);
+                WriteRequester(writer, query);
                 writer.WriteString("q"u8);
                 writer.WriteString(MethodName(query.Kind));
                 break;
@@ -26,8 +27,10 @@ public static class KrpcEncoder
                 writer.WriteInteger(error.Code);
                 writer.WriteString(error.Message);
                 writer.WriteEnd();
+                WriteRequester(writer, error);
                 break;
             case KrpcResponse response:
+                WriteRequester(writer, response);
                 writer.WriteString("r"u8);
                 WriteResponse(writer, response);
                 break;
@@ -68,6 +71,17 @@ public static class KrpcEncoder
         KrpcQueryKind.AnnouncePeer => "announce_peer"u8,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no method name"),
     };
+
+    // BEP 42: a top-level "ip", the compact address the message's recipient sent its query from.
+    private static void WriteRequester(BencodeWriter writer, KrpcMessage message)
+    {
+        if (message.Requester is { } requester)
+        {
+            Span<byte> compact = stackalloc byte[CompactInfo.IPv6PeerLength];
+            writer.WriteString("ip"u8);
+            writer.WriteString(compact[..CompactInfo.WritePeer(compact, requester)]);
+        }
+    }
 
     private static void WriteArguments(BencodeWriter writer, KrpcQuery query)
     {

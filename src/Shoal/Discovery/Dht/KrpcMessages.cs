@@ -21,6 +21,9 @@ public abstract record KrpcMessage
 
     /// <summary>BEP 43: the sender is read-only and must not be added to routing tables.</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>BEP 42's top-level <c>ip</c>: in an answer, the address the answering node saw our query come from; null when absent.</summary>
+    public IPEndPoint? Requester { get; init; }
 }
 
 public sealed record KrpcQuery : KrpcMessage

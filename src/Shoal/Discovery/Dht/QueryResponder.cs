@@ -9,7 +9,8 @@ internal sealed class QueryResponder(NodeId self, RoutingTable table, TokenSecre
 {
     public KrpcMessage Answer(KrpcQuery query, IPEndPoint from, DateTimeOffset now)
     {
-        var response = new KrpcResponse { TransactionId = query.TransactionId, Sender = self, Version = options.Version };
+        // BEP 42: every answer tells the querier the address we saw it at.
+        var response = new KrpcResponse { TransactionId = query.TransactionId, Sender = self, Version = options.Version, Requester = from };
         switch (query.Kind)
         {
             case KrpcQueryKind.Ping:
@@ -26,7 +27,7 @@ internal sealed class QueryResponder(NodeId self, RoutingTable table, TokenSecre
             case KrpcQueryKind.AnnouncePeer:
                 if (!tokens.IsValid(query.Token.Span, from.Address))
                 {
-                    return Error(query, KrpcError.Protocol, "bad token");
+                    return Error(query, KrpcError.Protocol, "bad token") with { Requester = from };
                 }
 
                 store.Add(query.Target, new IPEndPoint(from.Address, query.ImpliedPort ? from.Port : query.Port), now);

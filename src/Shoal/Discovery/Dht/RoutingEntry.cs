@@ -11,6 +11,9 @@ internal sealed class RoutingEntry(NodeInfo node, DateTimeOffset now)
 
     public NodeInfo Node { get; } = node;
 
+    /// <summary>Whether the node's id conforms to its address (BEP 42), or its address is exempt.</summary>
+    public bool Conforms { get; } = NodeIdRestriction.Conforms(node.Id, node.EndPoint.Address);
+
     public DateTimeOffset LastSeen { get; set; } = now;
 
     public bool EverResponded { get; set; }

@@ -34,6 +34,13 @@ public sealed class RoutingTable
 
     public NodeState? StateOf(NodeId id) => Bucket(id).Find(id)?.StateAt(_time.GetUtcNow());
 
+    /// <summary>How many nodes of the table are in <paramref name="state"/> now.</summary>
+    public int CountIn(NodeState state)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        return _buckets.Sum(b => b.Nodes.Count(e => e.StateAt(now) == state));
+    }
+
     /// <summary>
     /// Records that a node was heard from: <paramref name="responded"/> when it answered our query. Returns a
     /// node to ping: a questionable one when the node could not be placed because its bucket is full of live
@@ -87,9 +94,13 @@ public sealed class RoutingTable
                 continue;
             }
 
-            if (bucket.Nodes.Find(e => e.StateAt(now) == NodeState.Bad) is { } bad)
+            // BEP 42, not enforced but preferred (as libtorrent does by default): an id that conforms to its address
+            // takes the place of one that does not. Enforcing would shut out the many nodes that still pick ids freely.
+            RoutingEntry? displaced = bucket.Nodes.Find(e => e.StateAt(now) == NodeState.Bad)
+                ?? (entry.Conforms ? bucket.Nodes.Find(e => !e.Conforms) : null);
+            if (displaced is not null)
             {
-                bucket.Nodes[bucket.Nodes.IndexOf(bad)] = entry;
+                bucket.Nodes[bucket.Nodes.IndexOf(displaced)] = entry;
                 bucket.LastChanged = now;
                 return null;
             }

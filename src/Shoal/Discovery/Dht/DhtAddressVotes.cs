@@ -1,0 +1,54 @@
+using System.Net;
+using Shoal.Primitives;
+
+namespace Shoal.Discovery.Dht;
+
+/// <summary>
+/// Our external address as the nodes that answer us report it (BEP 42's <c>ip</c>): one vote per responding address, the
+/// latest from each, the oldest voters forgotten beyond a bound. No single node is trusted (BEP 42): an address wins once
+/// at least <c>quorum</c> voters name it and more name it than any other.
+/// </summary>
+internal sealed class DhtAddressVotes(int quorum, int maxVoters)
+{
+    private readonly Dictionary<IPAddress, IPAddress> _votes = [];
+    private readonly Queue<IPAddress> _voters = new();
+
+    /// <summary>The winning address, or null while none has a quorum.</summary>
+    public IPAddress? Leader { get; private set; }
+
+    public int Voters => _votes.Count;
+
+    /// <summary>
+    /// Counts <paramref name="voter"/>'s report that we are at <paramref name="reported"/>. A local address is not an
+    /// external one (a node on our network sees us by it), so it does not count.
+    /// </summary>
+    public void Add(IPAddress voter, IPAddress reported)
+    {
+        voter = IPv4Mapping.Unmap(voter);
+        reported = IPv4Mapping.Unmap(reported);
+        if (NodeIdRestriction.IsExempt(reported) || reported.Equals(IPAddress.Any) || reported.Equals(IPAddress.IPv6Any))
+        {
+            return;
+        }
+
+        if (!_votes.ContainsKey(voter))
+        {
+            if (_voters.Count == maxVoters)
+            {
+                _votes.Remove(_voters.Dequeue());
+            }
+
+            _voters.Enqueue(voter);
+        }
+
+        _votes[voter] = reported;
+        Leader = Count();
+    }
+
+    private IPAddress? Count()
+    {
+        var tally = _votes.Values.CountBy(a => a).OrderByDescending(p => p.Value).Take(2).ToList();
+        bool clear = tally.Count > 0 && tally[0].Value >= quorum && (tally.Count == 1 || tally[0].Value > tally[1].Value);
+        return clear ? tally[0].Key : Leader;
+    }
+}
