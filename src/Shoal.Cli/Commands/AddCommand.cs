@@ -9,7 +9,7 @@ public static class AddCommand
 {
     public static Command Build()
     {
-        var source = new Argument<string?>("source") { Description = "A magnet link, a .torrent file or an info-hash (40 or 64 hex characters)", Arity = ArgumentArity.ZeroOrOne };
+        var source = new Argument<string?>("source") { Description = $"A magnet link, a .torrent file or an info-hash ({InfoHashArgument.Forms})", Arity = ArgumentArity.ZeroOrOne };
         var share = new Option<string?>("--share") { Description = "Share this local file or folder instead" };
         var output = new Option<string?>("--output", "-o") { Description = "Folder the node saves the torrent in (default: the node's download folder)" };
         var flags = new NodeFlags();
@@ -31,7 +31,7 @@ public static class AddCommand
                 null => await client.AddAsync(new AddTorrentRequest(null, null, Path.GetFullPath(path!), savePath, false), cancellationToken).ConfigureAwait(false),
                 _ when link.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase) =>
                     await client.AddAsync(new AddTorrentRequest(link, null, null, savePath, false), cancellationToken).ConfigureAwait(false),
-                _ when LooksLikeInfoHash(link) =>
+                _ when InfoHashArgument.LooksLikeInfoHash(link) =>
                     await client.AddAsync(new AddTorrentRequest(null, link, null, savePath, false), cancellationToken).ConfigureAwait(false),
                 _ => await client.AddTorrentFileAsync(await File.ReadAllBytesAsync(link, cancellationToken).ConfigureAwait(false), savePath, cancellationToken).ConfigureAwait(false),
             };
@@ -40,8 +40,4 @@ public static class AddCommand
         });
         return command;
     }
-
-    /// <summary>40 or 64 hex characters, or 32 base32 ones, and no file of that name here.</summary>
-    private static bool LooksLikeInfoHash(string text) =>
-        text.Length is 32 or 40 or 64 && text.All(char.IsAsciiLetterOrDigit) && !File.Exists(text);
 }

@@ -8,14 +8,17 @@ using Spectre.Console;
 namespace Shoal.Cli.Commands;
 
 /// <summary>
-/// `shoal get TORRENT_FILE|MAGNET [-o DIR]`: downloads, verifies, prints the path; `--seed` keeps seeding;
+/// `shoal get TORRENT_FILE|MAGNET|INFO_HASH [-o DIR]`: downloads, verifies, prints the path; `--seed` keeps seeding;
 /// `--only` and `--skip` choose files.
 /// </summary>
 public static class GetCommand
 {
     public static Command Build()
     {
-        var source = new Argument<string>("TORRENT") { Description = "A .torrent file or a magnet link; with --group, the name of a file of the group" };
+        var source = new Argument<string>("TORRENT")
+        {
+            Description = $"A .torrent file, a magnet link or a bare info-hash ({InfoHashArgument.Forms}: peers and metadata then come from the DHT, local discovery, --tracker and --peer); with --group, the name of a file of the group",
+        };
         var output = new Option<string?>("--output", "-o") { Description = "Download folder (default: the current folder)" };
         var seed = new Option<bool>("--seed") { Description = "Keep seeding after the download completes, until Ctrl-C" };
         var recheck = new Option<bool>("--recheck") { Description = "Check every piece on disk instead of trusting resume data" };
@@ -68,6 +71,8 @@ public static class GetCommand
                     ? session.Add(torrent, options)
                     : what.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase)
                     ? await AddMagnetAsync(runtime, session, MagnetLink.Parse(what), options, cancellationToken).ConfigureAwait(false)
+                    : InfoHashArgument.LooksLikeInfoHash(what)
+                    ? await AddMagnetAsync(runtime, session, MagnetLink.FromInfoHash(what), options, cancellationToken).ConfigureAwait(false)
                     : session.Add(await TorrentFile.ReadAsync(what, cancellationToken).ConfigureAwait(false), options);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

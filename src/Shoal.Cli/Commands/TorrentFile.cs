@@ -18,7 +18,9 @@ public static class TorrentFile
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new IOException($"cannot read {path}: no such file");
+            throw new IOException(InfoHashArgument.LooksLikeMistypedInfoHash(path)
+                ? $"'{path}' is no file, nor an info-hash ({InfoHashArgument.Forms}); it has {path.Length} characters"
+                : $"cannot read {path}: no such file");
         }
     }
 }

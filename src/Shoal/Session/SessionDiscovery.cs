@@ -173,7 +173,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
             }
         }
 
-        await dht.StartAsync([.. options.Bootstrap, .. saved]).ConfigureAwait(false);
+        await dht.StartAsync(options.Bootstrap, saved).ConfigureAwait(false);
     }
 
     // Announcing also looks the torrent's peers up (get_peers comes first), so one loop does both.

@@ -27,6 +27,47 @@ public sealed class SessionDiscoveryTests
     }
 
     [Fact]
+    public async Task A_hybrid_is_announced_under_both_its_info_hashes()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024, TorrentVersion.Hybrid);
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+
+        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
+        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } });
+        TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("hybrid") });
+        await handle.Completion.WaitAsync(Timeout);
+
+        // BEP 52: a hybrid has two swarms, the v1 one and the one of its truncated v2 hash; the leecher announced to both.
+        for (int i = 0; i < 200 && seeder.DhtState!.StoredInfoHashes < 2; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(2, seeder.DhtState!.StoredInfoHashes);
+    }
+
+    [Fact]
+    public async Task Connected_peers_exchange_dht_ports_and_each_node_joins_the_others_table()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024);
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+
+        // No bootstrap node: the nodes meet only through BEP 5's PORT message over the peer connection.
+        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
+        TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("port"), Peers = [seeder.ListenEndPoint] });
+        await handle.Completion.WaitAsync(Timeout);
+        for (int i = 0; i < 200 && (leecher.DhtState!.GoodNodes == 0 || seeder.DhtState!.GoodNodes == 0); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, leecher.DhtState!.GoodNodes);
+        Assert.Equal(1, seeder.DhtState!.GoodNodes);
+    }
+
+    [Fact]
     public async Task A_magnet_link_alone_is_enough_the_dht_finds_the_seeder_that_serves_the_metadata()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);

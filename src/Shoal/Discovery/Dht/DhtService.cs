@@ -73,20 +73,16 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
     private DhtNode Node { get; }
 
     /// <summary>
-    /// Joins through <paramref name="bootstrap"/>: addresses (<see cref="IPEndPoint"/>) at once, host names
-    /// (<see cref="DnsEndPoint"/>) once resolved, off the caller's path.
+    /// Joins through <paramref name="bootstrap"/> (addresses at once, host names once resolved, off the caller's path)
+    /// and <paramref name="known"/> nodes (a saved table's). <see cref="State"/> tells how each bootstrap node fared.
     /// </summary>
-    public Task StartAsync(IEnumerable<EndPoint> bootstrap)
+    public Task StartAsync(IEnumerable<EndPoint> bootstrap, IEnumerable<IPEndPoint>? known = null)
     {
         ArgumentNullException.ThrowIfNull(bootstrap);
         List<EndPoint> given = [.. bootstrap];
-        Locked(() => Node.Bootstrap(given.OfType<IPEndPoint>()));
-        List<DnsEndPoint> names = [.. given.OfType<DnsEndPoint>()];
-        if (names.Count > 0)
-        {
-            _resolver = new BootstrapResolver(names, Resolve, _time, Logger);
-            _resolving = _resolver.RunAsync(found => Locked(() => Node.AddBootstrap(found)), () => State.GoodNodes > 0, _stop.Token);
-        }
+        _resolver = new BootstrapResolver(given, Resolve, _time, Logger);
+        Locked(() => Node.Bootstrap([.. given.OfType<IPEndPoint>(), .. known ?? []]));
+        _resolving = _resolver.RunAsync(found => Locked(() => Node.AddBootstrap(found)), () => State.GoodNodes > 0, _stop.Token);
 
         if (_socket is not null)
         {

@@ -27,11 +27,12 @@ internal sealed class SimulatedNetwork
 
     public long Lost { get; private set; }
 
-    public DhtNode Add(DhtNodeOptions? options = null)
+    /// <summary>A node at 10.x.y.z (exempt from BEP 42), or at <paramref name="address"/>, with a random id unless <paramref name="id"/> is given.</summary>
+    public DhtNode Add(DhtNodeOptions? options = null, IPAddress? address = null, NodeId? id = null)
     {
         int n = Members.Count + 1;
-        var endPoint = new IPEndPoint(new IPAddress([10, (byte)(n >> 16), (byte)(n >> 8), (byte)n]), 6881);
-        var node = new DhtNode(NodeId.CreateRandom(_random), new Sender(this, endPoint), Time, options, new Random(_random.Next()));
+        var endPoint = new IPEndPoint(address ?? new IPAddress([10, (byte)(n >> 16), (byte)(n >> 8), (byte)n]), 6881);
+        var node = new DhtNode(id ?? NodeId.CreateRandom(_random), new Sender(this, endPoint), Time, options, new Random(_random.Next()));
         _nodes.Add(endPoint, node);
         Members.Add((endPoint, node));
         return node;
@@ -39,6 +40,9 @@ internal sealed class SimulatedNetwork
 
     /// <summary>Takes the node off the network: packets to it are lost.</summary>
     public void Remove(IPEndPoint endPoint) => _nodes.Remove(endPoint);
+
+    /// <summary>Puts a removed member back on the network, as it was.</summary>
+    public void Restore(IPEndPoint endPoint) => _nodes[endPoint] = Members.First(m => m.EndPoint.Equals(endPoint)).Node;
 
     public bool IsOnline(IPEndPoint endPoint) => _nodes.ContainsKey(endPoint);
 

@@ -4,10 +4,10 @@ using Shoal.Wire;
 namespace Shoal.Tests.Swarm.Harness;
 
 /// <summary>A decoded message with its payload copied out of the receive buffer, so a test can keep it.</summary>
-internal sealed record WireMessage(bool IsKeepAlive, MessageId Id, int Index, int Begin, int Length, byte ExtendedId, byte[] Payload)
+internal sealed record WireMessage(bool IsKeepAlive, MessageId Id, int Index, int Begin, int Length, byte ExtendedId, byte[] Payload, ushort Port = 0)
 {
     public static WireMessage From(in PeerMessage message) =>
-        new(message.IsKeepAlive, message.Id, message.Index, message.Begin, message.Length, message.ExtendedId, message.Payload.ToArray());
+        new(message.IsKeepAlive, message.Id, message.Index, message.Begin, message.Length, message.ExtendedId, message.Payload.ToArray(), message.Port);
 
     /// <summary>Every whole message in <paramref name="bytes"/>; trailing bytes of an unfinished message are an error.</summary>
     public static List<WireMessage> DecodeAll(ReadOnlyMemory<byte> bytes)
