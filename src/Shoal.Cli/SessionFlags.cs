@@ -92,7 +92,7 @@ public sealed class SessionFlags
             UploadLimit = Rate(configuration["Limits:Upload"], "Limits:Upload"),
             DownloadLimit = Rate(configuration["Limits:Download"], "Limits:Download"),
             StateDirectory = Path.Combine(ShoalConfiguration.DataDirectory, "resume"),
-            Dht = DhtOptions(parse, configuration),
+            Dht = parse.GetValue(NoDht) || !Flag(configuration, "Dht:Enabled") ? null : DhtSettings(parse, configuration),
             LocalDiscovery = !parse.GetValue(NoLocalDiscovery) && Flag(configuration, "Net:LocalDiscovery"),
             Encryption = EncryptionFlag(parse.GetValue(Encryption) ?? configuration["Net:Encryption"]),
             Tcp = !parse.GetValue(NoTcp) && Flag(configuration, "Net:Tcp"),
@@ -148,17 +148,13 @@ public sealed class SessionFlags
     }
 
     /// <summary>
-    /// The DHT unless --no-dht or Dht:Enabled=false: the --dht-bootstrap nodes if given, else those of the setting
-    /// Dht:Bootstrap (the well-known routers unless changed), where "none" and empty mean none; and the table saved in the
-    /// data folder. Host names are resolved by the session once it runs, so a name that does not resolve only costs a warning.
+    /// The DHT as the session runs it unless --no-dht or Dht:Enabled=false: the --dht-bootstrap nodes if given, else
+    /// those of the setting Dht:Bootstrap (the well-known routers unless changed), where "none" and empty mean none; and
+    /// the table saved in the data folder. Host names are resolved by the session once it runs, so a name that does not
+    /// resolve only costs a warning.
     /// </summary>
-    private SessionDhtOptions? DhtOptions(ParseResult parse, IConfiguration configuration)
+    public SessionDhtOptions DhtSettings(ParseResult parse, IConfiguration configuration)
     {
-        if (parse.GetValue(NoDht) || !Flag(configuration, "Dht:Enabled"))
-        {
-            return null;
-        }
-
         string[] given = parse.GetValue(DhtBootstrap) ?? [];
         return new SessionDhtOptions
         {

@@ -79,7 +79,7 @@ public sealed class NodeHost : IAsyncDisposable
         WebApplication? web = null;
         try
         {
-            Shoal.Session.SessionOptions sessionOptions = settings.ApplyTo(options.Session);
+            Shoal.Session.SessionOptions sessionOptions = settings.ApplyTo(options.Session, options.DhtWhenTurnedOn);
             session = ShoalSession.Start(sessionOptions with
             {
                 StateDirectory = Path.Combine(options.DataDirectory, "resume"),

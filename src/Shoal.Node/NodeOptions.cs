@@ -37,4 +37,10 @@ public sealed record NodeOptions
 
     /// <summary>The one session's options; its resume data and DHT routing table go under <see cref="DataDirectory"/>.</summary>
     public SessionOptions Session { get; init; } = new();
+
+    /// <summary>
+    /// The DHT's options when the node's settings turn the DHT on although <see cref="Session"/> has none (the node was
+    /// started without it): <c>shoal node</c> gives the bootstrap nodes of its settings; none by default.
+    /// </summary>
+    public SessionDhtOptions DhtWhenTurnedOn { get; init; } = new();
 }

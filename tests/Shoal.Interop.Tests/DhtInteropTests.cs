@@ -32,6 +32,23 @@ public sealed class DhtInteropTests(SwarmSamples samples) : IClassFixture<SwarmS
     }
 
     [Fact]
+    public async Task Shoal_gets_a_bare_info_hash_whose_shoal_seed_it_finds_through_a_dht_on_loopback()
+    {
+        string content = samples.PathOf("multi");
+        await using ShoalShare share = await ShoalShare.StartAsync(content, torrent: null, extra: ["--v1", "--no-lsd", "--listen", "127.0.0.1"]);
+        string hash = MagnetLink.Parse(share.Magnet).InfoHashes.V1!.ToHex();
+
+        string output = Path.Combine(_folder, "bare");
+        string port = Tools.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
+        ProcessResult get = await ProcessRunner.RunAsync(
+            Tools.Shoal, ["get", hash, "-o", output, "--port", port, "--listen", "127.0.0.1", "--dht-bootstrap", share.Endpoint, "--no-lsd"], timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(get.ExitCode == 0, $"shoal get {hash} exited with {get.ExitCode}: {get.Error}; shoal share: {share.Tail()}");
+        Transfers.AssertSameContent(content, Path.Combine(output, "multi"));
+        await share.StopAsync();
+    }
+
+    [Fact]
     public async Task Libtorrent_gets_a_magnet_whose_shoal_seed_it_finds_through_the_dht()
     {
         string content = samples.PathOf("multi");

@@ -122,5 +122,55 @@ public sealed partial class SwarmInteropTests
         await share.StopAsync();
     }
 
+    public static TheoryData<string, string> BareInfoHashes => new()
+    {
+        { "v1", "hex" },
+        { "v1", "base32" },
+        { "hybrid", "v2" },
+    };
+
+    /// <summary>A bare info-hash is a magnet with the hash alone: 40 hex or 32 base32 characters (v1), 64 hex (v2).</summary>
+    [Theory]
+    [MemberData(nameof(BareInfoHashes))]
+    public async Task Shoal_gets_a_bare_info_hash_from_a_libtorrent_seed_named_by_peer(string version, string form)
+    {
+        string torrent = await MakeTorrentAsync(samples.PathOf("multi"), version, SwarmSamples.PieceLength);
+        InfoHashes hashes = TorrentParser.Parse(await File.ReadAllBytesAsync(torrent)).InfoHashes;
+        string hash = form switch
+        {
+            "hex" => hashes.V1!.ToHex(),
+            "base32" => Base32Of(hashes.V1!.Span),
+            _ => hashes.V2!.ToHex(),
+        };
+        await using LibtorrentSeed seed = await LibtorrentSeed.StartAsync(torrent, samples.Root);
+
+        string output = NewFolder("got");
+        ProcessResult get = await ProcessRunner.RunAsync(
+            Tools.Shoal, ["get", hash, "-o", output, "--port", Port(), "--peer", seed.Endpoint, "--no-lsd"], timeout: TransferTimeout);
+
+        Assert.True(get.ExitCode == 0, $"shoal get {hash} exited with {get.ExitCode}: {get.Error}");
+        Transfers.AssertSameContent(samples.PathOf("multi"), Path.Combine(output, "multi"));
+    }
+
+    // RFC 4648 base32, as magnet links write a v1 info-hash in 32 characters.
+    private static string Base32Of(ReadOnlySpan<byte> bytes)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var text = new System.Text.StringBuilder();
+        for (int bit = 0; bit < bytes.Length * 8; bit += 5)
+        {
+            int value = 0;
+            for (int i = 0; i < 5; i++)
+            {
+                int at = bit + i;
+                value = (value << 1) | (at < bytes.Length * 8 ? (bytes[at / 8] >> (7 - (at % 8))) & 1 : 0);
+            }
+
+            text.Append(alphabet[value]);
+        }
+
+        return text.ToString();
+    }
+
     private static string MagnetOf(string torrent) => MagnetLink.FromTorrent(TorrentParser.Parse(File.ReadAllBytes(torrent))).ToUri();
 }

@@ -36,6 +36,7 @@ public static class NodeCommand
                 ShareRoots = [.. (SettingList.Read(runtime.Configuration, "Node:ShareRoots") ?? [Home]).Select(Path.GetFullPath)],
                 ConfigDirectory = ShoalConfiguration.ConfigDirectory,
                 Session = flags.SessionOptions(parse, runtime.Configuration, runtime.Loggers),
+                DhtWhenTurnedOn = flags.DhtSettings(parse, runtime.Configuration),
             };
             await using NodeHost node = await NodeHost.StartAsync(options, runtime.Loggers, cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync($"api: {node.ApiUrl}").ConfigureAwait(false);

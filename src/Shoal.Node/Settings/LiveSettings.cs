@@ -52,14 +52,14 @@ internal sealed class LiveSettings
         return new LiveSettings(store, settings);
     }
 
-    /// <summary>The session's options with these settings in them.</summary>
-    public SessionOptions ApplyTo(SessionOptions session) => session with
+    /// <summary>The session's options with these settings in them; <paramref name="dhtWhenTurnedOn"/> when the settings turn on a DHT the options have not.</summary>
+    public SessionOptions ApplyTo(SessionOptions session, SessionDhtOptions dhtWhenTurnedOn) => session with
     {
         DownloadLimit = _atStart.DownloadLimit,
         UploadLimit = _atStart.UploadLimit,
         MaxConnections = _atStart.MaxConnections,
         MaxConnectionsPerTorrent = _atStart.MaxConnectionsPerTorrent,
-        Dht = _atStart.Dht ? session.Dht ?? new SessionDhtOptions() : null,
+        Dht = _atStart.Dht ? session.Dht ?? dhtWhenTurnedOn : null,
         LocalDiscovery = _atStart.LocalDiscovery,
     };
 

@@ -87,9 +87,19 @@ internal static class MagnetLinkParser
     {
         ArgumentNullException.ThrowIfNull(text);
         string hash = text.Trim();
-        InfoHash parsed = hash.Length == InfoHash.V2Length * 2
-            ? ReadBtmh("info-hash", MagnetLink.Sha256Multihash + hash)
-            : ReadBtih("info-hash", hash);
+        InfoHash parsed;
+        try
+        {
+            parsed = hash.Length == InfoHash.V2Length * 2
+                ? ReadBtmh("info-hash", MagnetLink.Sha256Multihash + hash)
+                : ReadBtih("info-hash", hash);
+        }
+        catch (MagnetLinkException)
+        {
+            // Said in the user's terms: a bare hash has no multihash prefix and no xt= to name.
+            throw new MagnetLinkException($"'{hash}' is not an info-hash: 40 hex digits or 32 base32 characters for v1, 64 hex digits for v2");
+        }
+
         return new MagnetLink { InfoHashes = parsed.IsV2 ? new InfoHashes(null, parsed) : new InfoHashes(parsed, null) };
     }
 

@@ -151,13 +151,16 @@ public sealed class DetailsAndSettingsTests : IDisposable
             Assert.Equal(downloads, magnet.GetProperty("savePath").GetString());
         }
 
-        await using NodeHost restarted = await TestNode.StartAsync(_folder.Path);
+        // Turned on by the setting, the DHT joins through the nodes `shoal node` would have used (here one on loopback).
+        var bootstrap = new IPEndPoint(IPAddress.Loopback, 9);
+        NodeOptions options = TestNode.Options(_folder.Path) with { DhtWhenTurnedOn = new SessionDhtOptions { Bootstrap = [bootstrap] } };
+        await using NodeHost restarted = await NodeHost.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         using HttpClient again = TestNode.Client(restarted);
         (_, JsonElement kept) = await SendAsync(again, HttpMethod.Get, "api/v1/settings");
         Assert.Equal(500_000, kept.GetProperty("downloadLimit").GetInt64());
         Assert.True(kept.GetProperty("dht").GetBoolean());
         Assert.Empty(kept.GetProperty("restartRequired").EnumerateArray());
-        Assert.NotNull(restarted.Session.DhtState);
+        Assert.Equal(["127.0.0.1:9"], restarted.Session.DhtState!.BootstrapHosts.Select(h => h.Name));
         Assert.Equal((250_000L, 500_000L), restarted.Session.RateLimits);
     }
 
