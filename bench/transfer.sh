@@ -12,6 +12,8 @@
 #   between the leecher's start and its end.
 #   KEEP=1 keeps the work folder (logs) for a look afterwards.
 set -uo pipefail
+# Loopback only: the Shoal processes join no DHT router on the internet (Dht:Bootstrap defaults to the well-known ones).
+export SHOAL_Dht__Bootstrap=none
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 scripts="$root/tests/Shoal.Interop.Tests/scripts"
 py=/usr/bin/python3

@@ -9,15 +9,20 @@ public sealed class SessionDiscoveryTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>A session seeding the swarm's torrent with a DHT node, and a session whose node joins through it.</summary>
+    private static (ShoalSession Seeder, ShoalSession Leecher) SeederAndLeecherOnOneDht(LoopbackSwarm swarm)
+    {
+        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
+        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
+        return (seeder, swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } }));
+    }
+
     [Fact]
     public async Task A_leecher_bootstrapped_to_the_seeders_dht_node_finds_it_and_downloads()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);
-        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
-        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
-
-        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
-        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } });
+        (ShoalSession seeder, ShoalSession leecher) = SeederAndLeecherOnOneDht(swarm);
         TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("dht") });
         await handle.Completion.WaitAsync(Timeout);
 
@@ -30,11 +35,7 @@ public sealed class SessionDiscoveryTests
     public async Task A_hybrid_is_announced_under_both_its_info_hashes()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(256 * 1024, TorrentVersion.Hybrid);
-        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
-        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
-
-        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
-        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } });
+        (ShoalSession seeder, ShoalSession leecher) = SeederAndLeecherOnOneDht(swarm);
         TorrentHandle handle = leecher.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("hybrid") });
         await handle.Completion.WaitAsync(Timeout);
 
@@ -71,11 +72,7 @@ public sealed class SessionDiscoveryTests
     public async Task A_magnet_link_alone_is_enough_the_dht_finds_the_seeder_that_serves_the_metadata()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(512 * 1024);
-        ShoalSession seeder = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions() });
-        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true });
-
-        var bootstrap = new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint.Port);
-        ShoalSession leecher = swarm.StartSession(configure: o => o with { Dht = new SessionDhtOptions { Bootstrap = [bootstrap] } });
+        (_, ShoalSession leecher) = SeederAndLeecherOnOneDht(swarm);
         TorrentHandle handle = await leecher.AddAsync(MagnetLink.FromTorrent(swarm.Torrent), new AddTorrentOptions { SavePath = swarm.DownloadFolder("magnet") }).WaitAsync(Timeout);
         await handle.Completion.WaitAsync(Timeout);
 
