@@ -165,12 +165,19 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         {
             try
             {
+                await dht.ResumeIdAsync(file).ConfigureAwait(false);
                 saved = await DhtService.LoadAsync(file).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
             {
                 EngineLog.DhtStateUnreadable(_logger, file, e.Message);
             }
+        }
+
+        if (options.StateFile is { } stateFile)
+        {
+            // A new id (BEP 42) is kept at once: a crash before the clean stop would otherwise start the next run without it.
+            dht.IdChanged += changed => _ = Task.Run(() => SaveQuietlyAsync(dht, stateFile));
         }
 
         await dht.StartAsync(options.Bootstrap, saved).ConfigureAwait(false);

@@ -112,6 +112,18 @@ public sealed class DhtNode
     }
 
     /// <summary>
+    /// Takes the id a previous run saved, so that other nodes' tables still know us (libtorrent keeps its id too), unless
+    /// it does not conform to the external address we know by now (BEP 42).
+    /// </summary>
+    public void UseSavedId(NodeId id)
+    {
+        if (id != Id && (ExternalAddress is not { } external || NodeIdRestriction.Conforms(id, external)))
+        {
+            ChangeId(id);
+        }
+    }
+
+    /// <summary>
     /// Our external address as something outside the DHT knows it (a port mapping's answer from the router). Nodes'
     /// reports win once they agree: behind a carrier's NAT the router's address is not the one the DHT sees.
     /// </summary>
@@ -278,18 +290,18 @@ public sealed class DhtNode
         }
     }
 
-    /// <summary>
-    /// BEP 42: once our external address is known, an id that does not conform to it gives way to one that does. The table
-    /// is rebuilt around the new id from the live nodes of the old one, and a lookup of the new id fills its near buckets.
-    /// </summary>
+    /// <summary>BEP 42: once our external address is known, an id that does not conform to it gives way to one that does.</summary>
     private void ConformToExternalAddress()
     {
-        if (ExternalAddress is not { } external || NodeIdRestriction.Conforms(Id, external))
+        if (ExternalAddress is { } external && !NodeIdRestriction.Conforms(Id, external))
         {
-            return;
+            ChangeId(NodeIdRestriction.Generate(external, _random));
         }
+    }
 
-        NodeId id = NodeIdRestriction.Generate(external, _random);
+    /// <summary>The table is rebuilt around the new id from the live nodes of the old one; a lookup of the new id fills its near buckets.</summary>
+    private void ChangeId(NodeId id)
+    {
         RoutingTable old = Table;
         Id = id;
         Table = new RoutingTable(id, _time);

@@ -49,7 +49,11 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         _sharedSocket = sharedSocket;
         Port = port;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
-        Node.IdChanged += newId => DhtLog.IdChanged(Logger, Node.ExternalAddress, newId);
+        Node.IdChanged += newId =>
+        {
+            DhtLog.IdChanged(Logger, Node.ExternalAddress, newId);
+            IdChanged?.Invoke(newId);
+        };
         _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -106,12 +110,28 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         return (await lookup.Completion.WaitAsync(cancellationToken).ConfigureAwait(false)).Peers;
     }
 
-    public Task SaveAsync(string path, CancellationToken cancellationToken = default) =>
-        RoutingTableFile.SaveAsync(path, Locked(() => Node.Table.Nodes.ToList()), cancellationToken);
+    /// <summary>Saves the table's nodes and our id, for <see cref="LoadAsync"/> and <see cref="ResumeIdAsync"/> at the next start.</summary>
+    public Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    {
+        (List<NodeInfo> nodes, NodeId id) = Locked(() => (Node.Table.Nodes.ToList(), Node.Id));
+        return RoutingTableFile.SaveAsync(path, nodes, id, cancellationToken);
+    }
 
     /// <summary>Reads nodes saved by <see cref="SaveAsync"/>, to pass to <see cref="StartAsync"/> with the bootstrap endpoints.</summary>
     public static async Task<IEnumerable<IPEndPoint>> LoadAsync(string path, CancellationToken cancellationToken = default) =>
         (await RoutingTableFile.LoadAsync(path, cancellationToken).ConfigureAwait(false)).Select(n => n.EndPoint);
+
+    /// <summary>Takes the id <see cref="SaveAsync"/> saved in <paramref name="path"/>, if any (see <see cref="DhtNode.UseSavedId"/>); call before <see cref="StartAsync"/>.</summary>
+    public async Task ResumeIdAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (await RoutingTableFile.LoadSelfAsync(path, cancellationToken).ConfigureAwait(false) is { } id)
+        {
+            Locked(() => Node.UseSavedId(id));
+        }
+    }
+
+    /// <summary>Raised, on the DHT's lock, when our node id changes (BEP 42); the table is worth saving then.</summary>
+    public event Action<NodeId>? IdChanged;
 
     /// <summary>BEP 5's PORT message: a peer runs a DHT node at this endpoint; it is pinged and joins the table if it answers.</summary>
     public void Contact(IPEndPoint endPoint) => Locked(() => Node.Contact(endPoint));

@@ -87,6 +87,26 @@ public sealed class DhtNodeTests
         string path = Path.GetTempFileName();
         await second.SaveAsync(path);
         Assert.Single(await DhtService.LoadAsync(path));
+
+        // The next run of the node keeps its id: other nodes' tables still know it by that.
+        await using var again = new DhtService(0);
+        await again.ResumeIdAsync(path);
+        Assert.Equal(second.State.Id, again.State.Id);
         File.Delete(path);
+    }
+
+    [Fact]
+    public void A_saved_id_is_taken_unless_it_does_not_conform_to_the_external_address_known_by_then()
+    {
+        var network = new SimulatedNetwork(seed: 8);
+        DhtNode node = network.Add();
+        NodeId saved = NodeId.Parse("0102030405060708090a0b0c0d0e0f1011121314");
+        node.UseSavedId(saved);
+        Assert.Equal(saved, node.Id);
+
+        node.UseExternalAddress(IPAddress.Parse("198.51.100.7"));
+        NodeId conforming = node.Id;
+        node.UseSavedId(saved);
+        Assert.Equal(conforming, node.Id);
     }
 }
