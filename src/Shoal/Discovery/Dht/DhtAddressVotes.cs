@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Shoal.Primitives;
 
 namespace Shoal.Discovery.Dht;
@@ -6,7 +7,8 @@ namespace Shoal.Discovery.Dht;
 /// <summary>
 /// Our external address as the nodes that answer us report it (BEP 42's <c>ip</c>): one vote per responding address, the
 /// latest from each, the oldest voters forgotten beyond a bound. No single node is trusted (BEP 42): an address wins once
-/// at least <c>quorum</c> voters name it and more name it than any other.
+/// at least <c>quorum</c> voters name it and more name it than any other. IPv4 first: one id serves both DHTs (BEP 32)
+/// and most nodes are IPv4, so votes of one family swaying against the other must not change our id back and forth.
 /// </summary>
 internal sealed class DhtAddressVotes(int quorum, int maxVoters)
 {
@@ -45,10 +47,13 @@ internal sealed class DhtAddressVotes(int quorum, int maxVoters)
         Leader = Count();
     }
 
-    private IPAddress? Count()
+    private IPAddress? Count() => Winner(AddressFamily.InterNetwork) ?? Winner(AddressFamily.InterNetworkV6);
+
+    // A tie keeps the leader it is about: an address does not lose its place to one that only draws level.
+    private IPAddress? Winner(AddressFamily family)
     {
-        var tally = _votes.Values.CountBy(a => a).OrderByDescending(p => p.Value).Take(2).ToList();
+        var tally = _votes.Values.Where(a => a.AddressFamily == family).CountBy(a => a).OrderByDescending(p => p.Value).Take(2).ToList();
         bool clear = tally.Count > 0 && tally[0].Value >= quorum && (tally.Count == 1 || tally[0].Value > tally[1].Value);
-        return clear ? tally[0].Key : Leader;
+        return clear ? tally[0].Key : Leader?.AddressFamily == family ? Leader : null;
     }
 }

@@ -65,6 +65,9 @@ public sealed class DhtNode
     /// <summary>Raised when <see cref="Id"/> changes, with the new id.</summary>
     public event Action<NodeId>? IdChanged;
 
+    /// <summary>Raised when the address most answering nodes report for us changes (BEP 42), for whoever else wants to know it.</summary>
+    public event Action<IPAddress>? ExternalAddressVoted;
+
     public DhtState State => new(Id, Table.Count, _store.Count, _store.InfoHashCount, _transactions.Count)
     {
         GoodNodes = Table.CountIn(NodeState.Good),
@@ -263,7 +266,13 @@ public sealed class DhtNode
         if (response.Requester is { } requester)
         {
             // Only an answer to our own query votes: a forged packet would need a transaction id we gave out.
+            IPAddress? before = _votes.Leader;
             _votes.Add(from.Address, requester.Address);
+            if (_votes.Leader is { } leader && !leader.Equals(before))
+            {
+                ExternalAddressVoted?.Invoke(leader);
+            }
+
             ConformToExternalAddress();
         }
 

@@ -49,6 +49,7 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         _sharedSocket = sharedSocket;
         Port = port;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
+        Node.ExternalAddressVoted += address => ExternalAddressVoted?.Invoke(address);
         Node.IdChanged += newId =>
         {
             DhtLog.IdChanged(Logger, Node.ExternalAddress, newId);
@@ -132,6 +133,9 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
 
     /// <summary>Raised, on the DHT's lock, when our node id changes (BEP 42); the table is worth saving then.</summary>
     public event Action<NodeId>? IdChanged;
+
+    /// <summary>Raised, on the DHT's lock, when the address answering nodes agree we have changes (BEP 42's <c>ip</c>).</summary>
+    public event Action<IPAddress>? ExternalAddressVoted;
 
     /// <summary>BEP 5's PORT message: a peer runs a DHT node at this endpoint; it is pinged and joins the table if it answers.</summary>
     public void Contact(IPEndPoint endPoint) => Locked(() => Node.Contact(endPoint));

@@ -38,6 +38,22 @@ public sealed class DhtAddressVotesTests
     }
 
     [Fact]
+    public void An_ipv4_address_with_a_quorum_wins_over_more_ipv6_voters()
+    {
+        var votes = new DhtAddressVotes(quorum: 2, maxVoters: 64);
+        IPAddress v6 = IPAddress.Parse("2001:db8::7");
+        for (int n = 1; n <= 5; n++)
+        {
+            votes.Add(IPAddress.Parse($"2001:db8::{n + 100}"), v6);
+        }
+
+        Assert.Equal(v6, votes.Leader);
+        votes.Add(Voter(1), Ours);
+        votes.Add(Voter(2), Ours);
+        Assert.Equal(Ours, votes.Leader);
+    }
+
+    [Fact]
     public void Local_addresses_do_not_count_and_old_voters_are_forgotten()
     {
         var votes = new DhtAddressVotes(quorum: 1, maxVoters: 4);

@@ -41,12 +41,15 @@ public sealed class DhtNodeSecurityTests
             network.Add(new DhtNodeOptions { ExternalAddressQuorum = 2 }, IPAddress.Parse($"198.51.100.{n}"));
         }
 
+        var voted = new List<IPAddress>();
+        network.Members[0].Node.ExternalAddressVoted += voted.Add;
         foreach (var (_, node) in network.Members.Skip(1))
         {
             node.Bootstrap([network.Members[0].EndPoint]);
         }
 
         network.RunUntil(() => network.Members.All(m => m.Node.State.IdConforms == true), TimeSpan.FromMinutes(5));
+        Assert.Equal([network.Members[0].EndPoint.Address], voted);
         foreach (var (endPoint, node) in network.Members)
         {
             Assert.Equal(endPoint.Address, node.ExternalAddress);
