@@ -84,7 +84,7 @@ public sealed class NodeHost : IAsyncDisposable
             {
                 StateDirectory = Path.Combine(options.DataDirectory, "resume"),
                 // The node's own routing table, so a `shoal share` running beside it does not overwrite it.
-                Dht = sessionOptions.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat") } : null,
+                Dht = sessionOptions.Dht is { } dht ? dht with { StateFile = Path.Combine(options.DataDirectory, "dht-nodes.dat"), KeepNodeId = true } : null,
                 Loggers = loggers,
             });
             var login = new NodeLogin(options.ConfigDirectory, options.Session.Time);

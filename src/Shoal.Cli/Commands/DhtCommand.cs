@@ -33,13 +33,7 @@ public static class DhtCommand
             }
 
             await using var node = new DhtService(options.ListenPort, options: dht.Node) { Logger = runtime.Loggers.CreateLogger("Shoal.Discovery") };
-            IEnumerable<IPEndPoint> saved = [];
-            if (dht.StateFile is { } file && File.Exists(file))
-            {
-                await node.ResumeIdAsync(file, cancellationToken).ConfigureAwait(false);
-                saved = await DhtService.LoadAsync(file, cancellationToken).ConfigureAwait(false);
-            }
-
+            IEnumerable<IPEndPoint> saved = dht.StateFile is { } file && File.Exists(file) ? await DhtService.LoadAsync(file, cancellationToken).ConfigureAwait(false) : [];
             await node.StartAsync(dht.Bootstrap, saved).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             DhtState state = node.State;

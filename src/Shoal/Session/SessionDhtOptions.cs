@@ -15,6 +15,12 @@ public sealed record SessionDhtOptions
     /// <summary>The routing table is saved here on shutdown and read back on the next start; none when null.</summary>
     public string? StateFile { get; init; }
 
+    /// <summary>
+    /// Whether the next start takes the node id saved in <see cref="StateFile"/>. Only for a file no other session reads:
+    /// two nodes with one id never enter each other's tables (`shoal get` beside `shoal share` share their file).
+    /// </summary>
+    public bool KeepNodeId { get; init; }
+
     /// <summary>The node's own settings (BEP 43 read-only mode among them).</summary>
     public DhtNodeOptions Node { get; init; } = new();
 

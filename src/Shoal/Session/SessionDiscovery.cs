@@ -165,7 +165,11 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         {
             try
             {
-                await dht.ResumeIdAsync(file).ConfigureAwait(false);
+                if (options.KeepNodeId)
+                {
+                    await dht.ResumeIdAsync(file).ConfigureAwait(false);
+                }
+
                 saved = await DhtService.LoadAsync(file).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)

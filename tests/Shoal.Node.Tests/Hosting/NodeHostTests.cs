@@ -56,18 +56,28 @@ public sealed class NodeHostTests : IDisposable
     }
 
     [Fact]
-    public async Task The_dht_routing_table_is_kept_in_the_data_folder()
+    public async Task The_dht_routing_table_and_node_id_are_kept_in_the_data_folder()
     {
         NodeOptions options = TestNode.Options(_folder.Path);
         options = options with { Session = options.Session with { Dht = new Shoal.Session.SessionDhtOptions { StateFile = Path.Combine(_folder.Path, "shared-dht.dat") } } };
 
+        Shoal.Discovery.Dht.NodeId id;
         await using (NodeHost node = await NodeHost.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
         {
-            Assert.NotNull(node.Session.DhtState);
+            id = node.Session.DhtState!.Id;
         }
 
         Assert.True(File.Exists(Path.Combine(_folder.Path, "data", "dht-nodes.dat")));
         Assert.False(File.Exists(Path.Combine(_folder.Path, "shared-dht.dat")));
+
+        // The node's file is its own, so its id comes back with it (the DHT starts off the start-up path: wait for it).
+        await using NodeHost again = await NodeHost.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        for (int i = 0; i < 200 && again.Session.DhtState!.Id != id; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(id, again.Session.DhtState!.Id);
     }
 
     [Fact]
