@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
 using Shoal.Discovery.Dht;
+using Shoal.Tests.Net;
 
 namespace Shoal.Tests.Discovery.Dht;
 
@@ -35,6 +37,27 @@ public sealed class DhtBootstrapTests
         Assert.Empty(state.BootstrapHosts[1].Addresses);
         Assert.False(state.BootstrapHosts[2].Answered);
         Assert.Null(state.BootstrapHosts[2].Error);
+    }
+
+    [Fact]
+    public async Task A_name_that_did_not_resolve_is_tried_again_a_minute_later_while_the_node_knows_nobody()
+    {
+        var time = new ManualTimeProvider();
+        int attempts = 0;
+        var found = new TaskCompletionSource<IReadOnlyList<IPEndPoint>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resolver = new BootstrapResolver(
+            [new DnsEndPoint("flaky.test", 6881)],
+            (_, _) => ++attempts == 1 ? Task.FromException<IPAddress[]>(new SocketException((int)SocketError.TryAgain)) : Task.FromResult(new[] { IPAddress.Loopback }),
+            time,
+            NullLogger.Instance);
+        Task running = resolver.RunAsync(found.SetResult, () => false, CancellationToken.None);
+        Assert.Equal(1, attempts);
+        Assert.NotNull(resolver.Snapshot([])[0].Error);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 6881)], await found.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(resolver.Snapshot([])[0].Error);
     }
 
     [Fact]
