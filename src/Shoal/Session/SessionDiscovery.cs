@@ -53,6 +53,11 @@ internal sealed class SessionDiscovery : IAsyncDisposable
             {
                 EngineLog.DhtUnavailable(_logger, port, ports.UdpError!);
             }
+
+            if (_dht is not null)
+            {
+                ShareExternalAddress(_dht, session.Reachability.Votes);
+            }
         }
 
         if (session.Options.LocalDiscovery)
@@ -61,6 +66,23 @@ internal sealed class SessionDiscovery : IAsyncDisposable
             _lsd.PeerFound += peer => torrents.AddPeers(peer.InfoHash, [peer.EndPoint], PeerSource.LocalDiscovery);
             _lsd.Start();
         }
+    }
+
+    /// <summary>
+    /// BEP 42 both ways: the address DHT nodes agree on is one voice among the session's votes (one: the DHT counted its
+    /// nodes itself), and the session's public verdict from other sources (the router, trackers, peers) gives the DHT its
+    /// node id until its own nodes agree.
+    /// </summary>
+    internal static void ShareExternalAddress(DhtService dht, ExternalAddressVotes votes)
+    {
+        dht.ExternalAddressVoted += address => votes.Report(address, ExternalAddressSource.Dht, "dht");
+        votes.Changed += () =>
+        {
+            if (votes.Current is { Source: not ExternalAddressSource.Dht } current && ExternalAddressVotes.IsPublic(current.Address))
+            {
+                dht.UseExternalAddress(current.Address);
+            }
+        };
     }
 
     /// <summary>The DHT node's id, table and store, or null without a DHT.</summary>
