@@ -203,7 +203,7 @@ internal sealed class SessionDiscovery : IAsyncDisposable
         if (options.StateFile is { } stateFile)
         {
             // A new id (BEP 42) is kept at once: a crash before the clean stop would otherwise start the next run without it.
-            dht.IdChanged += changed => _ = Task.Run(() => SaveQuietlyAsync(dht, stateFile));
+            dht.IdChanged += changed => _ = SaveQuietlyAsync(dht, stateFile);
         }
 
         await dht.StartAsync(options.Bootstrap, saved).ConfigureAwait(false);

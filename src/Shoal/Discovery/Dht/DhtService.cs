@@ -49,11 +49,12 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         _sharedSocket = sharedSocket;
         Port = port;
         Node = new DhtNode(id ?? NodeId.CreateRandom(), this, time, options);
-        Node.ExternalAddressVoted += address => ExternalAddressVoted?.Invoke(address);
+        // The node raises its events under the lock; handlers run off it, so none can wait on a thread that waits for the node.
+        Node.ExternalAddressVoted += address => ThreadPool.QueueUserWorkItem(_ => ExternalAddressVoted?.Invoke(address));
         Node.IdChanged += newId =>
         {
             DhtLog.IdChanged(Logger, Node.ExternalAddress, newId);
-            IdChanged?.Invoke(newId);
+            ThreadPool.QueueUserWorkItem(_ => IdChanged?.Invoke(newId));
         };
         _timer = time.CreateTimer(_ => Locked(() => Node.Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -131,10 +132,10 @@ public sealed class DhtService : IAsyncDisposable, IDatagramSender
         }
     }
 
-    /// <summary>Raised, on the DHT's lock, when our node id changes (BEP 42); the table is worth saving then.</summary>
+    /// <summary>Raised, off the DHT's lock, when our node id changes (BEP 42); the table is worth saving then.</summary>
     public event Action<NodeId>? IdChanged;
 
-    /// <summary>Raised, on the DHT's lock, when the address answering nodes agree we have changes (BEP 42's <c>ip</c>).</summary>
+    /// <summary>Raised, off the DHT's lock, when the address answering nodes agree we have changes (BEP 42's <c>ip</c>).</summary>
     public event Action<IPAddress>? ExternalAddressVoted;
 
     /// <summary>BEP 5's PORT message: a peer runs a DHT node at this endpoint; it is pinged and joins the table if it answers.</summary>
