@@ -9,12 +9,16 @@ public sealed record PortMappingSetup
     /// <summary>RFC 6886 3.3's recommended lifetime: two hours, renewed after one.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(2);
 
-    /// <summary>The machine's default gateway; PCP, then NAT-PMP (a NAT-PMP gateway answers PCP with version 0, RFC 6887 9).</summary>
+    /// <summary>
+    /// The machine's default gateway; UPnP IGD first (what most home routers speak), then PCP, then NAT-PMP (a NAT-PMP
+    /// gateway answers PCP with version 0, RFC 6887 9).
+    /// </summary>
     public static PortMappingSetup Default { get; } = new()
     {
         FindGateway = GatewayFinder.FindDefault,
         Clients =
         [
+            (gateway, time) => new UpnpIgdClient(gateway.Address, gateway.InternalAddress, time),
             (gateway, time) => new PcpClient(gateway.PcpEndPoint, gateway.InternalAddress, time),
             (gateway, time) => new NatPmpClient(gateway.PcpEndPoint, gateway.InternalAddress, time),
         ],
