@@ -39,6 +39,7 @@ public static class ShoalCli
         root.Subcommands.Add(TorrentControlCommands.Resume());
         root.Subcommands.Add(TorrentControlCommands.Remove());
         root.Subcommands.Add(DhtCommand.Build());
+        root.Subcommands.Add(DoctorCommand.Build());
         root.Subcommands.Add(UserCommand.Build());
         root.Subcommands.Add(LoginCommand.Build());
         root.Subcommands.Add(LogoutCommand.Build());

@@ -27,6 +27,7 @@ public sealed class NodeClient : IDisposable
 
     private NodeClient(Uri baseUrl, string token)
     {
+        Url = baseUrl;
         _http = new HttpClient { BaseAddress = baseUrl };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
@@ -45,6 +46,13 @@ public sealed class NodeClient : IDisposable
 
         return new NodeClient(url, File.ReadAllText(tokenFile).Trim());
     }
+
+    /// <summary>The node's API address.</summary>
+    public Uri Url { get; }
+
+    /// <summary>How peers reach the node: its ports, their mappings on the router, its external address and its DHT.</summary>
+    public Task<ReachabilityView> ReachabilityAsync(CancellationToken cancellationToken) =>
+        SendAsync<ReachabilityView>(HttpMethod.Get, "api/v1/reachability", null, cancellationToken);
 
     /// <summary>Every torrent, a page of the API's largest size at a time.</summary>
     public async Task<TorrentList> ListAsync(CancellationToken cancellationToken)

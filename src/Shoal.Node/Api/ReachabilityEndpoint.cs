@@ -7,5 +7,5 @@ namespace Shoal.Node.Api;
 internal sealed class ReachabilityEndpoint(ShoalSession session)
 {
     public Task GetAsync(HttpContext context) =>
-        ApiJson.WriteAsync(context, ReachabilityView.From(session.Reachability), NodeJsonContext.Api.ReachabilityView);
+        ApiJson.WriteAsync(context, ReachabilityView.From(session), NodeJsonContext.Api.ReachabilityView);
 }

@@ -44,7 +44,7 @@ public sealed class ReachabilityApiTests : IDisposable
             }
         }
 
-        Assert.Equal(["tcpPort", "udpPort", "externalAddress", "externalAddressSource", "mappings"], reachability.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["tcpPort", "udpPort", "requestedPort", "externalAddress", "externalAddressSource", "mappings", "dht"], reachability.EnumerateObject().Select(p => p.Name));
         Assert.Equal((port, port), (reachability.GetProperty("tcpPort").GetInt32(), reachability.GetProperty("udpPort").GetInt32()));
         Assert.Equal(("203.0.113.7", "gateway"), (reachability.GetProperty("externalAddress").GetString(), reachability.GetProperty("externalAddressSource").GetString()));
         JsonElement tcp = reachability.GetProperty("mappings")[0];
