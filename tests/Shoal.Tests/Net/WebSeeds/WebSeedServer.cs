@@ -168,8 +168,11 @@ internal sealed class WebSeedServer : IAsyncDisposable
 
         await WriteHeadAsync(stream, answer, body.Length, contentRange);
         int sent = Math.Min(body.Length, CutBodyAfter ?? int.MaxValue);
-        await stream.WriteAsync(body.AsMemory(0, sent), _stop.Token);
+
+        // Counted before the write: the client may have the bytes, checked and finished, before the write's continuation
+        // runs here (seen on a loaded machine), and a test reads the count once the download is done.
         Interlocked.Add(ref _bytesServed, sent);
+        await stream.WriteAsync(body.AsMemory(0, sent), _stop.Token);
         if (sent < body.Length)
         {
             throw new IOException("body cut short on purpose");
