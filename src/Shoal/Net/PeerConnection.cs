@@ -194,7 +194,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
 
     /// <summary>
     /// Decodes every whole message in <paramref name="data"/> into the swarm under one lock, telling it first how many
-    /// bytes are still waiting in the socket; returns the bytes used.
+    /// bytes are still waiting in the socket (0 when the read drained it); returns the bytes used.
     /// </summary>
     private int Deliver(SwarmPeer peer, PeerMessageReader reader, ReadOnlyMemory<byte> data, int unread)
     {
@@ -203,10 +203,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         {
             try
             {
-                if (unread > 0)
-                {
-                    _context.Swarm.OnUnreadBytes(peer, unread);
-                }
+                _context.Swarm.OnUnreadBytes(peer, unread);
 
                 while (reader.TryRead(ref sequence, out PeerMessage message))
                 {

@@ -132,6 +132,9 @@ public sealed class SwarmPeer
     /// <summary>When its blocks last waited unread in our socket (see <see cref="TorrentSwarm.OnUnreadBytes"/>).</summary>
     internal TimeSpan? ReceiverLimitedAt { get; set; }
 
+    /// <summary>Since when every read has left more than the margin unread; null while reads drain the socket.</summary>
+    internal TimeSpan? UnreadSince { get; set; }
+
     internal int BlocksSinceDepthGrew { get; set; }
 
     /// <summary>Our requests it has not answered, oldest first.</summary>

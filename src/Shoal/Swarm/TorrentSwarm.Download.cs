@@ -272,15 +272,29 @@ public sealed partial class TorrentSwarm
     }
 
     /// <summary>
-    /// The transport found <paramref name="unreadBytes"/> from the peer arrived and waiting to be read: the peer and
-    /// the path deliver faster than we take blocks in. Requests beyond those in transit would only lengthen that queue:
-    /// they add no speed, hold memory in the kernel, and a kill loses all of it. So the pipeline is cut to what is in
-    /// transit plus a margin, and until the hold has passed it grows by one block per pipeline's worth, not by slow
-    /// start or the measured rate.
+    /// After each read the transport says how many bytes from the peer are still waiting to be read (0 when the read
+    /// drained the socket). Bytes left waiting read after read for <see cref="SwarmSettings.UnreadBytesPersistence"/>
+    /// mean the peer and the path deliver faster than we take blocks in. Requests beyond those in transit would only
+    /// lengthen that queue: they add no speed, hold memory in the kernel, and a kill loses all of it. So the pipeline is
+    /// cut to what is in transit plus a margin, and until the hold has passed it grows by one block per pipeline's
+    /// worth, not by slow start or the measured rate.
     /// </summary>
     public void OnUnreadBytes(SwarmPeer peer, long unreadBytes)
     {
-        if (IsClosed || !peer.IsAttached || unreadBytes < _settings.UnreadBytesMargin)
+        if (IsClosed || !peer.IsAttached)
+        {
+            return;
+        }
+
+        if (unreadBytes < _settings.UnreadBytesMargin)
+        {
+            peer.UnreadSince = null;
+            return;
+        }
+
+        // A burst released by a loss recovery is read at once; only a backlog that lasts is ours.
+        peer.UnreadSince ??= Now;
+        if (Now - peer.UnreadSince.Value < _settings.UnreadBytesPersistence)
         {
             return;
         }

@@ -20,6 +20,9 @@ public class ReceiverLimitedPipelineTests
         UnreadBytesMargin = 4 * Block,
         ReceiverLimitedQueueDepth = 8,
         ReceiverLimitedHold = TimeSpan.FromSeconds(1),
+
+        // Most tests here take one report of unread bytes as a lasting backlog; the last ones show the persistence.
+        UnreadBytesPersistence = TimeSpan.Zero,
     };
 
     /// <summary>A seeder we are downloading from, with <see cref="SwarmSettings.InitialQueueDepth"/> blocks requested.</summary>
@@ -125,5 +128,38 @@ public class ReceiverLimitedPipelineTests
 
         Assert.InRange(Answer(harness, peer, link, requested, 20), 28, 41);
         Assert.Equal(29 + 20, peer.QueueDepth);
+    }
+
+    [Fact]
+    public void A_burst_that_the_next_read_drains_leaves_the_pipeline_alone()
+    {
+        (SwarmHarness harness, SwarmPeer peer, _, _) = Downloading(Settings with { UnreadBytesPersistence = TimeSpan.FromMilliseconds(100) });
+
+        // A lost segment resent: TCP hands over 40 blocks at once, and the next read finds the socket drained.
+        harness.Swarm.OnUnreadBytes(peer, 40L * Block);
+        harness.Time.Advance(TimeSpan.FromMilliseconds(2));
+        harness.Swarm.OnUnreadBytes(peer, 0);
+
+        // The next loss, a little later, is another burst, not a backlog that lasted.
+        harness.Time.Advance(TimeSpan.FromMilliseconds(200));
+        harness.Swarm.OnUnreadBytes(peer, 40L * Block);
+
+        Assert.Equal(64, peer.QueueDepth);
+    }
+
+    [Fact]
+    public void Bytes_left_unread_read_after_read_for_the_persistence_cut_the_pipeline()
+    {
+        (SwarmHarness harness, SwarmPeer peer, _, _) = Downloading(Settings with { UnreadBytesPersistence = TimeSpan.FromMilliseconds(100) });
+
+        harness.Swarm.OnUnreadBytes(peer, 40L * Block);
+        harness.Time.Advance(TimeSpan.FromMilliseconds(60));
+        harness.Swarm.OnUnreadBytes(peer, 40L * Block);
+        Assert.Equal(64, peer.QueueDepth);
+
+        harness.Time.Advance(TimeSpan.FromMilliseconds(40));
+        harness.Swarm.OnUnreadBytes(peer, 40L * Block);
+
+        Assert.Equal(24 + 4, peer.QueueDepth);
     }
 }
