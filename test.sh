@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test in the solution, first installing the real clients the interop tests drive
-# (libtorrent's Python bindings, aria2, Transmission, opentracker), PostgreSQL and Chromium when this
-# machine lacks them. A throw-away PostgreSQL server runs for the duration of the tests; its
+# (libtorrent's Python bindings, aria2, Transmission, opentracker), PostgreSQL, Chromium, and the network
+# lab's nftables, miniupnpd and ping when this machine lacks them. A throw-away PostgreSQL server runs for the duration of the tests; its
 # Npgsql connection string is exported as SHOAL_TEST_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -13,10 +13,17 @@ command -v transmission-create >/dev/null 2>&1 || missing+=(transmission-cli)
 [ -x /usr/bin/opentracker ] || missing+=(opentracker)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The network lab (tests/Shoal.Interop.Tests/Lab): routers' nftables, miniupnpd on one of them, ping to calibrate.
+[ -x /usr/sbin/nft ] || missing+=(nftables)
+[ -x /usr/sbin/miniupnpd ] || missing+=(miniupnpd-nftables miniupnpd)
+command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    # The lab runs miniupnpd itself, in a namespace with its own configuration: Debian's service must not start
+    # (it would look for an eth0 WAN on this machine). Its install question defaults to no; say it.
+    echo "miniupnpd miniupnpd/start_daemon boolean false" | $sudo debconf-set-selections
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

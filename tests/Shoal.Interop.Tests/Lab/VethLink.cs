@@ -19,14 +19,14 @@ public sealed class VethLink : IAsyncDisposable
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private static int _counter;
 
-    private VethLink(int subnet, VethEnd first, VethEnd second)
+    private VethLink(string subnet, VethEnd first, VethEnd second)
     {
-        Subnet = $"10.77.{subnet.ToString(CultureInfo.InvariantCulture)}.0/24";
+        Subnet = subnet;
         First = first;
         Second = second;
     }
 
-    /// <summary>The link's /24, e.g. "10.77.3.0/24": what a route through the link names.</summary>
+    /// <summary>The link's network, e.g. "10.77.3.0/24": what a route through the link names.</summary>
     public string Subnet { get; }
 
     /// <summary>The end in the first namespace, at 10.77.N.1.</summary>
@@ -35,15 +35,40 @@ public sealed class VethLink : IAsyncDisposable
     /// <summary>The end in the second namespace, at 10.77.N.2.</summary>
     public VethEnd Second { get; }
 
-    /// <summary>A veth pair from <paramref name="first"/> to <paramref name="second"/>, addressed and up.</summary>
-    public static async Task<VethLink> CreateAsync(NetworkNamespace first, NetworkNamespace second)
+    /// <summary>A veth pair from <paramref name="first"/> to <paramref name="second"/>, addressed 10.77.N.1/24 and 10.77.N.2/24, and up.</summary>
+    public static Task<VethLink> CreateAsync(NetworkNamespace first, NetworkNamespace second)
     {
-        int n = (Interlocked.Increment(ref _counter) % 254) + 1;
+        int n = NextNumber();
+        string number = n.ToString(CultureInfo.InvariantCulture);
+        return CreateAsync(n, first, IPAddress.Parse($"10.77.{number}.1"), second, IPAddress.Parse($"10.77.{number}.2"), 24);
+    }
+
+    /// <summary>
+    /// A veth pair addressed as the caller says (both ends in one network of <paramref name="prefixLength"/> bits),
+    /// for a lab whose addresses tell what each namespace stands for: 198.51.100.2/30 for a home router's WAN end.
+    /// </summary>
+    public static Task<VethLink> CreateAsync(NetworkNamespace first, IPAddress firstAddress, NetworkNamespace second, IPAddress secondAddress, int prefixLength) =>
+        CreateAsync(NextNumber(), first, firstAddress, second, secondAddress, prefixLength);
+
+    /// <summary>The IPv4 network <paramref name="address"/> is in: its first <paramref name="prefixLength"/> bits, the rest zero.</summary>
+    private static IPNetwork NetworkOf(IPAddress address, int prefixLength)
+    {
+        uint bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes());
+        uint mask = prefixLength == 0 ? 0 : uint.MaxValue << (32 - prefixLength);
+        byte[] masked = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(masked, bits & mask);
+        return new IPNetwork(new IPAddress(masked), prefixLength);
+    }
+
+    private static int NextNumber() => (Interlocked.Increment(ref _counter) % 254) + 1;
+
+    private static async Task<VethLink> CreateAsync(int n, NetworkNamespace first, IPAddress firstAddress, NetworkNamespace second, IPAddress secondAddress, int prefixLength)
+    {
         string number = n.ToString(CultureInfo.InvariantCulture);
         var link = new VethLink(
-            n,
-            new VethEnd(first, $"lab{number}a", IPAddress.Parse($"10.77.{number}.1")),
-            new VethEnd(second, $"lab{number}b", IPAddress.Parse($"10.77.{number}.2")));
+            NetworkOf(firstAddress, prefixLength).ToString(),
+            new VethEnd(first, $"lab{number}a", firstAddress),
+            new VethEnd(second, $"lab{number}b", secondAddress));
 
         // Made straight inside the two namespaces: the names never meet those of the host or of another run.
         ProcessResult created = await ProcessRunner.RunAsync(
@@ -51,7 +76,7 @@ public sealed class VethLink : IAsyncDisposable
         Assert.True(created.ExitCode == 0, $"veth pair {link.First.Device}/{link.Second.Device}: {created.Error.Trim()}");
         foreach (VethEnd end in new[] { link.First, link.Second })
         {
-            await end.Namespace.IpAsync("address", "add", $"{end.Address}/24", "dev", end.Device);
+            await end.Namespace.IpAsync("address", "add", $"{end.Address}/{prefixLength.ToString(CultureInfo.InvariantCulture)}", "dev", end.Device);
             await end.Namespace.IpAsync("link", "set", end.Device, "up");
         }
 
