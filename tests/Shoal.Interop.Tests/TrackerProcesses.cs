@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Shoal.Metainfo;
 
 namespace Shoal.Interop.Tests;
@@ -32,10 +33,19 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, params string[] extra) => StartAsync(dataFolder, port, new Dictionary<string, string>(), extra);
 
     /// <summary>Starts it with <paramref name="environment"/> added to the environment (SHOAL_* settings).</summary>
-    public static async Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, IReadOnlyDictionary<string, string> environment, params string[] extra)
+    public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, IReadOnlyDictionary<string, string> environment, params string[] extra) =>
+        AnnouncedAsync(RunningProcess.Start(Tools.Shoal, Arguments(IPAddress.Loopback, port, dataFolder, extra), environment: environment));
+
+    /// <summary>Starts it inside a network lab's namespace, listening on <paramref name="listen"/> (an address of that namespace).</summary>
+    public static Task<ShoalTrackerProcess> StartAsync(Lab.NetworkNamespace inside, IPAddress listen, int port, string dataFolder) =>
+        AnnouncedAsync(inside.Start(Tools.Shoal, Arguments(listen, port, dataFolder, [])));
+
+    private static string[] Arguments(IPAddress listen, int port, string dataFolder, string[] extra) =>
+        ["tracker", "--port", port.ToString(CultureInfo.InvariantCulture), "--listen", listen.ToString(), "--data", dataFolder, .. extra];
+
+    /// <summary>Waits for the started tracker's two `announce:` lines.</summary>
+    private static async Task<ShoalTrackerProcess> AnnouncedAsync(RunningProcess process)
     {
-        string portText = port.ToString(CultureInfo.InvariantCulture);
-        RunningProcess process = RunningProcess.Start(Tools.Shoal, ["tracker", "--port", portText, "--listen", "127.0.0.1", "--data", dataFolder, .. extra], environment: environment);
         try
         {
             string http = await process.WaitForOutputLineAsync(l => l.StartsWith("announce: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));

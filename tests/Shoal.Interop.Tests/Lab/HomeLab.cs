@@ -3,9 +3,14 @@ using System.Net;
 
 namespace Shoal.Interop.Tests.Lab;
 
-/// <summary>A namespace on the lab's internet: a server or a peer with a public (documentation) address.</summary>
-public sealed record InternetHost(string Label, NetworkNamespace Namespace, IPAddress Address)
+/// <summary>A namespace on the lab's internet: a server or a peer with a public (documentation) address, on its own <paramref name="Link"/> to the core.</summary>
+public sealed record InternetHost(string Label, NetworkNamespace Namespace, VethLink Link)
 {
+    public IPAddress Address => Link.Second.Address;
+
+    /// <summary>What it has sent so far (bytes, headers included): what a peer can have relayed at most.</summary>
+    public Task<long> SentBytesAsync() => Link.SentBytesAsync(Namespace);
+
     public override string ToString() => $"{Label} at {Address}";
 }
 
@@ -80,7 +85,7 @@ public sealed class HomeLab : IAsyncDisposable
         VethLink link = await VethLink.CreateAsync(Core, Address(203, 0, 113, (4 * n) + 1), host, Address(203, 0, 113, (4 * n) + 2), 30);
         await Delay.RouteArrivalsOnAsync(link.First.Device);
         await host.IpAsync("route", "add", "default", "via", link.First.Address.ToString());
-        return new InternetHost(label, host, link.Second.Address);
+        return new InternetHost(label, host, link);
     }
 
     /// <summary>

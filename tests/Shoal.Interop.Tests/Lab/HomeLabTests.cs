@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
@@ -65,18 +66,42 @@ public sealed partial class HomeLabTests(ITestOutputHelper output) : IDisposable
         Assert.All(listening, server => Assert.DoesNotContain(server.OutputLines, l => l.Contains("\"tcp\"", StringComparison.Ordinal) || l.Contains("\"udp\"", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// miniupnpd on router a tells its WAN address over NAT-PMP, maps a port when asked (a redirection in its nftables
+    /// chain, and a stranger on the internet then reaches the home's listener, seen as itself), and deletes the mapping
+    /// when asked (the stranger is dropped again): the path Shoal's port mapping takes, shown without Shoal.
+    /// </summary>
     [LabFact]
-    public async Task The_mapping_router_answers_NAT_PMP_with_its_WAN_address()
+    public async Task The_mapping_router_answers_NAT_PMP_and_its_mappings_let_the_internet_in()
     {
         await using HomeLab lab = await HomeLab.CreateAsync(DelayLineSettings.Internet, _folder);
         Home a = await lab.AddHomeAsync("a", portMapping: true);
+        InternetHost stranger = await lab.AddInternetHostAsync("stranger");
+        await StartReachServerAsync(lab, a.Host, EchoPort);
+        MiniUpnpd miniupnpd = a.PortMapper!;
+        string wanPort = $"{a.WanAddress}:{EchoPort}";
 
-        ProcessResult asked = await a.Host.RunAsync(Tools.Python, [Tools.Script("natpmp_query.py"), "--gateway", a.Gateway.ToString()]);
-        output.WriteLine($"NAT-PMP external address request to {a.Gateway}: {asked.Output.Trim()}");
-        Assert.True(asked.ExitCode == 0, $"natpmp_query.py: {asked.Output} {asked.Error}; miniupnpd: {a.PortMapper!.Tail()}");
-        using var answer = JsonDocument.Parse(asked.Output);
-        Assert.Equal(0, answer.RootElement.GetProperty("result").GetInt32());
-        Assert.Equal(a.WanAddress.ToString(), answer.RootElement.GetProperty("address").GetString());
+        JsonElement address = await NatPmpAsync(a);
+        Assert.Equal(0, address.GetProperty("result").GetInt32());
+        Assert.Equal(a.WanAddress.ToString(), address.GetProperty("address").GetString());
+
+        JsonElement mapped = await NatPmpAsync(a, "--map", "tcp", "--port", EchoPort.ToString(CultureInfo.InvariantCulture), "--lifetime", "60");
+        Assert.Equal(0, mapped.GetProperty("result").GetInt32());
+        Assert.Equal(EchoPort, mapped.GetProperty("external").GetInt32());
+        IReadOnlyList<Redirection> redirections = await miniupnpd.RedirectionsAsync();
+        output.WriteLine($"miniupnpd's redirections: {string.Join(", ", redirections)}");
+        Assert.Equal([new Redirection("TCP", EchoPort, new IPEndPoint(a.HostAddress, EchoPort))], redirections);
+        JsonElement inbound = await ConnectAsync(stranger.Namespace, wanPort, "tcp", TimeSpan.FromSeconds(10));
+        output.WriteLine($"{stranger} → {wanPort} while mapped: {inbound}");
+        Assert.Equal("answered", inbound.GetProperty("outcome").GetString());
+        Assert.StartsWith($"{stranger.Address}:", inbound.GetProperty("seen_as").GetString(), StringComparison.Ordinal);
+
+        JsonElement deleted = await NatPmpAsync(a, "--map", "tcp", "--port", EchoPort.ToString(CultureInfo.InvariantCulture), "--lifetime", "0");
+        Assert.Equal(0, deleted.GetProperty("result").GetInt32());
+        Assert.Empty(await miniupnpd.RedirectionsAsync());
+        JsonElement after = await ConnectAsync(stranger.Namespace, wanPort, "tcp", TimeSpan.FromSeconds(3));
+        output.WriteLine($"{stranger} → {wanPort} once deleted: {after}");
+        Assert.Equal("timeout", after.GetProperty("outcome").GetString());
     }
 
     /// <summary>
@@ -104,6 +129,15 @@ public sealed partial class HomeLabTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(average, 50.0, 60.0);
         Assert.InRange(lost, 0.005, 0.045);
         Assert.InRange(line.Loss, 0.004, 0.018);
+    }
+
+    /// <summary>`natpmp_query.py` from the home's host to its gateway, failing the test without an answer.</summary>
+    private async Task<JsonElement> NatPmpAsync(Home home, params string[] request)
+    {
+        ProcessResult asked = await home.Host.RunAsync(Tools.Python, [Tools.Script("natpmp_query.py"), "--gateway", home.Gateway.ToString(), .. request]);
+        output.WriteLine($"NAT-PMP {string.Join(' ', request)} to {home.Gateway}: {asked.Output.Trim()}");
+        Assert.True(asked.ExitCode == 0, $"natpmp_query.py: {asked.Output} {asked.Error}; miniupnpd: {home.PortMapper?.Tail()}");
+        return JsonDocument.Parse(asked.Output).RootElement.Clone();
     }
 
     private static async Task<InternetHost> StartEchoAsync(HomeLab lab)

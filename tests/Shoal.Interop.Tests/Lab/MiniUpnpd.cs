@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace Shoal.Interop.Tests.Lab;
 
@@ -15,7 +17,7 @@ namespace Shoal.Interop.Tests.Lab;
 /// 198.51.100.0/24 is, unless it learns its external address by STUN (`ext_perform_stun`) and STUN shows no
 /// filtering NAT in front of it: the lab's <see cref="HomeLab.Stun"/> server answers it so.
 /// </remarks>
-public sealed class MiniUpnpd : IAsyncDisposable
+public sealed partial class MiniUpnpd : IAsyncDisposable
 {
     private readonly RunningProcess _process;
     private readonly NetworkNamespace _router;
@@ -73,17 +75,49 @@ public sealed class MiniUpnpd : IAsyncDisposable
     }
 
     /// <summary>
-    /// The redirections miniupnpd holds now, one line each as nftables lists its prerouting chain (e.g. `iif "lab3b"
-    /// @nh,72,8 0x6 th dport 6881 dnat ip to 192.168.1.2:6881`): a mapping exists while its line does.
+    /// The port redirections miniupnpd holds now, read from its nftables prerouting chain, where each is a rule such
+    /// as `iif "lab3b" @nh,72,8 0x6 th dport 6881 dnat ip to 192.168.1.2:6881` (IPv4 header byte 9, the protocol:
+    /// 6 TCP, 17 UDP): a mapping exists while its rule does.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RedirectionsAsync()
+    public async Task<IReadOnlyList<Redirection>> RedirectionsAsync()
     {
         ProcessResult listed = await _router.RunAsync("nft", ["list", "chain", "inet", HomeRouterRules.Table, HomeRouterRules.PreroutingChain]);
         Assert.True(listed.ExitCode == 0, $"nft list chain in {_router.Name}: {listed.Error}");
-        return [.. listed.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("dnat", StringComparison.Ordinal))];
+        return [.. RedirectionRule().Matches(listed.Output).Select(Redirection.Of)];
+    }
+
+    /// <summary>Reads <see cref="RedirectionsAsync"/> every 200 ms until <paramref name="done"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public async Task<IReadOnlyList<Redirection>> WaitForRedirectionsAsync(Func<IReadOnlyList<Redirection>, bool> done, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            IReadOnlyList<Redirection> now = await RedirectionsAsync();
+            if (done(now))
+            {
+                return now;
+            }
+
+            Assert.True(clock.Elapsed < timeout, $"miniupnpd's redirections did not come to {what} within {timeout}: [{string.Join(", ", now)}]; miniupnpd: {Tail()}");
+            await Task.Delay(200);
+        }
     }
 
     public string Tail(int lines = 10) => _process.Tail(lines);
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    [GeneratedRegex(@"@nh,72,8 (?<protocol>0x[0-9a-f]+) th dport (?<port>[0-9]+) dnat ip to (?<to>[0-9.]+:[0-9]+)")]
+    private static partial Regex RedirectionRule();
+}
+
+/// <summary>One of miniupnpd's port redirections: <see cref="Protocol"/> ("TCP", "UDP") to the router's <see cref="ExternalPort"/> goes on to <see cref="To"/>.</summary>
+public sealed record Redirection(string Protocol, int ExternalPort, IPEndPoint To)
+{
+    internal static Redirection Of(Match rule) => new(
+        rule.Groups["protocol"].Value switch { "0x6" => "TCP", "0x11" => "UDP", var other => other },
+        int.Parse(rule.Groups["port"].Value, CultureInfo.InvariantCulture),
+        IPEndPoint.Parse(rule.Groups["to"].Value));
+
+    public override string ToString() => $"{Protocol} {ExternalPort} → {To}";
 }
