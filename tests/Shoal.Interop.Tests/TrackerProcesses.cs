@@ -36,9 +36,12 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, IReadOnlyDictionary<string, string> environment, params string[] extra) =>
         AnnouncedAsync(RunningProcess.Start(Tools.Shoal, Arguments(IPAddress.Loopback, port, dataFolder, extra), environment: environment));
 
-    /// <summary>Starts it inside a network lab's namespace, listening on <paramref name="listen"/> (an address of that namespace).</summary>
-    public static Task<ShoalTrackerProcess> StartAsync(Lab.NetworkNamespace inside, IPAddress listen, int port, string dataFolder) =>
-        AnnouncedAsync(inside.Start(Tools.Shoal, Arguments(listen, port, dataFolder, [])));
+    /// <summary>
+    /// Starts it by <paramref name="start"/> (given `shoal`'s arguments: in a network lab's namespace, say), listening on
+    /// <paramref name="listen"/>.
+    /// </summary>
+    public static Task<ShoalTrackerProcess> StartAsync(Func<string[], RunningProcess> start, IPAddress listen, int port, string dataFolder) =>
+        AnnouncedAsync(start(Arguments(listen, port, dataFolder, [])));
 
     private static string[] Arguments(IPAddress listen, int port, string dataFolder, string[] extra) =>
         ["tracker", "--port", port.ToString(CultureInfo.InvariantCulture), "--listen", listen.ToString(), "--data", dataFolder, .. extra];

@@ -43,6 +43,27 @@ public sealed class LabShoal(string folder)
     public Task<ProcessResult> DoctorAsync(NetworkNamespace space, string name, bool portMapping, params string[] extra) =>
         space.RunAsync(Tools.Shoal, ["doctor", .. extra], TimeSpan.FromMinutes(1), Environment(name, portMapping));
 
+    /// <summary>
+    /// Waits until something in <paramref name="space"/> listens on TCP <see cref="Port"/> (`ss -ltn`, every 100 ms):
+    /// for `shoal get`, which prints no `listening on` line, before peers are told to dial it.
+    /// </summary>
+    public static async Task WaitUntilListeningAsync(NetworkNamespace space, RunningProcess owner)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            ProcessResult listening = await space.RunAsync("ss", ["-H", "-ltn", $"sport = :{Port.ToString(CultureInfo.InvariantCulture)}"]);
+            if (listening.ExitCode == 0 && listening.Output.Trim().Length > 0)
+            {
+                return;
+            }
+
+            Assert.False(owner.HasExited, $"{owner.Description} exited before listening: {owner.Tail(10)}");
+            Assert.True(clock.Elapsed < Started, $"nothing listens on port {Port} in {space.Name} after {Started}: {owner.Tail(10)}");
+            await Task.Delay(100);
+        }
+    }
+
     public string DownloadFolder(string name) => Path.Combine(folder, name, "got");
 
     private Dictionary<string, string> Environment(string name, bool portMapping) => new()

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Xunit.Abstractions;
+
+namespace Shoal.Interop.Tests.Lab;
+
+/// <summary>
+/// Issue 16's stories in <see cref="HomeLab"/>: people at home, behind routers that translate addresses and drop what
+/// nobody asked for, with 50 ms and 1 % loss between them (<see cref="DelayLineSettings.Internet"/>), still find each
+/// other — through a port their router maps, through a hole a relay helps them punch, or through the DHT.
+/// </summary>
+[Collection(nameof(LabCollection))]
+public sealed class ReachabilityTests : IDisposable
+{
+    private const long ContentSize = 4L << 20;
+    private const int TrackerPort = 6969;
+    private static readonly TimeSpan Mapped = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Transfer = TimeSpan.FromSeconds(90);
+
+    private readonly ITestOutputHelper _output;
+    private readonly string _folder = Directory.CreateTempSubdirectory("shoal-reach-").FullName;
+    private readonly LabShoal _shoal;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public ReachabilityTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _shoal = new LabShoal(_folder);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>
+    /// Alice's router runs miniupnpd; Shoal maps its TCP and UDP ports there. A peer on the internet and Bob, at home
+    /// behind a router that maps nothing, know only the tracker: it gives them Alice's router's address and the mapped
+    /// port, and both download from her. When Alice stops, her mappings go with her.
+    /// </summary>
+    [LabFact]
+    public async Task A_home_that_maps_its_port_is_downloaded_from_by_the_internet_and_by_another_home_through_the_tracker_alone()
+    {
+        await using HomeLab lab = await HomeLab.CreateAsync(DelayLineSettings.Internet, _folder);
+        Home alice = await lab.AddHomeAsync("a", portMapping: true);
+        Home bob = await lab.AddHomeAsync("b", portMapping: false);
+        InternetHost trackerHost = await lab.AddInternetHostAsync("tracker");
+        InternetHost carol = await lab.AddInternetHostAsync("peer");
+        await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartAsync(
+            arguments => trackerHost.Namespace.Start(Tools.Shoal, arguments), trackerHost.Address, TrackerPort, Path.Combine(_folder, "tracker"));
+        var (content, torrent) = await ContentAsync();
+        Log($"{alice}; {bob}; tracker {tracker.HttpAnnounce}; {carol}; {lab.Delay.Settings}");
+
+        var (share, _) = await _shoal.ShareAsync(alice.Host, "a", content, portMapping: true, "--torrent", torrent, "--tracker", tracker.HttpAnnounce, "--no-dht");
+        await using RunningProcess aliceShares = share;
+        IReadOnlyList<Redirection> redirections = await alice.PortMapper!.WaitForRedirectionsAsync(r => MapsBoth(r, alice), Mapped, "Shoal's TCP and UDP ports");
+        Log($"alice's router maps {string.Join(", ", redirections)}");
+        int externalPort = redirections.First(r => r.Protocol == "TCP").ExternalPort;
+        string aliceOutside = $"{alice.WanAddress}:{externalPort.ToString(CultureInfo.InvariantCulture)}";
+
+        await using RunningProcess carolGets = _shoal.Get(carol.Namespace, "peer", torrent, portMapping: false, "--tracker", tracker.HttpAnnounce, "--no-dht");
+        await using RunningProcess bobGets = _shoal.Get(bob.Host, "b", torrent, portMapping: false, "--tracker", tracker.HttpAnnounce, "--no-dht");
+        await AssertDownloadedAsync(carolGets, "peer", content);
+        await AssertDownloadedAsync(bobGets, "b", content);
+        AssertConnectedTo(carolGets, aliceOutside, "the internet peer");
+        AssertConnectedTo(bobGets, aliceOutside, "bob");
+
+        int stopped = await aliceShares.TerminateAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stopped == 0, $"alice's shoal share exited with {stopped}: {aliceShares.Tail(10)}");
+        IReadOnlyList<Redirection> left = await alice.PortMapper.RedirectionsAsync();
+        Log($"after alice stopped, her router maps [{string.Join(", ", left)}]");
+        Assert.Empty(left);
+    }
+
+    /// <summary>
+    /// Alice and Bob are both behind routers that map nothing: neither can dial the other. Both know a peer on the
+    /// internet (a relay, itself downloading the file slowly and uploading at most 16 KiB/s), which tells Bob of Alice
+    /// (PEX). Bob's dial of Alice is dropped by her router, so he asks the relay for a rendezvous (BEP 55); both dial
+    /// at once, each router lets the other's packets in as answers, and the file comes over the punched connection.
+    /// The relay's link shows it sent far less than the file: the data did not come through it.
+    /// </summary>
+    [LabFact]
+    public async Task Two_homes_that_map_nothing_punch_a_hole_through_a_relay_and_transfer_directly()
+    {
+        await using HomeLab lab = await HomeLab.CreateAsync(DelayLineSettings.Internet, _folder);
+        Home alice = await lab.AddHomeAsync("a", portMapping: false);
+        Home bob = await lab.AddHomeAsync("b", portMapping: false);
+        InternetHost relayHost = await lab.AddInternetHostAsync("relay");
+        var (content, torrent) = await ContentAsync();
+        string relayAt = LabShoal.EndPoint(relayHost.Address);
+        Log($"{alice}; {bob}; relay {relayHost}; {lab.Delay.Settings}");
+
+        await using RunningProcess relay = _shoal.Get(relayHost.Namespace, "relay", torrent, portMapping: false, "--no-dht", "--max-down", "16K", "--max-up", "16K");
+        await LabShoal.WaitUntilListeningAsync(relayHost.Namespace, relay);
+        var (share, _) = await _shoal.ShareAsync(alice.Host, "a", content, portMapping: false, "--torrent", torrent, "--no-dht", "--peer", relayAt);
+        await using RunningProcess aliceShares = share;
+        await aliceShares.WaitForErrorLineAsync(l => l.Contains($"connected to {relayAt}", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+
+        long relaySentBefore = await relayHost.SentBytesAsync();
+        await using RunningProcess bobGets = _shoal.Get(bob.Host, "b", torrent, portMapping: false, "--no-dht", "--peer", relayAt);
+        await AssertDownloadedAsync(bobGets, "b", content);
+        long relaySent = await relayHost.SentBytesAsync() - relaySentBefore;
+
+        string aliceOutside = LabShoal.EndPoint(alice.WanAddress);
+        string[] punches = [.. aliceShares.ErrorLines.Concat(bobGets.ErrorLines).Where(l => l.Contains("hole punch", StringComparison.Ordinal) || l.Contains("rendezvous", StringComparison.Ordinal))];
+        Log($"hole punching: {string.Join(" | ", punches)}");
+        Log($"the relay sent {relaySent} bytes while bob fetched {ContentSize} (its link's counter, headers included)");
+        Assert.Contains(bobGets.ErrorLines, l => l.Contains("rendezvous", StringComparison.Ordinal) && l.Contains(relayAt, StringComparison.Ordinal));
+        Assert.Contains(punches, l => l.Contains("hole punched to", StringComparison.Ordinal));
+        AssertConnectedTo(bobGets, aliceOutside, "bob");
+        Assert.True(relaySent < ContentSize / 4, $"the relay sent {relaySent} bytes while bob fetched {ContentSize}: the data went through it");
+    }
+
+    /// <summary>
+    /// Two bootstrap nodes on the internet; Alice (whose router maps her ports) shares a file and announces it to the
+    /// DHT; Bob, in another home, is given only the magnet link (no tracker in it, no peer, no local discovery) and
+    /// fetches the metadata and the file from Alice, found through the DHT alone.
+    /// </summary>
+    [LabFact]
+    public async Task A_magnet_shared_in_a_mapped_home_is_fetched_in_another_home_through_the_DHT_alone()
+    {
+        await using HomeLab lab = await HomeLab.CreateAsync(DelayLineSettings.Internet, _folder);
+        Home alice = await lab.AddHomeAsync("a", portMapping: true);
+        Home bob = await lab.AddHomeAsync("b", portMapping: false);
+        InternetHost first = await lab.AddInternetHostAsync("dht1");
+        InternetHost second = await lab.AddInternetHostAsync("dht2");
+        string content = ContentSamples.RandomFile(Path.Combine(_folder, "data.bin"), ContentSize, seed: 16);
+        string bootstrapContent = ContentSamples.RandomFile(Path.Combine(_folder, "bootstrap.bin"), 16 << 10, seed: 42);
+        string[] bootstrap = ["--dht-bootstrap", LabShoal.EndPoint(first.Address), "--dht-bootstrap", LabShoal.EndPoint(second.Address)];
+        Log($"{alice}; {bob}; DHT bootstrap nodes {first}, {second}; {lab.Delay.Settings}");
+
+        // Long-running DHT nodes on the internet, each bootstrapping through the other.
+        var (firstNode, _) = await _shoal.ShareAsync(first.Namespace, "dht1", bootstrapContent, portMapping: false, "--dht-bootstrap", LabShoal.EndPoint(second.Address));
+        await using RunningProcess firstRuns = firstNode;
+        var (secondNode, _) = await _shoal.ShareAsync(second.Namespace, "dht2", bootstrapContent, portMapping: false, "--dht-bootstrap", LabShoal.EndPoint(first.Address));
+        await using RunningProcess secondRuns = secondNode;
+
+        var (share, magnet) = await _shoal.ShareAsync(alice.Host, "a", content, portMapping: true, bootstrap);
+        await using RunningProcess aliceShares = share;
+        IReadOnlyList<Redirection> redirections = await alice.PortMapper!.WaitForRedirectionsAsync(r => MapsBoth(r, alice), Mapped, "Shoal's TCP and UDP ports");
+        Log($"alice's router maps {string.Join(", ", redirections)}; magnet {magnet}");
+        string announced = await aliceShares.WaitForErrorLineAsync(
+            l => l.Contains("announced to the DHT", StringComparison.Ordinal) && !l.Contains(" 0 nodes in the table", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Log($"alice: {announced}");
+
+        await using RunningProcess bobGets = _shoal.Get(bob.Host, "b", magnet, portMapping: false, bootstrap);
+        await AssertDownloadedAsync(bobGets, "b", content);
+        AssertConnectedTo(bobGets, $"{alice.WanAddress}:{redirections.First(r => r.Protocol == "TCP").ExternalPort.ToString(CultureInfo.InvariantCulture)}", "bob");
+    }
+
+    /// <summary>Both of Shoal's ports (TCP and UDP, for uTP and the DHT) redirected to the home's host.</summary>
+    private static bool MapsBoth(IReadOnlyList<Redirection> redirections, Home home) =>
+        redirections.Any(r => r.Protocol == "TCP" && r.To.Equals(new IPEndPoint(home.HostAddress, LabShoal.Port)))
+        && redirections.Any(r => r.Protocol == "UDP" && r.To.Equals(new IPEndPoint(home.HostAddress, LabShoal.Port)));
+
+    /// <summary>4 MiB of random bytes and a torrent of them made by `shoal create`.</summary>
+    private async Task<(string Content, string Torrent)> ContentAsync()
+    {
+        string content = ContentSamples.RandomFile(Path.Combine(_folder, "data.bin"), ContentSize, seed: 16);
+        string torrent = Path.Combine(_folder, "data.torrent");
+        ProcessResult created = await Tools.ShoalAsync("create", content, "-o", torrent, "--piece-size", "64K");
+        Assert.True(created.ExitCode == 0, $"shoal create: {created.Error}");
+        return (content, torrent);
+    }
+
+    /// <summary>Waits for a `shoal get` to finish, and checks what it wrote.</summary>
+    private async Task AssertDownloadedAsync(RunningProcess get, string name, string content)
+    {
+        int code = await get.WaitForExitAsync(Transfer);
+        Log($"{name}: exited {code}; {get.ErrorLines.Concat(get.OutputLines).LastOrDefault(l => l.StartsWith("fetched ", StringComparison.Ordinal)) ?? "no 'fetched' line"}");
+        Assert.True(code == 0, $"{name}'s shoal get exited with {code}: {get.Tail(15)}");
+        Transfers.AssertSameContent(content, Path.Combine(_shoal.DownloadFolder(name), Path.GetFileName(content)));
+    }
+
+    /// <summary>The process's debug log says it had a connection to <paramref name="endPoint"/> (`connected to ADDRESS:PORT (…)`).</summary>
+    private static void AssertConnectedTo(RunningProcess process, string endPoint, string who) => Assert.True(
+        process.ErrorLines.Any(l => l.Contains($"connected to {endPoint} ", StringComparison.Ordinal)),
+        $"{who} never connected to {endPoint}: {process.Tail(15)}");
+
+    private void Log(string line) => _output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0} s] {line}");
+}
