@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace Shoal.Interop.Tests.Lab;
@@ -11,7 +12,7 @@ namespace Shoal.Interop.Tests.Lab;
 /// other — through a port their router maps, through a hole a relay helps them punch, or through the DHT.
 /// </summary>
 [Collection(nameof(LabCollection))]
-public sealed class ReachabilityTests : IDisposable
+public sealed partial class ReachabilityTests : IDisposable
 {
     private const long ContentSize = 4L << 20;
     private const int TrackerPort = 6969;
@@ -72,11 +73,18 @@ public sealed class ReachabilityTests : IDisposable
 
     /// <summary>
     /// Alice and Bob are both behind routers that map nothing: neither can dial the other. Both know a peer on the
-    /// internet (a relay, itself downloading the file slowly and uploading at most 16 KiB/s), which tells Bob of Alice
-    /// (PEX). Bob's dial of Alice is dropped by her router, so he asks the relay for a rendezvous (BEP 55); both dial
-    /// at once, each router lets the other's packets in as answers, and the file comes over the punched connection.
-    /// The relay's link shows it sent far less than the file: the data did not come through it.
+    /// internet, a relay, itself downloading the file at 16 KiB/s and uploading as slowly; so does Carol, a second such
+    /// peer. They tell Bob of Alice (PEX, BEP 11); Bob's dial of Alice is dropped by her router, so he asks one of them
+    /// for a rendezvous (BEP 55); both dial at once, each router takes the other's packets for answers, and the file
+    /// comes over the punched connection: Bob's log counts the payload received on each connection, and the internet
+    /// peers' links show they sent far less than the file in all.
     /// </summary>
+    /// <remarks>
+    /// Carol joins the relay before Bob does, so that the relay's first PEX message to Alice names Carol and the next one
+    /// (with Bob) is due a minute later (BEP 11's interval): Alice does not dial Bob of her own accord meanwhile. Had she
+    /// done so, her dial would have left an entry in her router's connection tracking that lets Bob's plain dial in as
+    /// an answer: a hole punched by chance, not by BEP 55 (seen in this lab without Carol).
+    /// </remarks>
     [LabFact]
     public async Task Two_homes_that_map_nothing_punch_a_hole_through_a_relay_and_transfer_directly()
     {
@@ -84,29 +92,36 @@ public sealed class ReachabilityTests : IDisposable
         Home alice = await lab.AddHomeAsync("a", portMapping: false);
         Home bob = await lab.AddHomeAsync("b", portMapping: false);
         InternetHost relayHost = await lab.AddInternetHostAsync("relay");
+        InternetHost carol = await lab.AddInternetHostAsync("carol");
         var (content, torrent) = await ContentAsync();
         string relayAt = LabShoal.EndPoint(relayHost.Address);
-        Log($"{alice}; {bob}; relay {relayHost}; {lab.Delay.Settings}");
+        string[] slowly = ["--no-dht", "--max-down", "16K", "--max-up", "16K"];
+        Log($"{alice}; {bob}; relay {relayHost}; {carol}; {lab.Delay.Settings}");
 
-        await using RunningProcess relay = _shoal.Get(relayHost.Namespace, "relay", torrent, portMapping: false, "--no-dht", "--max-down", "16K", "--max-up", "16K");
+        await using RunningProcess relay = _shoal.Get(relayHost.Namespace, "relay", torrent, portMapping: false, slowly);
         await LabShoal.WaitUntilListeningAsync(relayHost.Namespace, relay);
         var (share, _) = await _shoal.ShareAsync(alice.Host, "a", content, portMapping: false, "--torrent", torrent, "--no-dht", "--peer", relayAt);
         await using RunningProcess aliceShares = share;
         await aliceShares.WaitForErrorLineAsync(l => l.Contains($"connected to {relayAt}", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await using RunningProcess carolGets = _shoal.Get(carol.Namespace, "carol", torrent, portMapping: false, [.. slowly, "--peer", relayAt]);
+        await aliceShares.WaitForErrorLineAsync(l => l.Contains("from Pex", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
 
-        long relaySentBefore = await relayHost.SentBytesAsync();
+        InternetHost[] publicPeers = [relayHost, carol];
+        long sentBefore = await SentBytesAsync(publicPeers);
         await using RunningProcess bobGets = _shoal.Get(bob.Host, "b", torrent, portMapping: false, "--no-dht", "--peer", relayAt);
         await AssertDownloadedAsync(bobGets, "b", content);
-        long relaySent = await relayHost.SentBytesAsync() - relaySentBefore;
+        long relaySent = await SentBytesAsync(publicPeers) - sentBefore;
 
         string aliceOutside = LabShoal.EndPoint(alice.WanAddress);
-        string[] punches = [.. aliceShares.ErrorLines.Concat(bobGets.ErrorLines).Where(l => l.Contains("hole punch", StringComparison.Ordinal) || l.Contains("rendezvous", StringComparison.Ordinal))];
-        Log($"hole punching: {string.Join(" | ", punches)}");
-        Log($"the relay sent {relaySent} bytes while bob fetched {ContentSize} (its link's counter, headers included)");
-        Assert.Contains(bobGets.ErrorLines, l => l.Contains("rendezvous", StringComparison.Ordinal) && l.Contains(relayAt, StringComparison.Ordinal));
-        Assert.Contains(punches, l => l.Contains("hole punched to", StringComparison.Ordinal));
-        AssertConnectedTo(bobGets, aliceOutside, "bob");
-        Assert.True(relaySent < ContentSize / 4, $"the relay sent {relaySent} bytes while bob fetched {ContentSize}: the data went through it");
+        LogConnections("alice", aliceShares);
+        LogConnections("bob", bobGets);
+        long fromAlice = PayloadReceivedFrom(bobGets, aliceOutside);
+        Log($"bob received {fromAlice} payload bytes on his connections to alice; the relay and carol sent {relaySent} bytes in all while bob fetched {ContentSize} (their links' counters, headers included)");
+        string[] relays = [.. publicPeers.Select(p => LabShoal.EndPoint(p.Address))];
+        Assert.Contains(bobGets.ErrorLines, l => relays.Any(r => l.Contains($"{aliceOutside} cannot be dialled; asked {r} for a rendezvous", StringComparison.Ordinal)));
+        Assert.Contains(aliceShares.ErrorLines.Concat(bobGets.ErrorLines), l => l.Contains("hole punched to", StringComparison.Ordinal) && relays.Any(r => l.Contains($"via relay {r}", StringComparison.Ordinal)));
+        Assert.True(fromAlice >= ContentSize * 3 / 4, $"bob received only {fromAlice} of {ContentSize} bytes from alice directly");
+        Assert.True(relaySent < ContentSize / 4, $"the relay and carol sent {relaySent} bytes while bob fetched {ContentSize}: the data went through them");
     }
 
     /// <summary>
@@ -146,6 +161,17 @@ public sealed class ReachabilityTests : IDisposable
         AssertConnectedTo(bobGets, $"{alice.WanAddress}:{redirections.First(r => r.Protocol == "TCP").ExternalPort.ToString(CultureInfo.InvariantCulture)}", "bob");
     }
 
+    private static async Task<long> SentBytesAsync(IEnumerable<InternetHost> hosts)
+    {
+        long sent = 0;
+        foreach (InternetHost host in hosts)
+        {
+            sent += await host.SentBytesAsync();
+        }
+
+        return sent;
+    }
+
     /// <summary>Both of Shoal's ports (TCP and UDP, for uTP and the DHT) redirected to the home's host.</summary>
     private static bool MapsBoth(IReadOnlyList<Redirection> redirections, Home home) =>
         redirections.Any(r => r.Protocol == "TCP" && r.To.Equals(new IPEndPoint(home.HostAddress, LabShoal.Port)))
@@ -175,5 +201,26 @@ public sealed class ReachabilityTests : IDisposable
         process.ErrorLines.Any(l => l.Contains($"connected to {endPoint} ", StringComparison.Ordinal)),
         $"{who} never connected to {endPoint}: {process.Tail(15)}");
 
+    /// <summary>
+    /// The payload bytes a process received over its closed connections to <paramref name="endPoint"/>, from the engine's
+    /// debug lines `connection to ADDRESS:PORT over Utp closed: … (N payload bytes received on it)`.
+    /// </summary>
+    private static long PayloadReceivedFrom(RunningProcess process, string endPoint) => process.ErrorLines
+        .Select(l => ClosedConnection().Match(l))
+        .Where(m => m.Success && m.Groups["peer"].Value == endPoint)
+        .Sum(m => long.Parse(m.Groups["bytes"].Value, CultureInfo.InvariantCulture));
+
+    /// <summary>The engine's debug lines about a process's connections (made, failed, closed), for the test's log.</summary>
+    private void LogConnections(string who, RunningProcess process)
+    {
+        foreach (string line in process.ErrorLines.Where(l => l.Contains("connect", StringComparison.Ordinal) || l.Contains("dial", StringComparison.Ordinal) || l.Contains("new peer", StringComparison.Ordinal) || l.Contains("hole punch", StringComparison.Ordinal)))
+        {
+            Log($"{who}: {line}");
+        }
+    }
+
     private void Log(string line) => _output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0} s] {line}");
+
+    [GeneratedRegex(@"connection to (?<peer>\S+) over \S+ closed: .*\((?<bytes>[0-9]+) payload bytes received on it\)")]
+    private static partial Regex ClosedConnection();
 }
