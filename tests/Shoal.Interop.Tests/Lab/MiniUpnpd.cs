@@ -58,7 +58,10 @@ public sealed partial class MiniUpnpd : IAsyncDisposable
             $"allow 1024-65535 {lan} 1024-65535",
             "deny 0-65535 0.0.0.0/0 0-65535",
         ]);
-        RunningProcess process = router.Start("miniupnpd", ["-d", "-f", configuration]);
+        // Even in the foreground it writes a pid file, /run/miniupnpd.pid unless told, and will not start while the pid
+        // there lives: namespaces share the file system, so each instance gets its own.
+        string pidFile = Path.Combine(folder, $"miniupnpd-{router.Name}.pid");
+        RunningProcess process = router.Start("miniupnpd", ["-d", "-f", configuration, "-P", pidFile]);
         try
         {
             await process.WaitForErrorLineAsync(l => l.Contains("Listening for NAT-PMP/PCP traffic on port 5351", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
