@@ -54,6 +54,9 @@ public sealed partial class ReachabilityTests : IDisposable
         await using RunningProcess aliceShares = share;
         IReadOnlyList<Redirection> redirections = await alice.PortMapper!.WaitForRedirectionsAsync(r => MapsBoth(r, alice), Mapped, "Shoal's TCP and UDP ports");
         Log($"alice's router maps {string.Join(", ", redirections)}");
+        string shown = await aliceShares.WaitForErrorLineAsync(l => l.StartsWith($"port {LabShoal.Port} mapped on the router", StringComparison.Ordinal), Mapped);
+        Log($"alice's shoal says: {shown}");
+        Assert.Contains($"{alice.WanAddress}:", shown, StringComparison.Ordinal);
         int externalPort = redirections.First(r => r.Protocol == "TCP").ExternalPort;
         string aliceOutside = $"{alice.WanAddress}:{externalPort.ToString(CultureInfo.InvariantCulture)}";
 
@@ -157,7 +160,7 @@ public sealed partial class ReachabilityTests : IDisposable
         Log($"alice: {announced}");
 
         await using RunningProcess bobGets = _shoal.Get(bob.Host, "b", magnet, portMapping: false, bootstrap);
-        await AssertDownloadedAsync(bobGets, "b", content);
+        await AssertDownloadedAsync(bobGets, "b", content, ("alice", aliceShares));
         AssertConnectedTo(bobGets, $"{alice.WanAddress}:{redirections.First(r => r.Protocol == "TCP").ExternalPort.ToString(CultureInfo.InvariantCulture)}", "bob");
     }
 
@@ -187,10 +190,24 @@ public sealed partial class ReachabilityTests : IDisposable
         return (content, torrent);
     }
 
-    /// <summary>Waits for a `shoal get` to finish, and checks what it wrote.</summary>
-    private async Task AssertDownloadedAsync(RunningProcess get, string name, string content)
+    /// <summary>Waits for a `shoal get` to finish, and checks what it wrote; if it overruns, logs its connections and those of <paramref name="others"/>.</summary>
+    private async Task AssertDownloadedAsync(RunningProcess get, string name, string content, params (string Name, RunningProcess Process)[] others)
     {
-        int code = await get.WaitForExitAsync(Transfer);
+        int code;
+        try
+        {
+            code = await get.WaitForExitAsync(Transfer);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var (other, process) in others.Prepend((name, get)))
+            {
+                LogConnections(other, process);
+            }
+
+            throw;
+        }
+
         Log($"{name}: exited {code}; {get.ErrorLines.Concat(get.OutputLines).LastOrDefault(l => l.StartsWith("fetched ", StringComparison.Ordinal)) ?? "no 'fetched' line"}");
         Assert.True(code == 0, $"{name}'s shoal get exited with {code}: {get.Tail(15)}");
         Transfers.AssertSameContent(content, Path.Combine(_shoal.DownloadFolder(name), Path.GetFileName(content)));
@@ -213,7 +230,7 @@ public sealed partial class ReachabilityTests : IDisposable
     /// <summary>The engine's debug lines about a process's connections (made, failed, closed), for the test's log.</summary>
     private void LogConnections(string who, RunningProcess process)
     {
-        foreach (string line in process.ErrorLines.Where(l => l.Contains("connect", StringComparison.Ordinal) || l.Contains("dial", StringComparison.Ordinal) || l.Contains("new peer", StringComparison.Ordinal) || l.Contains("hole punch", StringComparison.Ordinal)))
+        foreach (string line in process.ErrorLines.Where(l => l.Contains("connect", StringComparison.Ordinal) || l.Contains("dial", StringComparison.Ordinal) || l.Contains("new peer", StringComparison.Ordinal) || l.Contains("hole punch", StringComparison.Ordinal) || l.Contains("DHT", StringComparison.Ordinal) || l.Contains("metadata", StringComparison.OrdinalIgnoreCase)))
         {
             Log($"{who}: {line}");
         }
