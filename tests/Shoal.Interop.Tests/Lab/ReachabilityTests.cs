@@ -166,6 +166,59 @@ public sealed partial class ReachabilityTests : IDisposable
         AssertConnectedTo(bobGets, $"{alice.WanAddress}:{redirections.First(r => r.Protocol == "TCP").ExternalPort.ToString(CultureInfo.InvariantCulture)}", "bob");
     }
 
+    /// <summary>
+    /// `shoal doctor` in both homes, with a DHT node on the internet to join: in Alice's (miniupnpd) it finds both ports
+    /// mapped and says where peers reach her, and is content; in Bob's (no mapping) it says what is wrong and what to do,
+    /// and exits 1. Its text goes to the test's log, its JSON is checked.
+    /// </summary>
+    [LabFact]
+    public async Task Shoal_doctor_tells_a_mapped_home_it_is_reachable_and_an_unmapped_home_what_to_do()
+    {
+        await using HomeLab lab = await HomeLab.CreateAsync(DelayLineSettings.Internet, _folder);
+        Home alice = await lab.AddHomeAsync("a", portMapping: true);
+        Home bob = await lab.AddHomeAsync("b", portMapping: false);
+        InternetHost dht = await lab.AddInternetHostAsync("dht");
+        string tiny = ContentSamples.RandomFile(Path.Combine(_folder, "bootstrap.bin"), 16 << 10, seed: 42);
+        var (node, _) = await _shoal.ShareAsync(dht.Namespace, "dht", tiny, portMapping: false);
+        await using RunningProcess nodeRuns = node;
+        string[] doctor = ["--port", LabShoal.Port.ToString(CultureInfo.InvariantCulture), "--dht-bootstrap", LabShoal.EndPoint(dht.Address), "--wait", "10"];
+
+        ProcessResult[] texts = await Task.WhenAll(
+            _shoal.DoctorAsync(alice.Host, "a", portMapping: true, doctor),
+            _shoal.DoctorAsync(bob.Host, "b", portMapping: false, doctor));
+        foreach (var (home, text) in new[] { (alice, texts[0]), (bob, texts[1]) })
+        {
+            Log($"shoal doctor in {home} (exit {text.ExitCode}):{Environment.NewLine}{text.Output}{text.Error}");
+        }
+
+        ProcessResult[] jsons = await Task.WhenAll(
+            _shoal.DoctorAsync(alice.Host, "a", portMapping: true, [.. doctor, "--json"]),
+            _shoal.DoctorAsync(bob.Host, "b", portMapping: false, [.. doctor, "--json"]));
+        using JsonDocument mapped = DoctorJson(jsons[0], alice);
+        using JsonDocument unmapped = DoctorJson(jsons[1], bob);
+        JsonElement aliceFacts = mapped.RootElement.GetProperty("facts");
+        Assert.True(texts[0].ExitCode == 0 && jsons[0].ExitCode == 0, $"doctor found a problem in the mapped home: {jsons[0].Output}");
+        Assert.All(aliceFacts.GetProperty("mappings").EnumerateArray(), m => Assert.Equal("mapped", m.GetProperty("state").GetString()));
+        Assert.Equal(2, aliceFacts.GetProperty("mappings").GetArrayLength());
+        Assert.Equal(alice.WanAddress.ToString(), aliceFacts.GetProperty("externalAddress").GetString());
+        Assert.Equal(LabShoal.EndPoint(alice.WanAddress), aliceFacts.GetProperty("reachableAt").GetString());
+
+        JsonElement bobFacts = unmapped.RootElement.GetProperty("facts");
+        Assert.True(texts[1].ExitCode == 1 && jsons[1].ExitCode == 1, $"doctor found nothing wrong in the unmapped home: {jsons[1].Output}");
+        Assert.DoesNotContain(bobFacts.GetProperty("mappings").EnumerateArray(), m => m.GetProperty("state").GetString() == "mapped");
+        Assert.Equal(JsonValueKind.Null, bobFacts.GetProperty("reachableAt").ValueKind);
+        Assert.Contains(
+            unmapped.RootElement.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("level").GetString() == "problem" && !string.IsNullOrWhiteSpace(f.GetProperty("advice").GetString()));
+    }
+
+    /// <summary>`shoal doctor --json`'s document, or a failure naming what it printed instead.</summary>
+    private static JsonDocument DoctorJson(ProcessResult doctor, Home home)
+    {
+        Assert.True(doctor.Output.TrimStart().StartsWith('{'), $"shoal doctor --json in {home} exited {doctor.ExitCode} without JSON: {doctor.Output} {doctor.Error}");
+        return JsonDocument.Parse(doctor.Output);
+    }
+
     /// <summary>Both of Shoal's ports (TCP and UDP, for uTP and the DHT) redirected to the home's host.</summary>
     private static bool MapsBoth(IReadOnlyList<Redirection> redirections, Home home) =>
         redirections.Any(r => r.Protocol == "TCP" && r.To.Equals(new IPEndPoint(home.HostAddress, LabShoal.Port)))
