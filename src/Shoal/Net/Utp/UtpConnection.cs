@@ -137,6 +137,7 @@ internal sealed class UtpConnection
     private long _fastResendCount;
     private long _duplicateCount;
     private long _droppedCount;
+    private long _tailProbeCount;
     private ushort _sendNext;
     private ushort _ackedTo;
     private int _queuedBytes;
@@ -169,6 +170,7 @@ internal sealed class UtpConnection
     private long _timeout = InitialTimeout;
     private int _timeouts;
     private long _deadline = long.MaxValue;
+    private long _tailProbeAt = long.MaxValue;
     private double _cwnd;
     private double _ssthresh = MaxWindow;
     private bool _slowStart = true;
@@ -251,6 +253,9 @@ internal sealed class UtpConnection
 
     /// <summary>The smallest size the path was found (or assumed) to drop: the search's upper end.</summary>
     public int MtuCeiling => _mtuCeiling;
+
+    /// <summary>Tail loss probes sent (see <see cref="SendTailProbe"/>), for tests and diagnostics.</summary>
+    public long TailProbes => _tailProbeCount;
 
     /// <summary>MTU probes lost, and the times the congestion window was cut (a loss or a timeout) for tests and diagnostics.</summary>
     public (long ProbeLosses, long CongestionCuts) MtuCounters => (_probeLosses, _congestionCuts);
@@ -521,6 +526,11 @@ internal sealed class UtpConnection
         long now = _clock.Now;
         if (State is UtpState.Failed or UtpState.Closed || now < _deadline)
         {
+            if (now >= _tailProbeAt)
+            {
+                SendTailProbe(now);
+            }
+
             Flush();
             return;
         }
@@ -572,6 +582,7 @@ internal sealed class UtpConnection
         _slowStart = true;
         _duplicateAcks = 0;
         _lossWindowEnd = _sendNext;
+        _tailProbeAt = long.MaxValue;
         for (ushort seq = (ushort)(_ackedTo + 1); seq != _sendNext; seq++)
         {
             ref OutPacket packet = ref _out[seq & Mask];
@@ -642,6 +653,7 @@ internal sealed class UtpConnection
         if (_deadline == long.MaxValue)
         {
             _deadline = now + _timeout;
+            ArmTailProbe(now);
         }
 
         if (probeSize > 0 && SendProbe(seq, ref packet, probeSize))
@@ -724,6 +736,44 @@ internal sealed class UtpConnection
         finally
         {
             ArrayPool<byte>.Shared.Return(datagram);
+        }
+    }
+
+    /// <summary>
+    /// A tail loss probe (RFC 8985, section 7) is due two round trips after the last progress. A receiver acks a burst
+    /// once (libtorrent too), so one lost ack, or a lost packet with too few behind it to tell, leaves a window unacked
+    /// until the timeout: at least 500 ms (BEP 29), then one packet of window. On a 50 ms path with 1 % loss each way
+    /// that happened every few seconds.
+    /// </summary>
+    private void ArmTailProbe(long now)
+    {
+        long probeTimeout = 2 * _rtt;
+        _tailProbeAt = _rtt > 0 && probeTimeout < _timeout ? now + probeTimeout : long.MaxValue;
+    }
+
+    /// <summary>
+    /// Sends the last packet in flight again, outside the window and without counting it as in flight (it is a copy):
+    /// the receiver acks it, so a lost ack is made good and a lost tail packet is resent, or the ack's selective acks
+    /// tell what was lost, long before the timeout. One probe per progress.
+    /// </summary>
+    private void SendTailProbe(long now)
+    {
+        _tailProbeAt = long.MaxValue;
+        if (State != UtpState.Connected)
+        {
+            return;
+        }
+
+        for (ushort seq = (ushort)(_sendNext - 1); seq != _ackedTo; seq--)
+        {
+            ref OutPacket packet = ref _out[seq & Mask];
+            if (!packet.Acked && !packet.NeedsResend && packet.ProbeSize == 0 && packet.Type != UtpType.Syn)
+            {
+                Transmit(seq, ref packet, now);
+                _inFlight -= packet.Payload;
+                _tailProbeCount++;
+                return;
+            }
         }
     }
 
@@ -854,10 +904,12 @@ internal sealed class UtpConnection
         if (Sent == 0)
         {
             _deadline = long.MaxValue;
+            _tailProbeAt = long.MaxValue;
         }
         else if (progressed)
         {
             _deadline = now + _timeout;
+            ArmTailProbe(now);
         }
 
         if (ackedBytes > 0)

@@ -42,4 +42,46 @@ public class UtpRandomLossTests(ITestOutputHelper output)
         output.WriteLine($"{rate:F2} MiB/s; {link.A.Counters}, {link.A.MtuCounters}");
         Assert.True(rate > 0.42, $"only {rate:F2} MiB/s");
     }
+
+    /// <summary>
+    /// The receiver acks a burst once, so losing that one ack (or the few of a round trip) left the whole window
+    /// unacked until the timeout (500 ms, and the window down to one packet); a tail loss probe two round trips on
+    /// brings a fresh ack.
+    /// </summary>
+    [Fact]
+    public void A_lost_ack_for_a_whole_window_costs_a_tail_probe_not_a_timeout()
+    {
+        // A small receive window keeps each window one burst, its acks few.
+        var clean = new PathShape { Delay = TimeSpan.FromMilliseconds(25) };
+        var link = new SimulatedLink(4, clean, clean, new UtpConnectionOptions { ReceiveBufferSize = 16 * 1024 });
+        Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(10)));
+
+        byte[] chunk = TempFolder.RandomBytes(1 << 20, 4);
+        byte[] scratch = new byte[1 << 20];
+        void Pump()
+        {
+            while (link.A.Write(chunk) > 0)
+            {
+            }
+
+            link.A.Flush();
+            while (link.B!.Read(scratch) > 0)
+            {
+            }
+
+            link.B.Flush();
+        }
+
+        link.RunUntil(() => false, TimeSpan.FromSeconds(2), Pump);
+        // Every ack B sends for one round trip is lost: the window's packets all arrived, but A hears nothing of them.
+        long lostUntil = link.Now + 60_000;
+        int dropped = 0;
+        link.Drop = (datagram, toB) => !toB && datagram[0] >> 4 == (int)UtpType.State && link.Now < lostUntil && ++dropped > 0;
+        link.RunUntil(() => false, TimeSpan.FromSeconds(2), Pump);
+
+        output.WriteLine($"{dropped} ack(s) lost; {link.A.Counters}, {link.A.TailProbes} tail probe(s), cwnd {link.A.CongestionWindow:N0}");
+        Assert.True(dropped > 0);
+        Assert.Equal(0, link.A.Counters.Timeouts);
+        Assert.True(link.A.TailProbes > 0);
+    }
 }
