@@ -77,6 +77,21 @@ internal sealed class SimulatedLink
     /// <summary>MTU probes sent either way, as (size, whether the path's MTU let it through).</summary>
     public List<(int Size, bool Fits)> Probes { get; } = [];
 
+    /// <summary>A step of a bulk transfer A → B: A writes all it takes of <paramref name="chunk"/> (again and again), B reads all it can.</summary>
+    public void Saturate(byte[] chunk, byte[] scratch)
+    {
+        while (A.Write(chunk) > 0)
+        {
+        }
+
+        A.Flush();
+        while (B!.Read(scratch) > 0)
+        {
+        }
+
+        B.Flush();
+    }
+
     /// <summary>Runs until the next event (a delivery or a tick), delivering and flushing; false once <paramref name="until"/> passed.</summary>
     public bool Step(long until)
     {

@@ -68,19 +68,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
         byte[] chunk = TempFolder.RandomBytes(1 << 20, 3);
         byte[] scratch = new byte[1 << 20];
         long start = link.Now;
-        link.RunUntil(() => false, TimeSpan.FromSeconds(20), () =>
-        {
-            while (link.A.Write(chunk) > 0)
-            {
-            }
-
-            link.A.Flush();
-            while (link.B!.Read(scratch) > 0)
-            {
-            }
-
-            link.B.Flush();
-        });
+        link.RunUntil(() => false, TimeSpan.FromSeconds(20), () => link.Saturate(chunk, scratch));
 
         double rate = link.DeliveredToB / ((link.Now - start) / 1e6);
         output.WriteLine($"{rate / 1e6:F2} MB/s through a 10 MB/s, 50 ms path; cwnd {link.A.CongestionWindow:N0}, rtt {link.A.RoundTripTime / 1000} ms");
@@ -98,19 +86,7 @@ public class UtpConnectionTests(ITestOutputHelper output)
         byte[] chunk = TempFolder.RandomBytes(1 << 20, 4);
         byte[] scratch = new byte[1 << 20];
         long start = link.Now;
-        link.RunUntil(() => false, TimeSpan.FromSeconds(90), () =>
-        {
-            while (link.A.Write(chunk) > 0)
-            {
-            }
-
-            link.A.Flush();
-            while (link.B!.Read(scratch) > 0)
-            {
-            }
-
-            link.B.Flush();
-        });
+        link.RunUntil(() => false, TimeSpan.FromSeconds(90), () => link.Saturate(chunk, scratch));
 
         // After the first half minute (slow start's overshoot drained): the queue stays near the target.
         long settled = start + 30_000_000;

@@ -158,19 +158,7 @@ public class UtpMtuTests(ITestOutputHelper output)
         Assert.True(link.RunUntil(() => link.A.State == UtpState.Connected, TimeSpan.FromSeconds(5)));
         byte[] chunk = TempFolder.RandomBytes(64 * 1024, 14);
         byte[] scratch = new byte[64 * 1024];
-        link.RunUntil(() => false, TimeSpan.FromSeconds(70), () =>
-        {
-            while (link.A.Write(chunk) > 0)
-            {
-            }
-
-            link.A.Flush();
-            while (link.B!.Read(scratch) > 0)
-            {
-            }
-
-            link.B.Flush();
-        });
+        link.RunUntil(() => false, TimeSpan.FromSeconds(70), () => link.Saturate(chunk, scratch));
 
         // The first search, then one more each 30 s, each starting over from the top (half way up from the floor).
         output.WriteLine($"{link.Probes.Count} probes: {string.Join(", ", link.Probes.Select(p => p.Size))}");

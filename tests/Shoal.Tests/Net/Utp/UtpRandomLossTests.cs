@@ -24,19 +24,7 @@ public class UtpRandomLossTests(ITestOutputHelper output)
         byte[] chunk = TempFolder.RandomBytes(1 << 20, seed);
         byte[] scratch = new byte[1 << 20];
         long start = link.Now;
-        link.RunUntil(() => false, TimeSpan.FromSeconds(300), () =>
-        {
-            while (link.A.Write(chunk) > 0)
-            {
-            }
-
-            link.A.Flush();
-            while (link.B!.Read(scratch) > 0)
-            {
-            }
-
-            link.B.Flush();
-        });
+        link.RunUntil(() => false, TimeSpan.FromSeconds(300), () => link.Saturate(chunk, scratch));
 
         double rate = link.DeliveredToB / ((link.Now - start) / 1e6) / (1 << 20);
         output.WriteLine($"{rate:F2} MiB/s; {link.A.Counters}, {link.A.MtuCounters}");
@@ -58,26 +46,12 @@ public class UtpRandomLossTests(ITestOutputHelper output)
 
         byte[] chunk = TempFolder.RandomBytes(1 << 20, 4);
         byte[] scratch = new byte[1 << 20];
-        void Pump()
-        {
-            while (link.A.Write(chunk) > 0)
-            {
-            }
-
-            link.A.Flush();
-            while (link.B!.Read(scratch) > 0)
-            {
-            }
-
-            link.B.Flush();
-        }
-
-        link.RunUntil(() => false, TimeSpan.FromSeconds(2), Pump);
+        link.RunUntil(() => false, TimeSpan.FromSeconds(2), () => link.Saturate(chunk, scratch));
         // Every ack B sends for one round trip is lost: the window's packets all arrived, but A hears nothing of them.
         long lostUntil = link.Now + 60_000;
         int dropped = 0;
         link.Drop = (datagram, toB) => !toB && datagram[0] >> 4 == (int)UtpType.State && link.Now < lostUntil && ++dropped > 0;
-        link.RunUntil(() => false, TimeSpan.FromSeconds(2), Pump);
+        link.RunUntil(() => false, TimeSpan.FromSeconds(2), () => link.Saturate(chunk, scratch));
 
         output.WriteLine($"{dropped} ack(s) lost; {link.A.Counters}, {link.A.TailProbes} tail probe(s), cwnd {link.A.CongestionWindow:N0}");
         Assert.True(dropped > 0);
