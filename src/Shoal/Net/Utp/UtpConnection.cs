@@ -66,12 +66,13 @@ internal sealed record UtpConnectionOptions
 /// Sending: written bytes are copied once, into the packet buffers that are sent and resent, so a packet's
 /// size is fixed when it is written (the last one grows while it waits). Congestion control is LEDBAT as BEP 29
 /// gives it, with libtorrent's slow start; losses are found by three duplicate acks or three selective acks past
-/// a hole, and by timeouts. Path MTU discovery, as libtorrent does it: packets are written at the floor, the largest
-/// size known to pass; one probe at a time, an empty packet padded to the middle of [floor, ceiling] (see
-/// <see cref="InsertProbe"/>), goes before the queued data; its ack raises the floor, its loss lowers the ceiling (and
-/// it goes again unpadded), until the two meet. A probe's loss is not congestion: the window is not cut. Receiving:
-/// in-order payloads are copied into a ring that reads drain; packets ahead of a hole wait in a reorder ring; both
-/// together never exceed the window we advertise.
+/// a hole, and by timeouts, which a tail loss probe (see <see cref="SendTailProbe"/>) mostly forestalls. Path MTU
+/// discovery, as libtorrent does it: packets are written at the floor, the largest size known to pass; one probe at
+/// a time, an empty packet padded to the middle of [floor, ceiling] (see <see cref="InsertProbe"/>), goes before
+/// the queued data; its ack raises the floor, its loss lowers the ceiling (and it goes again unpadded), until the two
+/// meet. A probe's loss is not congestion: the window is not cut. Receiving: in-order payloads are copied into a
+/// ring that reads drain; packets ahead of a hole wait in a reorder ring; both together never exceed the window we
+/// advertise.
 /// </para>
 /// </summary>
 internal sealed class UtpConnection
