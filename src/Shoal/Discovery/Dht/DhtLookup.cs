@@ -77,6 +77,29 @@ public sealed class DhtLookup
         AddCandidates(response.Nodes);
     }
 
+    /// <summary>
+    /// A candidate answered under another id: it is known by the new one from now on. When another answer already
+    /// named the node by its new id it is a candidate twice; the old one leaves, or it would wait for an answer forever
+    /// and the lookup with it.
+    /// </summary>
+    internal void Renamed(NodeInfo asked, NodeInfo answered)
+    {
+        if (Find(asked) is not { } candidate)
+        {
+            return;
+        }
+
+        _seen.Add(answered.Id);
+        if (Find(answered) is not null)
+        {
+            _candidates.Remove(candidate);
+            return;
+        }
+
+        candidate.Node = answered;
+        _candidates.Sort((a, b) => Target.CompareDistance(a.Node.Id, b.Node.Id));
+    }
+
     internal void Failed(NodeInfo node)
     {
         if (Find(node) is { } candidate)
@@ -126,7 +149,7 @@ public sealed class DhtLookup
 
     private sealed class Candidate(NodeInfo node)
     {
-        public NodeInfo Node { get; } = node;
+        public NodeInfo Node { get; set; } = node;
 
         public CandidateStatus Status { get; set; }
 

@@ -245,19 +245,25 @@ public sealed class DhtNode
             return;
         }
 
-        if (message is not KrpcResponse response || (pending.ExpectedId is { } expected && expected != response.Sender))
+        if (message is not KrpcResponse response)
         {
-            // An error proves the node alive, so only a reply from the wrong id counts against it in the table.
-            if (message is KrpcResponse && pending.ExpectedId is { } id)
-            {
-                Table.Failed(id, from);
-            }
-
+            // An error proves the node alive: it counts against the query, not against the node in the table.
             FailInLookup(pending);
             return;
         }
 
         var sender = new NodeInfo(response.Sender, from);
+        if (pending.ExpectedId is { } expected && expected != response.Sender)
+        {
+            // The node took another id since we learnt of it (BEP 42 moves a node's id once it learns its external
+            // address, which new nodes do in their first minute). The transaction id and the address prove this is
+            // the node we asked, so its answer counts, as libtorrent counts it; its old id counts a failure in the
+            // table, as an unanswered query would, so it turns bad. Refusing the answer left a lookup among freshly
+            // started nodes with no one to announce to.
+            Table.Failed(expected, from);
+            pending.Lookup?.Renamed(new NodeInfo(expected, from), sender);
+        }
+
         if (Table.Heard(sender, responded: true) is { } questionable)
         {
             SendQuery(KrpcQueryKind.Ping, questionable.Id, questionable, null);

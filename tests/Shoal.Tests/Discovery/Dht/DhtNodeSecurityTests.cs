@@ -65,6 +65,36 @@ public sealed class DhtNodeSecurityTests
     }
 
     [Fact]
+    public async Task A_node_that_took_a_new_id_after_we_learnt_of_it_still_answers_our_lookup_and_gets_our_announce()
+    {
+        var network = new SimulatedNetwork(seed: 11);
+        DhtNode router = network.Add(address: IPAddress.Parse("198.51.100.1"));
+        DhtNode alice = network.Add(address: IPAddress.Parse("198.51.100.2"));
+        DhtNode bob = network.Add(address: IPAddress.Parse("198.51.100.3"));
+        alice.Bootstrap([network.Members[0].EndPoint]);
+        bob.Bootstrap([network.Members[0].EndPoint]);
+        network.RunUntil(() => alice.Table.Count > 0 && bob.Table.Count > 0, TimeSpan.FromMinutes(1));
+        NodeId before = router.Id;
+
+        // The router learns its address and moves to a conforming id (BEP 42), as new nodes do in their first minute;
+        // Alice and Bob still know it by its old id.
+        router.UseExternalAddress(IPAddress.Parse("198.51.100.1"));
+        Assert.NotEqual(before, router.Id);
+
+        NodeId infoHash = NodeId.CreateRandom(new Random(5));
+        DhtLookup announce = alice.Announce(infoHash, 7000);
+        network.RunUntil(() => announce.IsComplete, TimeSpan.FromMinutes(1));
+
+        // The lookup ends once announce_peer is sent; the router stores Alice when it arrives.
+        network.RunUntil(() => router.State.StoredPeers > 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, router.State.StoredPeers);
+        DhtLookup lookup = bob.GetPeers(infoHash);
+        network.RunUntil(() => lookup.IsComplete, TimeSpan.FromMinutes(1));
+        Assert.True(lookup.IsComplete, "Bob's lookup did not end within a virtual minute");
+        Assert.Contains(new IPEndPoint(network.Members[1].EndPoint.Address, 7000), (await lookup.Completion).Peers);
+    }
+
+    [Fact]
     public void An_address_from_outside_gives_a_conforming_id_unless_it_is_a_local_one()
     {
         var node = new DhtNode(NodeId.Parse("0000000000000000000000000000000000000000"), new SentDatagrams(), new ManualTimeProvider(), random: new Random(3));
