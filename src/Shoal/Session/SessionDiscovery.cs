@@ -219,13 +219,16 @@ internal sealed class SessionDiscovery : IAsyncDisposable
             await _dhtStarted.WaitAsync(stop).ConfigureAwait(false);
             while (!stop.IsCancellationRequested)
             {
-                IReadOnlyList<IPEndPoint> peers = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.Reachability.AnnouncePort, stop).ConfigureAwait(false);
+                IReadOnlyList<IPEndPoint> found = await dht.AnnounceAsync(NodeId.Read(infoHash.Span), _session.Reachability.AnnouncePort, stop).ConfigureAwait(false);
+
+                // Our own earlier announce comes back to us; counted as a peer, it would also stop the looking for others.
+                IPEndPoint[] peers = [.. found.Where(peer => !_session.Reachability.IsOurselves(peer))];
                 _torrents.AddPeers(infoHash, peers, PeerSource.Dht);
                 int nodes = dht.State.RoutingTableSize;
-                EngineLog.DhtAnnounced(_logger, infoHash, peers.Count, nodes);
+                EngineLog.DhtAnnounced(_logger, infoHash, peers.Length, nodes);
                 bool seeding = _torrents.IsSeeding(infoHash);
                 TimeSpan wait = interval;
-                if (nodes == 0 || (peers.Count == 0 && !seeding))
+                if (nodes == 0 || (peers.Length == 0 && !seeding))
                 {
                     wait = retry;
                     retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, interval.Ticks));

@@ -1,5 +1,7 @@
+using System.Net;
 using Shoal.Net;
 using Shoal.Net.PortMapping;
+using Shoal.Primitives;
 
 namespace Shoal.Session;
 
@@ -47,6 +49,13 @@ internal sealed class SessionReachability : IAsyncDisposable
     public int DhtPort => new ReachabilityStatus(_tcpPort, _udpPort, Mappings, null, null).DhtPort;
 
     private IReadOnlyList<PortMappingStatus> Mappings => _mapper?.Status ?? OffStatuses();
+
+    /// <summary>
+    /// Whether <paramref name="peer"/> is this session as the internet sees it: our external address at the port we
+    /// announce. The DHT hands our own announce back to our lookups, and dialling it only reaches our own router.
+    /// </summary>
+    public bool IsOurselves(IPEndPoint peer) =>
+        Votes.Current is { } external && peer.Port == AnnouncePort && IPv4Mapping.Unmap(peer.Address).Equals(external.Address);
 
     /// <summary>Starts mapping, once the ports are open.</summary>
     public void Start() => _mapper?.Start();
