@@ -28,12 +28,28 @@ public static class Tools
         return JsonDocument.Parse(result.Output).RootElement;
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).</summary>
+    /// <summary>
+    /// A port free a moment ago for TCP and UDP on 127.0.0.1, below the kernel's ephemeral range (32768 and up): a port
+    /// the system handed out and took back is the next one it hands to some outgoing connection, and a test holding
+    /// 2000 of them took the port a libtorrent peer was about to listen on ("Address already in use").
+    /// </summary>
     public static int FreeTcpPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            int port = Random.Shared.Next(10_000, 32_768);
+            try
+            {
+                using var tcp = new TcpListener(IPAddress.Loopback, port);
+                tcp.Start();
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another number.
+            }
+        }
     }
 
     public static string? Hash(JsonElement json, string property) =>

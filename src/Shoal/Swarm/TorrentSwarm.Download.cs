@@ -292,9 +292,9 @@ public sealed partial class TorrentSwarm
             return;
         }
 
-        // A burst released by a loss recovery is read at once; only a backlog that lasts is ours.
+        // A burst released by a loss recovery is read at once; only a backlog that lasts is ours. Loopback loses nothing.
         peer.UnreadSince ??= Now;
-        if (Now - peer.UnreadSince.Value < _settings.UnreadBytesPersistence)
+        if (!IPAddress.IsLoopback(peer.Address) && Now - peer.UnreadSince.Value < _settings.UnreadBytesPersistence)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using Shoal.Metainfo;
 using Shoal.Swarm;
 using Shoal.Tests.Swarm.Harness;
@@ -26,10 +27,10 @@ public class ReceiverLimitedPipelineTests
     };
 
     /// <summary>A seeder we are downloading from, with <see cref="SwarmSettings.InitialQueueDepth"/> blocks requested.</summary>
-    private static (SwarmHarness Harness, SwarmPeer Peer, RecordingLink Link, Queue<BlockRef> Requested) Downloading(SwarmSettings? settings = null)
+    private static (SwarmHarness Harness, SwarmPeer Peer, RecordingLink Link, Queue<BlockRef> Requested) Downloading(SwarmSettings? settings = null, IPAddress? address = null)
     {
         var harness = new SwarmHarness(pieceCount: 128, pieceLength: 4 * Block, lastPieceSize: 4 * Block, settings: settings ?? Settings);
-        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal, address);
         harness.Send(peer, MessageId.HaveAll);
         harness.Send(peer, MessageId.Unchoke);
         var requested = new Queue<BlockRef>(SwarmHarness.Requests(link.TakeMessages()));
@@ -158,6 +159,16 @@ public class ReceiverLimitedPipelineTests
         Assert.Equal(64, peer.QueueDepth);
 
         harness.Time.Advance(TimeSpan.FromMilliseconds(40));
+        harness.Swarm.OnUnreadBytes(peer, 40L * Block);
+
+        Assert.Equal(24 + 4, peer.QueueDepth);
+    }
+
+    [Fact]
+    public void A_loopback_peer_loses_nothing_so_its_backlog_is_cut_at_once()
+    {
+        (SwarmHarness harness, SwarmPeer peer, _, _) = Downloading(Settings with { UnreadBytesPersistence = TimeSpan.FromMilliseconds(100) }, IPAddress.Loopback);
+
         harness.Swarm.OnUnreadBytes(peer, 40L * Block);
 
         Assert.Equal(24 + 4, peer.QueueDepth);
