@@ -1,3 +1,5 @@
+using Shoal.Node.Api;
+
 namespace Shoal.Cli.Doctor;
 
 /// <summary>What `shoal doctor --json` prints: the facts with addresses as text, and each finding.</summary>
@@ -9,16 +11,7 @@ public static class DoctorJson
         requestedPort = facts.RequestedPort,
         tcpPort = facts.TcpPort,
         udpPort = facts.UdpPort,
-        mappings = facts.Mappings.Select(m => new
-        {
-            protocol = m.Protocol.ToString().ToLowerInvariant(),
-            internalPort = m.InternalPort,
-            state = m.State.ToString().ToLowerInvariant(),
-            method = m.Method,
-            externalPort = m.ExternalPort,
-            expires = m.Expires,
-            error = m.Error,
-        }),
+        mappings = facts.Mappings.Select(MappingView.From),
         externalAddress = facts.ExternalAddress?.ToString(),
         externalAddressSource = facts.ExternalAddressSource?.ToString().ToLowerInvariant(),
         localAddress = facts.LocalAddress?.ToString(),
