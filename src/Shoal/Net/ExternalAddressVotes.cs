@@ -15,8 +15,7 @@ public sealed class ExternalAddressVotes
     public const int MaxReporters = 256;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<(ExternalAddressSource, string), IPAddress> _votes = [];
-    private readonly Queue<(ExternalAddressSource, string)> _order = new();
+    private readonly LatestVotes<(ExternalAddressSource Source, string Reporter)> _votes = new(MaxReporters);
     private IPAddress? _gateway;
 
     /// <summary>Raised, off any lock, when <see cref="Current"/> changes.</summary>
@@ -56,7 +55,7 @@ public sealed class ExternalAddressVotes
             }
             else
             {
-                Vote((source, reporter), reported);
+                _votes.Set((source, reporter), reported);
             }
 
             changed = !Equals(before, Decide());
@@ -68,44 +67,11 @@ public sealed class ExternalAddressVotes
         }
     }
 
-    /// <summary>Not private (RFC 1918), shared (RFC 6598), link-local or unique-local: an address the internet routes.</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        IPAddress unmapped = IPv4Mapping.Unmap(address);
-        if (unmapped.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return !IPAddress.IsLoopback(unmapped) && !unmapped.IsIPv6LinkLocal && !unmapped.IsIPv6UniqueLocal && !unmapped.IsIPv6SiteLocal;
-        }
-
-        byte[] b = unmapped.GetAddressBytes();
-        return b[0] switch
-        {
-            0 or 10 or 127 => false,
-            100 => (b[1] & 0xC0) != 64,
-            169 => b[1] != 254,
-            172 => (b[1] & 0xF0) != 16,
-            192 => b[1] != 168,
-            _ => b[0] < 224,
-        };
-    }
+    /// <summary>Neither local (<see cref="AddressScope.IsLocal"/>) nor multicast: an address the internet routes.</summary>
+    public static bool IsPublic(IPAddress address) => !AddressScope.IsLocal(address) && !IsMulticast(IPv4Mapping.Unmap(address));
 
     private static bool IsMulticast(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? address.IsIPv6Multicast : address.GetAddressBytes()[0] >= 224;
-
-    private void Vote((ExternalAddressSource, string) key, IPAddress address)
-    {
-        if (!_votes.ContainsKey(key))
-        {
-            if (_order.Count == MaxReporters)
-            {
-                _votes.Remove(_order.Dequeue());
-            }
-
-            _order.Enqueue(key);
-        }
-
-        _votes[key] = address;
-    }
 
     private (IPAddress, ExternalAddressSource)? Decide()
     {
@@ -114,7 +80,7 @@ public sealed class ExternalAddressVotes
             return (_gateway, ExternalAddressSource.Gateway);
         }
 
-        var winner = _votes
+        var winner = _votes.Votes
             .GroupBy(v => v.Value)
             .OrderByDescending(g => g.Key.AddressFamily == AddressFamily.InterNetwork)
             .ThenByDescending(g => g.Count())
@@ -125,7 +91,7 @@ public sealed class ExternalAddressVotes
         }
 
         // Said by the source that said it most.
-        ExternalAddressSource source = winner.GroupBy(v => v.Key.Item1).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        ExternalAddressSource source = winner.GroupBy(v => v.Key.Source).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
         return (winner.Key, source);
     }
 }

@@ -20,7 +20,7 @@ internal static class PexAddressFilter
             return false;
         }
 
-        return !IsLocal(address) || IsLocal(IPv4Mapping.Unmap(sender));
+        return !AddressScope.IsLocal(address) || AddressScope.IsLocal(sender);
     }
 
     private static bool IsPeerAddress(IPAddress address)
@@ -32,24 +32,5 @@ internal static class PexAddressFilter
 
         byte first = address.GetAddressBytes()[0];
         return !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.Broadcast) && first is not (>= 224 and <= 239);
-    }
-
-    private static bool IsLocal(IPAddress address)
-    {
-        if (IPAddress.IsLoopback(address))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
-        }
-
-        byte[] bytes = address.GetAddressBytes();
-        return bytes[0] == 10
-            || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31)
-            || (bytes[0] == 192 && bytes[1] == 168)
-            || (bytes[0] == 169 && bytes[1] == 254);
     }
 }

@@ -12,8 +12,7 @@ namespace Shoal.Discovery.Dht;
 /// </summary>
 internal sealed class DhtAddressVotes(int quorum, int maxVoters)
 {
-    private readonly Dictionary<IPAddress, IPAddress> _votes = [];
-    private readonly Queue<IPAddress> _voters = new();
+    private readonly LatestVotes<IPAddress> _votes = new(maxVoters);
 
     /// <summary>The winning address, or null while none has a quorum.</summary>
     public IPAddress? Leader { get; private set; }
@@ -28,22 +27,12 @@ internal sealed class DhtAddressVotes(int quorum, int maxVoters)
     {
         voter = IPv4Mapping.Unmap(voter);
         reported = IPv4Mapping.Unmap(reported);
-        if (NodeIdRestriction.IsExempt(reported) || reported.Equals(IPAddress.Any) || reported.Equals(IPAddress.IPv6Any))
+        if (AddressScope.IsLocal(reported) || reported.Equals(IPAddress.Any) || reported.Equals(IPAddress.IPv6Any))
         {
             return;
         }
 
-        if (!_votes.ContainsKey(voter))
-        {
-            if (_voters.Count == maxVoters)
-            {
-                _votes.Remove(_voters.Dequeue());
-            }
-
-            _voters.Enqueue(voter);
-        }
-
-        _votes[voter] = reported;
+        _votes.Set(voter, reported);
         Leader = Count();
     }
 
@@ -52,7 +41,7 @@ internal sealed class DhtAddressVotes(int quorum, int maxVoters)
     // A tie keeps the leader it is about: an address does not lose its place to one that only draws level.
     private IPAddress? Winner(AddressFamily family)
     {
-        var tally = _votes.Values.Where(a => a.AddressFamily == family).CountBy(a => a).OrderByDescending(p => p.Value).Take(2).ToList();
+        var tally = _votes.Votes.Values.Where(a => a.AddressFamily == family).CountBy(a => a).OrderByDescending(p => p.Value).Take(2).ToList();
         bool clear = tally.Count > 0 && tally[0].Value >= quorum && (tally.Count == 1 || tally[0].Value > tally[1].Value);
         return clear ? tally[0].Key : Leader?.AddressFamily == family ? Leader : null;
     }

@@ -22,7 +22,7 @@ public static class NodeIdRestriction
         ArgumentNullException.ThrowIfNull(random);
         Span<byte> id = stackalloc byte[NodeId.Size];
         random.NextBytes(id);
-        if (IsExempt(external))
+        if (AddressScope.IsLocal(external))
         {
             return NodeId.Read(id);
         }
@@ -38,7 +38,7 @@ public static class NodeIdRestriction
     public static bool Conforms(NodeId id, IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (IsExempt(address))
+        if (AddressScope.IsLocal(address))
         {
             return true;
         }
@@ -47,29 +47,6 @@ public static class NodeIdRestriction
         id.WriteTo(bytes);
         uint crc = Prefix(address, bytes[^1]);
         return bytes[0] == (byte)(crc >> 24) && bytes[1] == (byte)(crc >> 16) && (bytes[2] & 0xf8) == ((crc >> 8) & 0xf8);
-    }
-
-    /// <summary>
-    /// BEP 42 exempts local networks, self-assigned and loopback IPv4 addresses; the same kinds of IPv6 address (loopback,
-    /// link-local, unique local fc00::/7) are exempt too, as libtorrent has them: none of them is anyone's external address.
-    /// </summary>
-    public static bool IsExempt(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        address = IPv4Mapping.Unmap(address);
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            Span<byte> v4 = stackalloc byte[4];
-            address.TryWriteBytes(v4, out _);
-            return v4[0] is 10 or 127
-                || (v4[0] == 172 && (v4[1] & 0xf0) == 16)
-                || (v4[0] == 192 && v4[1] == 168)
-                || (v4[0] == 169 && v4[1] == 254);
-        }
-
-        Span<byte> v6 = stackalloc byte[16];
-        address.TryWriteBytes(v6, out _);
-        return IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || (v6[0] & 0xfe) == 0xfc;
     }
 
     /// <summary>crc32c of the masked address (four octets of IPv4, the first eight of IPv6) with r = <paramref name="rand"/> &amp; 7.</summary>

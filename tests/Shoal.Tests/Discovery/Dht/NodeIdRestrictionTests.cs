@@ -1,5 +1,6 @@
 using System.Net;
 using Shoal.Discovery.Dht;
+using Shoal.Primitives;
 
 namespace Shoal.Tests.Discovery.Dht;
 
@@ -61,7 +62,7 @@ public sealed class NodeIdRestrictionTests
     [InlineData("2001:db8::1", false)]
     public void Local_addresses_are_exempt(string address, bool exempt)
     {
-        Assert.Equal(exempt, NodeIdRestriction.IsExempt(IPAddress.Parse(address)));
+        Assert.Equal(exempt, AddressScope.IsLocal(IPAddress.Parse(address)));
         Assert.Equal(exempt, NodeIdRestriction.Conforms(NodeId.Parse("0000000000000000000000000000000000000000"), IPAddress.Parse(address)));
     }
 }
