@@ -66,15 +66,20 @@ internal sealed class PeerConnector(TimeProvider time, bool tcp, Func<IPEndPoint
     private async Task<IPeerStream> PunchAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         bool fromListenPort = tcp && listenPort > 0;
-        if (utp is null || !fromListenPort)
+        if (utp is not null && fromListenPort)
         {
-            return utp is not null ? await utp(endPoint, cancellationToken).ConfigureAwait(false)
-                : fromListenPort ? await ConnectTcpAsync(endPoint, cancellationToken, listenPort).ConfigureAwait(false)
-                : throw new SocketException((int)SocketError.ProtocolNotSupported);
+            using var race = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            return await FirstUpAsync(utp(endPoint, race.Token), ConnectTcpAsync(endPoint, race.Token, listenPort), race).ConfigureAwait(false);
         }
 
-        using var race = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return await FirstUpAsync(utp(endPoint, race.Token), ConnectTcpAsync(endPoint, race.Token, listenPort), race).ConfigureAwait(false);
+        if (utp is not null)
+        {
+            return await utp(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return fromListenPort
+            ? await ConnectTcpAsync(endPoint, cancellationToken, listenPort).ConfigureAwait(false)
+            : throw new SocketException((int)SocketError.ProtocolNotSupported);
     }
 
     /// <summary>The first of two attempts to succeed; the other is cancelled, and closed should it connect anyway.</summary>
