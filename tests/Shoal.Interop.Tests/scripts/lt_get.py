@@ -1,12 +1,15 @@
 """Download a torrent with libtorrent (python3-libtorrent) from peers on loopback, then exit.
 
 usage: lt_get.py TORRENT|MAGNET SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
-                 [--dht-bootstrap HOST:PORT]... [--hash-log]
+                 [--dht-bootstrap HOST:PORT]... [--hash-log] [--fsync]
                  [--transport tcp|utp|both] [--encryption disabled|enabled|forced]
 
 With --dht-bootstrap the DHT is on (BEP 5), joined through those nodes, and used to find peers.
 With --hash-log the BEP 52 hash messages libtorrent sends and receives are counted (peer log alerts)
 into the finished line's hash_messages.
+With --fsync the downloaded files are fsync'ed before the finished line, so the exit means the data is
+durable (the benches time a download to durable completion, as Shoal's resume data requires); fsync_seconds
+in that line is what it took.
 
 Each --connect peer is dialed, and dialed again every second while not connected.
 stdout: {"event":"started","port":P} once listening, then exactly one of the lines below (the last line).
@@ -18,12 +21,29 @@ peak_rss_anon_kb (sampled) is the heap alone.
 Exit 1 with {"event":"error","message":...} on a timeout or an error.
 """
 import argparse
+import os
 import signal
 import sys
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
 from lt_common import Alerts, ConnectionKinds, add_transport_args, transport_settings, hash_log_settings, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
+
+
+def fsync_files(handle, save_dir):
+    """fsyncs each file. libtorrent 2 writes through shared memory maps, and a piece is hashed from the map
+    once written, so every verified byte is in the page cache, where fsync writes it back from."""
+    begun = time.monotonic()
+    files = handle.torrent_file().files()
+    paths = [os.path.join(save_dir, files.file_path(i)) for i in range(files.num_files())
+             if not files.pad_file_at(i)]
+    for path in paths:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    return round(time.monotonic() - begun, 3)
 
 
 def main():
@@ -36,6 +56,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--dht-bootstrap", action="append", default=[])
     parser.add_argument("--hash-log", action="store_true")
+    parser.add_argument("--fsync", action="store_true")
     add_transport_args(parser)
     args = parser.parse_args()
 
@@ -79,7 +100,8 @@ def main():
     seconds = time.monotonic() - started
     # Finished means every piece passed its hash; wait for the writes to reach the files too.
     handle.flush_cache()
-    emit("finished", connections=kinds.as_list(), seconds=round(seconds, 3), bytes=status.total_wanted,
+    durable = {"fsync_seconds": fsync_files(handle, args.save_dir)} if args.fsync else {}
+    emit("finished", **durable, connections=kinds.as_list(), seconds=round(seconds, 3), bytes=status.total_wanted,
          mb_per_s=round(status.total_wanted / seconds / 1e6, 1),
          peak_rss_kb=peak_rss_kb(), peak_rss_anon_kb=peak_anon,
          hash_failures=alerts.hash_failures, total_payload_download=status.total_payload_download,
