@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
-# Transfers one random file seeder -> leecher over 127.0.0.1 for each pair of clients, in one
-# run, and prints a table: time from the leecher's start to its verified completion (seeder
-# start-up and check excluded), throughput, SHA-256 of the result against the source, and the
-# leecher's peak RSS. Run by hand; not a test. A pair that fails is reported and the run goes on.
+# Transfers one random file seeder -> leecher over 127.0.0.1 for each pair of clients, RUNS times with
+# the pairs interleaved (so a slow minute of the machine falls on every pair alike), files on the real
+# disk, and prints a table: time from the leecher's start to its verified, durable completion (seeder
+# start-up and check excluded), throughput, SHA-256 of the result against the source, the leecher's
+# peak RSS, and both sides' RSS over time (sampled every 50 ms). Run by hand or by bench/run.sh; not a
+# test. A pair that fails is reported and the run goes on.
 #
-# usage: [SIZE_MB=1024] [VERSION=v1|v2|hybrid] [PIECE_SIZE=0] [TRANSPORT=tcp|utp] [ENCRYPTION=none|rc4]
-#        [PAIRS="lt:lt lt:shoal ..."] bench/transfer.sh
-#   PIECE_SIZE 0 lets libtorrent choose (512 KiB for 1 GiB). aria2 1.36 reads only v1 torrents.
+# usage: [SIZE_MB=1024] [RUNS=3] [VERSION=v1|v2|hybrid] [PIECE_SIZE=0] [TRANSPORT=tcp|utp] [ENCRYPTION=none|rc4]
+#        [PAIRS="lt:lt lt:shoal shoal:lt shoal:shoal"] [TMPDIR=/var/tmp] [RESULTS=FILE.json] [QUICK=1] bench/transfer.sh
+#   Durable: libtorrent's leecher fsyncs its files before it exits (lt_get.py --fsync), Shoal's `get` does so
+#   before its resume record; after any leecher exits the script fsyncs the file itself (`sync FILE`, timed
+#   in: near nothing when the leecher already did, the whole write-back when it did not; sync_after_exit_s).
+#   The work folder is under TMPDIR (default /var/tmp, the disk); a tmpfs is refused unless ALLOW_TMPFS=1.
+#   PIECE_SIZE 0 lets libtorrent choose (512 KiB for 1 GiB). Pairs may also name aria2 as the leecher
+#   (shoal:aria2, lt:aria2; aria2 1.36 reads only v1 torrents and does not fsync).
 #   TRANSPORT=utp makes libtorrent and Shoal speak uTP (BEP 29) only (aria2 has no uTP); ENCRYPTION=rc4 makes both
 #   require MSE with RC4 (aria2 cannot), ENCRYPTION=none both plaintext only. CPU is user+system seconds of each side
 #   between the leecher's start and its end.
+#   QUICK=1: 64 MiB, one run (a smoke test of the script). RESULTS=FILE writes the figures there as JSON
+#   (bench/run.sh's contract, see bench/README.md). SHOAL=PATH uses that published shoal instead of ./shoal's.
 #   KEEP=1 keeps the work folder (logs) for a look afterwards.
 set -uo pipefail
 # Loopback only: the Shoal processes join no DHT router on the internet (Dht:Bootstrap defaults to the well-known ones).
 export SHOAL_Dht__Bootstrap=none
-root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+here="$(dirname "$(readlink -f "$0")")"
+root="$(cd "$here/.." && pwd)"
 scripts="$root/tests/Shoal.Interop.Tests/scripts"
 py=/usr/bin/python3
-size_mb="${SIZE_MB:-1024}"
+quick="${QUICK:-0}"
+if [ "$quick" = 1 ]; then size_mb="${SIZE_MB:-64}"; runs="${RUNS:-1}"; else size_mb="${SIZE_MB:-1024}"; runs="${RUNS:-3}"; fi
 version="${VERSION:-v1}"
 piece_size="${PIECE_SIZE:-0}"
 transport="${TRANSPORT:-tcp}"
@@ -32,20 +43,25 @@ case "$encryption" in
     rc4) lt_flags+=(--encryption forced); shoal_flags+=(--encryption require) ;;
     *) echo "ENCRYPTION is none or rc4" >&2; exit 2 ;;
 esac
-pairs="${PAIRS:-lt:lt lt:shoal shoal:lt shoal:aria2 shoal:shoal lt:aria2}"
+pairs="${PAIRS:-lt:lt lt:shoal shoal:lt shoal:shoal}"
 leech_timeout=$((60 + size_mb / 5))   # at least 5 MB/s, or the pair failed
 start_timeout=$((60 + size_mb / 50))  # seeder start-up, including its check of the data
 
 command -v bc >/dev/null || { echo "needs bc: apt-get install bc" >&2; exit 1; }
 $py -c 'import libtorrent' 2>/dev/null || { echo "needs python3-libtorrent for /usr/bin/python3" >&2; exit 1; }
-command -v aria2c >/dev/null || { echo "needs aria2: apt-get install aria2" >&2; exit 1; }
+if [[ " $pairs " == *aria2* ]] && ! command -v aria2c >/dev/null; then echo "needs aria2: apt-get install aria2" >&2; exit 1; fi
 if [ ! -x /usr/bin/time ]; then
     echo "installing GNU time for peak RSS" >&2
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null || { echo "cannot install time" >&2; exit 1; }
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/shoal-transfer.XXXXXX")"
+tmp="${TMPDIR:-/var/tmp}"
+if [ "$(stat -f -c %T "$tmp")" = tmpfs ] && [ "${ALLOW_TMPFS:-0}" != 1 ]; then
+    echo "$tmp is a tmpfs: the issue's transfer writes to the disk; use TMPDIR on a disk, or ALLOW_TMPFS=1" >&2
+    exit 2
+fi
+work="$(mktemp -d "$tmp/shoal-transfer.XXXXXX")"
 pids=()   # every process this script starts in the background, ended by PID on exit
 children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
 cleanup() {
@@ -60,7 +76,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # shellcheck source=lib.sh
-source "$(dirname "$(readlink -f "$0")")/lib.sh"
+source "$here/lib.sh"
 
 # Waits until something accepts TCP connections on 127.0.0.1:PORT; at most SECONDS.
 wait_for_port() {
@@ -89,28 +105,17 @@ stop() {  # SIGTERM (to timeout too, when PID is time), up to 10 s to go, then S
     wait "$pid" 2>/dev/null
 }
 
-# Starts the leecher in the background under GNU time (exact peak RSS, -o FILE) and timeout, and
-# samples the leecher's RssAnon from /proc (libtorrent maps the files it writes, so its VmHWM
-# counts file pages; RssAnon is its heap). Sets leech_pid (the time process).
+# Starts the leecher in the background under GNU time (exact peak RSS, -o FILE) and timeout, and the
+# RSS sampler on it and on the seeder (libtorrent maps the files it writes, so its RSS counts file pages;
+# RssAnon is its heap). Sets leech_pid (the time process) and sampler_pid.
 start_leecher() {
     local dir="$1"; shift
     /usr/bin/time -f '%M %U %S' -o "$dir/rss_kb" timeout -k 5 "$leech_timeout" "$@" >"$dir/leech.out" 2>"$dir/leech.err" &
     leech_pid=$!
     pids+=("$leech_pid")
-    (   # the sampler: child of time is timeout, child of timeout is the leecher
-        peak=0
-        while kill -0 "$leech_pid" 2>/dev/null; do
-            for t in $(children "$leech_pid"); do
-                for c in $(children "$t"); do
-                    a=$(awk '/^RssAnon:/ { print $2 }' /proc/"$c"/status 2>/dev/null)
-                    [ -n "$a" ] && [ "$a" -gt "$peak" ] && peak=$a
-                done
-            done
-            echo "$peak" >"$dir/anon_kb"
-            sleep 0.05
-        done
-    ) &
-    pids+=("$!")
+    $py "$here/rss_sampler.py" "$dir/rss.json" --interval 0.05 "leecher=$leech_pid" ${seed_pid:+"seeder=$seed_pid"} &
+    sampler_pid=$!
+    pids+=("$sampler_pid")
 }
 
 # Starts a seeder: lt or shoal. Sets seed_pid and seed_port; returns 1 if it does not come up.
@@ -124,18 +129,20 @@ start_seeder() {
                 >"$dir/seed.out" 2>"$dir/seed.err" &
             seed_pid=$!; pids+=("$seed_pid")
             wait_for_line "$dir/seed.out" '"event": "seeding"' "$seed_pid" "$start_timeout" ;;
-        shoal) "$shoal" share "$work/src/$name" --torrent "$dir/seed.torrent" --port "$seed_port" "${dial[@]}" "${shoal_flags[@]}" \
-                >"$dir/seed.out" 2>"$dir/seed.err" &
+        shoal) SHOAL_DATA_DIR="$dir/seed-state" "$shoal" share "$work/src/$name" --torrent "$dir/seed.torrent" \
+                --port "$seed_port" "${dial[@]}" "${shoal_flags[@]}" >"$dir/seed.out" 2>"$dir/seed.err" &
             seed_pid=$!; pids+=("$seed_pid")
             wait_for_line "$dir/seed.out" '^listening on ' "$seed_pid" "$start_timeout" ;;
     esac
 }
 
-results=()
+# One transfer; its figures go to DIR/meta (key=value lines) and DIR/rss.json, its row to rows.
+rows=()
 run_pair() {
-    local seeder="$1" leecher="$2" pair="$1 -> $2" dir="$work/${1}-${2}" t0 t1 code=0 why="" aria_port=""
+    local seeder="$1" leecher="$2" run="$3" pair="$1:$2" dir="$work/run$3-$1-$2" t0 t1 t2 code=0 why="" aria_port=""
     mkdir -p "$dir/dl"
-    echo "== $pair" >&2
+    echo "== $seeder -> $leecher (run $run of $runs)" >&2
+    seed_pid=""; leech_pid=""; sampler_pid=""
     if [ "$leecher" = aria2 ]; then
         # aria2 cannot dial: it listens, the seeder dials it; timed from the seeder being ready.
         aria_port=$(free_port)
@@ -151,64 +158,75 @@ run_pair() {
         t0=$(now)
         if [ -z "$why" ]; then
             case "$leecher" in
-                lt) start_leecher "$dir" $py "$scripts/lt_get.py" "$dir/seed.torrent" "$dir/dl" \
+                lt) start_leecher "$dir" $py "$scripts/lt_get.py" "$dir/seed.torrent" "$dir/dl" --fsync \
                         --port "$(free_port)" --connect "127.0.0.1:$seed_port" --timeout "$leech_timeout" "${lt_flags[@]}" ;;
-                shoal) start_leecher "$dir" "$shoal" get "$dir/seed.torrent" -o "$dir/dl" \
+                shoal) SHOAL_DATA_DIR="$dir/leech-state" start_leecher "$dir" "$shoal" get "$dir/seed.torrent" -o "$dir/dl" \
                         --port "$(free_port)" --peer "127.0.0.1:$seed_port" "${shoal_flags[@]}" ;;
             esac
         fi
     fi
+    local seed_cpu="" sync_s=""
     if [ -z "$why" ]; then
         seed_cpu0=$(cpu_seconds "$seed_pid")
         wait "$leech_pid"; code=$?
         t1=$(now)
+        [ -f "$dir/dl/$name" ] && sync "$dir/dl/$name"
+        t2=$(now)
+        sync_s=$(echo "$t2 - $t1" | bc)
         seed_cpu=$(echo "$(cpu_seconds "$seed_pid") - $seed_cpu0" | bc)
         [ "$code" -eq 0 ] || why="leecher exit $code"
         [ "$code" -eq 124 ] && why="leecher timed out (${leech_timeout} s)"
     else
-        [ -n "${leech_pid:-}" ] && stop "$leech_pid"
+        [ -n "$leech_pid" ] && stop "$leech_pid"
     fi
-    [ -n "${seed_pid:-}" ] && stop "$seed_pid"
-    seed_pid=""; leech_pid=""
+    [ -n "$sampler_pid" ] && { kill -TERM "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null; }
+    [ -n "$seed_pid" ] && stop "$seed_pid"
 
-    local sha="-" secs="-" rate="-" rss="-" anon="-" leech_cpu="-"
+    local sha_ok=false secs="" rate="" rss_kb="" user_s="" system_s="" leech_cpu=""
     if [ -z "$why" ]; then
-        secs=$(echo "$t1 - $t0" | bc)
-        rate=$(printf '%.0f' "$(echo "$size_bytes / $secs / 1000000" | bc -l)")
-        secs=$(printf '%.2f' "$secs")
+        secs=$(echo "$t2 - $t0" | bc)
+        rate=$(echo "$size_bytes / $secs" | bc -l)
         if [ -f "$dir/dl/$name" ] && [ "$(sha256sum <"$dir/dl/$name" | cut -d' ' -f1)" = "$source_sha" ]; then
-            sha=ok
+            sha_ok=true
         else
-            sha=WRONG; why="SHA-256 differs"
+            why="SHA-256 differs"
         fi
     fi
     if [ -s "$dir/rss_kb" ]; then
         read -r rss_kb user_s system_s < <(tail -1 "$dir/rss_kb")
-        rss=$(( rss_kb / 1024 ))
-        leech_cpu=$(printf '%.1f' "$(echo "$user_s + $system_s" | bc)")
+        [[ "$rss_kb" =~ ^[0-9]+$ ]] && leech_cpu=$(echo "$user_s + $system_s" | bc) || rss_kb=""
     fi
-    [ -s "$dir/anon_kb" ] && anon=$(( $(cat "$dir/anon_kb") / 1024 ))
     local status=ok
     if [ -n "$why" ]; then
-        status="failed"
+        status=failed
         echo "   $pair failed: $why" >&2
         for f in seed.out seed.err leech.out leech.err; do
             [ -s "$dir/$f" ] && { echo "   -- $f:" >&2; tail -3 "$dir/$f" | sed 's/^/      /' >&2; }
         done
     fi
-    [ -n "${seed_cpu:-}" ] && seed_cpu=$(printf '%.1f' "$seed_cpu")
-    results+=("$(printf '%-18s %-7s %8s %8s %9s %10s %9s %9s %7s  %s' "$pair" "$status" "$secs" "$rate" "$rss" "$anon" "$leech_cpu" "${seed_cpu:--}" "$sha" "$why")")
-    seed_cpu=""
-    rm -rf "$dir/dl"   # a GiB per pair adds up
-    sync               # and its write-back would slow the next pair
+    printf '%s\n' "pair=$pair" "run=$run" "status=$status" "error=$why" "seconds=$secs" "bytes_per_s=$rate" \
+        "sha256_ok=$sha_ok" "sync_after_exit_s=$sync_s" "peak_rss_kb=$rss_kb" "leecher_cpu_s=$leech_cpu" \
+        "seeder_cpu_s=$seed_cpu" >"$dir/meta"
+    local anon="-" seed_peak="-"
+    [ -s "$dir/rss.json" ] && read -r anon seed_peak < <($py -c 'import json,sys; r=json.load(open(sys.argv[1]))
+print(r["leecher"]["peak_rss_anon_bytes"] // 1048576, r.get("seeder", {}).get("peak_rss_bytes", 0) // 1048576)' "$dir/rss.json")
+    fmt() { [ -n "$2" ] && printf "$1" "$2" || echo -; }
+    rows+=("$(printf '%-18s %3s %-7s %8s %8s %9s %10s %9s %9s %9s %6s  %s' "$seeder -> $leecher" "$run" "$status" \
+        "$(fmt %.2f "$secs")" "$(fmt %.0f "${rate:+$(echo "$rate / 1000000" | bc -l)}")" "${rss_kb:+$((rss_kb / 1024))}" "$anon" "$seed_peak" \
+        "$(fmt %.1f "$leech_cpu")" "$(fmt %.1f "$seed_cpu")" "$([ "$sha_ok" = true ] && echo ok || echo -)" "$why")")
+    rm -rf "$dir/dl" "$dir/leech-state" "$dir/seed-state"   # a GiB per pair adds up
+    sync                                                     # and its write-back would slow the next pair
 }
 
-echo "publishing shoal (Release, ReadyToRun)" >&2
-shoal="$work/shoal/shoal"
-dotnet publish "$root/src/Shoal.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$work/shoal" --verbosity quiet >"$work/publish.log" 2>&1 || echo "publish failed (see KEEP=1 $work/publish.log); shoal pairs will fail" >&2
+if [ -n "${SHOAL:-}" ]; then
+    shoal="$SHOAL"
+else
+    echo "publishing shoal (Release, ReadyToRun, through ./shoal)" >&2
+    "$root/shoal" --version >/dev/null || echo "publish failed; shoal pairs will fail" >&2
+    shoal="$root/.build/shoal/shoal"
+fi
 
-echo "making ${size_mb} MB of random data and a $version torrent" >&2
+echo "making ${size_mb} MiB of random data and a $version torrent in $work" >&2
 name=data.bin
 mkdir -p "$work/src"
 head -c "$((size_mb * 1024 * 1024))" /dev/urandom >"$work/src/$name"
@@ -218,10 +236,17 @@ $py "$scripts/lt_create.py" "$work/src/$name" "$piece_size" "$version" "$work/da
 piece_bytes=$($py "$scripts/lt_hashes.py" "$work/data.torrent" | $py -c 'import json,sys; print(json.load(sys.stdin)["pieceLength"])')
 
 sync   # write the source out now, not during the first pair
-for p in $pairs; do run_pair "${p%%:*}" "${p##*:}"; done
+for run in $(seq "$runs"); do
+    for p in $pairs; do run_pair "${p%%:*}" "${p##*:}" "$run"; done
+done
 
 echo
-echo "${size_mb} MiB ($size_bytes bytes), $version, $((piece_bytes / 1024)) KiB pieces, $transport, encryption $encryption, $(nproc) cores, loopback; $(date -u +%Y-%m-%d)"
-echo "time: leecher start to verified completion (for aria2: seeder ready to aria2 exit); RSS: leecher's peak (MiB)"
-printf '%-18s %-7s %8s %8s %9s %10s %9s %9s %7s\n' "seeder -> leecher" status seconds "MB/s" "peak RSS" "peak anon" "leech CPU" "seed CPU" sha256
-printf '%s\n' "${results[@]}"
+echo "${size_mb} MiB ($size_bytes bytes), $version, $((piece_bytes / 1024)) KiB pieces, $transport, encryption $encryption, $(nproc) cores, loopback, files in $tmp ($(stat -f -c %T "$tmp")); $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "time: leecher start to verified, durable completion (for aria2: seeder ready to aria2 exit); RSS in MiB: leecher's peak, its peak anon, the seeder's peak (sampled)"
+printf '%-18s %3s %-7s %8s %8s %9s %10s %9s %9s %9s %6s\n' "seeder -> leecher" run status seconds "MB/s" "peak RSS" "peak anon" "seed RSS" "leech CPU" "seed CPU" sha256
+printf '%s\n' "${rows[@]}"
+
+if [ -n "${RESULTS:-}" ]; then
+    $py "$here/transfer_results.py" "$work" "$size_bytes" "$piece_bytes" "$version" "$transport" "$tmp" >"$RESULTS" ||
+        { echo "cannot write $RESULTS" >&2; exit 1; }
+fi

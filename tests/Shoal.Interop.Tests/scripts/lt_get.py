@@ -26,6 +26,8 @@ import signal
 import sys
 import time
 
+import libtorrent as lt
+
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
 from lt_common import Alerts, ConnectionKinds, add_transport_args, transport_settings, hash_log_settings, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
 
@@ -36,7 +38,7 @@ def fsync_files(handle, save_dir):
     begun = time.monotonic()
     files = handle.torrent_file().files()
     paths = [os.path.join(save_dir, files.file_path(i)) for i in range(files.num_files())
-             if not files.pad_file_at(i)]
+             if not files.file_flags(i) & lt.file_storage.flag_pad_file]
     for path in paths:
         descriptor = os.open(path, os.O_RDONLY)
         try:
