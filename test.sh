@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test in the solution, first installing the real clients the interop tests drive
-# (libtorrent's Python bindings, aria2, Transmission, opentracker), PostgreSQL, Chromium, and the network
-# lab's nftables, miniupnpd and ping when this machine lacks them. A throw-away PostgreSQL server runs for the duration of the tests; its
+# Runs every test in the solution, then the benchmarks' smoke run (QUICK=1 bench/run.sh), first installing the
+# real clients the interop tests drive (libtorrent's Python bindings, aria2, Transmission, opentracker), PostgreSQL,
+# Chromium, the network lab's nftables, miniupnpd and ping, and the benches' matplotlib, bc and GNU time when this
+# machine lacks them. A throw-away PostgreSQL server runs for the duration of the tests; its
 # Npgsql connection string is exported as SHOAL_TEST_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -17,6 +18,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/sbin/nft ] || missing+=(nftables)
 [ -x /usr/sbin/miniupnpd ] || missing+=(miniupnpd-nftables miniupnpd)
 command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
+# The benchmarks' smoke run (QUICK=1 bench/run.sh, below): its plots, timings and peak RSS.
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+command -v bc >/dev/null 2>&1 || missing+=(bc)
+[ -x /usr/bin/time ] || missing+=(time)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
     sudo=""
@@ -38,6 +43,13 @@ export SHOAL_TEST_POSTGRES
 echo "test.sh: PostgreSQL at $SHOAL_TEST_POSTGRES"
 status=0
 dotnet test Shoal.slnx -c Release --nologo 2>&1 | tee "$log" || status=$?
+
+# Keeps the benchmark harness working: every sub-bench small (QUICK=1), its figures not asserted; fails when a
+# bench script crashes, writes malformed RESULTS, or the report is not written (bench/report/quick/REPORT.md).
+echo "test.sh: benchmark harness smoke run (QUICK=1 bench/run.sh)"
+bench_status=0
+QUICK=1 bench/run.sh || bench_status=$?
+[ "$bench_status" -eq 0 ] || { echo "test.sh: QUICK=1 bench/run.sh FAILED (exit $bench_status): see bench/report/quick/REPORT.md"; status=1; }
 
 # One plain closing line for CI, summed over the test projects.
 awk '/^(Passed|Failed)!/ {
