@@ -2,13 +2,14 @@
 
 usage: rss_sampler.py OUT.json [--interval 0.05] NAME=PID [NAME=PID ...]
 
-Every INTERVAL seconds it reads VmRSS and RssAnon of each PID and of all its descendants (a bench
+Every INTERVAL seconds it reads VmRSS, RssAnon and VmHWM of each PID and of all its descendants (a bench
 runs a client under GNU time and timeout, so the client is a grandchild) and keeps, per NAME, the
 largest of the tree: time and timeout are a few hundred KiB, the client is the rest. It stops when
 every tree is gone or on SIGTERM, and writes
-  {"NAME": {"samples": [[t_seconds, rss_bytes], ...], "peak_rss_bytes": N, "peak_rss_anon_bytes": N}, ...}
-with t from the sampler's start. The peaks are of the samples: a spike shorter than INTERVAL can hide
-between two of them, so a client's own VmHWM (GNU time's %M) is the exact peak where it matters.
+  {"NAME": {"samples": [[t_seconds, rss_bytes], ...], "peak_rss_bytes": N, "peak_rss_anon_bytes": N, "hwm_bytes": N}, ...}
+with t from the sampler's start. peak_rss_bytes and peak_rss_anon_bytes are of the samples (a spike shorter
+than INTERVAL can hide between two); hwm_bytes is the kernel's exact peak (VmHWM) at the last sample, since
+the process started (for a seeder: its start-up and check of the data included).
 """
 import json
 import signal
@@ -34,17 +35,17 @@ def tree(pid):
 
 
 def status_kb(pid):
-    """(VmRSS, RssAnon) in KiB, or None once the process is gone (or a zombie, which has neither)."""
+    """(VmRSS, RssAnon, VmHWM) in KiB, or None once the process is gone (or a zombie, which has none)."""
     fields = {}
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
                 key, _, value = line.partition(":")
-                if key in ("VmRSS", "RssAnon"):
+                if key in ("VmRSS", "RssAnon", "VmHWM"):
                     fields[key] = int(value.split()[0])
     except (OSError, ValueError):
         return None
-    return (fields["VmRSS"], fields.get("RssAnon", 0)) if "VmRSS" in fields else None
+    return (fields["VmRSS"], fields.get("RssAnon", 0), fields.get("VmHWM", 0)) if "VmRSS" in fields else None
 
 
 def main(argv):
@@ -61,7 +62,7 @@ def main(argv):
             targets[name] = int(pid)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-    result = {name: {"samples": [], "peak_rss_bytes": 0, "peak_rss_anon_bytes": 0} for name in targets}
+    result = {name: {"samples": [], "peak_rss_bytes": 0, "peak_rss_anon_bytes": 0, "hwm_bytes": 0} for name in targets}
     start = time.monotonic()
     while not stop:
         alive = False
@@ -77,6 +78,7 @@ def main(argv):
             entry["samples"].append([t, rss])
             entry["peak_rss_bytes"] = max(entry["peak_rss_bytes"], rss)
             entry["peak_rss_anon_bytes"] = max(entry["peak_rss_anon_bytes"], anon)
+            entry["hwm_bytes"] = max(entry["hwm_bytes"], max(r[2] for r in readings) * 1024)
         if not alive:
             break
         time.sleep(interval)

@@ -46,34 +46,50 @@ SHOAL_DATA_DIR="$work/seed-state" "$shoal" share "$work/src/small.bin" --torrent
 seed_pid=$!
 wait_for_line "$work/seed.out" '^listening on ' "$seed_pid" 60 || { echo "the seeder did not start:" >&2; tail -5 "$work/seed.err" >&2; exit 1; }
 
-# Wall seconds of one command, which must succeed and leave the file as the source.
+# Wall seconds of one command, which must succeed (within 60 s) and leave the file as the source; a failure
+# is counted and told, and the run goes on.
+failures=()
 timed() {
-    local into="$1" t0 t1; shift
+    local into="$1" t0 t1 code; shift
     t0=$(now)
-    "$@" >"$into.out" 2>"$into.err" || { echo "failed: $*" >&2; tail -3 "$into.err" "$into.out" >&2; return 1; }
+    timeout -k 5 60 "$@" >"$into.out" 2>"$into.err"; code=$?
+    if [ "$code" -ne 0 ]; then
+        failures+=("$(basename "$into"): exit $code: $(cat "$into.err" "$into.out" 2>/dev/null | tail -n 2 | tr -s "\n" " ")")
+        return 1
+    fi
     t1=$(now)
-    cmp -s "$work/src/small.bin" "$into/small.bin" || { echo "wrong content from: $*" >&2; return 1; }
-    printf '%.4f\n' "$(echo "$t1 - $t0" | bc)"
+    cmp -s "$work/src/small.bin" "$into/small.bin" || { failures+=("$(basename "$into"): wrong content"); return 1; }
+    printf '%.4f\n' "$(echo "$t1 - $t0" | bc)" >"$into.seconds"
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "null" }'; }
+list() { [ $# -gt 0 ] && printf '%s\n' "$@" | paste -sd, -; }
 
 shoal_times=(); lt_times=()
 for i in $(seq "$runs"); do   # interleaved, so both meet the same moments of the machine
     d="$work/shoal-$i"; mkdir -p "$d"
-    t=$(SHOAL_DATA_DIR="$d.state" timed "$d" "$shoal" get "$work/small.torrent" -o "$d" --port 0 --peer "127.0.0.1:$seed_port") || exit 1
-    shoal_times+=("$t")
+    SHOAL_DATA_DIR="$d.state" timed "$d" "$shoal" get "$work/small.torrent" -o "$d" --port 0 --peer "127.0.0.1:$seed_port" &&
+        shoal_times+=("$(cat "$d.seconds")")
     d="$work/lt-$i"; mkdir -p "$d"
-    t=$(timed "$d" $py "$scripts/lt_get.py" "$work/small.torrent" "$d" --port "$(free_port)" --connect "127.0.0.1:$seed_port" --fsync --timeout 60) || exit 1
-    lt_times+=("$t")
+    timed "$d" $py "$scripts/lt_get.py" "$work/small.torrent" "$d" --port "$(free_port)" --connect "127.0.0.1:$seed_port" --fsync --timeout 60 &&
+        lt_times+=("$(cat "$d.seconds")")
 done
-s=$(printf '%s\n' "${shoal_times[@]}" | median)
-l=$(printf '%s\n' "${lt_times[@]}" | median)
+s=$(list "${shoal_times[@]}" | tr , '\n' | median)
+l=$(list "${lt_times[@]}" | tr , '\n' | median)
 printf 'get %s KiB from a local Shoal seeder, wall time, median of %s (%s cores, load average %s):\n' "$size_kib" "$runs" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '  shoal get   %.3f s  (runs: %s)\n' "$s" "${shoal_times[*]}"
-printf '  lt_get.py   %.3f s  (runs: %s)\n' "$l" "${lt_times[*]}"
+printf '  shoal get   %s s  (runs: %s)\n' "$s" "${shoal_times[*]}"
+printf '  lt_get.py   %s s  (runs: %s)\n' "$l" "${lt_times[*]}"
+[ ${#failures[@]} -eq 0 ] || printf '  failed: %s\n' "${failures[@]}"
 if [ -n "${RESULTS:-}" ]; then
-    list() { printf '%s\n' "$@" | paste -sd, -; }
-    printf '{"runs":[{"what":"get %s KiB","size_bytes":%s,"shoal_s":%s,"reference_s":%s,"ratio":%.4f,"reference":"libtorrent %s (lt_get.py)","shoal_runs_s":[%s],"reference_runs_s":[%s]}]}\n' \
-        "$size_kib" "$((size_kib * 1024))" "$s" "$l" "$(echo "$l / $s" | bc -l)" "$($py -c 'import libtorrent; print(libtorrent.__version__)')" \
-        "$(list "${shoal_times[@]}")" "$(list "${lt_times[@]}")" >"$RESULTS"
+    ratio=null; [ "$s" != null ] && [ "$l" != null ] && ratio=$(printf '%.4f' "$(echo "$l / $s" | bc -l)")
+    $py -c 'import json, sys
+size, s, l, ratio, version, mine, ref = sys.argv[1:8]
+failures = sys.argv[8:]
+num = lambda x: None if x == "null" else float(x)
+nums = lambda x: [float(v) for v in x.split(",") if v]
+print(json.dumps({"runs": [{"what": f"get {int(size) // 1024} KiB", "size_bytes": int(size), "shoal_s": num(s),
+    "reference_s": num(l), "ratio": num(ratio), "reference": f"libtorrent {version} (lt_get.py)",
+    "status": "failed" if failures else "ok", "error": "; ".join(failures) or None,
+    "shoal_runs_s": nums(mine), "reference_runs_s": nums(ref)}]}))' \
+        "$((size_kib * 1024))" "$s" "$l" "$ratio" "$($py -c 'import libtorrent; print(libtorrent.__version__)')" \
+        "$(list "${shoal_times[@]}")" "$(list "${lt_times[@]}")" "${failures[@]}" >"$RESULTS"
 fi

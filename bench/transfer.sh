@@ -210,7 +210,7 @@ run_pair() {
         "seeder_cpu_s=$seed_cpu" >"$dir/meta"
     local anon="-" seed_peak="-"
     [ -s "$dir/rss.json" ] && read -r anon seed_peak < <($py -c 'import json,sys; r=json.load(open(sys.argv[1]))
-print(r["leecher"]["peak_rss_anon_bytes"] // 1048576, r.get("seeder", {}).get("peak_rss_bytes", 0) // 1048576)' "$dir/rss.json")
+print(r["leecher"]["peak_rss_anon_bytes"] // 1048576, r.get("seeder", {}).get("hwm_bytes", 0) // 1048576)' "$dir/rss.json")
     fmt() { [ -n "$2" ] && printf "$1" "$2" || echo -; }
     rows+=("$(printf '%-18s %3s %-7s %8s %8s %9s %10s %9s %9s %9s %6s  %s' "$seeder -> $leecher" "$run" "$status" \
         "$(fmt %.2f "$secs")" "$(fmt %.0f "${rate:+$(echo "$rate / 1000000" | bc -l)}")" "${rss_kb:+$((rss_kb / 1024))}" "$anon" "$seed_peak" \
@@ -243,7 +243,7 @@ done
 
 echo
 echo "${size_mb} MiB ($size_bytes bytes), $version, $((piece_bytes / 1024)) KiB pieces, $transport, encryption $encryption, $(nproc) cores, loopback, files in $tmp ($(stat -f -c %T "$tmp")); $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "time: leecher start to verified, durable completion (for aria2: seeder ready to aria2 exit); RSS in MiB: leecher's peak, its peak anon, the seeder's peak (sampled)"
+echo "time: leecher start to verified, durable completion (for aria2: seeder ready to aria2 exit); RSS in MiB: leecher's peak, its peak anon (sampled), the seeder's peak (VmHWM)"
 printf '%-18s %3s %-7s %8s %8s %9s %10s %9s %9s %9s %6s\n' "seeder -> leecher" run status seconds "MB/s" "peak RSS" "peak anon" "seed RSS" "leech CPU" "seed CPU" sha256
 printf '%s\n' "${rows[@]}"
 

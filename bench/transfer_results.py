@@ -39,7 +39,9 @@ def run_entry(folder):
         "rss_samples": leecher.get("samples", []),
         "leecher_cpu_s": number(meta["leecher_cpu_s"]),
         "seeder_cpu_s": number(meta["seeder_cpu_s"]),
-        "seeder_peak_rss_bytes": seeder.get("peak_rss_bytes"),
+        # The kernel's exact peak (VmHWM, start-up and the check of the data included); the sampled one beside.
+        "seeder_peak_rss_bytes": seeder.get("hwm_bytes") or seeder.get("peak_rss_bytes"),
+        "seeder_sampled_peak_rss_bytes": seeder.get("peak_rss_bytes"),
         "seeder_peak_rss_anon_bytes": seeder.get("peak_rss_anon_bytes"),
         "seeder_rss_samples": seeder.get("samples", []),
     }

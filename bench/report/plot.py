@@ -91,7 +91,8 @@ def swarm(swarm_results, out):
         for r in (r for r in swarm_results["runs"] if r["leechers"] == n and r.get("completion_s")):
             _completions(ax, [c for c in r["completion_s"] if c is not None], finite(r.get("ideal_s")),
                          f"{r['client']} (efficiency {finite(r.get('efficiency')) or 0:.2f})", colors.get(r["client"], None))
-        ax.set_title(f"1 seeder, {n} leechers, {swarm_results['runs'][0]['size_bytes'] / MIB:.0f} MiB, capped uploads")
+        size = finite(swarm_results["runs"][0].get("size_bytes")) or 0
+        ax.set_title(f"1 seeder, {n} leechers, {size / MIB:.0f} MiB, capped uploads")
         ax.set_xlabel("seconds (dotted: ideal = size ÷ cap)")
         ax.set_ylabel("leechers complete")
         ax.legend(fontsize=8)

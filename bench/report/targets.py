@@ -86,7 +86,7 @@ def transfer_targets(transfer, why_missing="transfer bench missing or failed"):
     rows.append(_rss_bound("seeder peak RSS ≤ 64 MB (Shoal seeder, every run)",
                            [finite(r.get("seeder_peak_rss_bytes")) for r in ok if r["pair"].startswith("shoal:")],
                            (mib(max(filter(None, lt_seed), default=None)) or "–") + " (libtorrent seeder)",
-                           "sampled every 50 ms from /proc/PID/status VmRSS"))
+                           "the seeder's VmHWM (its start-up and check of the data included)"))
     return rows
 
 
