@@ -25,13 +25,20 @@ def _verdict(met):
     return {True: "**met**", False: "**not met**", None: "not measured"}[met]
 
 
-def targets_section(targets):
+def _load(bench):
+    """The 1-minute load average before → after the bench: the machine's other work, beside each figure."""
+    if not bench or not bench.get("load_before"):
+        return None
+    return f"{bench['load_before'].split()[0]} → {bench['load_after'].split()[0]}"
+
+
+def targets_section(targets, benches):
     rows = [(t["target"], t["figure"], t["reference"], None if t["ratio"] is None else f"{t['ratio']:.2f}",
-             t["goal"], _verdict(t["met"]), t["distance"] or t["note"]) for t in targets]
+             t["goal"], _verdict(t["met"]), t["distance"] or t["note"], _load(benches.get(t["bench"]))) for t in targets]
     met = sum(t["met"] is True for t in targets)
     missed = sum(t["met"] is False for t in targets)
     return (f"## Targets\n\n{met} met, {missed} not met, {len(targets) - met - missed} not measured.\n\n"
-            + _table(["target", "figure", "reference (same run)", "ratio", "goal", "verdict", "distance / note"], rows))
+            + _table(["target", "figure", "reference (same run)", "ratio", "goal", "verdict", "distance / note", "load"], rows))
 
 
 def benches_section(benches):
@@ -95,7 +102,7 @@ def render(report):
         f"# Benchmark report{' (QUICK: a smoke run, figures not comparable)' if head['quick'] else ''}\n\n"
         f"{head['date']}, commit {head['commit']}, {head['cores']} cores ({head['cpu']}), "
         f"`bench/run.sh` wall time {head['seconds']:.0f} s. Every ratio compares figures of this one run.",
-        targets_section(report["targets"]),
+        targets_section(report["targets"], report["benches"]),
         benches_section(report["benches"]),
         "## Figures",
     ]

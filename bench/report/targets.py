@@ -242,7 +242,9 @@ def startup_targets(startup, why_missing="startup bench missing or failed"):
 
 
 def all_targets(results):
-    """Every target row, in the issue's order; RESULTS maps bench name to its data or None."""
-    return (transfer_targets(results.get("transfer")) + swarm_targets(results.get("swarm"))
-            + simulation_targets(results.get("simulation")) + tracker_targets(results.get("tracker"))
-            + create_targets(results.get("create")) + startup_targets(results.get("startup")))
+    """Every target row, in the issue's order, each naming its bench; RESULTS maps bench name to its data or None."""
+    rows = []
+    for bench, rows_of in (("transfer", transfer_targets), ("swarm", swarm_targets), ("simulation", simulation_targets),
+                           ("tracker", tracker_targets), ("create", create_targets), ("startup", startup_targets)):
+        rows += [{**r, "bench": bench} for r in rows_of(results.get(bench))]
+    return rows
