@@ -78,11 +78,12 @@ def _simulation(data):
 def _tracker(data):
     load = [(r["tracker"], r["transport"], r["hashes"], r["rate"], r["p50_ms"], r.get("p90_ms"), r["p99_ms"],
              r.get("max_ms"), r.get("errors"), r["cpu_us_per_announce"]) for r in data["load"]]
-    fill = [(r["tracker"], r["seconds"], r.get("errors"), _per(r["rss_before_bytes"], MIB), _per(r["rss_after_bytes"], MIB),
-             _per(r.get("rss_peak_bytes"), MIB)) for r in data["fill"]]
+    fill = [(r["tracker"], r.get("hashes"), r.get("peers"), r["seconds"], r.get("errors"), _per(r["rss_before_bytes"], MIB),
+             _per(r["rss_after_bytes"], MIB), _per(r.get("rss_peak_bytes"), MIB), r.get("cpu_us_per_announce")) for r in data["fill"]]
     return ("### Tracker\n\n" + _table(["tracker", "transport", "swarms", "announces/s", "p50 ms", "p90 ms", "p99 ms",
                                         "max ms", "errors", "CPU µs/announce"], load)
-            + "\n\nFill:\n\n" + _table(["tracker", "seconds", "errors", "RSS before MiB", "RSS after MiB", "peak MiB"], fill))
+            + "\n\nFill:\n\n" + _table(["tracker", "swarms", "peers", "seconds", "errors", "RSS before MiB", "RSS after MiB", "peak MiB",
+                                     "CPU µs/announce"], fill))
 
 
 def _timed(title):
