@@ -46,8 +46,9 @@ dotnet test Shoal.slnx -c Release --nologo 2>&1 | tee "$log" || status=$?
 
 # Keeps the benchmark harness working: every sub-bench small (QUICK=1), its figures not asserted; fails when a
 # bench script crashes, writes malformed RESULTS, or the report is not written (bench/report/quick/REPORT.md).
-echo "test.sh: benchmark harness smoke run (QUICK=1 bench/run.sh)"
+echo "test.sh: the benchmark report's tests, then the harness's smoke run (QUICK=1 bench/run.sh)"
 bench_status=0
+/usr/bin/python3 bench/report/test_report.py || bench_status=$?
 QUICK=1 bench/run.sh || bench_status=$?
 [ "$bench_status" -eq 0 ] || { echo "test.sh: QUICK=1 bench/run.sh FAILED (exit $bench_status): see bench/report/quick/REPORT.md"; status=1; }
 
