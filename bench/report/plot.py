@@ -41,7 +41,8 @@ def throughput(transfer, out):
         if rates:
             ax.bar(i, rates[len(rates) // 2], color="#8fb3d9", width=0.6)
             ax.plot([i] * len(rates), rates, "o", color="#1f4e79")
-            ax.annotate(f"{rates[len(rates) // 2]:.0f}", (i, rates[len(rates) // 2]), ha="center", va="bottom")
+            ax.annotate(f"{rates[len(rates) // 2]:.0f}", (i + 0.3, rates[len(rates) // 2]), xytext=(3, 0),
+                        textcoords="offset points", ha="left", va="center")
         else:
             ax.annotate("failed", (i, 0), ha="center", va="bottom", color="red")
     ax.set_xticks(range(len(pairs)), [_pair_label(p) for p in pairs])
