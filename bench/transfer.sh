@@ -11,7 +11,7 @@
 #   Durable: libtorrent's leecher fsyncs its files before it exits (lt_get.py --fsync), Shoal's `get` does so
 #   before its resume record; after any leecher exits the script fsyncs the file itself (`sync FILE`, timed
 #   in: near nothing when the leecher already did, the whole write-back when it did not; sync_after_exit_s).
-#   The work folder is under TMPDIR (default /var/tmp, the disk); a tmpfs is refused unless ALLOW_TMPFS=1.
+#   The work folder is under TMPDIR (default /var/tmp, the disk); a tmpfs is refused unless ALLOW_TMPFS=1 or QUICK=1.
 #   PIECE_SIZE 0 lets libtorrent choose (512 KiB for 1 GiB). Pairs may also name aria2 as the leecher
 #   (shoal:aria2, lt:aria2; aria2 1.36 reads only v1 torrents and does not fsync).
 #   TRANSPORT=utp makes libtorrent and Shoal speak uTP (BEP 29) only (aria2 has no uTP); ENCRYPTION=rc4 makes both
@@ -58,9 +58,12 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 tmp="${TMPDIR:-/var/tmp}"
-if [ "$(stat -f -c %T "$tmp")" = tmpfs ] && [ "${ALLOW_TMPFS:-0}" != 1 ]; then
-    echo "$tmp is a tmpfs: the issue's transfer writes to the disk; use TMPDIR on a disk, or ALLOW_TMPFS=1" >&2
-    exit 2
+if [ "$(stat -f -c %T "$tmp")" = tmpfs ]; then
+    if [ "${ALLOW_TMPFS:-0}" != 1 ] && [ "$quick" != 1 ]; then
+        echo "$tmp is a tmpfs: the issue's transfer writes to the disk; use TMPDIR on a disk, or ALLOW_TMPFS=1" >&2
+        exit 2
+    fi
+    echo "note: $tmp is a tmpfs: these figures are not the disk's" >&2
 fi
 work="$(mktemp -d "$tmp/shoal-transfer.XXXXXX")"
 pids=()   # every process this script starts in the background, ended by PID on exit
