@@ -8,6 +8,8 @@
 set -euo pipefail
 command -v bc >/dev/null || { echo "needs bc: apt-get install bc" >&2; exit 1; }
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
 if [ "${QUICK:-0}" = 1 ]; then size_mib="${1:-64}"; runs="${2:-1}"; else size_mib="${1:-1024}"; runs="${2:-3}"; fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -22,7 +24,6 @@ cat "$work/data.bin" > /dev/null   # warm the page cache so both read from memor
 
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
 json_list() { printf '%.4f\n' "$@" | paste -sd, -; }   # bc writes .5, which JSON refuses
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo "content: ${size_mib} MiB, $(nproc) cores, median of ${runs} runs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 entries=()

@@ -14,3 +14,6 @@ wait_for_line() {
     done
     return 1
 }
+
+# The median of the numbers on stdin, one a line (the lower middle one of an even count); "null" for none.
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "null" }'; }

@@ -61,7 +61,6 @@ timed() {
     cmp -s "$work/src/small.bin" "$into/small.bin" || { failures+=("$(basename "$into"): wrong content"); return 1; }
     printf '%.4f\n' "$(echo "$t1 - $t0" | bc)" >"$into.seconds"
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "null" }'; }
 list() { [ $# -gt 0 ] && printf '%s\n' "$@" | paste -sd, -; }
 
 shoal_times=(); lt_times=()
