@@ -1,5 +1,9 @@
 # Helpers the bench scripts share; source it after setting py (the Python to run).
 
+# Loopback only: a shoal a bench starts joins no DHT router on the internet (Dht:Bootstrap defaults to the
+# well-known ones), asks no router for a port mapping and sends no local discovery multicast.
+export SHOAL_Dht__Bootstrap=none SHOAL_Net__PortMapping=false SHOAL_Net__LocalDiscovery=false
+
 free_port() { "${py:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 

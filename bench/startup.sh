@@ -9,8 +9,6 @@
 #   QUICK=1: 3 runs. RESULTS=FILE writes {"runs":[{"what":"get 256 KiB","shoal_s":x,"reference_s":x,
 #   "ratio":x,"shoal_runs_s":[...],"reference_runs_s":[...]}]} (medians; ratio = reference_s / shoal_s).
 set -uo pipefail
-# Loopback only: no DHT router on the internet, no port mapping request to the router, no multicast.
-export SHOAL_Dht__Bootstrap=none SHOAL_Net__PortMapping=false SHOAL_Net__LocalDiscovery=false
 here="$(dirname "$(readlink -f "$0")")"
 root="$(cd "$here/.." && pwd)"
 scripts="$root/tests/Shoal.Interop.Tests/scripts"

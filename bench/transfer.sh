@@ -21,9 +21,6 @@
 #   (bench/run.sh's contract, see bench/README.md). SHOAL=PATH uses that published shoal instead of ./shoal's.
 #   KEEP=1 keeps the work folder (logs) for a look afterwards.
 set -uo pipefail
-# Loopback only: the Shoal processes join no DHT router on the internet (Dht:Bootstrap defaults to the well-known
-# ones), ask no router for a port mapping and send no local discovery multicast.
-export SHOAL_Dht__Bootstrap=none SHOAL_Net__PortMapping=false SHOAL_Net__LocalDiscovery=false
 here="$(dirname "$(readlink -f "$0")")"
 root="$(cd "$here/.." && pwd)"
 scripts="$root/tests/Shoal.Interop.Tests/scripts"

@@ -76,41 +76,39 @@ def rss(transfer, out):
     return _save(fig, out, "transfer-rss.png")
 
 
-def _completions(ax, completions, ideal, label, color):
-    times = sorted(completions)
-    ax.plot(times, range(1, len(times) + 1), drawstyle="steps-post", label=label, color=color)
-    if ideal:
-        ax.axvline(ideal, color=color, linestyle=":", alpha=0.6)
+def _completions(ax, runs, label, color, title, xlabel):
+    """Leechers complete against time, one stepped line per run, each run's ideal time dotted."""
+    for r in (r for r in runs if r.get("completion_s")):
+        times = sorted(c for c in r["completion_s"] if c is not None)
+        ax.plot(times, range(1, len(times) + 1), drawstyle="steps-post", label=label(r), color=color(r))
+        if finite(r.get("ideal_s")):
+            ax.axvline(r["ideal_s"], color=color(r), linestyle=":", alpha=0.6)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("leechers complete")
+    ax.legend(fontsize=8)
 
 
 def swarm(swarm_results, out):
     """Per number of leechers: completed leechers against time, Shoal and libtorrent, with the ideal."""
     counts = sorted({r["leechers"] for r in swarm_results["runs"]})
+    size = finite(swarm_results["runs"][0].get("size_bytes")) or 0
     fig, axes = plt.subplots(1, len(counts), figsize=(6 * len(counts), 4), squeeze=False)
     colors = {"shoal": "#c0392b", "libtorrent": "#2874a6"}
     for ax, n in zip(axes.flat, counts):
-        for r in (r for r in swarm_results["runs"] if r["leechers"] == n and r.get("completion_s")):
-            _completions(ax, [c for c in r["completion_s"] if c is not None], finite(r.get("ideal_s")),
-                         f"{r['client']} (efficiency {finite(r.get('efficiency')) or 0:.2f})", colors.get(r["client"], None))
-        size = finite(swarm_results["runs"][0].get("size_bytes")) or 0
-        ax.set_title(f"1 seeder, {n} leechers, {size / MIB:.0f} MiB, capped uploads")
-        ax.set_xlabel("seconds (dotted: ideal = size ÷ cap)")
-        ax.set_ylabel("leechers complete")
-        ax.legend(fontsize=8)
+        _completions(ax, [r for r in swarm_results["runs"] if r["leechers"] == n],
+                     lambda r: f"{r['client']} (efficiency {finite(r.get('efficiency')) or 0:.2f})",
+                     lambda r: colors.get(r["client"]), f"1 seeder, {n} leechers, {size / MIB:.0f} MiB, capped uploads",
+                     "seconds (dotted: ideal = size ÷ cap)")
     return _save(fig, out, "swarm-completion.png")
 
 
 def simulation(sim, out):
     """Completed leechers against virtual time, one line per seed, with the ideal."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    for r in sim["runs"]:
-        if r.get("completion_s"):
-            _completions(ax, [c for c in r["completion_s"] if c is not None], finite(r.get("ideal_s")),
-                         f"seed {r['seed']} (last ÷ ideal {finite(r.get('ratio')) or 0:.2f})", None)
-    ax.set_title(f"simulation: 1 seeder, {sim['runs'][0]['leechers']:,} leechers (virtual time)")
-    ax.set_xlabel("virtual seconds (dotted: ideal)")
-    ax.set_ylabel("leechers complete")
-    ax.legend(fontsize=8)
+    _completions(ax, sim["runs"], lambda r: f"seed {r['seed']} (last ÷ ideal {finite(r.get('ratio')) or 0:.2f})",
+                 lambda r: None, f"simulation: 1 seeder, {sim['runs'][0]['leechers']:,} leechers (virtual time)",
+                 "virtual seconds (dotted: ideal)")
     return _save(fig, out, "simulation-completion.png")
 
 
