@@ -128,7 +128,9 @@ def simulation_targets(simulation, why_missing="simulation bench missing or fail
     ratios = [finite(r.get("ratio")) for r in runs]
     reals = [finite(r.get("real_seconds")) for r in runs]
     if not runs or None in ratios:
-        return [absent("simulation: last completion ≤ 1.25× ideal", "≤ 1.25×", "no successful run")]
+        why = "no run" if not runs else "a seed's swarm did not finish (ratio null)"
+        return [absent("simulation, 1,000 leechers: last completion ≤ 1.25× ideal", "≤ 1.25×", why),
+                absent("simulation: under a minute of real time", "< 60 s", why)]
     worst = max(runs, key=lambda r: r["ratio"])
     n = worst["leechers"]
     met = worst["ratio"] <= 1.25
