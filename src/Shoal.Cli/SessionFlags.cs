@@ -106,6 +106,7 @@ public sealed class SessionFlags
                     RegularSlots = (int)Number(configuration, "Choking:UnchokeSlots"),
                     OptimisticSlots = (int)Number(configuration, "Choking:OptimisticSlots"),
                 },
+                InitialSeeding = Flag(configuration, "Seeding:InitialSeeding"),
             },
         };
     }

@@ -87,5 +87,6 @@ public static class ShoalConfiguration
         ["Limits:TorrentDownload"] = "0",
         ["Choking:UnchokeSlots"] = "4",
         ["Choking:OptimisticSlots"] = "1",
+        ["Seeding:InitialSeeding"] = "true",
     };
 }

@@ -116,6 +116,20 @@ public sealed class PieceSet
         return -1;
     }
 
+    /// <summary>The lowest index at or after <paramref name="start"/> that is in the set, or -1.</summary>
+    public int NextSet(int start)
+    {
+        for (int i = start; i < Length; i++)
+        {
+            if (this[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static byte Mask(int index) => (byte)(0x80 >> (index & 7));
 
     private static int CountBits(ReadOnlySpan<byte> bytes)

@@ -155,6 +155,9 @@ public sealed class SwarmPeer
     /// <summary>Its BEP 52 leaf-hash requests waiting for a piece to be read and hashed.</summary>
     internal int PendingLeafRequests { get; set; }
 
+    /// <summary>Initial seeding (BEP 16): what we showed it and offered it; null when we are not initial seeding.</summary>
+    internal SeedOffers? Offers { get; set; }
+
     internal RateMeter DownloadMeter { get; } = new();
 
     internal RateMeter UploadMeter { get; } = new();

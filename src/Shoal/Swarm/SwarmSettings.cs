@@ -83,5 +83,17 @@ public sealed record SwarmSettings
     /// <summary>BEP 6: pieces in the allowed-fast set we give each IPv4 peer.</summary>
     public int AllowedFastCount { get; init; } = 10;
 
+    /// <summary>
+    /// Initial seeding (BEP 16 super-seeding) when the swarm starts with every piece: each piece is offered to one
+    /// peer at a time until every piece is on some peer (see <see cref="InitialSeeding"/>).
+    /// </summary>
+    public bool InitialSeeding { get; init; }
+
+    /// <summary>Initial seeding: bytes of offers an unchoked peer is kept at beyond those it asked for (at least one piece).</summary>
+    public long InitialSeedingOfferAhead { get; init; } = 512 * 1024;
+
+    /// <summary>Initial seeding: an offer left unasked this long goes to another peer.</summary>
+    public TimeSpan InitialSeedingOfferTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public static SwarmSettings Default { get; } = new();
 }

@@ -10,6 +10,17 @@ public sealed partial class TorrentSwarm
     private void SendPieceInformation(SwarmPeer peer)
     {
         IBufferWriter<byte> output = Output(peer);
+        if (_initialSeeding is not null)
+        {
+            // BEP 16: an initial seed shows nothing and offers pieces one HAVE at a time; no allowed-fast set either.
+            if (peer.SupportsFast)
+            {
+                PeerMessageWriter.WriteSimple(output, MessageId.HaveNone);
+            }
+
+            return;
+        }
+
         if (peer.SupportsFast && Have.IsComplete)
         {
             PeerMessageWriter.WriteSimple(output, MessageId.HaveAll);
@@ -47,6 +58,7 @@ public sealed partial class TorrentSwarm
         peer.HasPieceInformation = true;
         peer.Pieces = pieces;
         _picker.AddAvailability(pieces, +1);
+        OnPeerHasForInitialSeeding(peer, -1);
         if (NeitherWantsTheOther(peer))
         {
             Disconnect(peer, "neither side wants anything from the other");
@@ -65,6 +77,7 @@ public sealed partial class TorrentSwarm
         }
 
         _picker.AddAvailability(piece);
+        OnPeerHasForInitialSeeding(peer, piece);
         if (NeitherWantsTheOther(peer))
         {
             Disconnect(peer, "neither side wants anything from the other");

@@ -10,9 +10,16 @@ public sealed partial class TorrentSwarm
 
     private void OnRequest(SwarmPeer peer, BlockRef block)
     {
-        bool allowed = Have[block.Piece] && (!peer.AmChoking || peer.AllowedFastForPeer.Contains(block.Piece));
+        bool allowed = Have[block.Piece] && (!peer.AmChoking || peer.AllowedFastForPeer.Contains(block.Piece))
+            && (_initialSeeding is null || InitialSeeding.MayServe(peer, block.Piece));
         if (allowed && peer.Link.SendBlock(block))
         {
+            if (_initialSeeding is not null)
+            {
+                _initialSeeding.OnRequested(peer, block.Piece, Now, _offers);
+                SendOffers(peer);
+            }
+
             peer.HasPendingOutput = true;
             TimeSpan now = Now;
             Uploaded += block.Length;
@@ -49,7 +56,7 @@ public sealed partial class TorrentSwarm
         {
             _candidates.Add(new ChokeCandidate(
                 peer.Id,
-                peer.PeerInterested,
+                WantsFromUs(peer),
                 !peer.AmChoking,
                 peer.IsSnubbed,
                 peer.DownloadMeter.Rate(now),
@@ -78,12 +85,14 @@ public sealed partial class TorrentSwarm
         peer.AmChoking = false;
         peer.UnchokedAt = Now;
         PeerMessageWriter.WriteSimple(Output(peer), MessageId.Unchoke);
+        OfferPieces(peer);
     }
 
     private void Choke(SwarmPeer peer)
     {
         peer.AmChoking = true;
         PeerMessageWriter.WriteSimple(Output(peer), MessageId.Choke);
+        _initialSeeding?.TakeBack(peer);
         _takenBack.Clear();
         peer.Link.TakeBackQueuedBlocks(_takenBack);
         foreach (BlockRef block in _takenBack)
@@ -105,7 +114,7 @@ public sealed partial class TorrentSwarm
             return;
         }
 
-        SwarmPeer? waiting = _peers.Where(p => p.AmChoking && p.PeerInterested && !p.IsSnubbed).MaxBy(p => p.DownloadMeter.Rate(Now));
+        SwarmPeer? waiting = _peers.Where(p => p.AmChoking && WantsFromUs(p) && !p.IsSnubbed).MaxBy(p => p.DownloadMeter.Rate(Now));
         if (waiting is not null)
         {
             Unchoke(waiting);

@@ -29,6 +29,7 @@ public sealed partial class TorrentSwarm
     private readonly PeerBans _bans = new();
     private readonly List<SwarmPeer> _peers = [];
     private readonly List<BlockRef> _blocks = [];
+    private readonly List<int> _offers = [];
     private readonly RateMeter _downloadMeter = new();
     private readonly RateMeter _uploadMeter = new();
     private readonly ClosedPeerTotals _downloadedFromClosed = new();
@@ -37,6 +38,7 @@ public sealed partial class TorrentSwarm
     private int _outstandingBlocks;
     private TimeSpan _lastRechoke;
     private long _verifiedBytes;
+    private InitialSeeding? _initialSeeding;
 
     public TorrentSwarm(Torrent torrent, PieceSet have, SwarmSettings settings, IPieceChecker checker, TimeProvider time, Random random, BufferPool pool)
     {
@@ -56,6 +58,10 @@ public sealed partial class TorrentSwarm
         _picker = new PiecePicker(torrent, have, piecePriorities: null, random, pool);
         _choker = new Choker(settings.Choker, random);
         _verifiedBytes = torrent.BytesIn(have);
+        if (settings.InitialSeeding && have.IsComplete)
+        {
+            _initialSeeding = new InitialSeeding(torrent, Math.Max(settings.InitialSeedingOfferAhead, torrent.PieceLength), settings.InitialSeedingOfferTimeout);
+        }
     }
 
     /// <summary>Pieces verified and stored.</summary>
@@ -147,6 +153,7 @@ public sealed partial class TorrentSwarm
             IsEncrypted = encrypted,
         };
         _peers.Add(peer);
+        _initialSeeding?.AddPeer(peer);
         if (peer.SupportsExtensions)
         {
             SendExtensionHandshake(peer);
@@ -156,6 +163,12 @@ public sealed partial class TorrentSwarm
         if (peer.SupportsDht && DhtPort is > 0 and <= ushort.MaxValue)
         {
             PeerMessageWriter.WritePort(Output(peer), (ushort)DhtPort);
+        }
+
+        if (_initialSeeding is not null && peer.AmChoking && _choker.HasFreeSlot(_peers.Count(p => !p.AmChoking)))
+        {
+            // Initial seeding: a peer shown nothing is not interested yet; unchoked, it is offered pieces at once.
+            Unchoke(peer);
         }
 
         FlushOutput();
@@ -174,6 +187,7 @@ public sealed partial class TorrentSwarm
         _peers.Remove(peer);
 
         ReleaseOutstanding(peer);
+        _initialSeeding?.OnClosed(peer);
         _choker.Forget(peer.Id);
         _downloadedFromClosed.Add(peer.PeerId.Span, peer.Downloaded);
         if (peer.WebSeed is null && peer.Downloaded > 0)
@@ -214,6 +228,12 @@ public sealed partial class TorrentSwarm
             }
 
             peer.HashesSentThisSecond = 0;
+            if (_initialSeeding is not null)
+            {
+                _initialSeeding.Expire(peer, now, _offers);
+                SendOffers(peer);
+            }
+
             ExpireRequests(peer, now);
             AdaptQueueDepth(peer, now);
             if (now - peer.LastSent > _settings.KeepAliveInterval)

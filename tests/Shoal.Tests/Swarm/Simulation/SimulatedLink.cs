@@ -165,6 +165,7 @@ internal sealed class SimulatedLink : IPeerLink
         }
 
         writer.Advance(block.Length);
+        _local.BlockSent?.Invoke(block);
         return writer.WrittenSpan.ToArray();
     }
 

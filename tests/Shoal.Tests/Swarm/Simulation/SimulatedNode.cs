@@ -55,6 +55,9 @@ internal sealed class SimulatedNode : IPieceChecker
     /// <summary>Flips a byte in the blocks this node sends that it returns true for.</summary>
     public Func<BlockRef, bool>? CorruptBlock { get; set; }
 
+    /// <summary>Called with each block this node puts on a link, in the order they go out.</summary>
+    public Action<BlockRef>? BlockSent { get; set; }
+
     /// <summary>Stops answering anything, without closing its connections.</summary>
     public bool IsSilent { get; set; }
 

@@ -1,0 +1,42 @@
+using Shoal.Primitives;
+
+namespace Shoal.Swarm;
+
+/// <summary>Initial seeding (BEP 16): what we have shown one peer, and the offers it has neither asked for nor announced, oldest first.</summary>
+internal sealed class SeedOffers(int pieceCount)
+{
+    private readonly List<(int Piece, TimeSpan OfferedAt)> _pending = [];
+
+    /// <summary>Every piece we told the peer we have; it may ask for these and is served.</summary>
+    public PieceSet Shown { get; } = new(pieceCount);
+
+    public IReadOnlyList<(int Piece, TimeSpan OfferedAt)> Pending => _pending;
+
+    public long PendingBytes { get; private set; }
+
+    public void Add(int piece, int size, TimeSpan now)
+    {
+        _pending.Add((piece, now));
+        PendingBytes += size;
+    }
+
+    /// <summary>Drops a pending offer; false when the piece was not one.</summary>
+    public bool Remove(int piece, int size)
+    {
+        int index = _pending.FindIndex(offer => offer.Piece == piece);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _pending.RemoveAt(index);
+        PendingBytes -= size;
+        return true;
+    }
+
+    public void Clear()
+    {
+        _pending.Clear();
+        PendingBytes = 0;
+    }
+}
