@@ -84,6 +84,8 @@ public static class TransferView
             }
             catch (OperationCanceledException)
             {
+                // The totals as the seeding stops, not as they were up to a log interval before.
+                show(handle.GetStatus());
                 return;
             }
         }

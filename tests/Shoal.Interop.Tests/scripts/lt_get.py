@@ -1,7 +1,7 @@
 """Download a torrent with libtorrent (python3-libtorrent) from peers on loopback, then exit.
 
 usage: lt_get.py TORRENT|MAGNET SAVE_DIR --port P [--connect HOST:PORT]... [--timeout S] [--host 127.0.0.1]
-                 [--dht-bootstrap HOST:PORT]... [--hash-log] [--fsync]
+                 [--dht-bootstrap HOST:PORT]... [--hash-log] [--fsync] [--upload-limit BYTES] [--keep-seeding]
                  [--transport tcp|utp|both] [--encryption disabled|enabled|forced]
 
 With --dht-bootstrap the DHT is on (BEP 5), joined through those nodes, and used to find peers.
@@ -19,6 +19,9 @@ seconds counts from adding the torrent to completion (session start-up excluded)
 the process's VmHWM; libtorrent 2 maps the files it writes, so it includes file pages, and
 peak_rss_anon_kb (sampled) is the heap alone.
 Exit 1 with {"event":"error","message":...} on a timeout or an error.
+--upload-limit caps the session's upload in bytes/s and moves loopback peers into the global peer class so the
+cap applies to them. --keep-seeding seeds on after the finished line until SIGTERM, then prints
+{"event":"stopped","total_payload_upload":N,...} and exits 0 (a leecher of a swarm serves the others).
 """
 import argparse
 import os
@@ -29,7 +32,7 @@ import time
 import libtorrent as lt
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-from lt_common import Alerts, ConnectionKinds, add_transport_args, transport_settings, hash_log_settings, Dialer, add_torrent, dht_settings, emit, make_session, peak_rss_kb, rss_anon_kb
+from lt_common import Alerts, ConnectionKinds, add_transport_args, transport_settings, hash_log_settings, Dialer, add_torrent, dht_settings, emit, everyone_in_global_class, make_session, peak_rss_kb, rss_anon_kb
 
 
 def fsync_files(handle, save_dir):
@@ -59,6 +62,8 @@ def main():
     parser.add_argument("--dht-bootstrap", action="append", default=[])
     parser.add_argument("--hash-log", action="store_true")
     parser.add_argument("--fsync", action="store_true")
+    parser.add_argument("--upload-limit", type=int, default=0)
+    parser.add_argument("--keep-seeding", action="store_true")
     add_transport_args(parser)
     args = parser.parse_args()
 
@@ -67,12 +72,16 @@ def main():
 
     # Connection attempts wait for the session tick: 100 ms rather than 500 ms to start sooner.
     extra = {"tick_interval": 100}
+    if args.upload_limit > 0:
+        extra["upload_rate_limit"] = args.upload_limit
     if args.dht_bootstrap:
         extra.update(dht_settings(args.dht_bootstrap))
     if args.hash_log:
         extra["alert_mask"] = extra.get("alert_mask", 0) | hash_log_settings()["alert_mask"]
     extra.update(transport_settings(args))
     session, port = make_session(args.host, args.port, extra)
+    if args.upload_limit > 0:
+        everyone_in_global_class(session)
     started = time.monotonic()
     handle = add_torrent(session, args.torrent, args.save_dir, dht=bool(args.dht_bootstrap))
     alerts = Alerts(session)
@@ -108,6 +117,13 @@ def main():
          peak_rss_kb=peak_rss_kb(), peak_rss_anon_kb=peak_anon,
          hash_failures=alerts.hash_failures, total_payload_download=status.total_payload_download,
          total_redundant_bytes=status.total_redundant_bytes, hash_messages=alerts.hash_messages)
+    sys.stdout.flush()
+    while args.keep_seeding and not stop:
+        status = alerts.drain(handle)
+        dialer.tick(status)
+        time.sleep(0.1)
+    if args.keep_seeding:
+        emit("stopped", total_payload_upload=handle.status().total_payload_upload)
     return 0
 
 
