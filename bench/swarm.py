@@ -187,6 +187,10 @@ def run(client, leechers, size, cap, torrent, content, base):
                 raise RuntimeError(f"{client}: the seeder did not start (logs in {work})")
             time.sleep(0.02)
         t0 = ready[0]
+        # CPU from here on: the leechers' start-up (before the seeder was ready) is not part of the transfer.
+        for p in procs + [seeder]:
+            p.sample_cpu()
+        cpu_at_start = sum(p.cpu for p in procs + [seeder])
         deadline = t0 + timeout
         done = {}
         while len(done) < leechers and time.monotonic() < deadline:
@@ -200,7 +204,7 @@ def run(client, leechers, size, cap, torrent, content, base):
         seeder.stop()
         uploaded = seeder_uploaded(client, seeder)
         load_after = load_average()
-        cpu = seeder.cpu + sum(p.cpu for p in procs)
+        cpu = seeder.cpu + sum(p.cpu for p in procs) - cpu_at_start
         wall = max(done.values()) if done else timeout
         if len(done) < leechers:
             missing = [i for i in range(leechers) if i not in done]
