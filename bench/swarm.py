@@ -164,7 +164,9 @@ def load_average():
 
 
 def run(client, leechers, size, cap, torrent, content, base):
-    work = tempfile.mkdtemp(prefix=f"{client}-{leechers}-", dir=base)
+    """client: shoal, libtorrent, or SEEDER:LEECHERS (e.g. shoal:libtorrent, a Shoal seeder of libtorrent leechers)."""
+    seeding, leeching = client.split(":") if ":" in client else (client, client)
+    work = tempfile.mkdtemp(prefix=f"{client.replace(':', '-')}-{leechers}-", dir=base)
     ideal = size / cap
     timeout = int(ideal * 6 + 120)
     ports = free_ports(leechers + 1)
@@ -173,16 +175,16 @@ def run(client, leechers, size, cap, torrent, content, base):
     try:
         for i, port in enumerate(leecher_ports):
             others = [p for p in leecher_ports if p != port]
-            procs.append(start_leecher(client, i, torrent, work, port, others, cap, timeout))
+            procs.append(start_leecher(leeching, i, torrent, work, port, others, cap, timeout))
         deadline = time.monotonic() + 120
         while not all(accepts(p) for p in leecher_ports):
             if time.monotonic() > deadline or any(p.proc.poll() is not None for p in procs):
                 raise RuntimeError(f"{client}: the leechers did not all start listening (logs in {work})")
             time.sleep(0.1)
         load_before = load_average()
-        seeder = start_seeder(client, torrent, content, work, seeder_port, leecher_ports, cap)
+        seeder = start_seeder(seeding, torrent, content, work, seeder_port, leecher_ports, cap)
         deadline = time.monotonic() + 120
-        while (ready := seeder.first(lambda line: is_ready(client, line))) is None:
+        while (ready := seeder.first(lambda line: is_ready(seeding, line))) is None:
             if time.monotonic() > deadline or seeder.proc.poll() is not None:
                 raise RuntimeError(f"{client}: the seeder did not start (logs in {work})")
             time.sleep(0.02)
@@ -195,14 +197,14 @@ def run(client, leechers, size, cap, torrent, content, base):
         done = {}
         while len(done) < leechers and time.monotonic() < deadline:
             for i, p in enumerate(procs):
-                if i not in done and (hit := p.first(lambda line: is_done(client, line))) is not None:
+                if i not in done and (hit := p.first(lambda line: is_done(leeching, line))) is not None:
                     done[i] = hit[0] - t0
                     p.sample_cpu()
             if any(p.proc.poll() is not None for i, p in enumerate(procs) if i not in done):
                 break
             time.sleep(0.02)
         seeder.stop()
-        uploaded = seeder_uploaded(client, seeder)
+        uploaded = seeder_uploaded(seeding, seeder)
         load_after = load_average()
         cpu = seeder.cpu + sum(p.cpu for p in procs) - cpu_at_start
         wall = max(done.values()) if done else timeout

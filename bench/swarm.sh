@@ -7,6 +7,7 @@
 #
 # usage: [LEECHERS="8 32"] [SIZE_MIB=64] [CAP=4000000] [PIECE_KIB=0] [CLIENTS="shoal libtorrent"] [QUICK=1]
 #        [RESULTS=out.json] [KEEP=1] bench/swarm.sh
+#   CLIENTS also takes SEEDER:LEECHERS, e.g. shoal:libtorrent (a Shoal seeder of libtorrent leechers: interoperation).
 #   PIECE_KIB 0 lets libtorrent choose the piece size (the same torrent serves both clients).
 #   QUICK=1: 4 leechers, 8 MiB (about 30 s in all). RESULTS: the figures as JSON (bench/run.sh's contract).
 #   KEEP=1 keeps the work folder and every process's log.

@@ -14,15 +14,15 @@ namespace Shoal.Swarm;
 /// Rules, each with its reason:
 /// <list type="bullet">
 /// <item>Offers go only to peers we unchoke: a choked peer cannot ask for its offers, which would wait unsent
-/// while other peers could take them. A choked peer's unasked offers go back to the pool.</item>
+/// while other peers could take them. A choked peer's offers not yet on any peer go back to the pool.</item>
 /// <item>An unchoked peer is kept at <see cref="SwarmSettings.InitialSeedingOfferAhead"/> bytes (or two seconds of
 /// our rate to it, if more) of offers it has neither asked for nor announced. Its first request for an offer tops it up at once, so its pipeline never
 /// waits for a HAVE round trip: a lone leecher downloads at full speed.</item>
 /// <item>A piece is delivered once any peer announces it (HAVE or bitfield): some other peer can now serve it, so
 /// it is never offered again. When every piece is delivered (at once if a seed connects) the mode ends and the
 /// swarm announces every piece each peer lacks: we are an ordinary seed for the tail.</item>
-/// <item>An offer goes back to the pool when its peer closes without announcing it, says it is not interested
-/// (it does not want that piece: skipped files), or leaves it unasked for <see cref="SwarmSettings.InitialSeedingOfferTimeout"/>.
+/// <item>An offer goes back to the pool when its peer is choked or closes without announcing it, says it is not
+/// interested (it does not want that piece: skipped files), or leaves it unasked for <see cref="SwarmSettings.InitialSeedingOfferTimeout"/>.
 /// A peer that later asks for a piece it was shown is still served: we never refuse what we said we have.</item>
 /// </list>
 /// Sans-I/O: the swarm passes the time and writes the HAVE messages this returns.
@@ -37,6 +37,8 @@ internal sealed class InitialSeeding
     private readonly TimeSpan _offerTimeout;
     private readonly PieceSet _offered;
     private readonly PieceSet _delivered;
+    // The peer each offered piece is offered to, so that only its holder gives it back.
+    private readonly int[] _holder;
     private int _cursor;
 
     public InitialSeeding(Torrent torrent, long offerAhead, TimeSpan offerTimeout)
@@ -46,6 +48,7 @@ internal sealed class InitialSeeding
         _offerTimeout = offerTimeout;
         _offered = new PieceSet(torrent.PieceCount);
         _delivered = new PieceSet(torrent.PieceCount);
+        _holder = new int[torrent.PieceCount];
     }
 
     /// <summary>Some piece is on no peer yet: offers are still being made.</summary>
@@ -71,16 +74,23 @@ internal sealed class InitialSeeding
         while (offers.PendingBytes < ahead && NextOffer(peer) is int piece and >= 0)
         {
             _offered.Set(piece);
+            _holder[piece] = peer.Id;
             offers.Shown.Set(piece);
             offers.Add(piece, _torrent.PieceSize(piece), now);
             announce.Add(piece);
         }
     }
 
-    /// <summary>The peer asked for a block of the piece: the offer is taken, and another may be made.</summary>
+    /// <summary>A block of the piece was queued to the peer: the offer is taken, and another may be made.</summary>
     public void OnRequested(SwarmPeer peer, int piece, TimeSpan now, List<int> announce)
     {
-        if (peer.Offers is { } offers && offers.Remove(piece, _torrent.PieceSize(piece)))
+        if (peer.Offers is not { } offers)
+        {
+            return;
+        }
+
+        offers.BlockQueued(piece);
+        if (offers.Remove(piece, _torrent.PieceSize(piece)))
         {
             TopUp(peer, now, announce);
         }
@@ -109,23 +119,36 @@ internal sealed class InitialSeeding
         }
     }
 
-    /// <summary>The peer will not ask for its offers (choked, not interested, or gone): they go back to the pool.</summary>
-    public void TakeBack(SwarmPeer peer)
+    /// <summary>
+    /// We choked the peer and took back its queued blocks (<paramref name="takenBack"/>): its offers not yet on any peer
+    /// go back to the pool, unasked ones and those of which no block went out. A piece of which some blocks went out
+    /// stays its: given to another peer, those blocks would go out twice while other pieces never went out once; the
+    /// peer finishes it when it is unchoked again (the choker rotates its slots).
+    /// </summary>
+    public void TakeBack(SwarmPeer peer, List<BlockRef> takenBack)
     {
         if (peer.Offers is not { } offers)
         {
             return;
         }
 
+        foreach (BlockRef block in takenBack)
+        {
+            if (offers.BlockTakenBack(block.Piece))
+            {
+                Release(block.Piece, peer);
+            }
+        }
+
         foreach ((int piece, _) in offers.Pending)
         {
-            Release(piece);
+            Release(piece, peer);
         }
 
         offers.Clear();
     }
 
-    /// <summary>A closed peer's offers, asked for or not, go back to the pool unless some peer announced them.</summary>
+    /// <summary>The peer is gone: every piece offered to it and not yet on any peer goes back to the pool.</summary>
     public void OnClosed(SwarmPeer peer)
     {
         if (peer.Offers is not { } offers)
@@ -135,7 +158,7 @@ internal sealed class InitialSeeding
 
         for (int piece = offers.Shown.NextSet(0); piece >= 0; piece = offers.Shown.NextSet(piece + 1))
         {
-            Release(piece);
+            Release(piece, peer);
         }
 
         offers.Clear();
@@ -157,15 +180,15 @@ internal sealed class InitialSeeding
         {
             int piece = offers.Pending[0].Piece;
             offers.Remove(piece, _torrent.PieceSize(piece));
-            Release(piece);
+            Release(piece, peer);
         }
 
         TopUp(peer, now, announce);
     }
 
-    private void Release(int piece)
+    private void Release(int piece, SwarmPeer holder)
     {
-        if (!_delivered[piece])
+        if (!_delivered[piece] && _offered[piece] && _holder[piece] == holder.Id)
         {
             _offered.Set(piece, false);
             _cursor = Math.Min(_cursor, piece);

@@ -6,6 +6,7 @@ namespace Shoal.Swarm;
 internal sealed class SeedOffers(int pieceCount)
 {
     private readonly List<(int Piece, TimeSpan OfferedAt)> _pending = [];
+    private readonly Dictionary<int, int> _queuedBlocks = [];
 
     /// <summary>Every piece we told the peer we have; it may ask for these and is served.</summary>
     public PieceSet Shown { get; } = new(pieceCount);
@@ -31,6 +32,27 @@ internal sealed class SeedOffers(int pieceCount)
 
         _pending.RemoveAt(index);
         PendingBytes -= size;
+        return true;
+    }
+
+    /// <summary>Counts a block of the piece queued to the peer.</summary>
+    public void BlockQueued(int piece) => _queuedBlocks[piece] = _queuedBlocks.GetValueOrDefault(piece) + 1;
+
+    /// <summary>Uncounts a queued block taken back before it went out; true when no block of the piece went out.</summary>
+    public bool BlockTakenBack(int piece)
+    {
+        if (!_queuedBlocks.TryGetValue(piece, out int queued))
+        {
+            return false;
+        }
+
+        if (queued > 1)
+        {
+            _queuedBlocks[piece] = queued - 1;
+            return false;
+        }
+
+        _queuedBlocks.Remove(piece);
         return true;
     }
 

@@ -92,9 +92,9 @@ public sealed partial class TorrentSwarm
     {
         peer.AmChoking = true;
         PeerMessageWriter.WriteSimple(Output(peer), MessageId.Choke);
-        _initialSeeding?.TakeBack(peer);
         _takenBack.Clear();
         peer.Link.TakeBackQueuedBlocks(_takenBack);
+        _initialSeeding?.TakeBack(peer, _takenBack);
         foreach (BlockRef block in _takenBack)
         {
             Uploaded -= block.Length;

@@ -18,7 +18,7 @@ public sealed class InitialSeedingSwarmTests
     [InlineData(32, 22)]
     public async Task The_only_seed_sends_no_block_twice_before_every_block_went_out_once_and_every_leecher_finishes(int leechers, int seed)
     {
-        using SwarmScenario scenario = await SwarmScenario.CreateAsync((4 * 1024 * 1024) + 1234, 64 * 1024, seed);
+        using SwarmScenario scenario = await SwarmScenario.CreateAsync((2 * 1024 * 1024) + 1234, 32 * 1024, seed);
         SimulatedNode seeder = scenario.AddSeeder(InitialSeed);
         seeder.UploadBandwidth = 512 * 1024;
         var sent = new SentBlocks(scenario.Torrent);
