@@ -3,7 +3,8 @@
 Run through bench/swarm.sh (which builds Shoal and sets the environment); see there for the variables.
 For each client and each leecher count: the leechers start first (each told of every other with --peer/--connect)
 and wait; the seeder starts, checks its data and dials every leecher. Times count from the seeder's ready line
-to each leecher's verified completion. efficiency = (size / cap) / last completion: 1.0 means the swarm moved the
+to each leecher's verified, durable completion (Shoal's get prints its path once the files are flushed; lt_get.py
+--fsync fsyncs them before its finished line). efficiency = (size / cap) / last completion: 1.0 means the swarm moved the
 file as fast as the seeder's capped upload can send it once. The seeder's upload is its payload bytes as it reports
 them when stopped (libtorrent's total_payload_upload; Shoal's last status line, to 0.1 MiB).
 """
@@ -22,7 +23,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = os.path.join(ROOT, "tests", "Shoal.Interop.Tests", "scripts")
 PY = "/usr/bin/python3"
-SHOAL = os.path.join(ROOT, ".build", "shoal", "shoal")
+SHOAL = os.environ.get("SHOAL") or os.path.join(ROOT, ".build", "shoal", "shoal")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -117,7 +118,7 @@ def start_leecher(client, i, torrent, work, port, others, cap, timeout):
         args += [a for p in peers for a in ("--peer", p)]
         return Process(f"leech{i}", args, shoal_env(os.path.join(folder, ".state")), work)
     args = [PY, os.path.join(SCRIPTS, "lt_get.py"), torrent, folder, "--port", str(port), "--upload-limit", str(cap),
-            "--keep-seeding", "--timeout", str(timeout)]
+            "--keep-seeding", "--fsync", "--timeout", str(timeout)]
     args += [a for p in peers for a in ("--connect", p)]
     return Process(f"leech{i}", args, dict(os.environ), work)
 
@@ -213,7 +214,7 @@ def run(client, leechers, size, cap, torrent, content, base):
             raise RuntimeError(f"{client}: leechers {missing} did not finish within {timeout} s (logs in {work})")
         last = max(done.values())
         return {
-            "client": client, "leechers": leechers, "size_bytes": size, "cap_bytes_per_s": cap,
+            "status": "ok", "client": client, "leechers": leechers, "size_bytes": size, "cap_bytes_per_s": cap,
             "ideal_s": round(ideal, 3), "last_completion_s": round(last, 3), "efficiency": round(ideal / last, 3),
             "seeder_uploaded_bytes": uploaded, "seeder_upload_ratio": round(uploaded / size, 3),
             "completion_s": [round(done[i], 3) for i in range(leechers)],
@@ -263,6 +264,11 @@ def main():
                     r = run(client, leechers, size, cap, torrent, content, base)
                 except RuntimeError as error:
                     print(f"{client:<11} {leechers:>8} failed: {error}", flush=True)
+                    # The report's contract: a failed run is an entry saying so, its figures null.
+                    runs.append({"status": "failed", "error": str(error), "client": client, "leechers": leechers,
+                                 "size_bytes": size, "cap_bytes_per_s": cap, "ideal_s": round(size / cap, 3),
+                                 **dict.fromkeys(["last_completion_s", "efficiency", "seeder_uploaded_bytes",
+                                                  "seeder_upload_ratio"]), "completion_s": []})
                     continue
                 runs.append(r)
                 print(f"{client:<11} {leechers:>8} {r['last_completion_s']:>8.2f} {r['efficiency']:>10.3f} "
@@ -271,7 +277,7 @@ def main():
         if os.environ.get("RESULTS"):
             with open(os.environ["RESULTS"], "w", encoding="utf-8") as f:
                 json.dump({"runs": runs}, f)
-        return 0 if len(runs) == len(counts) * len(clients) else 1
+        return 0 if all(r["status"] == "ok" for r in runs) else 1
     finally:
         if os.environ.get("KEEP") != "1":
             shutil.rmtree(base, ignore_errors=True)
