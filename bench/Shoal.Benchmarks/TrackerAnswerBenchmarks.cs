@@ -50,7 +50,7 @@ public class TrackerAnswerBenchmarks
         var options = new TrackerOptions { DataDirectory = _folder, RequestsPerMinutePerAddress = 0 };
         var time = new FrozenTime();
         _store = await TrackerStores.OpenAsync(options, time, NullLoggerFactory.Instance, CancellationToken.None);
-        var tracker = new TrackerService(options, new AnnounceIntervals(options, _store.StartedEmpty, time), _store.Swarms, new RegisteredSwarms(_store.Files, time), new GroupSwarms(_store.Accounts, time));
+        var tracker = new TrackerService(options, new AnnounceIntervals(options, _store.StartedEmpty, time), _store.Swarms, new RegisteredSwarms(_store.Files, time), await GroupSwarms.LoadAsync(_store.Accounts, time, complete: true, CancellationToken.None));
         var limiter = new AddressRateLimiter(0);
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new TrackerMetrics(_services.GetRequiredService<IMeterFactory>(), _store.Swarms);

@@ -83,11 +83,12 @@ public sealed class TrackerHost : IAsyncDisposable
         var intervals = new AnnounceIntervals(options, store.StartedEmpty, time);
         try
         {
+            GroupSwarms groupSwarms = await GroupSwarms.LoadAsync(store.Accounts, time, complete: !store.Shared, cancellationToken).ConfigureAwait(false);
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    TrackerHost host = await ListenAsync(options, certificate, store, intervals, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
+                    TrackerHost host = await ListenAsync(options, certificate, store, groupSwarms, intervals, limiter, passwords, loggers, time, cancellationToken).ConfigureAwait(false);
                     ILogger logger = loggers.CreateLogger<TrackerHost>();
                     TrackerLog.Listening(logger, options.ListenAddress, host.Port, store.Description, options.Closed ? "closed" : "open");
                     if (intervals.RefillUntil is { } until)
@@ -129,10 +130,9 @@ public sealed class TrackerHost : IAsyncDisposable
     }
 
     private static async Task<TrackerHost> ListenAsync(
-        TrackerOptions options, X509Certificate2? certificate, OpenedTrackerStore store, AnnounceIntervals intervals, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+        TrackerOptions options, X509Certificate2? certificate, OpenedTrackerStore store, GroupSwarms groupSwarms, AnnounceIntervals intervals, AddressRateLimiter limiter, PasswordHashing passwords, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         var registered = new RegisteredSwarms(store.Files, time);
-        var groupSwarms = new GroupSwarms(store.Accounts, time);
         var tracker = new TrackerService(options, intervals, store.Swarms, registered, groupSwarms);
         var index = new FileIndexService(
             store.Files, store.Swarms, registered, new RegistrationLimits(options, store.Files, time), time, loggers.CreateLogger<FileIndexService>());

@@ -101,6 +101,7 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
             throw new ApiException(StatusCodes.Status400BadRequest, "a group's torrent must be private (BEP 27: private=1 in its info dictionary)");
         }
 
+        groupSwarms.Claim(torrent.SwarmKeys);
         switch (await store.AddGroupFileAsync(group.Id, user.Id, torrent, cancellationToken).ConfigureAwait(false))
         {
             case GroupSharing.PublicFile:
@@ -109,7 +110,6 @@ internal sealed class GroupService(IAccountStore store, ISwarmStore swarms, Grou
                 throw new ApiException(StatusCodes.Status409Conflict, "this torrent is already shared in a group");
         }
 
-        groupSwarms.Claim(torrent.SwarmKeys);
         TrackerLog.FileShared(logger, torrent.Name, group.Name, user.Name);
         return Describe(torrent, user.Name, (await SwarmFigures.OfAsync(swarms, [torrent], cancellationToken).ConfigureAwait(false))[0]);
     }

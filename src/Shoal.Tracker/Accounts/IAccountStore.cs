@@ -74,6 +74,9 @@ public interface IAccountStore
     /// session with <paramref name="passkeyHash"/> as a member (or not), or a file no longer shared.
     /// </summary>
     Task<SwarmAccess> SwarmAccessAsync(InfoHashKey swarm, byte[] passkeyHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every swarm a group has claimed, shared or stopped (claims never go back to public).</summary>
+    Task<IReadOnlyList<InfoHashKey>> GroupSwarmsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A user as stored, with the salt and hash of the password.</summary>

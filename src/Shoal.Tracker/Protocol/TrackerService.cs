@@ -35,8 +35,15 @@ internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals i
         }
 
         int wanted = announceEvent == AnnounceEvent.Stopped ? 0 : Math.Min(numWant ?? options.DefaultNumWant, options.MaxNumWant);
-        var announcement = new PeerAnnouncement(infoHash, peer, left == 0 && announceEvent != AnnounceEvent.Paused, announceEvent, wanted, families);
+        var announcement = new PeerAnnouncement(infoHash, peer, left == 0 && announceEvent != AnnounceEvent.Paused, announceEvent, wanted, families, access == SwarmAccess.Public);
         AnnounceAnswer answer = await swarms.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false);
+        if (answer.GroupClaimed)
+        {
+            // Shared on another instance since this one loaded its group swarms: learnt now, and asked as a group's.
+            groups.Claim([infoHash]);
+            return await AnnounceAsync(infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken).ConfigureAwait(false);
+        }
+
         return answer.Refusal is { } refusal ? AnnounceOutcome.Refused(refusal) : new AnnounceOutcome(answer, null);
     }
 
@@ -50,7 +57,7 @@ internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals i
         var visible = new SwarmCounts[counts.Count];
         for (int i = 0; i < visible.Length; i++)
         {
-            SwarmAccess access = await groups.AccessAsync(infoHashes[i], passkey, cancellationToken).ConfigureAwait(false);
+            SwarmAccess access = await groups.ScrapeAccessAsync(infoHashes[i], passkey, cancellationToken).ConfigureAwait(false);
             bool shown = access == SwarmAccess.Member
                 || (access == SwarmAccess.Public && (!options.Closed || await registered.ContainsAsync(infoHashes[i], cancellationToken).ConfigureAwait(false)));
             visible[i] = shown ? counts[i] : default;

@@ -10,5 +10,8 @@ public sealed record OpenedTrackerStore(IFileIndexStore Files, ISwarmStore Swarm
     /// <summary>Whether the swarms start with no peers (a first start, or every saved peer lost or expired).</summary>
     public bool StartedEmpty { get; init; }
 
+    /// <summary>Whether other tracker instances write the same store (PostgreSQL), so this one's memory of it may lag.</summary>
+    public bool Shared { get; init; }
+
     public ValueTask DisposeAsync() => Owner.DisposeAsync();
 }

@@ -36,7 +36,7 @@ public static class TrackerStores
             // Peers are rows of the database here, so a restart loses none: never StartedEmpty.
             // Named without the password the connection string may hold: the description is logged.
             var named = new NpgsqlConnectionStringBuilder(connectionString);
-            return new OpenedTrackerStore(postgres, postgres, postgres.Accounts, $"PostgreSQL {named.Host}:{named.Port}/{named.Database}", postgres);
+            return new OpenedTrackerStore(postgres, postgres, postgres.Accounts, $"PostgreSQL {named.Host}:{named.Port}/{named.Database}", postgres) { Shared = true };
         }
 
         throw new TrackerStoreException($"--store must be {SqlitePrefix}PATH or {PostgresPrefix}CONNECTION-STRING, not '{spec}'");

@@ -14,5 +14,8 @@ public sealed record AnnounceAnswer(SwarmCounts Counts, ReadOnlyMemory<byte> Pee
     /// <summary>Why the peer was not recorded (a BEP 3 <c>failure reason</c>); null when it was.</summary>
     public string? Refusal { get; init; }
 
+    /// <summary>Not recorded: the announce came <see cref="PeerAnnouncement.AsPublic"/>, and a group has claimed the swarm.</summary>
+    public bool GroupClaimed { get; init; }
+
     public static AnnounceAnswer Refused(string reason) => new(default, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty) { Refusal = reason };
 }

@@ -11,10 +11,16 @@ namespace Shoal.Tracker.Swarms;
 /// <param name="Event">started, completed, stopped or none.</param>
 /// <param name="NumWant">How many peers to return, already capped by the tracker.</param>
 /// <param name="Families">Which address families the answer may carry.</param>
+/// <param name="AsPublic">
+/// Admitted as a public swarm from this instance's memory: a store shared with other instances, where a
+/// group may have claimed the swarm a moment ago, checks that in the announce itself and answers
+/// <see cref="AnnounceAnswer.GroupClaimed"/> instead of recording the peer.
+/// </param>
 public readonly record struct PeerAnnouncement(
     InfoHashKey InfoHash,
     PeerAddress Peer,
     bool IsSeeder,
     AnnounceEvent Event,
     int NumWant,
-    PeerFamilies Families);
+    PeerFamilies Families,
+    bool AsPublic = false);

@@ -21,14 +21,14 @@ internal sealed class InProcessTracker : IAsyncDisposable
     private readonly OpenedTrackerStore _store;
     private readonly ServiceProvider _services;
 
-    private InProcessTracker(string folder, TrackerOptions options, ManualTimeProvider time, OpenedTrackerStore store, ServiceProvider services)
+    private InProcessTracker(string folder, TrackerOptions options, ManualTimeProvider time, OpenedTrackerStore store, GroupSwarms groups, ServiceProvider services)
     {
         _folder = folder;
         Time = time;
         _store = store;
         _services = services;
         Options = options;
-        var tracker = new TrackerService(options, new AnnounceIntervals(options, store.StartedEmpty, Time), store.Swarms, new RegisteredSwarms(store.Files, Time), new GroupSwarms(store.Accounts, Time));
+        var tracker = new TrackerService(options, new AnnounceIntervals(options, store.StartedEmpty, Time), store.Swarms, new RegisteredSwarms(store.Files, Time), groups);
         var limiter = new AddressRateLimiter(0);
         var metrics = new TrackerMetrics(services.GetRequiredService<IMeterFactory>(), store.Swarms);
         ConnectionIds = new ConnectionIds(Time);
@@ -57,7 +57,8 @@ internal sealed class InProcessTracker : IAsyncDisposable
         var options = new TrackerOptions { DataDirectory = folder, RequestsPerMinutePerAddress = 0 };
         var time = new ManualTimeProvider();
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, NullLoggerFactory.Instance, CancellationToken.None);
-        return new InProcessTracker(folder, options, time, store, new ServiceCollection().AddMetrics().BuildServiceProvider());
+        GroupSwarms groups = await GroupSwarms.LoadAsync(store.Accounts, time, complete: true, CancellationToken.None);
+        return new InProcessTracker(folder, options, time, store, groups, new ServiceCollection().AddMetrics().BuildServiceProvider());
     }
 
     /// <summary>Moves past every peer's expiry and drops them, as the store's sweep does, so that a long run holds what one timeout's worth of announces adds.</summary>

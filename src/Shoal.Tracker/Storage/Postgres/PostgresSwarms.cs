@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Shoal.Discovery.Trackers;
 using Shoal.Primitives;
+using Shoal.Tracker.Accounts;
 using Shoal.Tracker.Swarms;
 
 namespace Shoal.Tracker.Storage.Postgres;
@@ -20,12 +21,15 @@ internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerT
     // refusal, so both are evaluated before the row changes. A new peer's caps are counted with LIMIT,
     // so a check reads at most a cap's worth of index entries; announces running at once may each see
     // room for one more, so a cap can be passed by as many as run together. A completed event counts
-    // unless the previous row was a seeder's. The statement's rows are the refusal: null or which cap.
+    // unless the previous row was a seeder's. The statement's rows are the refusal: null, which cap, or
+    // 4 for an announce admitted as public to a swarm a group has claimed (GroupSwarms: another instance
+    // may have shared it a moment ago), checked in this round trip rather than by a query of its own.
     private const string RecordSql = """
         WITH previous AS MATERIALIZED (
             SELECT seeder FROM peers WHERE info_hash = @hash AND ip = @ip AND port = @port FOR UPDATE
         ), refusal AS MATERIALIZED (
             SELECT CASE
+                WHEN @asPublic AND EXISTS (SELECT 1 FROM swarm_claims WHERE info_hash = @hash AND NOT is_public) THEN 4
                 WHEN @stopped OR EXISTS (SELECT 1 FROM previous) THEN NULL
                 WHEN @full THEN 1
                 WHEN (SELECT count(*) FROM (SELECT 1 FROM peers WHERE info_hash = @hash AND expires_at > @now LIMIT @perSwarm) AS s) >= @perSwarm THEN 2
@@ -96,6 +100,7 @@ internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerT
                 new NpgsqlParameter<DateTimeOffset>("now", now),
                 new NpgsqlParameter<int>("perSwarm", caps.PerSwarm),
                 new NpgsqlParameter<int>("perAddress", caps.PerAddress),
+                new NpgsqlParameter<bool>("asPublic", announcement.AsPublic),
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(CountsSql)
@@ -124,12 +129,13 @@ internal sealed class PostgresSwarms(NpgsqlDataSource dataSource, TimeSpan peerT
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (!reader.IsDBNull(0))
         {
-            return AnnounceAnswer.Refused(reader.GetInt32(0) switch
+            return reader.GetInt32(0) switch
             {
-                1 => caps.TrackerFull,
-                2 => caps.SwarmFull,
-                _ => caps.AddressFull,
-            });
+                1 => AnnounceAnswer.Refused(caps.TrackerFull),
+                2 => AnnounceAnswer.Refused(caps.SwarmFull),
+                3 => AnnounceAnswer.Refused(caps.AddressFull),
+                _ => AnnounceAnswer.Refused(GroupSwarms.NotMember) with { GroupClaimed = true },
+            };
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -96,6 +96,13 @@ internal sealed partial class SqlAccountStore
         return stopped > 0 ? SwarmAccess.Stopped : SwarmAccess.Public;
     }
 
+    public async Task<IReadOnlyList<InfoHashKey>> GroupSwarmsAsync(CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await open(cancellationToken).ConfigureAwait(false);
+        return await DbCommands.ReadAllAsync(
+            connection, "SELECT info_hash FROM swarm_claims WHERE NOT is_public", r => InfoHashKey.Read(r.GetFieldValue<byte[]>(0)), cancellationToken).ConfigureAwait(false);
+    }
+
     // Remembers the files' swarms as stopped, then forgets the files.
     private static async Task StopFilesAsync(DbConnection connection, DbTransaction transaction, string filter, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
