@@ -14,6 +14,9 @@ internal sealed class CpuWindow(string? watchedPid)
 
     public double? WatchedPercent { get; private set; }
 
+    /// <summary>The watched process's CPU seconds (user + system) over the window.</summary>
+    public double? WatchedSeconds { get; private set; }
+
     public double? SelfPercent { get; private set; }
 
     public async Task StartAtAsync(long timestamp)
@@ -35,7 +38,9 @@ internal sealed class CpuWindow(string? watchedPid)
             return;
         }
         var seconds = Stopwatch.GetElapsedTime(_startedAt).TotalSeconds;
-        WatchedPercent = Percent(_watchedStart, watchedPid is null ? null : ProcessCpu.Seconds(watchedPid), seconds);
+        var watchedEnd = watchedPid is null ? null : ProcessCpu.Seconds(watchedPid);
+        WatchedSeconds = _watchedStart is { } s && watchedEnd is { } e ? e - s : null;
+        WatchedPercent = Percent(_watchedStart, watchedEnd, seconds);
         SelfPercent = Percent(_selfStart, ProcessCpu.Seconds("self"), seconds);
     }
 

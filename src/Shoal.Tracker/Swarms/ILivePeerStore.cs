@@ -5,6 +5,9 @@ public interface ILivePeerStore
 {
     Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken);
 
-    /// <summary>Replaces every saved peer with <paramref name="swarms"/>, in one transaction.</summary>
-    Task SavePeersAsync(IReadOnlyList<SavedSwarm> swarms, CancellationToken cancellationToken);
+    /// <summary>
+    /// In one transaction, forgets the swarms left <paramref name="emptied"/>, then saves each of the
+    /// <paramref name="changed"/> ones in place of what was saved for it; other swarms stay as saved.
+    /// </summary>
+    Task SavePeersAsync(IReadOnlyList<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken);
 }

@@ -24,8 +24,6 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _housekeeping;
-    private long _announces;
-    private long _announcesSaved;
 
     private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger)
     {
@@ -77,7 +75,6 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
             return ValueTask.FromResult(AnnounceAnswer.Refused(refusal));
         }
 
-        Interlocked.Increment(ref _announces);
         long completed = answer.Finished ? _completed.Increment(announcement.InfoHash) : _completed.Get(announcement.InfoHash);
         return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(answer.Seeders, answer.Leechers, completed), answer.Peers4, answer.Peers6));
     }
@@ -167,29 +164,36 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     }
 
     /// <summary>
-    /// Copies the table (one swarm's lock at a time) and writes the copy, off the announce path; skipped
-    /// when nobody announced since the last save, since expiry alone needs no save (expired peers are
-    /// not restored).
+    /// Writes the swarms recorded to since the last save (each copied under its own lock) and forgets
+    /// those left empty, off the announce path; nothing when nothing changed. Expiry alone needs no save
+    /// (expired peers are not restored).
     /// </summary>
     private async Task SavePeersAsync(CancellationToken cancellationToken)
     {
-        long announces = Interlocked.Read(ref _announces);
-        if (announces == _announcesSaved)
+        (List<SavedSwarm> changed, List<InfoHashKey> emptied) = _table.TakeChanges();
+        if (changed.Count + emptied.Count == 0)
         {
             return;
         }
 
-        List<SavedSwarm> swarms = _table.Save();
         try
         {
-            await _saved.SavePeersAsync(swarms, cancellationToken).ConfigureAwait(false);
-            _announcesSaved = announces;
-            int peers = swarms.Sum(swarm => swarm.Count);
-            TrackerLog.PeersSaved(_logger, peers, swarms.Count);
+            await _saved.SavePeersAsync(changed, emptied, cancellationToken).ConfigureAwait(false);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                int peers = changed.Sum(swarm => swarm.Count);
+                TrackerLog.PeersSaved(_logger, peers, changed.Count, emptied.Count);
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // The next tick saves again.
+            // The next tick (or the last save, at shutdown) writes them again.
+            _table.ReturnChanges(changed, emptied);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
             TrackerLog.StoreWriteFailed(_logger, e);
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Shoal.Discovery.Trackers;
 
 namespace Shoal.Tracker.Swarms;
@@ -12,8 +14,12 @@ internal sealed class PeerSwarm
     // swarm would cost more memory than the peers themselves (100,000 swarms of 10: 90 MB).
     private const int IndexFrom = 24;
 
+    // The smallest growth that still adds in amortised constant time: swarms of a few peers waste
+    // little of their array (10 peers: 13 slots, where doubling gives 16).
+    private const int FirstCapacity = 2;
+
     private Dictionary<PeerAddress, int>? _index;
-    private Entry[] _peers = new Entry[2];
+    private Entry[] _peers = new Entry[FirstCapacity];
     private int _seeders;
 
     public int Count { get; private set; }
@@ -24,6 +30,12 @@ internal sealed class PeerSwarm
 
     /// <summary>Set once the table has dropped this swarm; an announcer holding it must look again.</summary>
     public bool IsRetired { get; set; }
+
+    /// <summary>Recorded to since the table last saved it (expiry alone changes nothing worth saving).</summary>
+    public bool IsChanged { get; set; }
+
+    /// <summary>The bytes one peer takes in a swarm's array (the index of a large swarm aside).</summary>
+    public static int EntrySize => Unsafe.SizeOf<Entry>();
 
     public bool Contains(PeerAddress peer) => Find(peer) >= 0;
 
@@ -56,7 +68,7 @@ internal sealed class PeerSwarm
         {
             if (Count == _peers.Length)
             {
-                Array.Resize(ref _peers, Count * 2);
+                Array.Resize(ref _peers, Count + Math.Max(FirstCapacity, Count / 2));
             }
 
             _peers[Count] = new Entry(peer, expiresAt, isSeeder);
@@ -132,7 +144,7 @@ internal sealed class PeerSwarm
         int count = 0;
         for (int slot = Count - 1; slot >= 0; slot--)
         {
-            if (_peers[slot].ExpiresAt <= now)
+            if (_peers[slot].Expiry <= now)
             {
                 removed(_peers[slot].Peer);
                 RemoveAt(slot);
@@ -142,7 +154,7 @@ internal sealed class PeerSwarm
 
         if (Count < _peers.Length / 4 && _peers.Length > 8)
         {
-            Array.Resize(ref _peers, Math.Max(Count * 2, 2));
+            Array.Resize(ref _peers, Math.Max(Count + (Count / 2), FirstCapacity));
             _index = Count < IndexFrom / 2 ? null : _index;
             _index?.TrimExcess();
         }
@@ -157,7 +169,7 @@ internal sealed class PeerSwarm
         for (int slot = 0; slot < Count; slot++)
         {
             ref readonly Entry entry = ref _peers[slot];
-            SavedSwarm.WriteEntry(saved.AsSpan(slot * SavedSwarm.EntryLength), entry.Peer, entry.IsSeeder, entry.ExpiresAt);
+            SavedSwarm.WriteEntry(saved.AsSpan(slot * SavedSwarm.EntryLength), entry.Peer, entry.IsSeeder, entry.Expiry);
         }
 
         return saved;
@@ -200,5 +212,17 @@ internal sealed class PeerSwarm
         Count--;
     }
 
-    private readonly record struct Entry(PeerAddress Peer, long ExpiresAt, bool IsSeeder);
+    // 24 bytes: the packed address, the expiry in Unix seconds (a uint lasts until 2106) and the seeder
+    // flag as a byte, which keeps the struct's layout the declared one (a bool would not).
+    [StructLayout(LayoutKind.Sequential, Pack = 2)]
+    private readonly struct Entry(PeerAddress peer, long expiresAt, bool isSeeder)
+    {
+        public readonly PeerAddress Peer = peer;
+        private readonly uint _expiry = (uint)Math.Clamp(expiresAt, 0, uint.MaxValue);
+        private readonly byte _seeder = isSeeder ? (byte)1 : (byte)0;
+
+        public long Expiry => _expiry;
+
+        public bool IsSeeder => _seeder != 0;
+    }
 }

@@ -7,10 +7,14 @@ namespace Shoal.Tracker.Swarms;
 /// <summary>
 /// Every swarm's peers in memory, one lock per swarm so announces to different torrents never wait
 /// for each other, within the <see cref="PeerCaps"/>. Peers are sampled straight into compact form.
+/// The swarms recorded to and those left empty since the last save are kept apart, so a save costs
+/// what changed, not the whole table.
 /// </summary>
 internal sealed class SwarmTable
 {
     private readonly ConcurrentDictionary<InfoHashKey, PeerSwarm> _swarms = new();
+    private readonly ConcurrentQueue<InfoHashKey> _changed = new();
+    private readonly ConcurrentDictionary<InfoHashKey, bool> _emptied = new();
     private readonly PeerLimits _limits;
 
     // One delegate for every expiry sweep rather than one per swarm swept.
@@ -49,6 +53,7 @@ internal sealed class SwarmTable
                 }
 
                 bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
+                MarkChanged(announcement.InfoHash, swarm);
                 if (known && stopped)
                 {
                     _limits.Release(announcement.Peer);
@@ -94,19 +99,62 @@ internal sealed class SwarmTable
         return removed;
     }
 
-    /// <summary>Every swarm's peers, each swarm copied under its own lock, so an announce waits at most for one swarm's copy.</summary>
-    public List<SavedSwarm> Save()
+    /// <summary>
+    /// The swarms recorded to since the last call, each copied under its own lock (so an announce waits
+    /// at most for one swarm's copy), and those left empty since and not back. Hand them back with
+    /// <see cref="ReturnChanges"/> if they cannot be saved.
+    /// </summary>
+    public (List<SavedSwarm> Changed, List<InfoHashKey> Emptied) TakeChanges()
     {
-        var saved = new List<SavedSwarm>(_swarms.Count);
-        foreach ((InfoHashKey infoHash, PeerSwarm swarm) in _swarms)
+        var emptied = new List<InfoHashKey>();
+        foreach (InfoHashKey infoHash in _emptied.Keys)
         {
-            lock (swarm)
+            _emptied.TryRemove(infoHash, out _);
+            if (!_swarms.ContainsKey(infoHash))
             {
-                saved.Add(new SavedSwarm(infoHash, swarm.Save()));
+                emptied.Add(infoHash);
             }
         }
 
-        return saved;
+        // Emptied ones are deleted before changed ones are written: a swarm back since is written after.
+        var changed = new List<SavedSwarm>();
+        int count = _changed.Count;
+        for (int i = 0; i < count && _changed.TryDequeue(out InfoHashKey infoHash); i++)
+        {
+            if (_swarms.TryGetValue(infoHash, out PeerSwarm? swarm))
+            {
+                lock (swarm)
+                {
+                    if (swarm.IsChanged && !swarm.IsRetired)
+                    {
+                        swarm.IsChanged = false;
+                        changed.Add(new SavedSwarm(infoHash, swarm.Save()));
+                    }
+                }
+            }
+        }
+
+        return (changed, emptied);
+    }
+
+    /// <summary>Marks what <see cref="TakeChanges"/> gave as still to save.</summary>
+    public void ReturnChanges(IEnumerable<SavedSwarm> changed, IEnumerable<InfoHashKey> emptied)
+    {
+        foreach (InfoHashKey infoHash in emptied)
+        {
+            _emptied.TryAdd(infoHash, true);
+        }
+
+        foreach (SavedSwarm saved in changed)
+        {
+            if (_swarms.TryGetValue(saved.InfoHash, out PeerSwarm? swarm))
+            {
+                lock (swarm)
+                {
+                    MarkChanged(saved.InfoHash, swarm);
+                }
+            }
+        }
     }
 
     /// <summary>The new peers refused at each cap since the last call.</summary>
@@ -151,7 +199,9 @@ internal sealed class SwarmTable
 
                 if (_limits.TryAdmit(peer, swarm.Count) is null)
                 {
+                    // Saved again as restored, without what the restore left out.
                     swarm.Record(peer, isSeeder, AnnounceEvent.None, expiresAt);
+                    MarkChanged(saved[s].InfoHash, swarm);
                     restored++;
                 }
                 else
@@ -175,6 +225,17 @@ internal sealed class SwarmTable
         {
             swarm.IsRetired = true;
             _swarms.TryRemove(new KeyValuePair<InfoHashKey, PeerSwarm>(infoHash, swarm));
+            _emptied.TryAdd(infoHash, true);
+        }
+    }
+
+    // Under the swarm's lock; queued once however many announces come before the save.
+    private void MarkChanged(InfoHashKey infoHash, PeerSwarm swarm)
+    {
+        if (!swarm.IsChanged)
+        {
+            swarm.IsChanged = true;
+            _changed.Enqueue(infoHash);
         }
     }
 }

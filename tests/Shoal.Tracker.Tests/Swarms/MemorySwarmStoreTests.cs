@@ -87,7 +87,7 @@ public sealed class MemorySwarmStoreTests
         SavedSwarm.WriteEntry(peers, new PeerAddress(IPAddress.Loopback, 1), false, long.MaxValue);
         SavedSwarm.WriteEntry(peers.AsSpan(SavedSwarm.EntryLength), new PeerAddress(IPAddress.Loopback, 0), false, time.GetUtcNow().ToUnixTimeSeconds() + 60);
         SavedSwarm.WriteEntry(peers.AsSpan(2 * SavedSwarm.EntryLength), new PeerAddress(IPAddress.Loopback, 3), true, time.GetUtcNow().ToUnixTimeSeconds() + 60);
-        await durable.SavePeersAsync([new SavedSwarm(Swarm, peers)], CancellationToken.None);
+        await durable.SavePeersAsync([new SavedSwarm(Swarm, peers)], [], CancellationToken.None);
 
         await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None);
 

@@ -7,15 +7,30 @@ internal sealed class RecordingStore : ICompletedCountStore, ILivePeerStore
 {
     public Dictionary<InfoHashKey, long> Stored { get; } = [];
 
-    public IReadOnlyList<SavedSwarm> Peers { get; private set; } = [];
+    private readonly Dictionary<InfoHashKey, SavedSwarm> _saved = [];
+
+    public IReadOnlyList<SavedSwarm> Peers => [.. _saved.Values];
+
+    /// <summary>Every save, as the swarms changed and emptied it was given.</summary>
+    public List<(int Changed, int Emptied)> Saves { get; } = [];
 
     public TaskCompletionSource PeersSaved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken) => Task.FromResult(Peers);
 
-    public Task SavePeersAsync(IReadOnlyList<SavedSwarm> swarms, CancellationToken cancellationToken)
+    public Task SavePeersAsync(IReadOnlyList<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken)
     {
-        Peers = swarms;
+        foreach (InfoHashKey swarm in emptied)
+        {
+            _saved.Remove(swarm);
+        }
+
+        foreach (SavedSwarm swarm in changed)
+        {
+            _saved[swarm.InfoHash] = swarm;
+        }
+
+        Saves.Add((changed.Count, emptied.Count));
         PeersSaved.TrySetResult();
         return Task.CompletedTask;
     }

@@ -185,25 +185,32 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore, 
         return swarms;
     }
 
-    public async Task SavePeersAsync(IReadOnlyList<SavedSwarm> swarms, CancellationToken cancellationToken)
+    public async Task SavePeersAsync(IReadOnlyList<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(swarms);
+        ArgumentNullException.ThrowIfNull(changed);
+        ArgumentNullException.ThrowIfNull(emptied);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand clear = connection.CreateCommand();
-        clear.Transaction = transaction;
-        clear.CommandText = "DELETE FROM live_peers";
-        await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO live_peers (info_hash, peers) VALUES ($hash, $peers)";
-        SqliteParameter hash = insert.Parameters.Add("$hash", SqliteType.Blob);
-        SqliteParameter peers = insert.Parameters.Add("$peers", SqliteType.Blob);
-        foreach (SavedSwarm swarm in swarms)
+        using SqliteCommand delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM live_peers WHERE info_hash = $hash";
+        SqliteParameter deleted = delete.Parameters.Add("$hash", SqliteType.Blob);
+        foreach (InfoHashKey swarm in emptied)
+        {
+            deleted.Value = swarm.ToArray();
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using SqliteCommand upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = "INSERT INTO live_peers (info_hash, peers) VALUES ($hash, $peers) ON CONFLICT (info_hash) DO UPDATE SET peers = excluded.peers";
+        SqliteParameter hash = upsert.Parameters.Add("$hash", SqliteType.Blob);
+        SqliteParameter peers = upsert.Parameters.Add("$peers", SqliteType.Blob);
+        foreach (SavedSwarm swarm in changed)
         {
             hash.Value = swarm.InfoHash.ToArray();
             peers.Value = swarm.Peers;
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
