@@ -8,6 +8,7 @@ public interface ILivePeerStore
     /// <summary>
     /// In one transaction, forgets the swarms left <paramref name="emptied"/>, then saves each of the
     /// <paramref name="changed"/> ones in place of what was saved for it; other swarms stay as saved.
+    /// <paramref name="changed"/> copies each swarm as it is enumerated: enumerate it once.
     /// </summary>
-    Task SavePeersAsync(IReadOnlyList<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken);
+    Task SavePeersAsync(IEnumerable<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken);
 }

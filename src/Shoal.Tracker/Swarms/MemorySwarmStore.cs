@@ -164,13 +164,13 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     }
 
     /// <summary>
-    /// Writes the swarms recorded to since the last save (each copied under its own lock) and forgets
+    /// Writes the swarms recorded to since the last save (each copied under its own lock as it is written) and forgets
     /// those left empty, off the announce path; nothing when nothing changed. Expiry alone needs no save
     /// (expired peers are not restored).
     /// </summary>
     private async Task SavePeersAsync(CancellationToken cancellationToken)
     {
-        (List<SavedSwarm> changed, List<InfoHashKey> emptied) = _table.TakeChanges();
+        (List<InfoHashKey> changed, List<InfoHashKey> emptied) = _table.TakeChanges();
         if (changed.Count + emptied.Count == 0)
         {
             return;
@@ -178,12 +178,8 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 
         try
         {
-            await _saved.SavePeersAsync(changed, emptied, cancellationToken).ConfigureAwait(false);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                int peers = changed.Sum(swarm => swarm.Count);
-                TrackerLog.PeersSaved(_logger, peers, changed.Count, emptied.Count);
-            }
+            await _saved.SavePeersAsync(_table.Copies(changed), emptied, cancellationToken).ConfigureAwait(false);
+            TrackerLog.PeersSaved(_logger, changed.Count, emptied.Count);
         }
         catch (Exception e)
         {

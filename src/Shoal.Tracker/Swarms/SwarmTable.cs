@@ -13,8 +13,9 @@ namespace Shoal.Tracker.Swarms;
 internal sealed class SwarmTable
 {
     private readonly ConcurrentDictionary<InfoHashKey, PeerSwarm> _swarms = new();
-    private readonly ConcurrentQueue<InfoHashKey> _changed = new();
+    private readonly Lock _changedLock = new();
     private readonly ConcurrentDictionary<InfoHashKey, bool> _emptied = new();
+    private List<InfoHashKey> _changed = [];
     private readonly PeerLimits _limits;
 
     // One delegate for every expiry sweep rather than one per swarm swept.
@@ -100,11 +101,10 @@ internal sealed class SwarmTable
     }
 
     /// <summary>
-    /// The swarms recorded to since the last call, each copied under its own lock (so an announce waits
-    /// at most for one swarm's copy), and those left empty since and not back. Hand them back with
-    /// <see cref="ReturnChanges"/> if they cannot be saved.
+    /// The swarms recorded to since the last call, for <see cref="Copies"/>, and those left empty since
+    /// and not back. Hand them back with <see cref="ReturnChanges"/> if they cannot be saved.
     /// </summary>
-    public (List<SavedSwarm> Changed, List<InfoHashKey> Emptied) TakeChanges()
+    public (List<InfoHashKey> Changed, List<InfoHashKey> Emptied) TakeChanges()
     {
         var emptied = new List<InfoHashKey>();
         foreach (InfoHashKey infoHash in _emptied.Keys)
@@ -116,42 +116,48 @@ internal sealed class SwarmTable
             }
         }
 
-        // Emptied ones are deleted before changed ones are written: a swarm back since is written after.
-        var changed = new List<SavedSwarm>();
-        int count = _changed.Count;
-        for (int i = 0; i < count && _changed.TryDequeue(out InfoHashKey infoHash); i++)
+        // Taken after the emptied ones, which are deleted first: a swarm back since is written after.
+        List<InfoHashKey> changed;
+        lock (_changedLock)
         {
-            if (_swarms.TryGetValue(infoHash, out PeerSwarm? swarm))
-            {
-                lock (swarm)
-                {
-                    if (swarm.IsChanged && !swarm.IsRetired)
-                    {
-                        swarm.IsChanged = false;
-                        changed.Add(new SavedSwarm(infoHash, swarm.Save()));
-                    }
-                }
-            }
+            changed = _changed;
+            _changed = [];
         }
 
         return (changed, emptied);
     }
 
+    /// <summary>
+    /// Each of the <paramref name="changed"/> swarms still changed, copied under its own lock as the
+    /// enumeration reaches it: an announce waits at most for one swarm's copy, and a save holds one
+    /// copy at a time, not the table's.
+    /// </summary>
+    public IEnumerable<SavedSwarm> Copies(IReadOnlyList<InfoHashKey> changed)
+    {
+        foreach (InfoHashKey infoHash in changed)
+        {
+            if (_swarms.TryGetValue(infoHash, out PeerSwarm? swarm) && CopyIfChanged(swarm) is { } peers)
+            {
+                yield return new SavedSwarm(infoHash, peers);
+            }
+        }
+    }
+
     /// <summary>Marks what <see cref="TakeChanges"/> gave as still to save.</summary>
-    public void ReturnChanges(IEnumerable<SavedSwarm> changed, IEnumerable<InfoHashKey> emptied)
+    public void ReturnChanges(IEnumerable<InfoHashKey> changed, IEnumerable<InfoHashKey> emptied)
     {
         foreach (InfoHashKey infoHash in emptied)
         {
             _emptied.TryAdd(infoHash, true);
         }
 
-        foreach (SavedSwarm saved in changed)
+        foreach (InfoHashKey infoHash in changed)
         {
-            if (_swarms.TryGetValue(saved.InfoHash, out PeerSwarm? swarm))
+            if (_swarms.TryGetValue(infoHash, out PeerSwarm? swarm))
             {
                 lock (swarm)
                 {
-                    MarkChanged(saved.InfoHash, swarm);
+                    MarkChanged(infoHash, swarm);
                 }
             }
         }
@@ -224,6 +230,7 @@ internal sealed class SwarmTable
         if (swarm.Count == 0)
         {
             swarm.IsRetired = true;
+            swarm.Release();
             _swarms.TryRemove(new KeyValuePair<InfoHashKey, PeerSwarm>(infoHash, swarm));
             _emptied.TryAdd(infoHash, true);
         }
@@ -235,7 +242,24 @@ internal sealed class SwarmTable
         if (!swarm.IsChanged)
         {
             swarm.IsChanged = true;
-            _changed.Enqueue(infoHash);
+            lock (_changedLock)
+            {
+                _changed.Add(infoHash);
+            }
+        }
+    }
+
+    private static byte[]? CopyIfChanged(PeerSwarm swarm)
+    {
+        lock (swarm)
+        {
+            if (!swarm.IsChanged || swarm.IsRetired)
+            {
+                return null;
+            }
+
+            swarm.IsChanged = false;
+            return swarm.Save();
         }
     }
 }

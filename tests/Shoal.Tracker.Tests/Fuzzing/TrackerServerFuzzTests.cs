@@ -113,7 +113,7 @@ public sealed class TrackerServerFuzzTests(ITestOutputHelper output)
             (int restored, _) = table.Restore([new SavedSwarm(InfoHashKey.From(new InfoHash([.. Enumerable.Repeat((byte)(peers.Length % 4), 20)])), peers)], Now, timeout);
             if (table.PeerCount > 1000)
             {
-                Assert.All(table.TakeChanges().Changed.SelectMany(swarm => Enumerable.Range(0, swarm.Count).Select(swarm.ReadEntry)), entry =>
+                Assert.All(table.Copies(table.TakeChanges().Changed).SelectMany(swarm => Enumerable.Range(0, swarm.Count).Select(swarm.ReadEntry)), entry =>
                     Assert.True(entry.Peer.Port != 0 && entry.ExpiresAt <= Now + timeout.TotalSeconds, $"{entry} restored"));
                 table.Expire(Now + (long)timeout.TotalSeconds);
                 Assert.Equal(0, table.PeerCount);

@@ -11,26 +11,28 @@ internal sealed class RecordingStore : ICompletedCountStore, ILivePeerStore
 
     public IReadOnlyList<SavedSwarm> Peers => [.. _saved.Values];
 
-    /// <summary>Every save, as the swarms changed and emptied it was given.</summary>
-    public List<(int Changed, int Emptied)> Saves { get; } = [];
+    /// <summary>Every save, as the numbers of swarms it wrote and forgot.</summary>
+    public List<(int Written, int Forgotten)> Saves { get; } = [];
 
     public TaskCompletionSource PeersSaved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken) => Task.FromResult(Peers);
 
-    public Task SavePeersAsync(IReadOnlyList<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken)
+    public Task SavePeersAsync(IEnumerable<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken)
     {
         foreach (InfoHashKey swarm in emptied)
         {
             _saved.Remove(swarm);
         }
 
+        int written = 0;
         foreach (SavedSwarm swarm in changed)
         {
             _saved[swarm.InfoHash] = swarm;
+            written++;
         }
 
-        Saves.Add((changed.Count, emptied.Count));
+        Saves.Add((written, emptied.Count));
         PeersSaved.TrySetResult();
         return Task.CompletedTask;
     }

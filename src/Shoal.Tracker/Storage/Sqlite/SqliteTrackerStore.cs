@@ -185,7 +185,7 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore, 
         return swarms;
     }
 
-    public async Task SavePeersAsync(IReadOnlyList<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken)
+    public async Task SavePeersAsync(IEnumerable<SavedSwarm> changed, IReadOnlyList<InfoHashKey> emptied, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changed);
         ArgumentNullException.ThrowIfNull(emptied);
