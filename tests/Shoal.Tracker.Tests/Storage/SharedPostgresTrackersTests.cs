@@ -5,8 +5,8 @@ using Shoal.Discovery.Trackers;
 using Shoal.Metainfo;
 using Shoal.Metainfo.Creation;
 using Shoal.Tests;
-using Shoal.Tracker.Tests.Accounts;
 using Shoal.Tracker.Configuration;
+using Shoal.Tracker.Tests.Accounts;
 using Shoal.TrackerApi.Accounts;
 using Shoal.TrackerApi.Index;
 
