@@ -15,12 +15,12 @@
 #   PIN=1 runs the tracker on CPU 0 and the generator on CPU 1 (taskset), so neither takes the
 #   other's core; PIN=0 lets the scheduler place both. BASELINE adds a tracker "baseline": `shoal`
 #   from another build (say main's), for before/after figures in the same run.
-#   QUICK=1: 1 s warm-up + 2 s measured, HASHES="100 10000" (about 30 s with two trackers).
+#   QUICK=1: 1 s warm-up + 1 s measured, HASHES="100 10000" (about 30 s with two trackers on a quiet machine).
 set -uo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 quick="${QUICK:-0}"
 if [ "$quick" = 1 ]; then
-    duration="${DURATION:-2}"; warmup="${WARMUP:-1}"; hash_counts="${HASHES:-100 10000}"
+    duration="${DURATION:-1}"; warmup="${WARMUP:-1}"; hash_counts="${HASHES:-100 10000}"
 else
     duration="${DURATION:-15}"; warmup="${WARMUP:-3}"; hash_counts="${HASHES:-1000 100000}"
 fi
