@@ -156,6 +156,8 @@ public sealed partial class FileStorage : IPieceStorage
         {
             throw Failure("cannot write", slot, e);
         }
+
+        WriteBack.Start(handle, position, length);
     }
 
     /// <summary>Creates every file of the torrent (empty ones too) at its final length, sparse, but those skipped and not on disk.</summary>
