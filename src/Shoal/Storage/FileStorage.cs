@@ -50,6 +50,8 @@ public sealed partial class FileStorage : IPieceStorage
 
         _map = new ContentMap(torrent);
         _files = new OpenFile?[_paths.Length + 1];
+        _direct = new SafeFileHandle?[_paths.Length];
+        _directTried = new bool[_paths.Length];
         _skipped = new bool[_paths.Length];
         _inPartFile = new bool[_paths.Length];
         PartFilePath = partFilePath is null ? null : Path.GetFullPath(partFilePath);
@@ -128,33 +130,37 @@ public sealed partial class FileStorage : IPieceStorage
     private void WriteSegment(int slot, long position, IReadOnlyList<ReadOnlyMemory<byte>>? whole, ref BufferCursor cursor, int length)
     {
         SafeFileHandle handle = OpenForWrite(slot);
+        List<ReadOnlyMemory<byte>>? gathered = null;
+        if (whole is null)
+        {
+            gathered = t_gather ??= [];
+            cursor.Take(length, gathered);
+        }
+
+        IReadOnlyList<ReadOnlyMemory<byte>> slices = whole ?? gathered!;
         try
         {
-            if (whole is [var single])
+            if (DirectWrites.IsAligned(position, length) && DirectHandle(slot) is { } direct && TryWriteDirect(direct, slices, position))
+            {
+                return;
+            }
+
+            if (slices is [var single])
             {
                 RandomAccess.Write(handle, single.Span, position);
             }
-            else if (whole is not null)
-            {
-                RandomAccess.Write(handle, whole, position);
-            }
             else
             {
-                List<ReadOnlyMemory<byte>> slices = t_gather ??= [];
-                cursor.Take(length, slices);
-                try
-                {
-                    RandomAccess.Write(handle, slices, position);
-                }
-                finally
-                {
-                    slices.Clear();
-                }
+                RandomAccess.Write(handle, slices, position);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw Failure("cannot write", slot, e);
+        }
+        finally
+        {
+            gathered?.Clear();
         }
 
         WriteBack.Start(handle, position, length);
@@ -270,6 +276,11 @@ public sealed partial class FileStorage : IPieceStorage
             foreach (OpenFile? file in _files)
             {
                 file?.Handle?.Dispose();
+            }
+
+            foreach (SafeFileHandle? direct in _direct)
+            {
+                direct?.Dispose();
             }
         }
 
