@@ -8,7 +8,7 @@ namespace Shoal.Storage;
 /// first copies them into fresh page-cache pages (on the 1 GiB loopback download that copy was a quarter of the
 /// leecher's CPU, the SHA-1 of every piece less), and leaves gigabytes of dirty pages for write-back to catch up with.
 /// It needs the memory, the file offset and the length aligned to the device's blocks, so blocks are gathered into an
-/// aligned buffer of each writing thread first (a copy within the CPU's caches). File systems without it (tmpfs) and
+/// aligned buffer first (a copy within the CPU's caches); those buffers are kept, as many as writes ever ran at once. File systems without it (tmpfs) and
 /// runs that are not aligned take the buffered path. Durability still comes from <see cref="IPieceStorage.Flush"/>: a
 /// direct write may sit in the drive's cache, and a sparse file's new blocks are metadata only fsync commits.
 /// </summary>
@@ -22,8 +22,8 @@ internal static class DirectWrites
     private const int Direct = 0x4000;
     private const int CloseOnExec = 0x80000;
 
-    [ThreadStatic]
-    private static Memory<byte> t_staging;
+    private static readonly Stack<Memory<byte>> Spare = new();
+    private static readonly Lock SpareGate = new();
 
     /// <summary>A second handle on a file this storage has opened, for direct writes; null when the file system has none.</summary>
     public static SafeFileHandle? Open(string path)
@@ -39,10 +39,25 @@ internal static class DirectWrites
 
     public static bool IsAligned(long position, long length) => position % Alignment == 0 && length % Alignment == 0;
 
-    /// <summary>Writes the slices, one after another, at <paramref name="position"/> (both aligned) through the thread's staging buffer.</summary>
+    /// <summary>Writes the slices, one after another, at <paramref name="position"/> (both aligned) through an aligned buffer.</summary>
     public static void Write(SafeFileHandle handle, IReadOnlyList<ReadOnlyMemory<byte>> slices, long position)
     {
-        Memory<byte> staging = Staging();
+        Memory<byte> staging = RentStaging();
+        try
+        {
+            Write(handle, slices, position, staging);
+        }
+        finally
+        {
+            lock (SpareGate)
+            {
+                Spare.Push(staging);
+            }
+        }
+    }
+
+    private static void Write(SafeFileHandle handle, IReadOnlyList<ReadOnlyMemory<byte>> slices, long position, Memory<byte> staging)
+    {
         int filled = 0;
         for (int i = 0; i < slices.Count; i++)
         {
@@ -68,18 +83,21 @@ internal static class DirectWrites
         }
     }
 
-    // On the pinned heap, so its address (and alignment) never changes; one per writing thread, kept for the next piece.
-    private static Memory<byte> Staging()
+    // On the pinned heap, so its address (and alignment) never changes.
+    private static Memory<byte> RentStaging()
     {
-        if (t_staging.IsEmpty)
+        lock (SpareGate)
         {
-            byte[] buffer = GC.AllocateUninitializedArray<byte>(StagingSize + Alignment, pinned: true);
-            long address = Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0).ToInt64();
-            int skip = (int)((Alignment - (address % Alignment)) % Alignment);
-            t_staging = buffer.AsMemory(skip, StagingSize);
+            if (Spare.TryPop(out Memory<byte> spare))
+            {
+                return spare;
+            }
         }
 
-        return t_staging;
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(StagingSize + Alignment, pinned: true);
+        long address = Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0).ToInt64();
+        int skip = (int)((Alignment - (address % Alignment)) % Alignment);
+        return buffer.AsMemory(skip, StagingSize);
     }
 
     private static class NativeMethods
