@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Shoal.Metainfo.Hashing;
+
+/// <summary>
+/// Multi-buffer hashing (as Intel's ISA-L does it): sixteen independent messages of equal length, one per
+/// 32-bit lane of the AVX-512 registers, go through the SHA rounds together. Per core this is faster than
+/// one message at a time with the SHA extensions (measured here: SHA-1 5.5 against 2.1 GB/s, SHA-256 4.0
+/// against 1.8 GB/s), and content hashing has sixteen independent messages at hand (pieces, 16 KiB blocks).
+/// Lane i's message is the <c>length</c> bytes at <c>i * stride</c> of one buffer.
+/// </summary>
+internal static class SixteenLanes
+{
+    public const int Count = 16;
+
+    /// <summary>SHA-1 and SHA-256 consume 64-byte blocks (FIPS 180-4 §5.2.1).</summary>
+    public const int BlockSize = 64;
+
+    private static readonly Vector512<byte> BigEndianWords = Vector512.Create(
+        (byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+        3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+        3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+        3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+
+    public static bool IsSupported => Avx512F.IsSupported && Avx512BW.IsSupported;
+
+    /// <summary>One hash function's compression of a block of every lane into its state.</summary>
+    public interface ICompression<TState>
+        where TState : struct
+    {
+        static abstract void Compress(ref TState state, ref Words w);
+    }
+
+    /// <summary>Checks that every lane's message lies inside <paramref name="data"/> and is whole blocks.</summary>
+    private static void CheckBounds(ReadOnlySpan<byte> data, int stride, int length)
+    {
+        if (length < 0 || length % BlockSize != 0 || stride < length || (long)(Count - 1) * stride + length > data.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "sixteen messages of whole 64-byte blocks, stride apart, inside the buffer");
+        }
+    }
+
+    /// <summary>Runs every whole block of the sixteen messages through <typeparamref name="TRounds"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Update<TRounds, TState>(ref TState state, ReadOnlySpan<byte> data, int stride, int length)
+        where TRounds : struct, ICompression<TState>
+        where TState : struct
+    {
+        CheckBounds(data, stride, length);
+        Words w = default;
+        for (int offset = 0; offset < length; offset += BlockSize)
+        {
+            LoadBlock(data, stride, offset, ref w);
+            TRounds.Compress(ref state, ref w);
+        }
+    }
+
+    /// <summary>
+    /// The message schedule's first 16 words: word t of every lane's block at <paramref name="offset"/>, read
+    /// big-endian (FIPS 180-4 §3.1), so that vector t holds word t of lanes 0..15 (a 16×16 transpose).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadBlock(ReadOnlySpan<byte> data, int stride, int offset, ref Words w)
+    {
+        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), offset);
+        Vector512<uint> r0 = Row(ref start, 0), r1 = Row(ref start, stride), r2 = Row(ref start, 2 * stride), r3 = Row(ref start, 3 * stride);
+        Vector512<uint> r4 = Row(ref start, 4 * stride), r5 = Row(ref start, 5 * stride), r6 = Row(ref start, 6 * stride), r7 = Row(ref start, 7 * stride);
+        Vector512<uint> r8 = Row(ref start, 8 * stride), r9 = Row(ref start, 9 * stride), r10 = Row(ref start, 10 * stride), r11 = Row(ref start, 11 * stride);
+        Vector512<uint> r12 = Row(ref start, 12 * stride), r13 = Row(ref start, 13 * stride), r14 = Row(ref start, 14 * stride), r15 = Row(ref start, 15 * stride);
+
+        // Interleave words, then pairs of words: each 128-bit quarter of t_k then holds one word index of four lanes.
+        Vector512<uint> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        Vector512<uint> t4 = Avx512F.UnpackLow(r4, r5), t5 = Avx512F.UnpackHigh(r4, r5), t6 = Avx512F.UnpackLow(r6, r7), t7 = Avx512F.UnpackHigh(r6, r7);
+        Vector512<uint> t8 = Avx512F.UnpackLow(r8, r9), t9 = Avx512F.UnpackHigh(r8, r9), t10 = Avx512F.UnpackLow(r10, r11), t11 = Avx512F.UnpackHigh(r10, r11);
+        Vector512<uint> t12 = Avx512F.UnpackLow(r12, r13), t13 = Avx512F.UnpackHigh(r12, r13), t14 = Avx512F.UnpackLow(r14, r15), t15 = Avx512F.UnpackHigh(r14, r15);
+        r0 = PairsLow(t0, t2); r1 = PairsHigh(t0, t2); r2 = PairsLow(t1, t3); r3 = PairsHigh(t1, t3);
+        r4 = PairsLow(t4, t6); r5 = PairsHigh(t4, t6); r6 = PairsLow(t5, t7); r7 = PairsHigh(t5, t7);
+        r8 = PairsLow(t8, t10); r9 = PairsHigh(t8, t10); r10 = PairsLow(t9, t11); r11 = PairsHigh(t9, t11);
+        r12 = PairsLow(t12, t14); r13 = PairsHigh(t12, t14); r14 = PairsLow(t13, t15); r15 = PairsHigh(t13, t15);
+
+        // Then gather the quarters: even quarters (0x88) and odd quarters (0xDD) of two rows, twice.
+        t0 = Avx512F.Shuffle4x128(r0, r4, 0x88); t1 = Avx512F.Shuffle4x128(r1, r5, 0x88); t2 = Avx512F.Shuffle4x128(r2, r6, 0x88); t3 = Avx512F.Shuffle4x128(r3, r7, 0x88);
+        t4 = Avx512F.Shuffle4x128(r0, r4, 0xDD); t5 = Avx512F.Shuffle4x128(r1, r5, 0xDD); t6 = Avx512F.Shuffle4x128(r2, r6, 0xDD); t7 = Avx512F.Shuffle4x128(r3, r7, 0xDD);
+        t8 = Avx512F.Shuffle4x128(r8, r12, 0x88); t9 = Avx512F.Shuffle4x128(r9, r13, 0x88); t10 = Avx512F.Shuffle4x128(r10, r14, 0x88); t11 = Avx512F.Shuffle4x128(r11, r15, 0x88);
+        t12 = Avx512F.Shuffle4x128(r8, r12, 0xDD); t13 = Avx512F.Shuffle4x128(r9, r13, 0xDD); t14 = Avx512F.Shuffle4x128(r10, r14, 0xDD); t15 = Avx512F.Shuffle4x128(r11, r15, 0xDD);
+        w[0] = Avx512F.Shuffle4x128(t0, t8, 0x88); w[1] = Avx512F.Shuffle4x128(t1, t9, 0x88); w[2] = Avx512F.Shuffle4x128(t2, t10, 0x88); w[3] = Avx512F.Shuffle4x128(t3, t11, 0x88);
+        w[4] = Avx512F.Shuffle4x128(t4, t12, 0x88); w[5] = Avx512F.Shuffle4x128(t5, t13, 0x88); w[6] = Avx512F.Shuffle4x128(t6, t14, 0x88); w[7] = Avx512F.Shuffle4x128(t7, t15, 0x88);
+        w[8] = Avx512F.Shuffle4x128(t0, t8, 0xDD); w[9] = Avx512F.Shuffle4x128(t1, t9, 0xDD); w[10] = Avx512F.Shuffle4x128(t2, t10, 0xDD); w[11] = Avx512F.Shuffle4x128(t3, t11, 0xDD);
+        w[12] = Avx512F.Shuffle4x128(t4, t12, 0xDD); w[13] = Avx512F.Shuffle4x128(t5, t13, 0xDD); w[14] = Avx512F.Shuffle4x128(t6, t14, 0xDD); w[15] = Avx512F.Shuffle4x128(t7, t15, 0xDD);
+    }
+
+    /// <summary>The last block of messages of <paramref name="messageLength"/> bytes, a multiple of 64: 0x80, zeros, the length in bits (FIPS 180-4 §5.1.1).</summary>
+    public static void LoadPadding(long messageLength, ref Words w)
+    {
+        ((Span<Vector512<uint>>)w).Clear();
+        w[0] = Vector512.Create(0x80000000u);
+        ulong bits = (ulong)messageLength * 8;
+        w[14] = Vector512.Create((uint)(bits >> 32));
+        w[15] = Vector512.Create((uint)bits);
+    }
+
+    /// <summary>Writes lane i's digest (the state words big-endian) at <c>i * state.Length * 4</c> of <paramref name="digests"/>.</summary>
+    public static void StoreDigests(ReadOnlySpan<Vector512<uint>> state, Span<byte> digests)
+    {
+        int digestSize = state.Length * sizeof(uint);
+        if (digests.Length < Count * digestSize)
+        {
+            throw new ArgumentException("room for sixteen digests", nameof(digests));
+        }
+
+        Span<uint> words = stackalloc uint[Count];
+        for (int j = 0; j < state.Length; j++)
+        {
+            state[j].CopyTo(words);
+            for (int lane = 0; lane < Count; lane++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(digests[((lane * digestSize) + (j * sizeof(uint)))..], words[lane]);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Row(ref byte start, int offset) =>
+        Avx512BW.Shuffle(Vector512.LoadUnsafe(ref start, (nuint)offset), BigEndianWords).AsUInt32();
+
+    private static Vector512<uint> PairsLow(Vector512<uint> x, Vector512<uint> y) => Avx512F.UnpackLow(x.AsUInt64(), y.AsUInt64()).AsUInt32();
+
+    private static Vector512<uint> PairsHigh(Vector512<uint> x, Vector512<uint> y) => Avx512F.UnpackHigh(x.AsUInt64(), y.AsUInt64()).AsUInt32();
+
+    /// <summary>The sixteen words of one block of every lane (the message schedule's window).</summary>
+    [InlineArray(Count)]
+    public struct Words
+    {
+        private Vector512<uint> _word;
+    }
+}
