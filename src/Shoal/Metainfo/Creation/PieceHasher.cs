@@ -49,16 +49,10 @@ public static class PieceHasher
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int batch = useLanes ? BatchAt(layout, version, piece, range.Item2) : 0;
-                    if (batch < MinLanesUsed)
-                    {
-                        bytesHashed?.Invoke(worker.HashPiece(piece));
-                        piece++;
-                    }
-                    else
-                    {
-                        bytesHashed?.Invoke(worker.HashSixteen(piece, batch, cancellationToken));
-                        piece += batch;
-                    }
+                    batch = batch < MinLanesUsed ? 1 : batch;
+                    long contentBytes = batch == 1 ? worker.HashPiece(piece) : worker.HashSixteen(piece, batch, cancellationToken);
+                    bytesHashed?.Invoke(contentBytes);
+                    piece += batch;
                 }
 
                 return worker;
