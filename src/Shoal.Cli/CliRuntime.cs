@@ -70,7 +70,7 @@ public sealed class CliRuntime : IDisposable
                 .AddConfiguration(configuration.GetSection("Logging"))
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(o => o.SingleLine = true))),
-            LowestConfiguredLevel(configuration));
+            category => LowestConfiguredLevel(configuration, category));
         return new CliRuntime(configuration, loggers, Console.Out, ConsoleFor(Console.Out, Console.IsOutputRedirected), ConsoleFor(Console.Error, Console.IsErrorRedirected));
     }
 
@@ -84,12 +84,23 @@ public sealed class CliRuntime : IDisposable
         Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
     });
 
-    /// <summary>The most verbose level any category is set to: below it nothing can be logged.</summary>
-    private static LogLevel LowestConfiguredLevel(IConfiguration configuration)
+    /// <summary>
+    /// The most verbose level any rule that can apply to <paramref name="category"/> sets (Default, a prefix of the
+    /// category, or a wildcard one): below it nothing of that category can be logged.
+    /// </summary>
+    private static LogLevel LowestConfiguredLevel(IConfiguration configuration, string category)
     {
         LogLevel lowest = LogLevel.None;
         foreach (IConfigurationSection section in configuration.GetSection("Logging").GetSection("LogLevel").GetChildren())
         {
+            bool applies = section.Key.Equals("Default", StringComparison.OrdinalIgnoreCase)
+                || section.Key.Contains('*', StringComparison.Ordinal)
+                || category.StartsWith(section.Key, StringComparison.OrdinalIgnoreCase);
+            if (!applies)
+            {
+                continue;
+            }
+
             LogLevel level = Enum.TryParse(section.Value, ignoreCase: true, out LogLevel parsed) ? parsed : LogLevel.Trace;
             lowest = level < lowest ? level : lowest;
         }

@@ -4,13 +4,14 @@ namespace Shoal.Cli;
 
 /// <summary>
 /// Builds the console logging pipeline only when something is first logged at a level the settings
-/// let through: setting it up costs about 40 ms of start-up, and most runs log nothing.
+/// let through for its category: setting it up costs about 40 ms of start-up, and most runs log nothing
+/// (a `get` logs "download complete" at Information, which only the tracker's category lets through).
 /// </summary>
-public sealed class DeferredLoggerFactory(Func<ILoggerFactory> create, LogLevel minimum) : ILoggerFactory
+public sealed class DeferredLoggerFactory(Func<ILoggerFactory> create, Func<string, LogLevel> minimumFor) : ILoggerFactory
 {
     private readonly Lazy<ILoggerFactory> _factory = new(create);
 
-    private LogLevel Minimum => minimum;
+    private Func<string, LogLevel> MinimumFor => minimumFor;
 
     public ILogger CreateLogger(string categoryName) => new DeferredLogger(this, categoryName);
 
@@ -26,14 +27,15 @@ public sealed class DeferredLoggerFactory(Func<ILoggerFactory> create, LogLevel 
 
     private sealed class DeferredLogger(DeferredLoggerFactory owner, string category) : ILogger
     {
+        private readonly LogLevel _minimum = owner.MinimumFor(category);
         private ILogger? _logger;
 
         private ILogger Logger => _logger ??= owner._factory.Value.CreateLogger(category);
 
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => IsEnabled(owner.Minimum) ? Logger.BeginScope(state) : null;
+            where TState : notnull => IsEnabled(_minimum) ? Logger.BeginScope(state) : null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner.Minimum && logLevel != LogLevel.None && Logger.IsEnabled(logLevel);
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= _minimum && logLevel != LogLevel.None && Logger.IsEnabled(logLevel);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
