@@ -184,9 +184,9 @@ internal sealed class PieceHashWorker(PieceLayout layout, PieceHashOutput output
 
         public byte[] Digests { get; } = new byte[SixteenLanes.Count * MerkleTree.HashSize];
 
-        public Sha1x16 Sha1 { get; } = new();
+        public SixteenLaneHasher<Sha1x16, Sha1x16.State> Sha1 { get; } = new();
 
-        public Sha256x16 Sha256 { get; } = new();
+        public SixteenLaneHasher<Sha256x16, Sha256x16.State> Sha256 { get; } = new();
 
         public void Dispose()
         {

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Shoal.Metainfo.Hashing;
 
 /// <summary>SHA-256 (FIPS 180-4 §6.2) of sixteen equal-length messages at once; see <see cref="SixteenLanes"/>.</summary>
-internal sealed class Sha256x16
+internal readonly struct Sha256x16 : ILaneHash<Sha256x16.State>
 {
     public const int HashSize = 32;
 
@@ -22,90 +22,65 @@ internal sealed class Sha256x16
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ];
 
-    private State _state;
-    private long _length;
-
-    public Sha256x16() => Reset();
-
-    public void Reset()
+    public static void Initialize(ref State state)
     {
         // §5.3.3
-        _state[0] = Vector512.Create(0x6a09e667u);
-        _state[1] = Vector512.Create(0xbb67ae85u);
-        _state[2] = Vector512.Create(0x3c6ef372u);
-        _state[3] = Vector512.Create(0xa54ff53au);
-        _state[4] = Vector512.Create(0x510e527fu);
-        _state[5] = Vector512.Create(0x9b05688cu);
-        _state[6] = Vector512.Create(0x1f83d9abu);
-        _state[7] = Vector512.Create(0x5be0cd19u);
-        _length = 0;
+        state[0] = Vector512.Create(0x6a09e667u);
+        state[1] = Vector512.Create(0xbb67ae85u);
+        state[2] = Vector512.Create(0x3c6ef372u);
+        state[3] = Vector512.Create(0xa54ff53au);
+        state[4] = Vector512.Create(0x510e527fu);
+        state[5] = Vector512.Create(0x9b05688cu);
+        state[6] = Vector512.Create(0x1f83d9abu);
+        state[7] = Vector512.Create(0x5be0cd19u);
     }
 
-    /// <summary>Appends the <paramref name="length"/> bytes at <c>i * stride</c> of <paramref name="data"/> to message i.</summary>
-    public void Update(ReadOnlySpan<byte> data, int stride, int length)
-    {
-        SixteenLanes.Update<Rounds, State>(ref _state, data, stride, length);
-        _length += length;
-    }
+    public static ReadOnlySpan<Vector512<uint>> Words(ref State state) => state;
 
-    /// <summary>Writes the sixteen digests, lane i's at <c>i * 32</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Finish(Span<byte> digests)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compress(ref State state, ref SixteenLanes.Words w)
     {
-        SixteenLanes.Words w = default;
-        SixteenLanes.LoadPadding(_length, ref w);
-        Rounds.Compress(ref _state, ref w);
-        SixteenLanes.StoreDigests(_state, digests);
-    }
-
-    /// <summary>A struct, so that the generic block loop is compiled for it with the rounds inlined.</summary>
-    private readonly struct Rounds : SixteenLanes.ICompression<State>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Compress(ref State state, ref SixteenLanes.Words w)
+        Vector512<uint> a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
+        for (int t = 0; t < 64; t++)
         {
-            Vector512<uint> a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
-            for (int t = 0; t < 64; t++)
+            Vector512<uint> word = w[t & 15];
+            if (t >= 16)
             {
-                Vector512<uint> word = w[t & 15];
-                if (t >= 16)
-                {
-                    // §6.2.2 step 1: σ0 and σ1 of earlier words; 0x96 is a three-way XOR.
-                    Vector512<uint> w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15];
-                    Vector512<uint> s0 = Avx512F.TernaryLogic(Avx512F.RotateRight(w15, 7), Avx512F.RotateRight(w15, 18), Avx512F.ShiftRightLogical(w15, 3), 0x96);
-                    Vector512<uint> s1 = Avx512F.TernaryLogic(Avx512F.RotateRight(w2, 17), Avx512F.RotateRight(w2, 19), Avx512F.ShiftRightLogical(w2, 10), 0x96);
-                    word += s0 + w[(t - 7) & 15] + s1;
-                    w[t & 15] = word;
-                }
-
-                // Σ1, Ch (0xCA), Σ0, Maj (0xE8) of §4.1.2.
-                Vector512<uint> sum1 = Avx512F.TernaryLogic(Avx512F.RotateRight(e, 6), Avx512F.RotateRight(e, 11), Avx512F.RotateRight(e, 25), 0x96);
-                Vector512<uint> t1 = h + sum1 + Avx512F.TernaryLogic(e, f, g, 0xCA) + Vector512.Create(RoundConstants[t]) + word;
-                Vector512<uint> sum0 = Avx512F.TernaryLogic(Avx512F.RotateRight(a, 2), Avx512F.RotateRight(a, 13), Avx512F.RotateRight(a, 22), 0x96);
-                Vector512<uint> t2 = sum0 + Avx512F.TernaryLogic(a, b, c, 0xE8);
-                h = g;
-                g = f;
-                f = e;
-                e = d + t1;
-                d = c;
-                c = b;
-                b = a;
-                a = t1 + t2;
+                // §6.2.2 step 1: σ0 and σ1 of earlier words; 0x96 is a three-way XOR.
+                Vector512<uint> w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15];
+                Vector512<uint> s0 = Avx512F.TernaryLogic(Avx512F.RotateRight(w15, 7), Avx512F.RotateRight(w15, 18), Avx512F.ShiftRightLogical(w15, 3), 0x96);
+                Vector512<uint> s1 = Avx512F.TernaryLogic(Avx512F.RotateRight(w2, 17), Avx512F.RotateRight(w2, 19), Avx512F.ShiftRightLogical(w2, 10), 0x96);
+                word += s0 + w[(t - 7) & 15] + s1;
+                w[t & 15] = word;
             }
 
-            state[0] += a;
-            state[1] += b;
-            state[2] += c;
-            state[3] += d;
-            state[4] += e;
-            state[5] += f;
-            state[6] += g;
-            state[7] += h;
+            // Σ1, Ch (0xCA), Σ0, Maj (0xE8) of §4.1.2.
+            Vector512<uint> sum1 = Avx512F.TernaryLogic(Avx512F.RotateRight(e, 6), Avx512F.RotateRight(e, 11), Avx512F.RotateRight(e, 25), 0x96);
+            Vector512<uint> t1 = h + sum1 + Avx512F.TernaryLogic(e, f, g, 0xCA) + Vector512.Create(RoundConstants[t]) + word;
+            Vector512<uint> sum0 = Avx512F.TernaryLogic(Avx512F.RotateRight(a, 2), Avx512F.RotateRight(a, 13), Avx512F.RotateRight(a, 22), 0x96);
+            Vector512<uint> t2 = sum0 + Avx512F.TernaryLogic(a, b, c, 0xE8);
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + t2;
         }
+
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
     }
 
     [InlineArray(8)]
-    private struct State
+    public struct State
     {
         private Vector512<uint> _word;
     }

@@ -28,13 +28,6 @@ internal static class SixteenLanes
 
     public static bool IsSupported => Avx512F.IsSupported && Avx512BW.IsSupported;
 
-    /// <summary>One hash function's compression of a block of every lane into its state.</summary>
-    public interface ICompression<TState>
-        where TState : struct
-    {
-        static abstract void Compress(ref TState state, ref Words w);
-    }
-
     /// <summary>Checks that every lane's message lies inside <paramref name="data"/> and is whole blocks.</summary>
     private static void CheckBounds(ReadOnlySpan<byte> data, int stride, int length)
     {
@@ -47,7 +40,7 @@ internal static class SixteenLanes
     /// <summary>Runs every whole block of the sixteen messages through <typeparamref name="TRounds"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update<TRounds, TState>(ref TState state, ReadOnlySpan<byte> data, int stride, int length)
-        where TRounds : struct, ICompression<TState>
+        where TRounds : struct, ILaneHash<TState>
         where TState : struct
     {
         CheckBounds(data, stride, length);
