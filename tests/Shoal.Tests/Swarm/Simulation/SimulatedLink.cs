@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using Shoal.Metainfo;
 using Shoal.Storage;
 using Shoal.Swarm;
 using Shoal.Wire;
@@ -8,22 +7,24 @@ using Shoal.Wire;
 namespace Shoal.Tests.Swarm.Simulation;
 
 /// <summary>
-/// One direction of an in-memory connection: what the local swarm writes is sent, in order, at the
-/// local node's bandwidth, and arrives at the remote swarm as real wire bytes after a latency.
+/// One direction of an in-memory connection: what the local swarm writes waits here, in order, until the local
+/// node's uplink sends it (<see cref="SimulatedNode"/> shares its upload among its links); it arrives at the remote
+/// swarm as real wire bytes after both nodes' latencies and the remote node's downlink.
 /// </summary>
 internal sealed class SimulatedLink : IPeerLink
 {
-    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(5);
     private readonly SimulatedNode _local;
+    private readonly SimulatedNode _remote;
     private readonly ArrayBufferWriter<byte> _output = new();
     private readonly LinkedList<(byte[]? Bytes, BlockRef Block)> _queue = new();
     private readonly ArrayBufferWriter<byte> _inbound = new();
     private readonly PeerMessageReader _reader = new();
-    private bool _pumping;
+    private long _queuedBytes;
 
     private SimulatedLink(SimulatedNode local, SimulatedNode remote)
     {
         _local = local;
+        _remote = remote;
         Remote = new IPEndPoint(remote.Address, 6881);
     }
 
@@ -33,7 +34,12 @@ internal sealed class SimulatedLink : IPeerLink
 
     public bool IsClosed { get; private set; }
 
-    public long QueuedBytes => _output.WrittenCount + _queue.Sum(item => item.Bytes?.Length ?? item.Block.Length);
+    public long QueuedBytes => _output.WrittenCount + _queuedBytes;
+
+    /// <summary>Queued with its node's uplink, or being sent by it: not to be queued there again.</summary>
+    internal bool IsWithUplink { get; set; }
+
+    internal bool HasQueued => _queue.First is not null;
 
     private SimulatedLink Other { get; set; } = null!;
 
@@ -59,21 +65,14 @@ internal sealed class SimulatedLink : IPeerLink
             return;
         }
 
-        _queue.AddLast((_output.WrittenSpan.ToArray(), default));
+        Enqueue(_output.WrittenSpan.ToArray(), default);
         _output.ResetWrittenCount();
-        Pump();
     }
 
     public bool SendBlock(BlockRef block)
     {
-        if (_output.WrittenCount > 0)
-        {
-            _queue.AddLast((_output.WrittenSpan.ToArray(), default));
-            _output.ResetWrittenCount();
-        }
-
-        _queue.AddLast((null, block));
-        Pump();
+        Flush();
+        Enqueue(null, block);
         return true;
     }
 
@@ -83,7 +82,7 @@ internal sealed class SimulatedLink : IPeerLink
         {
             if (node.Value.Bytes is null && node.Value.Block == block)
             {
-                _queue.Remove(node);
+                Remove(node);
                 return true;
             }
         }
@@ -99,7 +98,7 @@ internal sealed class SimulatedLink : IPeerLink
             if (node.Value.Bytes is null)
             {
                 removed.Add(node.Value.Block);
-                _queue.Remove(node);
+                Remove(node);
             }
 
             node = next;
@@ -114,8 +113,73 @@ internal sealed class SimulatedLink : IPeerLink
         }
 
         IsClosed = true;
+        ClearQueue();
+        _local.Network.Schedule(_local.Latency + _remote.Latency, () => Other.OnRemoteClosed());
+    }
+
+    /// <summary>
+    /// Takes the next item to send, encoded: a piece message is read from storage only now, as a real transport does
+    /// (so a block cancelled meanwhile is never read). Its buffer is pooled when <paramref name="pooled"/>.
+    /// </summary>
+    internal byte[]? TakeNext(out int length, out bool pooled)
+    {
+        length = 0;
+        pooled = false;
+        if (IsClosed || _queue.First is not { } first)
+        {
+            return null;
+        }
+
+        Remove(first);
+        if (first.Value.Bytes is { } bytes)
+        {
+            length = bytes.Length;
+            return bytes;
+        }
+
+        pooled = true;
+        return EncodeBlock(first.Value.Block, out length);
+    }
+
+    /// <summary>Hands bytes that crossed the path to the remote node, whose downlink delivers them.</summary>
+    internal void Transmit(byte[] bytes, int length, bool pooled) =>
+        _local.Network.Schedule(_local.Latency + _remote.Latency, () => _remote.Arrive(Other, bytes, length, pooled));
+
+    internal void Receive(byte[] bytes, int length, bool pooled)
+    {
+        try
+        {
+            if (!IsClosed && Peer is not null && !_local.IsSilent)
+            {
+                Parse(bytes.AsMemory(0, length));
+            }
+        }
+        finally
+        {
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+    }
+
+    private void Enqueue(byte[]? bytes, BlockRef block)
+    {
+        _queue.AddLast((bytes, block));
+        _queuedBytes += bytes?.Length ?? block.Length;
+        _local.OnQueued(this);
+    }
+
+    private void Remove(LinkedListNode<(byte[]? Bytes, BlockRef Block)> node)
+    {
+        _queue.Remove(node);
+        _queuedBytes -= node.Value.Bytes?.Length ?? node.Value.Block.Length;
+    }
+
+    private void ClearQueue()
+    {
         _queue.Clear();
-        _local.Network.Schedule(Latency, () => Other.OnRemoteClosed());
+        _queuedBytes = 0;
     }
 
     private void OnRemoteClosed()
@@ -126,63 +190,47 @@ internal sealed class SimulatedLink : IPeerLink
         }
 
         IsClosed = true;
-        _queue.Clear();
+        ClearQueue();
         if (Peer is not null)
         {
             _local.Swarm.OnClosed(Peer);
         }
     }
 
-    /// <summary>Sends the next queued item if the link is idle, taking its size over the bandwidth in time.</summary>
-    private void Pump()
+    private byte[] EncodeBlock(BlockRef block, out int length)
     {
-        if (_pumping || IsClosed || _local.IsSilent || _queue.First is not { } first)
-        {
-            return;
-        }
-
-        _queue.RemoveFirst();
-        byte[] bytes = first.Value.Bytes ?? EncodeBlock(first.Value.Block);
-        _pumping = true;
-        TimeSpan transmit = TimeSpan.FromSeconds((double)bytes.Length / _local.UploadBandwidth);
-        _local.Network.Schedule(transmit + Latency, () => Other.Receive(bytes));
-        _local.Network.Schedule(transmit, () =>
-        {
-            _pumping = false;
-            Pump();
-        });
-    }
-
-    private byte[] EncodeBlock(BlockRef block)
-    {
-        var writer = new ArrayBufferWriter<byte>(13 + block.Length);
-        PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
-        Span<byte> data = writer.GetSpan(block.Length)[..block.Length];
+        length = 13 + block.Length;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        var header = new ArrayBufferWriter<byte>(13);
+        PeerMessageWriter.WritePieceHeader(header, block.Piece, block.Begin, block.Length);
+        header.WrittenSpan.CopyTo(buffer);
+        Span<byte> data = buffer.AsSpan(13, block.Length);
         _local.Storage.ReadBlock(_local.Torrent, block.Piece, block.Begin, data);
         if (_local.CorruptPiece?.Invoke(block.Piece) == true || _local.CorruptBlock?.Invoke(block) == true)
         {
             data[0] ^= 0xFF;
         }
 
-        writer.Advance(block.Length);
         _local.BlockSent?.Invoke(block);
-        return writer.WrittenSpan.ToArray();
+        return buffer;
     }
 
-    private void Receive(byte[] bytes)
+    /// <summary>Decodes and hands over every whole message; a partial one waits for the next bytes.</summary>
+    private void Parse(ReadOnlyMemory<byte> bytes)
     {
-        if (IsClosed || Peer is null || _local.IsSilent)
+        // Items carry whole messages, so the inbound buffer is nearly always empty and bytes are read where they are.
+        if (_inbound.WrittenCount > 0)
         {
-            return;
+            _inbound.Write(bytes.Span);
+            bytes = _inbound.WrittenMemory;
         }
 
-        _inbound.Write(bytes);
-        var sequence = new ReadOnlySequence<byte>(_inbound.WrittenMemory);
+        var sequence = new ReadOnlySequence<byte>(bytes);
         try
         {
             while (_reader.TryRead(ref sequence, out PeerMessage message))
             {
-                _local.Swarm.OnMessage(Peer, message);
+                _local.Swarm.OnMessage(Peer!, message);
                 if (IsClosed)
                 {
                     return;
@@ -191,7 +239,7 @@ internal sealed class SimulatedLink : IPeerLink
         }
         catch (PeerProtocolException e)
         {
-            _local.Swarm.OnClosed(Peer);
+            _local.Swarm.OnClosed(Peer!);
             Close($"protocol error: {e.Message}");
             return;
         }

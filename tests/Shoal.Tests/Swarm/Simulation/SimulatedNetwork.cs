@@ -15,6 +15,9 @@ internal sealed class SimulatedNetwork
 
     public TimeSpan Now => Time.Elapsed;
 
+    /// <summary>Events run so far: the simulation's work, whatever the machine's speed.</summary>
+    public long EventsRun { get; private set; }
+
     public void Schedule(TimeSpan delay, Action action) => _events.Enqueue(action, (Now + delay, _order++));
 
     /// <summary>Runs events until <paramref name="done"/> holds; false if the virtual deadline passed first.</summary>
@@ -55,6 +58,7 @@ internal sealed class SimulatedNetwork
             Time.Advance(when.Due - Now);
         }
 
+        EventsRun++;
         action();
         return true;
     }

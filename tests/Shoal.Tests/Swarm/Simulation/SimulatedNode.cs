@@ -9,28 +9,37 @@ using Shoal.Tests.Swarm.Harness;
 
 namespace Shoal.Tests.Swarm.Simulation;
 
-/// <summary>One peer of an in-memory swarm: a real <see cref="TorrentSwarm"/> over <see cref="MemoryStorage"/>, ticked once a virtual second.</summary>
+/// <summary>
+/// One peer of an in-memory swarm: a real <see cref="TorrentSwarm"/> over a storage, ticked once a virtual second,
+/// behind an access link of its own: an uplink that sends one item at a time, taking its links in turn (as TCP
+/// flows share a bottleneck), a downlink that delivers what arrives in order at its own rate, and a latency.
+/// </summary>
 internal sealed class SimulatedNode : IPieceChecker
 {
     private readonly SimulatedNetwork _network;
     private readonly List<SimulatedLink> _links = [];
+    private readonly Queue<SimulatedLink> _uplinkTurns = new();
+    private readonly Func<int, IReadOnlyList<ReadOnlyMemory<byte>>, bool> _verify;
+    private bool _uplinkBusy;
+    private TimeSpan _downlinkFreeAt;
 
-    public SimulatedNode(SimulatedNetwork network, string name, int number, Torrent torrent, MemoryStorage storage, bool seed, TrackingBufferPool pool, SwarmSettings? settings = null)
+    public SimulatedNode(SimulatedNetwork network, NodeSetup setup, Torrent torrent, IPieceStorage storage, bool seed, TrackingBufferPool pool)
     {
         _network = network;
-        Name = name;
-        Address = IPAddress.Parse($"10.0.0.{number}");
-        PeerId = Encoding.ASCII.GetBytes($"-SIM000-{name,-12}"[..20]);
+        Name = setup.Name;
+        Address = IPAddress.Parse($"10.{(setup.Number >> 16) & 0xFF}.{(setup.Number >> 8) & 0xFF}.{setup.Number & 0xFF}");
+        PeerId = Encoding.ASCII.GetBytes($"-SIM000-{setup.Name,-12}"[..20]);
         Torrent = torrent;
         Storage = storage;
+        _verify = setup.Verify ?? ((piece, blocks) => PieceVerifier.Verify(torrent, piece, blocks));
         var have = new PieceSet(torrent.PieceCount);
         if (seed)
         {
             have.SetAll();
         }
 
-        Swarm = new TorrentSwarm(torrent, have, settings ?? SwarmSettings.Default, this, network.Time, new Random(number), pool);
-        network.Schedule(TimeSpan.FromSeconds(1), Tick);
+        Swarm = new TorrentSwarm(torrent, have, setup.Settings ?? SwarmSettings.Default, this, network.Time, new Random(setup.RandomSeed), pool);
+        network.Schedule(setup.FirstTick, Tick);
     }
 
     public string Name { get; }
@@ -42,12 +51,18 @@ internal sealed class SimulatedNode : IPieceChecker
 
     public Torrent Torrent { get; }
 
-    public MemoryStorage Storage { get; }
+    public IPieceStorage Storage { get; }
 
     public TorrentSwarm Swarm { get; }
 
-    /// <summary>Bytes per second this node can send on each link.</summary>
+    /// <summary>Bytes per second this node sends, shared by all its links.</summary>
     public long UploadBandwidth { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Bytes per second this node receives, shared by all its links; 0 for no limit.</summary>
+    public long DownloadBandwidth { get; set; }
+
+    /// <summary>One-way delay of this node's access link: a path's latency is the sum of its two ends'.</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(2.5);
 
     /// <summary>Flips a byte in every block this node sends of the pieces it returns true for.</summary>
     public Func<int, bool>? CorruptPiece { get; set; }
@@ -62,6 +77,11 @@ internal sealed class SimulatedNode : IPieceChecker
     public bool IsSilent { get; set; }
 
     public TimeSpan? CompletedAt { get; private set; }
+
+    /// <summary>Raised once, when the last wanted piece is checked.</summary>
+    public event Action? Completed;
+
+    public int LinkCount => _links.Count;
 
     public string PeerIdText => Shoal.Swarm.PeerIdText.Format(PeerId);
 
@@ -85,7 +105,7 @@ internal sealed class SimulatedNode : IPieceChecker
         // The real checker works off the swarm's loop and reports later; so does this one.
         _network.Schedule(TimeSpan.FromMilliseconds(1), () =>
         {
-            bool passed = PieceVerifier.Verify(Torrent, piece, blocks);
+            bool passed = _verify(piece, blocks);
             if (passed)
             {
                 Storage.Write(Torrent.PieceOffset(piece), blocks);
@@ -95,6 +115,7 @@ internal sealed class SimulatedNode : IPieceChecker
             if (Swarm.IsComplete && CompletedAt is null)
             {
                 CompletedAt = _network.Now;
+                Completed?.Invoke();
             }
         });
     }
@@ -105,6 +126,66 @@ internal sealed class SimulatedNode : IPieceChecker
         Storage.Read(Torrent.PieceOffset(piece), data);
         Swarm.OnBlockHashes(piece, SyntheticV2.Leaves(data));
     });
+
+    /// <summary>A link has something to send: it waits for its turn on the uplink.</summary>
+    internal void OnQueued(SimulatedLink link)
+    {
+        if (link.IsWithUplink)
+        {
+            return;
+        }
+
+        link.IsWithUplink = true;
+        _uplinkTurns.Enqueue(link);
+        SendNext();
+    }
+
+    /// <summary>Bytes from <paramref name="link"/>'s far end reached this node: the downlink passes them on in arrival order at its rate.</summary>
+    internal void Arrive(SimulatedLink link, byte[] bytes, int length, bool pooled)
+    {
+        if (DownloadBandwidth <= 0)
+        {
+            link.Receive(bytes, length, pooled);
+            return;
+        }
+
+        TimeSpan start = _downlinkFreeAt > _network.Now ? _downlinkFreeAt : _network.Now;
+        _downlinkFreeAt = start + Transfer(length, DownloadBandwidth);
+        _network.Schedule(_downlinkFreeAt - _network.Now, () => link.Receive(bytes, length, pooled));
+    }
+
+    private static TimeSpan Transfer(int bytes, long bandwidth) => TimeSpan.FromTicks(Math.Max(1, bytes * TimeSpan.TicksPerSecond / bandwidth));
+
+    /// <summary>Sends one item of the link whose turn it is; the link goes to the back of the line if it has more.</summary>
+    private void SendNext()
+    {
+        while (!_uplinkBusy && !IsSilent && _uplinkTurns.TryDequeue(out SimulatedLink? link))
+        {
+            byte[]? bytes = link.TakeNext(out int length, out bool pooled);
+            if (bytes is null)
+            {
+                link.IsWithUplink = false;
+                continue;
+            }
+
+            _uplinkBusy = true;
+            _network.Schedule(Transfer(length, UploadBandwidth), () =>
+            {
+                _uplinkBusy = false;
+                link.Transmit(bytes, length, pooled);
+                if (link.HasQueued && !link.IsClosed)
+                {
+                    _uplinkTurns.Enqueue(link);
+                }
+                else
+                {
+                    link.IsWithUplink = false;
+                }
+
+                SendNext();
+            });
+        }
+    }
 
     private void Tick()
     {
@@ -121,3 +202,7 @@ internal sealed class SimulatedNode : IPieceChecker
         _network.Schedule(TimeSpan.FromSeconds(1), Tick);
     }
 }
+
+/// <summary>What tells one node from another at its creation.</summary>
+/// <param name="Verify">Checks a complete piece; the default hashes it against the torrent.</param>
+internal sealed record NodeSetup(string Name, int Number, int RandomSeed, TimeSpan FirstTick, SwarmSettings? Settings = null, Func<int, IReadOnlyList<ReadOnlyMemory<byte>>, bool>? Verify = null);
