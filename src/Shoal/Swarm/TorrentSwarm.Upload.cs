@@ -20,7 +20,7 @@ public sealed partial class TorrentSwarm
                 SendOffers(peer);
             }
 
-            peer.HasPendingOutput = true;
+            MarkOutput(peer);
             TimeSpan now = Now;
             Uploaded += block.Length;
             peer.Uploaded += block.Length;

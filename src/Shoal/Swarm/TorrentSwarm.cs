@@ -28,6 +28,7 @@ public sealed partial class TorrentSwarm
     private readonly SmartBan<PeerKey> _smartBan = new(maxStrikes: int.MaxValue);
     private readonly PeerBans _bans = new();
     private readonly List<SwarmPeer> _peers = [];
+    private readonly List<SwarmPeer> _withOutput = [];
     private readonly List<BlockRef> _blocks = [];
     private readonly List<int> _offers = [];
     private readonly RateMeter _downloadMeter = new();
@@ -280,20 +281,33 @@ public sealed partial class TorrentSwarm
 
     private System.Buffers.IBufferWriter<byte> Output(SwarmPeer peer)
     {
-        peer.HasPendingOutput = true;
+        MarkOutput(peer);
         peer.LastSent = Now;
         return peer.Link.Output;
     }
 
+    private void MarkOutput(SwarmPeer peer)
+    {
+        if (!peer.HasPendingOutput)
+        {
+            peer.HasPendingOutput = true;
+            _withOutput.Add(peer);
+        }
+    }
+
+    /// <summary>Flushes the peers written to since the last flush: a batch costs what it wrote, not one look at every peer.</summary>
     private void FlushOutput()
     {
-        foreach (SwarmPeer peer in _peers)
+        for (int i = 0; i < _withOutput.Count; i++)
         {
-            if (peer.HasPendingOutput)
+            SwarmPeer peer = _withOutput[i];
+            peer.HasPendingOutput = false;
+            if (peer.IsAttached)
             {
-                peer.HasPendingOutput = false;
                 peer.Link.Flush();
             }
         }
+
+        _withOutput.Clear();
     }
 }

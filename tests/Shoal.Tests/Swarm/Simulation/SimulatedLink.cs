@@ -141,6 +141,18 @@ internal sealed class SimulatedLink : IPeerLink
         return EncodeBlock(first.Value.Block, out length);
     }
 
+    /// <summary>Takes the only item queued if it is control messages of at most <paramref name="limit"/> bytes.</summary>
+    internal byte[]? TakeSmall(int limit)
+    {
+        if (IsClosed || _queue.First is not { Value.Bytes: { } bytes } first || first.Next is not null || bytes.Length > limit)
+        {
+            return null;
+        }
+
+        Remove(first);
+        return bytes;
+    }
+
     /// <summary>Hands bytes that crossed the path to the remote node, whose downlink delivers them.</summary>
     internal void Transmit(byte[] bytes, int length, bool pooled) =>
         _local.Network.Schedule(_local.Latency + _remote.Latency, () => _remote.Arrive(Other, bytes, length, pooled));

@@ -1,5 +1,3 @@
-using Shoal.Tests.Net;
-
 namespace Shoal.Tests.Swarm.Simulation;
 
 /// <summary>
@@ -11,7 +9,7 @@ internal sealed class SimulatedNetwork
     private readonly PriorityQueue<Action, (TimeSpan Due, long Order)> _events = new();
     private long _order;
 
-    public ManualTimeProvider Time { get; } = new();
+    public VirtualClock Time { get; } = new();
 
     public TimeSpan Now => Time.Elapsed;
 
@@ -42,7 +40,7 @@ internal sealed class SimulatedNetwork
         {
         }
 
-        Time.Advance(until - Now);
+        Time.MoveTo(until);
     }
 
     private bool Step(TimeSpan until)
@@ -55,7 +53,7 @@ internal sealed class SimulatedNetwork
         Action action = _events.Dequeue();
         if (when.Due > Now)
         {
-            Time.Advance(when.Due - Now);
+            Time.MoveTo(when.Due);
         }
 
         EventsRun++;
