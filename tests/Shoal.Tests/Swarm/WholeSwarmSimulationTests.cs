@@ -37,7 +37,8 @@ public sealed class WholeSwarmSimulationTests(ITestOutputHelper output)
         {
             var setup = new SimulationSetup { Seed = seed, Leechers = leechers };
             SimulationResult result = await WholeSwarmSimulation.RunAsync(setup);
-            output.WriteLine($"seed {seed}: {leechers} leechers, ideal {result.IdealSeconds:F2} s, last completion {result.LastCompletionSeconds:F2} s, ratio {result.Ratio:F3}, seeder sent {(double)result.SeederUploadedBytes / setup.Size:F2}x, {result.Events} events in {result.RealSeconds:F1} s real");
+            output.WriteLine($"seed {seed}: {leechers} leechers, ideal {result.IdealSeconds:F2} s, last completion {result.LastCompletionSeconds:F2} s, ratio {result.Ratio:F3}, seeder sent {(double)result.SeederUploadedBytes / setup.Size:F2}x, {result.Events} events in {result.RealSeconds:F1} s real, {result.CpuSeconds:F1} s of CPU, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            output.WriteLine(string.Join(", ", SimulatedLink.Counts.Select(kv => $"{kv.Key}={kv.Value}")) + $" items={SimulatedLink.Items} degree={SimulatedLink.Degree / (double)(leechers + 1)}");
             runs.Add(new
             {
                 seed,
@@ -45,12 +46,13 @@ public sealed class WholeSwarmSimulationTests(ITestOutputHelper output)
                 size_bytes = setup.Size,
                 piece_length_bytes = setup.PieceLength,
                 ideal_s = result.IdealSeconds,
-                last_completion_s = result.LastCompletionSeconds,
-                ratio = result.Ratio,
+                last_completion_s = result.Finished ? result.LastCompletionSeconds : (double?)null,
+                ratio = result.Finished ? result.Ratio : (double?)null,
                 real_seconds = result.RealSeconds,
+                cpu_seconds = result.CpuSeconds,
                 seeder_uploaded_bytes = result.SeederUploadedBytes,
                 events = result.Events,
-                completion_s = result.CompletionSeconds,
+                completion_s = result.CompletionSeconds.Select(c => double.IsFinite(c) ? c : (double?)null),
             });
         }
 

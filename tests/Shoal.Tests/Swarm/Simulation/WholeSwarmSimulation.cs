@@ -13,6 +13,7 @@ internal static class WholeSwarmSimulation
     {
         using SwarmScenario scenario = await SwarmScenario.CreateAsync(setup.Size, setup.PieceLength, setup.Seed);
         var clock = Stopwatch.StartNew();
+        TimeSpan cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         SimulatedNode seeder = scenario.AddSeeder();
         seeder.UploadBandwidth = setup.SeederUpload;
         seeder.Latency = Draw(scenario.Random, setup.Latency);
@@ -27,6 +28,7 @@ internal static class WholeSwarmSimulation
         scenario.ConnectLikeTracker(setup.TrackerAnswer, setup.MaxConnections);
         bool finished = scenario.RunUntilLeechersComplete(setup.Deadline);
         double realSeconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
         if (finished)
         {
             scenario.AssertLeechersHaveContent();
@@ -43,6 +45,7 @@ internal static class WholeSwarmSimulation
             completions,
             seeder.Swarm.Uploaded,
             realSeconds,
+            cpuSeconds,
             scenario.Network.EventsRun);
     }
 
@@ -96,7 +99,7 @@ internal sealed record SimulationSetup
     /// <summary>Peers a tracker gives each leecher (50 is the usual <c>numwant</c>).</summary>
     public int TrackerAnswer { get; init; } = 50;
 
-    public int MaxConnections { get; init; } = 80;
+    public int MaxConnections { get; init; } = 50;
 
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
 }
@@ -109,6 +112,7 @@ internal sealed record SimulationResult(
     double[] CompletionSeconds,
     long SeederUploadedBytes,
     double RealSeconds,
+    double CpuSeconds,
     long Events)
 {
     public double Ratio => LastCompletionSeconds / IdealSeconds;
