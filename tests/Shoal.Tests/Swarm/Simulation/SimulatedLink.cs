@@ -20,9 +20,6 @@ internal sealed class SimulatedLink : IPeerLink
     private readonly ArrayBufferWriter<byte> _inbound = new();
     private readonly PeerMessageReader _reader = new();
     private long _queuedBytes;
-    public static readonly Dictionary<MessageId, long> Counts = [];
-    public static long Items;
-    public static long Degree;
 
     private SimulatedLink(SimulatedNode local, SimulatedNode remote)
     {
@@ -57,7 +54,6 @@ internal sealed class SimulatedLink : IPeerLink
         ba.Other = ab;
         a.AddLink(ab);
         b.AddLink(ba);
-        Degree += 2;
         ab.Peer = a.Swarm.AddPeer(ab, b.PeerId, ReservedBits.Shoal);
         ba.Peer = b.Swarm.AddPeer(ba, a.PeerId, ReservedBits.Shoal);
     }
@@ -163,7 +159,6 @@ internal sealed class SimulatedLink : IPeerLink
 
     internal void Receive(byte[] bytes, int length, bool pooled)
     {
-        Items++;
         try
         {
             if (!IsClosed && Peer is not null && !_local.IsSilent)
@@ -247,7 +242,6 @@ internal sealed class SimulatedLink : IPeerLink
         {
             while (_reader.TryRead(ref sequence, out PeerMessage message))
             {
-                Counts[message.Id] = Counts.GetValueOrDefault(message.Id) + 1;
                 _local.Swarm.OnMessage(Peer!, message);
                 if (IsClosed)
                 {

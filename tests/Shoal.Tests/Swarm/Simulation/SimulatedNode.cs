@@ -86,6 +86,9 @@ internal sealed class SimulatedNode : IPieceChecker
 
     public int LinkCount => _links.Count;
 
+    /// <summary>Whether the uplink is sending an item now.</summary>
+    public bool IsUplinkBusy => _uplinkBusy;
+
     public string PeerIdText => Shoal.Swarm.PeerIdText.Format(PeerId);
 
     internal SimulatedNetwork Network => _network;

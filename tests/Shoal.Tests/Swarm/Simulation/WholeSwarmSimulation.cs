@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shoal.Swarm;
 
 namespace Shoal.Tests.Swarm.Simulation;
 
@@ -9,23 +10,38 @@ namespace Shoal.Tests.Swarm.Simulation;
 /// </summary>
 internal static class WholeSwarmSimulation
 {
+    private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(0.5);
+
     public static async Task<SimulationResult> RunAsync(SimulationSetup setup)
     {
         using SwarmScenario scenario = await SwarmScenario.CreateAsync(setup.Size, setup.PieceLength, setup.Seed);
         var clock = Stopwatch.StartNew();
         TimeSpan cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
-        SimulatedNode seeder = scenario.AddSeeder();
+        SimulatedNode seeder = scenario.AddSeeder(setup.SeederSettings);
         seeder.UploadBandwidth = setup.SeederUpload;
         seeder.Latency = Draw(scenario.Random, setup.Latency);
         for (int i = 0; i < setup.Leechers; i++)
         {
-            SimulatedNode leecher = scenario.AddLeecher(sharedContent: true);
+            SimulatedNode leecher = scenario.AddLeecher(setup.LeecherSettings, sharedContent: true);
             leecher.UploadBandwidth = Draw(scenario.Random, setup.LeecherUpload);
             leecher.DownloadBandwidth = Draw(scenario.Random, setup.LeecherDownload);
             leecher.Latency = Draw(scenario.Random, setup.Latency);
         }
 
         scenario.ConnectLikeTracker(setup.TrackerAnswer, setup.MaxConnections);
+        List<SwarmSample> samples = [];
+        void Sample()
+        {
+            samples.Add(new SwarmSample(
+                scenario.Network.Now.TotalSeconds,
+                scenario.Leechers.Sum(l => l.Swarm.Uploaded),
+                seeder.Swarm.Uploaded,
+                scenario.Leechers.Count(l => l.IsUplinkBusy),
+                scenario.Leechers.Count(l => l.CompletedAt is not null)));
+            scenario.Network.Schedule(SampleInterval, Sample);
+        }
+
+        scenario.Network.Schedule(SampleInterval, Sample);
         bool finished = scenario.RunUntilLeechersComplete(setup.Deadline);
         double realSeconds = clock.Elapsed.TotalSeconds;
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
@@ -35,18 +51,9 @@ internal static class WholeSwarmSimulation
         }
 
         scenario.StopAndAssertBuffersReturned();
-
         double[] completions = [.. scenario.Leechers.Select(l => l.CompletedAt?.TotalSeconds ?? double.PositiveInfinity)];
-        double ideal = IdealSeconds(setup.Size, setup.PieceLength, seeder.UploadBandwidth, scenario.Leechers.Select(l => (l.UploadBandwidth, l.DownloadBandwidth)).ToArray());
-        return new SimulationResult(
-            finished,
-            ideal,
-            completions.Max(),
-            completions,
-            seeder.Swarm.Uploaded,
-            realSeconds,
-            cpuSeconds,
-            scenario.Network.EventsRun);
+        double ideal = IdealSeconds(setup.Size, setup.PieceLength, seeder.UploadBandwidth, [.. scenario.Leechers.Select(l => (l.UploadBandwidth, l.DownloadBandwidth))]);
+        return new SimulationResult(finished, ideal, completions.Max(), completions, seeder.Swarm.Uploaded, samples, realSeconds, cpuSeconds, scenario.Network.EventsRun);
     }
 
     /// <summary>
@@ -57,8 +64,9 @@ internal static class WholeSwarmSimulation
     /// byte (size ÷ its download); and the swarm must deliver size × N bytes with the seeder's and all leechers' uploads
     /// (size × N ÷ their sum). BitTorrent is not a fluid: a leecher forwards only a whole, verified piece, so the last
     /// piece the seeder sends reaches the other leechers at least one piece time later (piece ÷ the fastest upload).
-    /// That piece time is the unavoidable pipeline start of a flash crowd seen from its end; the few round trips of
-    /// requests and latency are left out, so the ideal is a little below what any client can reach.
+    /// That piece time is the unavoidable pipeline start of a flash crowd seen from its end; the round trips of
+    /// requests and the time pieces take to spread at the start are left out, so the ideal is below what any client
+    /// can reach.
     /// </summary>
     public static double IdealSeconds(long size, int pieceLength, long seederUpload, IReadOnlyList<(long Upload, long Download)> leechers)
     {
@@ -76,7 +84,11 @@ internal static class WholeSwarmSimulation
         range.Least + ((range.Most - range.Least) * random.NextDouble());
 }
 
-/// <summary>One simulation's parameters; bandwidths in bytes per second, each leecher's drawn uniformly from its range.</summary>
+/// <summary>
+/// One simulation's parameters; bandwidths in bytes per second, each leecher's drawn uniformly from its range. The
+/// defaults: 16 MiB in 64 pieces (few pieces keep a thousand swarms' HAVE traffic small; blocks stay 16 KiB), every
+/// upload 4 MiB/s as in the swarm target, downloads 2 to 8 times that, as on home lines.
+/// </summary>
 internal sealed record SimulationSetup
 {
     public int Seed { get; init; } = 1;
@@ -101,8 +113,15 @@ internal sealed record SimulationSetup
 
     public int MaxConnections { get; init; } = 50;
 
+    public SwarmSettings? SeederSettings { get; init; }
+
+    public SwarmSettings? LeecherSettings { get; init; }
+
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
 }
+
+/// <summary>The swarm every half virtual second: bytes uploaded so far, leechers whose uplink was sending, leechers done.</summary>
+internal sealed record SwarmSample(double Seconds, long LeechersUploaded, long SeederUploaded, int BusyUplinks, int Completed);
 
 /// <param name="CompletionSeconds">Each leecher's completion, in virtual seconds from the start; infinite if it did not finish.</param>
 internal sealed record SimulationResult(
@@ -111,6 +130,7 @@ internal sealed record SimulationResult(
     double LastCompletionSeconds,
     double[] CompletionSeconds,
     long SeederUploadedBytes,
+    IReadOnlyList<SwarmSample> Samples,
     double RealSeconds,
     double CpuSeconds,
     long Events)
