@@ -30,7 +30,7 @@ public sealed class WholeSwarmSimulationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_thousand_leechers_behind_capped_links_all_get_every_piece()
     {
-        var setup = new SimulationSetup { Seed = 1, Leechers = 1000 };
+        var setup = new SimulationSetup { Seed = 1, Leechers = 1000, Size = 8 * 1024 * 1024, PieceLength = 128 * 1024 };
         SimulationResult result = await WholeSwarmSimulation.RunAsync(setup);
         output.WriteLine(Describe(setup, result));
         Assert.True(result.Finished, $"not every leecher finished within {setup.Deadline}");
