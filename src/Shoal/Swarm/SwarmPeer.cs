@@ -122,7 +122,8 @@ public sealed class SwarmPeer
     /// <summary>Still one of the swarm's peers (false once closed), so a late message is ignored without a search.</summary>
     internal bool IsAttached { get; set; } = true;
 
-    internal bool HasPendingOutput { get; set; }
+    /// <summary>Written to since the last flush, and so in the swarm's list of peers to flush (set only by its MarkOutput).</summary>
+    internal bool IsQueuedForFlush { get; set; }
 
     /// <summary>BEP 10 <c>reqq</c>: how many requests the peer accepts queued.</summary>
     internal int PeerRequestQueue { get; set; }

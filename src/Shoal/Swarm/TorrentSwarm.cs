@@ -288,9 +288,9 @@ public sealed partial class TorrentSwarm
 
     private void MarkOutput(SwarmPeer peer)
     {
-        if (!peer.HasPendingOutput)
+        if (!peer.IsQueuedForFlush)
         {
-            peer.HasPendingOutput = true;
+            peer.IsQueuedForFlush = true;
             _withOutput.Add(peer);
         }
     }
@@ -301,7 +301,7 @@ public sealed partial class TorrentSwarm
         for (int i = 0; i < _withOutput.Count; i++)
         {
             SwarmPeer peer = _withOutput[i];
-            peer.HasPendingOutput = false;
+            peer.IsQueuedForFlush = false;
             if (peer.IsAttached)
             {
                 peer.Link.Flush();
