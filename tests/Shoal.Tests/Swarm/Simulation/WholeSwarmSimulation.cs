@@ -113,7 +113,8 @@ internal sealed record SimulationSetup
 
     public int MaxConnections { get; init; } = 50;
 
-    public SwarmSettings? SeederSettings { get; init; }
+    /// <summary>The seeder sends every piece once before any twice (BEP 16's initial seeding), as the CLI's seeders do.</summary>
+    public SwarmSettings? SeederSettings { get; init; } = SwarmSettings.Default with { InitialSeeding = true };
 
     public SwarmSettings? LeecherSettings { get; init; }
 
