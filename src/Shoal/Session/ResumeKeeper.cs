@@ -75,13 +75,6 @@ internal sealed class ResumeKeeper(SessionOptions options, Torrent torrent, IRea
                 return;
             }
 
-            // No record and nothing to vouch for: a missing record already means "check the files", so a new
-            // download dials its peers at once instead of after three fsyncs.
-            if (!stopped && pieces.Count == 0 && _saved is null && !File.Exists(path))
-            {
-                return;
-            }
-
             // The pieces the resume data vouches for must be on disk before it is: after a power cut, a
             // file's size and mtime can survive while its last writes did not.
             if (storage.Access == StorageAccess.ReadWrite)

@@ -49,29 +49,6 @@ public sealed class CrashResumeTests
     }
 
     [Fact]
-    public async Task A_new_download_records_nothing_before_its_first_piece_and_its_stop_does()
-    {
-        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(1024 * 1024);
-        string state = swarm.DownloadFolder("state");
-        string record = ResumePath(state, swarm.Torrent);
-        ShoalSession session = swarm.StartSession(state);
-        TorrentHandle handle = session.Add(swarm.Torrent, new AddTorrentOptions { SavePath = swarm.DownloadFolder("download") });
-        using (var timeout = new CancellationTokenSource(Timeout))
-        {
-            while (handle.GetStatus().State != TorrentState.Downloading)
-            {
-                await Task.Delay(10, timeout.Token);
-            }
-        }
-
-        // Past the point where a run records its start (a missing record already means "check the files"), so
-        // a get's first dial waits for no fsync.
-        Assert.False(File.Exists(record));
-        await session.DisposeAsync();
-        Assert.True(File.Exists(record));
-    }
-
-    [Fact]
     public async Task A_run_killed_while_seeding_what_it_downloaded_is_trusted_without_a_check()
     {
         await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(1024 * 1024);
