@@ -128,7 +128,10 @@ def start_seeder(client, torrent, content, work, port, leechers, cap):
     if client == "shoal":
         args = [SHOAL, "share", content, "--torrent", torrent, "--port", str(port), "--max-up", str(cap), *SHOAL_FLAGS]
         args += [a for p in peers for a in ("--peer", p)]
-        return Process("seeder", args, shoal_env(os.path.join(work, "seeder-state")), work)
+        env = shoal_env(os.path.join(work, "seeder-state"))
+        # Initial seeding (BEP 16) is opt-in; this bench measures the seeder with it, as the target asks.
+        env["SHOAL_Seeding__InitialSeeding"] = "true"
+        return Process("seeder", args, env, work)
     args = [PY, os.path.join(SCRIPTS, "lt_seed.py"), torrent, os.path.dirname(content), "--port", str(port),
             "--upload-limit", str(cap)]
     args += [a for p in peers for a in ("--connect", p)]

@@ -87,6 +87,7 @@ public static class ShoalConfiguration
         ["Limits:TorrentDownload"] = "0",
         ["Choking:UnchokeSlots"] = "4",
         ["Choking:OptimisticSlots"] = "1",
-        ["Seeding:InitialSeeding"] = "true",
+        // Opt-in, as libtorrent's super-seeding is: idle connections can hold its unchoke slots (see docs/node.md).
+        ["Seeding:InitialSeeding"] = "false",
     };
 }

@@ -15,8 +15,8 @@ internal static partial class TrackerLog
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Restored {Peers} peers in {Swarms} swarms")]
     public static partial void PeersRestored(ILogger logger, int peers, int swarms);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Saved the peers of {Swarms} swarms changed since the last save; forgot {Emptied} swarms left empty")]
-    public static partial void PeersSaved(ILogger logger, int swarms, int emptied);
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Saved {Peers} peers in {Swarms} swarms changed since the last save; forgot {Emptied} swarms left empty")]
+    public static partial void PeersSaved(ILogger logger, int peers, int swarms, int emptied);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "No peers restored: announce interval {Seconds} s until {Until:u}, so swarms refill quickly")]
     public static partial void RefillingSwarms(ILogger logger, int seconds, DateTimeOffset until);

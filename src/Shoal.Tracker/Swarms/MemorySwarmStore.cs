@@ -178,8 +178,14 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 
         try
         {
-            await _saved.SavePeersAsync(_table.Copies(changed), emptied, cancellationToken).ConfigureAwait(false);
-            TrackerLog.PeersSaved(_logger, changed.Count, emptied.Count);
+            int peers = 0;
+            IEnumerable<SavedSwarm> counted = _table.Copies(changed).Select(swarm =>
+            {
+                peers += swarm.Count;
+                return swarm;
+            });
+            await _saved.SavePeersAsync(counted, emptied, cancellationToken).ConfigureAwait(false);
+            TrackerLog.PeersSaved(_logger, peers, changed.Count, emptied.Count);
         }
         catch (Exception e)
         {
