@@ -7,7 +7,7 @@ namespace Shoal.Tracker.Swarms;
 /// compact form (6 bytes per IPv4 peer, BEP 23; 18 per IPv6 peer, BEP 7); or, for a new peer the
 /// store has no room for (<see cref="PeerCaps"/>), the <see cref="Refusal"/> alone.
 /// </summary>
-public sealed record AnnounceAnswer(SwarmCounts Counts, ReadOnlyMemory<byte> Peers4, ReadOnlyMemory<byte> Peers6)
+public readonly record struct AnnounceAnswer(SwarmCounts Counts, ReadOnlyMemory<byte> Peers4, ReadOnlyMemory<byte> Peers6)
 {
     public int PeerCount => (Peers4.Length / CompactInfo.IPv4PeerLength) + (Peers6.Length / CompactInfo.IPv6PeerLength);
 

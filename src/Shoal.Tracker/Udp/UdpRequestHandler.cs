@@ -60,7 +60,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         try
         {
             return header.Action == UdpTrackerAction.Announce
-                ? await AnnounceAsync(UdpTrackerCodec.ReadAnnounceRequest(packet.Span), remote, response, cancellationToken).ConfigureAwait(false)
+                ? await AnnounceAsync(UdpTrackerCodec.ReadAnnounceFields(packet.Span), remote, response, cancellationToken).ConfigureAwait(false)
                 : await ScrapeAsync(UdpTrackerCodec.ReadScrapeRequest(packet.Span), response, cancellationToken).ConfigureAwait(false);
         }
         catch (TrackerProtocolException e)
@@ -70,7 +70,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         }
     }
 
-    private async ValueTask<int> AnnounceAsync(UdpAnnounceRequest request, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
+    private async ValueTask<int> AnnounceAsync(UdpAnnounceFields request, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
     {
         if (request.Port == 0)
         {
@@ -85,7 +85,7 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         int? numWant = request.NumWant < 0 ? null : request.NumWant;
         // BEP 15 carries no passkey: a group file's swarm is refused over UDP.
         AnnounceOutcome outcome = await tracker.AnnounceAsync(
-            InfoHashKey.From(request.InfoHash), null, new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken)
+            new InfoHashKey(request.InfoHash), null, new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken)
             .ConfigureAwait(false);
         if (outcome.Answer is not { } answer)
         {

@@ -94,7 +94,7 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
         byte[] request = new byte[ReceiveBufferLength];
         byte[] response = new byte[_responseLength];
         var from = new SocketAddress(_socket.AddressFamily);
-        var template = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var sources = new SourceAddresses(_socket.AddressFamily);
         CancellationToken stop = _stop.Token;
         while (!stop.IsCancellationRequested)
         {
@@ -106,7 +106,7 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
                     continue;
                 }
 
-                var remote = (IPEndPoint)template.Create(from);
+                IPEndPoint remote = sources.Of(from);
                 ValueTask<int> answer = _handler.HandleAsync(request.AsMemory(0, received), remote, response, stop);
                 if (answer.IsCompletedSuccessfully)
                 {
@@ -191,6 +191,42 @@ internal sealed class UdpTrackerServer : IAsyncDisposable
         if (length > 0)
         {
             _socket.SendTo(response.AsSpan(0, length), SocketFlags.None, to);
+        }
+    }
+
+    /// <summary>
+    /// The end point of each packet's source, the address object shared with the packet before when it came
+    /// from the same address (a client announcing its torrents in turn, or a NAT's many clients): the
+    /// address was most of what a packet allocated. One per reader thread.
+    /// </summary>
+    private sealed class SourceAddresses(AddressFamily family)
+    {
+        // sockaddr_in and sockaddr_in6: the port at bytes 2–3, then the address (with IPv6's flow info and scope).
+        private const int PortOffset = 2;
+        private const int AddressOffset = 4;
+
+        private readonly IPEndPoint _template = new(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        private readonly byte[] _last = new byte[new SocketAddress(family).Size];
+        private IPAddress? _address;
+
+        public IPEndPoint Of(SocketAddress from)
+        {
+            ReadOnlySpan<byte> bytes = from.Buffer.Span[..from.Size];
+            int port = (bytes[PortOffset] << 8) | bytes[PortOffset + 1];
+            if (_address is not null && bytes.Length == _last.Length && bytes[AddressOffset..].SequenceEqual(_last.AsSpan(AddressOffset)))
+            {
+                return new IPEndPoint(_address, port);
+            }
+
+            var remote = (IPEndPoint)_template.Create(from);
+            _address = null;
+            if (bytes.Length == _last.Length)
+            {
+                bytes.CopyTo(_last);
+                _address = remote.Address;
+            }
+
+            return remote;
         }
     }
 

@@ -51,10 +51,11 @@ internal sealed class InProcessTracker : IAsyncDisposable
 
     public MemorySwarmStore Swarms => (MemorySwarmStore)_store.Swarms;
 
-    public static async Task<InProcessTracker> StartAsync()
+    public static async Task<InProcessTracker> StartAsync(Func<TrackerOptions, TrackerOptions>? configure = null)
     {
         string folder = Directory.CreateTempSubdirectory("shoal-fuzz-tracker-").FullName;
         var options = new TrackerOptions { DataDirectory = folder, RequestsPerMinutePerAddress = 0 };
+        options = configure?.Invoke(options) ?? options;
         var time = new ManualTimeProvider();
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, NullLoggerFactory.Instance, CancellationToken.None);
         GroupSwarms groups = await GroupSwarms.LoadAsync(store.Accounts, time, complete: true, CancellationToken.None);

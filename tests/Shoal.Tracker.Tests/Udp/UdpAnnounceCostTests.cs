@@ -12,7 +12,7 @@ namespace Shoal.Tracker.Tests.Udp;
 public sealed class UdpAnnounceCostTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task An_announce_allocates_little()
+    public async Task A_re_announce_allocates_nothing()
     {
         await using InProcessTracker tracker = await InProcessTracker.StartAsync();
         // As the dual-mode socket gives them: IPv4 mapped to IPv6.
@@ -33,7 +33,9 @@ public sealed class UdpAnnounceCostTests(ITestOutputHelper output)
 
         long perAnnounce = (GC.GetAllocatedBytesForCurrentThread() - before) / packets.Length;
         output.WriteLine($"{perAnnounce} bytes per announce");
-        Assert.InRange(perAnnounce, 0, 1024);
+        // The request is read into a struct (UdpAnnounceFields) and the answer is a struct: a peer the
+        // swarm knows costs no object, so a fill leaves the GC only the table's own growth.
+        Assert.InRange(perAnnounce, 0, 8);
     }
 
     private static byte[] Announce(long connectionId, int i)

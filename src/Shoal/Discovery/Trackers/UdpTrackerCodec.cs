@@ -222,14 +222,17 @@ public static class UdpTrackerCodec
         return new UdpConnectResponse(BinaryPrimitives.ReadInt32BigEndian(packet[4..]), BinaryPrimitives.ReadInt64BigEndian(packet[8..]));
     }
 
-    public static UdpAnnounceRequest ReadAnnounceRequest(ReadOnlySpan<byte> packet)
+    public static UdpAnnounceRequest ReadAnnounceRequest(ReadOnlySpan<byte> packet) => ReadAnnounceFields(packet).ToRequest();
+
+    /// <summary>Reads an announce request as <see cref="ReadAnnounceRequest"/> does, allocating nothing.</summary>
+    public static UdpAnnounceFields ReadAnnounceFields(ReadOnlySpan<byte> packet)
     {
         ExpectRequest(packet, UdpTrackerAction.Announce, AnnounceRequestLength);
-        return new UdpAnnounceRequest(
+        return new UdpAnnounceFields(
             ConnectionId: BinaryPrimitives.ReadInt64BigEndian(packet),
             TransactionId: BinaryPrimitives.ReadInt32BigEndian(packet[12..]),
-            InfoHash: new InfoHash(packet[16..36]),
-            PeerId: packet[36..56].ToArray(),
+            InfoHash: UInt160.Read(packet[16..36]),
+            PeerId: UInt160.Read(packet[36..56]),
             Downloaded: NonNegative(BinaryPrimitives.ReadInt64BigEndian(packet[56..]), "downloaded"),
             Left: NonNegative(BinaryPrimitives.ReadInt64BigEndian(packet[64..]), "left"),
             Uploaded: NonNegative(BinaryPrimitives.ReadInt64BigEndian(packet[72..]), "uploaded"),
