@@ -206,11 +206,17 @@ public sealed class SqliteTrackerStore : IFileIndexStore, ICompletedCountStore, 
         upsert.CommandText = "INSERT INTO live_peers (info_hash, peers) VALUES ($hash, $peers) ON CONFLICT (info_hash) DO UPDATE SET peers = excluded.peers";
         SqliteParameter hash = upsert.Parameters.Add("$hash", SqliteType.Blob);
         SqliteParameter peers = upsert.Parameters.Add("$peers", SqliteType.Blob);
+        // SQLite copies a blob as it is bound, so one key buffer serves every row; and the synchronous
+        // call, since SQLite's async one runs synchronously and only adds a task per row (a save during a
+        // fill of 100,000 swarms writes every one).
+        byte[] key = new byte[InfoHashKey.Length];
+        hash.Value = key;
         foreach (SavedSwarm swarm in changed)
         {
-            hash.Value = swarm.InfoHash.ToArray();
+            cancellationToken.ThrowIfCancellationRequested();
+            swarm.InfoHash.WriteTo(key);
             peers.Value = swarm.Peers;
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            upsert.ExecuteNonQuery();
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
