@@ -189,6 +189,7 @@ public sealed class TrackerHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Shoal.Tracker", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        builder.Services.AddHostedService<HeapGiveBack>();
         builder.Services.AddSingleton(services => new TrackerMetrics(services.GetRequiredService<IMeterFactory>(), swarms));
         builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("shoal-tracker")).WithMetrics(otel => otel.AddPrometheusExporter());
         // Only this host's meters (MeterScope.Local): another tracker or node in the process has its own /metrics.
