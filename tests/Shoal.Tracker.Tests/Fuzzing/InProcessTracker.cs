@@ -51,11 +51,10 @@ internal sealed class InProcessTracker : IAsyncDisposable
 
     public MemorySwarmStore Swarms => (MemorySwarmStore)_store.Swarms;
 
-    public static async Task<InProcessTracker> StartAsync(Func<TrackerOptions, TrackerOptions>? configure = null)
+    public static async Task<InProcessTracker> StartAsync()
     {
         string folder = Directory.CreateTempSubdirectory("shoal-fuzz-tracker-").FullName;
         var options = new TrackerOptions { DataDirectory = folder, RequestsPerMinutePerAddress = 0 };
-        options = configure?.Invoke(options) ?? options;
         var time = new ManualTimeProvider();
         OpenedTrackerStore store = await TrackerStores.OpenAsync(options, time, NullLoggerFactory.Instance, CancellationToken.None);
         GroupSwarms groups = await GroupSwarms.LoadAsync(store.Accounts, time, complete: true, CancellationToken.None);
