@@ -1,10 +1,25 @@
+using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace Shoal.Storage;
 
-/// <summary>Direct writes (<see cref="DirectWrites"/>): a second handle per file, opened on its first aligned write.</summary>
+/// <summary>
+/// Direct writes (<see cref="DirectWrites"/>): a second handle per file, opened on its first aligned write. A direct
+/// write waits for the device, so when the disk is busy (another process writing to it) they stop: after
+/// <see cref="SlowDirectWritesAllowed"/> writes slower than <see cref="SlowDirectWrite"/>, this storage writes through
+/// the page cache, which takes the bytes at once. Measured on 1 GiB downloads beside a writing <c>dd</c>: 12–36 s
+/// direct against 5–11 s buffered (libtorrent 2.5–14 s); on a quiet disk direct took 2.4–3.2 s and 1.5 s of CPU
+/// against buffered 3.9–4.0 s and 2.0 s.
+/// </summary>
 public sealed partial class FileStorage
 {
+    /// <summary>Far above what a quiet disk takes for a piece (about a millisecond for 512 KiB).</summary>
+    internal static readonly TimeSpan SlowDirectWrite = TimeSpan.FromMilliseconds(25);
+
+    internal const int SlowDirectWritesAllowed = 4;
+
+    private int _slowDirectWrites;
+
     // One per torrent file (the part file, rare and moved about, is written through the page cache); null until tried, or where unsupported.
     private readonly SafeFileHandle?[] _direct;
     private readonly bool[] _directTried;
@@ -40,7 +55,13 @@ public sealed partial class FileStorage
     {
         try
         {
+            long started = Stopwatch.GetTimestamp();
             DirectWrites.Write(direct, slices, position);
+            if (Stopwatch.GetElapsedTime(started) > SlowDirectWrite && Interlocked.Increment(ref _slowDirectWrites) >= SlowDirectWritesAllowed)
+            {
+                _directFailed = true;
+            }
+
             return true;
         }
         catch (IOException)

@@ -163,7 +163,7 @@ public sealed partial class FileStorage : IPieceStorage
             gathered?.Clear();
         }
 
-        WriteBack.Start(handle, position, length);
+        WriteBack.Shared?.Start(handle, position, length);
     }
 
     /// <summary>Creates every file of the torrent (empty ones too) at its final length, sparse, but those skipped and not on disk.</summary>
