@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Shoal.Primitives;
 
@@ -23,14 +22,7 @@ public readonly struct PeerAddress : IEquatable<PeerAddress>
     {
         ArgumentNullException.ThrowIfNull(address);
         Span<byte> bytes = stackalloc byte[16];
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            address.MapToIPv6().TryWriteBytes(bytes, out _);
-        }
-        else
-        {
-            address.TryWriteBytes(bytes, out _);
-        }
+        IPv4Mapping.WriteMapped(address, bytes);
 
         _high = BinaryPrimitives.ReadUInt64BigEndian(bytes);
         _low = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);

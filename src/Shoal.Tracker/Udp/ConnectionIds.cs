@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Shoal.Primitives;
 
 namespace Shoal.Tracker.Udp;
 
@@ -40,7 +40,7 @@ internal sealed class ConnectionIds
     private static UInt128 AddressOf(IPAddress client)
     {
         Span<byte> bytes = stackalloc byte[16];
-        (client.AddressFamily == AddressFamily.InterNetworkV6 ? client : client.MapToIPv6()).TryWriteBytes(bytes, out _);
+        IPv4Mapping.WriteMapped(client, bytes);
         return BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 

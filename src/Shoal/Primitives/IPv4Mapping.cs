@@ -14,6 +14,26 @@ public static class IPv4Mapping
     public static IPEndPoint Unmap(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
+    /// <summary>
+    /// The address's 16 bytes as IPv6, an IPv4 address as <c>::ffff:a.b.c.d</c>, written without making the mapped
+    /// address (trackers do this for every announce).
+    /// </summary>
+    public static void WriteMapped(IPAddress address, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            destination[..10].Clear();
+            destination[10] = 0xff;
+            destination[11] = 0xff;
+            address.TryWriteBytes(destination[12..16], out _);
+        }
+        else
+        {
+            address.TryWriteBytes(destination[..16], out _);
+        }
+    }
+
     /// <summary>The family of the address once unmapped, without making the unmapped address.</summary>
     public static AddressFamily FamilyOf(IPAddress address) =>
         address.IsIPv4MappedToIPv6 ? AddressFamily.InterNetwork : address.AddressFamily;
