@@ -45,19 +45,7 @@ public static class DhtCommand
 
             if (parse.GetValue(json))
             {
-                var summary = new
-                {
-                    id = state.Id.ToString(),
-                    port = node.Port,
-                    routingTable = state.RoutingTableSize,
-                    goodNodes = state.GoodNodes,
-                    storedPeers = state.StoredPeers,
-                    storedInfoHashes = state.StoredInfoHashes,
-                    externalAddress = state.ExternalAddress?.ToString(),
-                    idConforms = state.IdConforms,
-                    bootstrap = state.BootstrapHosts.Select(h => new { name = h.Name, addresses = h.Addresses.Select(a => a.ToString()), answered = h.Answered, error = h.Error }),
-                };
-                await CliJson.WriteAsync(runtime.Output, summary).ConfigureAwait(false);
+                await CliJson.WriteAsync(runtime.Output, DhtSummary.Of(state, node.Port), CliJson.Output.DhtSummary).ConfigureAwait(false);
             }
             else
             {

@@ -55,7 +55,7 @@ public static class DoctorCommand
             IReadOnlyList<DoctorFinding> findings = DoctorReport.Of(facts);
             if (parse.GetValue(json))
             {
-                await CliJson.WriteAsync(runtime.Output, new { facts = DoctorJson.Facts(facts), findings = findings.Select(DoctorJson.Finding) }).ConfigureAwait(false);
+                await CliJson.WriteAsync(runtime.Output, DoctorJson.Of(facts, findings), CliJson.Output.DoctorJson).ConfigureAwait(false);
             }
             else
             {

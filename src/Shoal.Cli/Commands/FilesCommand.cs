@@ -33,7 +33,7 @@ public static class FilesCommand
                 : await client.GetAllFilesAsync(query, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await CliJson.WriteAsync(runtime.Output, files).ConfigureAwait(false);
+                await CliJson.WriteAsync(runtime.Output, files, CliJson.Output.FilePage).ConfigureAwait(false);
             }
             else
             {

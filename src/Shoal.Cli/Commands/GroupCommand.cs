@@ -47,7 +47,7 @@ public static class GroupCommand
             GroupSummary[] groups = await call.Client.GetGroupsAsync(call.CancellationToken).ConfigureAwait(false);
             if (call.Parse.GetValue(json))
             {
-                await CliJson.WriteAsync(call.Runtime.Output, groups).ConfigureAwait(false);
+                await CliJson.WriteAsync(call.Runtime.Output, groups, CliJson.Output.GroupSummaryArray).ConfigureAwait(false);
                 return;
             }
 

@@ -18,7 +18,7 @@ public static class GroupFilesCommand
             GroupFile[] files = await call.Client.GetGroupFilesAsync(call.Parse.GetValue(group)!, call.CancellationToken).ConfigureAwait(false);
             if (call.Parse.GetValue(json))
             {
-                await CliJson.WriteAsync(call.Runtime.Output, files).ConfigureAwait(false);
+                await CliJson.WriteAsync(call.Runtime.Output, files, CliJson.Output.GroupFileArray).ConfigureAwait(false);
                 return;
             }
 

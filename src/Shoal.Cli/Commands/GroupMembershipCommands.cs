@@ -27,7 +27,7 @@ public static class GroupMembershipCommands
             JoinRequest[] requests = await call.Client.GetJoinRequestsAsync(call.Parse.GetValue(group)!, call.CancellationToken).ConfigureAwait(false);
             if (call.Parse.GetValue(json))
             {
-                await CliJson.WriteAsync(call.Runtime.Output, requests).ConfigureAwait(false);
+                await CliJson.WriteAsync(call.Runtime.Output, requests, CliJson.Output.JoinRequestArray).ConfigureAwait(false);
                 return;
             }
 

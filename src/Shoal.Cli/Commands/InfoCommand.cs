@@ -11,14 +11,6 @@ namespace Shoal.Cli.Commands;
 /// <summary>`shoal info TORRENT_FILE|MAGNET [--json]`: what a torrent or magnet link describes.</summary>
 public static class InfoCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Build()
     {
         var source = new Argument<string>("TORRENT_FILE|MAGNET") { Description = "A .torrent file or a magnet link" };
@@ -32,7 +24,7 @@ public static class InfoCommand
             CliLog.TorrentRead(logger, summary.Name, summary.Version ?? "magnet link", summary.PieceCount, summary.Files.Count);
             if (parse.GetValue(json))
             {
-                await runtime.Output.WriteLineAsync(JsonSerializer.Serialize(summary, JsonOptions)).ConfigureAwait(false);
+                await CliJson.WriteAsync(runtime.Output, summary, CliJson.Output.TorrentSummary).ConfigureAwait(false);
             }
             else
             {

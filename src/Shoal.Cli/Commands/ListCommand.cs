@@ -19,7 +19,7 @@ public static class ListCommand
             TorrentList list = await client.ListAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await CliJson.WriteAsync(runtime.Output, list).ConfigureAwait(false);
+                await CliJson.WriteAsync(runtime.Output, list, CliJson.Output.TorrentList).ConfigureAwait(false);
             }
             else
             {

@@ -8,8 +8,6 @@ namespace Shoal.Cli.Commands;
 /// <summary>The node's torrents as `shoal watch` knows them: the event stream's snapshot with every later event applied.</summary>
 internal sealed class WatchedTorrents
 {
-    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
-
     private readonly Dictionary<string, JsonObject> _torrents = new(StringComparer.Ordinal);
 
     public NodeStats? Stats { get; private set; }
@@ -20,7 +18,7 @@ internal sealed class WatchedTorrents
         get
         {
             List<TorrentView> views = [.. _torrents.Values
-                .Select(t => t.Deserialize<TorrentView>(Json)!)
+                .Select(t => t.Deserialize(NodeJsonContext.Api.TorrentView)!)
                 .OrderBy(t => t.AddedAt)
                 .ThenBy(t => t.Id, StringComparer.Ordinal)];
             return new TorrentList(views.Count, views);
@@ -35,7 +33,7 @@ internal sealed class WatchedTorrents
         {
             case "snapshot":
                 _torrents.Clear();
-                Stats = data.GetProperty("stats").Deserialize<NodeStats>(Json);
+                Stats = data.GetProperty("stats").Deserialize(NodeJsonContext.Api.NodeStats);
                 return [.. data.GetProperty("torrents").EnumerateArray().Select(t => $"torrent {Summary(Put(t))}")];
             case "added":
                 return [$"added {Summary(Put(data))}"];
@@ -43,7 +41,7 @@ internal sealed class WatchedTorrents
                 List<string> fields = [];
                 foreach (JsonProperty field in data.EnumerateObject().Where(f => !f.NameEquals("id")))
                 {
-                    torrent[field.Name] = JsonSerializer.SerializeToNode(field.Value);
+                    torrent[field.Name] = JsonNode.Parse(field.Value.GetRawText());
                     fields.Add($"{field.Name}={(field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : field.Value.GetRawText())}");
                 }
 
@@ -51,7 +49,7 @@ internal sealed class WatchedTorrents
             case "removed" when _torrents.Remove(Id(data), out JsonObject? torrent):
                 return [$"removed {Id(data)} {Name(torrent)}"];
             case "stats":
-                Stats = data.Deserialize<NodeStats>(Json);
+                Stats = data.Deserialize(NodeJsonContext.Api.NodeStats);
                 return [];
             default:
                 return [];
@@ -67,6 +65,6 @@ internal sealed class WatchedTorrents
     private TorrentView Put(JsonElement torrent)
     {
         _torrents[Id(torrent)] = JsonObject.Create(torrent)!;
-        return torrent.Deserialize<TorrentView>(Json)!;
+        return torrent.Deserialize(NodeJsonContext.Api.TorrentView)!;
     }
 }

@@ -3,27 +3,41 @@ using Shoal.Node.Api;
 namespace Shoal.Cli.Doctor;
 
 /// <summary>What `shoal doctor --json` prints: the facts with addresses as text, and each finding.</summary>
-public static class DoctorJson
+public sealed record DoctorJson(DoctorJson.FactsView Facts, IReadOnlyList<DoctorJson.FindingView> Findings)
 {
-    public static object Facts(DoctorFacts facts) => new
+    public static DoctorJson Of(DoctorFacts facts, IEnumerable<DoctorFinding> findings)
     {
-        source = facts.Source,
-        requestedPort = facts.RequestedPort,
-        tcpPort = facts.TcpPort,
-        udpPort = facts.UdpPort,
-        mappings = facts.Mappings.Select(MappingView.From),
-        externalAddress = facts.ExternalAddress?.ToString(),
-        externalAddressSource = facts.ExternalAddressSource?.ToString().ToLowerInvariant(),
-        localAddress = facts.LocalAddress?.ToString(),
-        reachableAt = DoctorReport.ReachableAt(facts)?.ToString(),
-        dht = facts.Dht,
-    };
+        ArgumentNullException.ThrowIfNull(facts);
+        return new(FactsView.From(facts), [.. findings.Select(FindingView.From)]);
+    }
 
-    public static object Finding(DoctorFinding finding) => new
+    public sealed record FactsView(
+        string Source,
+        int RequestedPort,
+        int TcpPort,
+        int UdpPort,
+        IReadOnlyList<MappingView> Mappings,
+        string? ExternalAddress,
+        string? ExternalAddressSource,
+        string? LocalAddress,
+        string? ReachableAt,
+        DoctorDhtFacts? Dht)
     {
-        topic = finding.Topic,
-        level = finding.Level.ToString().ToLowerInvariant(),
-        text = finding.Text,
-        advice = finding.Advice,
-    };
+        public static FactsView From(DoctorFacts facts) => new(
+            facts.Source,
+            facts.RequestedPort,
+            facts.TcpPort,
+            facts.UdpPort,
+            [.. facts.Mappings.Select(MappingView.From)],
+            facts.ExternalAddress?.ToString(),
+            facts.ExternalAddressSource?.ToString().ToLowerInvariant(),
+            facts.LocalAddress?.ToString(),
+            DoctorReport.ReachableAt(facts)?.ToString(),
+            facts.Dht);
+    }
+
+    public sealed record FindingView(string Topic, string Level, string Text, string? Advice)
+    {
+        public static FindingView From(DoctorFinding finding) => new(finding.Topic, finding.Level.ToString().ToLowerInvariant(), finding.Text, finding.Advice);
+    }
 }

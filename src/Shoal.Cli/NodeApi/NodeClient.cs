@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Shoal.Node;
 using Shoal.Node.Api;
 using Shoal.Node.Security;
@@ -20,8 +21,6 @@ public sealed class NodeClient : IDisposable
     private const int PerPage = 1000;
     private const int WholeV1Id = 40;
     private const int WholeV2Id = 64;
-
-    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     private readonly HttpClient _http;
 
@@ -88,7 +87,7 @@ public sealed class NodeClient : IDisposable
     }
 
     public Task<AddedTorrent> AddAsync(AddTorrentRequest request, CancellationToken cancellationToken) =>
-        AddAsync(JsonContent.Create(request, options: Json), cancellationToken);
+        AddAsync(JsonContent.Create(request, NodeJsonContext.Api.AddTorrentRequest), cancellationToken);
 
     public Task<AddedTorrent> AddTorrentFileAsync(byte[] torrent, string? savePath, CancellationToken cancellationToken)
     {
@@ -158,7 +157,8 @@ public sealed class NodeClient : IDisposable
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
+        var type = (JsonTypeInfo<T>)NodeJsonContext.Api.Options.GetTypeInfo(typeof(T));
+        return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
             ?? throw new NodeClientException($"the node at {_http.BaseAddress} answered {response.RequestMessage?.RequestUri} with nothing");
     }
 
@@ -192,7 +192,7 @@ public sealed class NodeClient : IDisposable
         string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize<ApiError>(text, Json)?.Error ?? $"HTTP {(int)response.StatusCode}";
+            return JsonSerializer.Deserialize(text, NodeJsonContext.Api.ApiError)?.Error ?? $"HTTP {(int)response.StatusCode}";
         }
         catch (JsonException)
         {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Shoal.Node.Api;
 
-/// <summary>The API's JSON, generated at build time: camelCase names, nulls written.</summary>
+/// <summary>The API's JSON, generated at build time: camelCase names, nulls written. The node and its clients (`shoal list`, `watch`, `add`) read and write with it.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(TorrentView))]
@@ -21,7 +21,7 @@ namespace Shoal.Node.Api;
 [JsonSerializable(typeof(ReachabilityView))]
 [JsonSerializable(typeof(EventSnapshot))]
 [JsonSerializable(typeof(TorrentRemoved))]
-internal sealed partial class NodeJsonContext : JsonSerializerContext
+public sealed partial class NodeJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// The context the API writes with: text as it is (<c>&amp;</c> and <c>'</c> unescaped), since the answers are

@@ -14,7 +14,7 @@ internal sealed class AccountEndpoints(AccountService accounts, BearerToken bear
     {
         Credentials credentials = await ApiJson.ReadAsync<Credentials>(context).ConfigureAwait(false);
         await accounts.CreateUserAsync(credentials, RemoteAddress.Of(context), context.RequestAborted).ConfigureAwait(false);
-        await ApiJson.WriteAsync(context, new { name = credentials.Name }, StatusCodes.Status201Created).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, new UserCreated(credentials.Name), StatusCodes.Status201Created).ConfigureAwait(false);
     }
 
     public async Task LoginAsync(HttpContext context)

@@ -32,7 +32,7 @@ internal static class ApiJson
 
         try
         {
-            return await context.Request.ReadFromJsonAsync<T>(TrackerApiJson.Options, context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
+            return await context.Request.ReadFromJsonAsync(TrackerApiJson.Info<T>(), context.RequestAborted).ConfigureAwait(false) ?? throw invalid;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -47,7 +47,7 @@ internal static class ApiJson
     public static Task WriteAsync<T>(HttpContext context, T answer, int status = StatusCodes.Status200OK)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(answer, TrackerApiJson.Options, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(answer, TrackerApiJson.Info<T>(), cancellationToken: context.RequestAborted);
     }
 
     public static Task WriteErrorAsync(HttpContext context, int status, string message) => WriteAsync(context, new ApiError(message), status);

@@ -1,41 +1,80 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Shoal.TrackerApi.Accounts;
+using Shoal.TrackerApi.Index;
 
 namespace Shoal.TrackerApi;
 
 /// <summary>
-/// Reads arrays and <see cref="IReadOnlyList{T}"/> of a reference type, refusing a null entry: nullable
-/// annotations of list entries are not visible at run time, so <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>
-/// cannot check them. Every list of the API's contracts holds entries that are there.
+/// Reads the contracts' arrays and <see cref="IReadOnlyList{T}"/>s, refusing a null entry: nullable annotations of
+/// list entries are not visible at run time, so <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>
+/// cannot check them. Every list of the API's contracts holds entries that are there. Each list type is named here
+/// (the binary is compiled ahead of time: no converter can be made for a type at run time); a test checks that every
+/// list in <see cref="TrackerApiJsonContext"/> is.
 /// </summary>
 internal sealed class NonNullEntries : JsonConverterFactory
 {
-    public override bool CanConvert(Type typeToConvert) => EntryOf(typeToConvert) is { IsValueType: false };
+    private static readonly FrozenDictionary<Type, JsonConverter> Converters = new JsonConverter[]
+    {
+        new ReadOnlyList<string>(),
+        new ReadOnlyList<IndexedFile>(),
+        new ReadOnlyList<GroupSummary>(),
+        new ReadOnlyList<JoinRequest>(),
+        new ReadOnlyList<GroupFile>(),
+        new Array<GroupSummary>(),
+        new Array<JoinRequest>(),
+        new Array<GroupFile>(),
+    }.ToFrozenDictionary(converter => converter.Type!);
 
-    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
-        (JsonConverter)Activator.CreateInstance(typeof(Converter<,>).MakeGenericType(typeToConvert, EntryOf(typeToConvert)!))!;
+    public override bool CanConvert(Type typeToConvert) => Converters.ContainsKey(typeToConvert);
 
-    private static Type? EntryOf(Type type) =>
-        type.IsArray && type.GetArrayRank() == 1 ? type.GetElementType()
-        : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0]
-        : null;
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) => Converters[typeToConvert];
 
-    private sealed class Converter<TList, TEntry> : JsonConverter<TList>
+    private abstract class Entries<TList, TEntry> : JsonConverter<TList>
         where TList : IEnumerable<TEntry>
     {
         public override TList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             // A null token never reaches a converter: the property's own annotation judges it.
-            List<TEntry> entries = JsonSerializer.Deserialize<List<TEntry>>(ref reader, options)!;
-            if (entries.Exists(entry => entry is null))
+            if (reader.TokenType != JsonTokenType.StartArray)
             {
-                throw new JsonException("a list has a null entry");
+                throw new JsonException("a list is not a JSON array");
             }
 
-            return (TList)(object)(typeToConvert.IsArray ? entries.ToArray() : entries);
+            JsonTypeInfo<TEntry> entry = TrackerApiJson.Info<TEntry>(options);
+            var entries = new List<TEntry>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                entries.Add(JsonSerializer.Deserialize(ref reader, entry) ?? throw new JsonException("a list has a null entry"));
+            }
+
+            return Of(entries);
         }
 
-        public override void Write(Utf8JsonWriter writer, TList value, JsonSerializerOptions options) =>
-            JsonSerializer.Serialize<IEnumerable<TEntry>>(writer, value, options);
+        public override void Write(Utf8JsonWriter writer, TList value, JsonSerializerOptions options)
+        {
+            JsonTypeInfo<TEntry> entry = TrackerApiJson.Info<TEntry>(options);
+            writer.WriteStartArray();
+            foreach (TEntry item in value)
+            {
+                JsonSerializer.Serialize(writer, item, entry);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        protected abstract TList Of(List<TEntry> entries);
+    }
+
+    private sealed class ReadOnlyList<TEntry> : Entries<IReadOnlyList<TEntry>, TEntry>
+    {
+        protected override IReadOnlyList<TEntry> Of(List<TEntry> entries) => entries;
+    }
+
+    private sealed class Array<TEntry> : Entries<TEntry[], TEntry>
+    {
+        protected override TEntry[] Of(List<TEntry> entries) => entries.ToArray();
     }
 }

@@ -92,7 +92,7 @@ internal sealed class TrackerApiTransport
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(body, TrackerApiJson.Options) ?? throw Failure("answered null");
+            return JsonSerializer.Deserialize(body, TrackerApiJson.Info<T>()) ?? throw Failure("answered null");
         }
         catch (JsonException e)
         {

@@ -40,3 +40,6 @@ public sealed record GroupFile(
 
 /// <summary>Every error answer of the API: <c>{"error": "…"}</c> with a 4xx or 5xx status.</summary>
 public sealed record ApiError(string Error);
+
+/// <summary>The answer to a new account: its name.</summary>
+public sealed record UserCreated(string Name);

@@ -37,7 +37,7 @@ public static class LoginFile
         LoginState? login;
         try
         {
-            login = JsonSerializer.Deserialize<LoginState>(json, TrackerApiJson.Indented);
+            login = JsonSerializer.Deserialize(json, TrackerApiJson.Info<LoginState>(TrackerApiJson.Indented));
         }
         catch (JsonException e)
         {
@@ -70,7 +70,7 @@ public static class LoginFile
         {
             using (var stream = new FileStream(temporary, options))
             {
-                JsonSerializer.Serialize(stream, login, TrackerApiJson.Indented);
+                JsonSerializer.Serialize(stream, login, TrackerApiJson.Info<LoginState>(TrackerApiJson.Indented));
                 stream.Flush(flushToDisk: true);
             }
 

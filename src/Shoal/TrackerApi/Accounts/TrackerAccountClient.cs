@@ -103,7 +103,7 @@ public sealed class TrackerAccountClient
     /// <summary>The JSON body with its length: not chunked, which small servers and proxies may not take.</summary>
     private static ByteArrayContent Body<T>(T value)
     {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, TrackerApiJson.Options));
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, TrackerApiJson.Info<T>()));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }
