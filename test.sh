@@ -21,6 +21,8 @@ command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 # The benchmarks' smoke run (QUICK=1 bench/run.sh, below): its plots, timings and peak RSS.
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
+# ./shoal links its native (NativeAOT) build with the C toolchain; the interop tests drive that binary.
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 [ -x /usr/bin/time ] || missing+=(time)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
@@ -41,6 +43,9 @@ trap 'exit 143' TERM
 SHOAL_TEST_POSTGRES="$(.ci/postgres.sh start "$pgdir")"
 export SHOAL_TEST_POSTGRES
 echo "test.sh: PostgreSQL at $SHOAL_TEST_POSTGRES"
+# The interop tests drive the shoal people run: ./shoal's native build (published once per source change).
+./shoal --version >/dev/null
+export SHOAL_BINARY="$PWD/.build/shoal/shoal"
 status=0
 dotnet test Shoal.slnx -c Release --nologo 2>&1 | tee "$log" || status=$?
 

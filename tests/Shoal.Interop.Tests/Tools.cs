@@ -10,7 +10,11 @@ public static class Tools
     /// <summary>Debian's python3-libtorrent installs for /usr/bin/python3 only.</summary>
     public const string Python = "/usr/bin/python3";
 
-    public static string Shoal => Path.Combine(AppContext.BaseDirectory, "shoal");
+    /// <summary>
+    /// The shoal under test: <c>SHOAL_BINARY</c> when set (./test.sh sets it to ./shoal's native build, the one people
+    /// run), else the build beside these tests.
+    /// </summary>
+    public static string Shoal { get; } = Environment.GetEnvironmentVariable("SHOAL_BINARY") is { Length: > 0 } binary ? binary : Path.Combine(AppContext.BaseDirectory, "shoal");
 
     public static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "scripts", name);
 

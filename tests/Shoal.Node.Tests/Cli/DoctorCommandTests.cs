@@ -11,7 +11,7 @@ namespace Shoal.Node.Tests.Cli;
 /// </summary>
 public sealed class DoctorCommandTests : IDisposable
 {
-    private static readonly string Shoal = Path.Combine(AppContext.BaseDirectory, "shoal");
+    private static readonly string Shoal = NodeProcess.Shoal;
 
     private readonly TempFolder _folder = new();
 

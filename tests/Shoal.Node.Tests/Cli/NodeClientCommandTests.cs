@@ -7,7 +7,7 @@ namespace Shoal.Node.Tests.Cli;
 /// <summary>`shoal add|list|pause|resume|remove` run as processes against a node started in the test.</summary>
 public sealed class NodeClientCommandTests : IDisposable
 {
-    private static readonly string Shoal = Path.Combine(AppContext.BaseDirectory, "shoal");
+    private static readonly string Shoal = NodeProcess.Shoal;
 
     private readonly TempFolder _folder = new();
 

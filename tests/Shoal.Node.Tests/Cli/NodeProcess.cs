@@ -8,7 +8,11 @@ namespace Shoal.Node.Tests.Cli;
 /// <summary>A real <c>shoal node</c> process on loopback (no DHT, no local discovery), and a client of its API.</summary>
 internal sealed class NodeProcess : IAsyncDisposable
 {
-    public static readonly string Shoal = Path.Combine(AppContext.BaseDirectory, "shoal");
+    /// <summary>
+    /// The shoal under test: <c>SHOAL_BINARY</c> when set (./test.sh sets it to ./shoal's native build, the one people
+    /// run), else the build beside these tests.
+    /// </summary>
+    public static readonly string Shoal = Environment.GetEnvironmentVariable("SHOAL_BINARY") is { Length: > 0 } binary ? binary : Path.Combine(AppContext.BaseDirectory, "shoal");
 
     private NodeProcess(RunningProcess process, HttpClient client)
     {

@@ -8,7 +8,7 @@ namespace Shoal.Node.Tests.Cli;
 /// <summary>`shoal watch` run as a process, its output not a terminal, so it prints one line per change.</summary>
 public sealed class WatchCommandTests : IDisposable
 {
-    private static readonly string Shoal = Path.Combine(AppContext.BaseDirectory, "shoal");
+    private static readonly string Shoal = NodeProcess.Shoal;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly TempFolder _folder = new();
