@@ -196,7 +196,7 @@ def run(client, leechers, size, cap, torrent, content, base):
         # CPU from here on: the leechers' start-up (before the seeder was ready) is not part of the transfer.
         for p in procs + [seeder]:
             p.sample_cpu()
-        cpu_at_start = sum(p.cpu for p in procs + [seeder])
+        cpu_at_start = {p: p.cpu for p in procs + [seeder]}
         deadline = t0 + timeout
         done = {}
         while len(done) < leechers and time.monotonic() < deadline:
@@ -210,7 +210,8 @@ def run(client, leechers, size, cap, torrent, content, base):
         seeder.stop()
         uploaded = seeder_uploaded(seeding, seeder)
         load_after = load_average()
-        cpu = seeder.cpu + sum(p.cpu for p in procs) - cpu_at_start
+        cpu_used = {p: p.cpu - at_start for p, at_start in cpu_at_start.items()}
+        cpu = sum(cpu_used.values())
         wall = max(done.values()) if done else timeout
         if len(done) < leechers:
             missing = [i for i in range(leechers) if i not in done]
@@ -222,6 +223,8 @@ def run(client, leechers, size, cap, torrent, content, base):
             "seeder_uploaded_bytes": uploaded, "seeder_upload_ratio": round(uploaded / size, 3),
             "completion_s": [round(done[i], 3) for i in range(leechers)],
             "cpu_seconds": round(cpu, 1), "cpu_share_of_2_cores": round(cpu / (2 * wall), 2),
+            "seeder_cpu_seconds": round(cpu_used[seeder], 2),
+            "leecher_cpu_seconds": [round(cpu_used[p], 2) for p in procs],
             "load_average": [load_before, load_after],
         }
     finally:

@@ -271,11 +271,17 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
         }
     }
 
-    /// <summary>Writes the items in batches of up to <see cref="SendBatchSize"/> bytes, one socket call per batch.</summary>
+    /// <summary>
+    /// Writes the items in batches of up to <see cref="SendBatchSize"/> bytes, one socket call per batch. Blocks wait
+    /// for the upload limit together: one wait is granted what accrued for as many of the blocks left as a batch holds,
+    /// and what is written goes out before it.
+    /// </summary>
     private async Task SendAsync(List<SendItem> items, CancellationToken cancellationToken)
     {
         byte[] batch = _context.Pool.Rent(SendBatchSize);
         var writer = new BatchWriter(batch);
+        int blockBytesLeft = items.Sum(item => item.Chunk is null ? item.Block.Length : 0);
+        int credit = 0;
         try
         {
             foreach (SendItem item in items)
@@ -298,7 +304,19 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
                     await WriteAsync(writer, cancellationToken).ConfigureAwait(false);
                 }
 
-                await _context.Upload.AcquireAsync(block.Length, cancellationToken).ConfigureAwait(false);
+                if (credit < block.Length)
+                {
+                    ValueTask<int> acquiring = _context.Upload.AcquireAsync(block.Length - credit, Math.Min(blockBytesLeft, SendBatchSize) - credit, cancellationToken);
+                    if (!acquiring.IsCompleted && writer.Written > 0)
+                    {
+                        await WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    credit += await acquiring.ConfigureAwait(false);
+                }
+
+                credit -= block.Length;
+                blockBytesLeft -= block.Length;
                 PeerMessageWriter.WritePieceHeader(writer, block.Piece, block.Begin, block.Length);
                 _context.Storage.ReadBlock(_context.Torrent, block.Piece, block.Begin, writer.GetSpan()[..block.Length]);
                 writer.Advance(block.Length);

@@ -80,4 +80,74 @@ public class BandwidthLimiterTests
 
         Assert.InRange(took, TimeSpan.Zero, TimeSpan.FromSeconds(2));
     }
+
+    [Theory]
+    [InlineData(1, 4_000_000)]
+    [InlineData(5, 4_000_000)]
+    [InlineData(32, 4_000_000)]
+    [InlineData(3, 100_000)]
+    public async Task Senders_asking_for_a_range_share_the_rate_exactly_on_one_timer_served_once_per_pacing(int senders, long rate)
+    {
+        const int Block = 16 * 1024;
+        const int Batch = 256 * 1024;
+        var time = new ManualTimeProvider();
+        var bucket = new TokenBucket(time, rate);
+        var limiter = new BandwidthLimiter(time, bucket);
+        bucket.TryTake(int.MaxValue);
+        var pending = new Task<int>[senders];
+        long[] sent = new long[senders];
+        for (int i = 0; i < senders; i++)
+        {
+            pending[i] = limiter.AcquireAsync(Block, Batch).AsTask();
+        }
+
+        TimeSpan duration = TimeSpan.FromSeconds(20);
+        int servings = 0;
+        TimeSpan last = TimeSpan.Zero;
+        while (time.Elapsed < duration)
+        {
+            // Every sender waits, all on the limiter's one timer.
+            Assert.All(pending, p => Assert.False(p.IsCompleted));
+            Assert.Equal(1, time.TimerCount);
+            TimeSpan due = time.NextDue!.Value;
+            Assert.True(due - last >= BandwidthLimiter.Pacing, $"served {due - last} after the last serving");
+            time.Advance(due - time.Elapsed);
+            last = due;
+            servings++;
+            for (int i = 0; i < senders; i++)
+            {
+                while (pending[i].IsCompleted)
+                {
+                    int granted = await pending[i];
+                    Assert.InRange(granted, Block, Batch);
+                    sent[i] += granted;
+                    pending[i] = limiter.AcquireAsync(Block, Batch).AsTask();
+                }
+            }
+        }
+
+        // Exact over the window: what accrued went out, to within what one serving hands out.
+        double accrued = rate * time.Elapsed.TotalSeconds;
+        Assert.InRange(sent.Sum(), accrued - Batch, accrued);
+        Assert.All(sent, s => Assert.InRange(s, accrued / senders * 0.85, accrued / senders * 1.15));
+        Assert.InRange(servings, 1, (duration / BandwidthLimiter.Pacing) + 1);
+    }
+
+    [Fact]
+    public async Task A_waiting_transfer_is_not_overtaken()
+    {
+        var time = new ManualTimeProvider();
+        var bucket = new TokenBucket(time, 100_000);
+        var limiter = new BandwidthLimiter(time, bucket);
+        bucket.TryTake(int.MaxValue);
+
+        Task<int> waiting = limiter.AcquireAsync(16 * 1024, 16 * 1024).AsTask();
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(0, limiter.TryAcquire(1000));
+        Assert.False(limiter.AcquireAsync(1000).AsTask().IsCompleted);
+
+        time.Advance(time.NextDue!.Value - time.Elapsed);
+        Assert.True(waiting.IsCompleted);
+        Assert.Equal(16 * 1024, await waiting);
+    }
 }

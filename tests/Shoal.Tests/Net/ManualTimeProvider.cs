@@ -19,6 +19,18 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers created and not disposed.</summary>
+    public int TimerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     /// <summary>When the earliest armed timer falls due, if any.</summary>
     public TimeSpan? NextDue
     {
