@@ -67,6 +67,20 @@ public class BandwidthLimiterTests
     }
 
     [Fact]
+    public async Task A_wait_already_cancelled_ends_at_once_and_gives_back_what_was_taken()
+    {
+        var time = new ManualTimeProvider();
+        var bucket = new TokenBucket(time, 100_000);
+        var limiter = new BandwidthLimiter(time, bucket);
+
+        Task waiting = limiter.AcquireAsync(1_000_000, new CancellationToken(canceled: true)).AsTask();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(bucket.Burst, bucket.TryTake(int.MaxValue));
+        Assert.Null(time.NextDue);
+    }
+
+    [Fact]
     public async Task Lifting_the_limit_while_waiting_releases_the_waiter()
     {
         var time = new ManualTimeProvider();
