@@ -53,8 +53,8 @@ internal sealed class SwarmTable
                     return TableAnswer.Refused(refusal);
                 }
 
-                bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
-                MarkChanged(announcement.InfoHash, swarm);
+                Recorded recorded = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
+                Mark(announcement.InfoHash, swarm, recorded);
                 if (known && stopped)
                 {
                     _limits.Release(announcement.Peer);
@@ -64,7 +64,7 @@ internal sealed class SwarmTable
                 Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * CompactInfo.IPv4PeerLength] : new byte[wanted * CompactInfo.IPv4PeerLength];
                 Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * CompactInfo.IPv6PeerLength] : new byte[wanted * CompactInfo.IPv6PeerLength];
                 (int bytes4, int bytes6) = swarm.Sample(announcement.Peer, announcement.IsSeeder, wanted, announcement.Families, peers4, peers6);
-                var answer = new TableAnswer(finished, swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
+                var answer = new TableAnswer(recorded.HasFlag(Recorded.Finished), swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
                 RetireIfEmpty(announcement.InfoHash, swarm);
                 return answer;
             }
@@ -101,7 +101,26 @@ internal sealed class SwarmTable
     }
 
     /// <summary>
-    /// The swarms recorded to since the last call, for <see cref="Copies"/>, and those left empty since
+    /// Queues for the next save every swarm whose peers only announced again since it was last saved. A
+    /// save of every re-announce would rewrite nearly the whole table every few seconds (with many swarms,
+    /// most of the tracker's work); instead the saved expiries lag by at most the time between two calls.
+    /// </summary>
+    public void MarkRefreshed()
+    {
+        foreach ((InfoHashKey infoHash, PeerSwarm swarm) in _swarms)
+        {
+            lock (swarm)
+            {
+                if (swarm.IsRefreshed && !swarm.IsRetired)
+                {
+                    MarkChanged(infoHash, swarm);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The swarms whose peers joined, left or changed since the last call (and those <see cref="MarkRefreshed"/> queued), for <see cref="Copies"/>, and those left empty since
     /// and not back. Hand them back with <see cref="ReturnChanges"/> if they cannot be saved.
     /// </summary>
     public (List<InfoHashKey> Changed, List<InfoHashKey> Emptied) TakeChanges()
@@ -236,6 +255,20 @@ internal sealed class SwarmTable
         }
     }
 
+    // Under the swarm's lock: a peer who joined, left or changed is saved at the next save; one who only
+    // announced again waits for MarkRefreshed.
+    private void Mark(InfoHashKey infoHash, PeerSwarm swarm, Recorded recorded)
+    {
+        if (recorded.HasFlag(Recorded.Changed))
+        {
+            MarkChanged(infoHash, swarm);
+        }
+        else if (recorded.HasFlag(Recorded.Refreshed))
+        {
+            swarm.IsRefreshed = true;
+        }
+    }
+
     // Under the swarm's lock; queued once however many announces come before the save.
     private void MarkChanged(InfoHashKey infoHash, PeerSwarm swarm)
     {
@@ -259,6 +292,7 @@ internal sealed class SwarmTable
             }
 
             swarm.IsChanged = false;
+            swarm.IsRefreshed = false;
             return swarm.Save();
         }
     }
