@@ -28,7 +28,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 
     private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger)
     {
-        _table = new SwarmTable(caps);
+        _table = new SwarmTable(caps, completed);
         _completed = completed;
         _durable = durable;
         _saved = saved;
@@ -84,8 +84,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
             return ValueTask.FromResult(AnnounceAnswer.Refused(refusal));
         }
 
-        long completed = answer.Finished ? _completed.Increment(announcement.InfoHash) : _completed.Get(announcement.InfoHash);
-        return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(answer.Seeders, answer.Leechers, completed), answer.Peers4, answer.Peers6));
+        return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(answer.Seeders, answer.Leechers, answer.Completed), answer.Peers4, answer.Peers6));
     }
 
     public ValueTask<IReadOnlyList<SwarmCounts>> ScrapeAsync(IReadOnlyList<InfoHashKey> infoHashes, CancellationToken cancellationToken)

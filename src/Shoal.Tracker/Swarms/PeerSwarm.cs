@@ -27,6 +27,9 @@ internal sealed class PeerSwarm
 
     public int Count { get; private set; }
 
+    /// <summary>Finished downloads, as <see cref="CompletedCounts"/> holds them (set by the table under this swarm's lock).</summary>
+    public long Completed { get; set; }
+
     public int Seeders => _seeders;
 
     public int Leechers => Count - _seeders;

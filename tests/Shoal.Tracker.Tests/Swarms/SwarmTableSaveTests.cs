@@ -17,7 +17,7 @@ public sealed class SwarmTableSaveTests
     [Fact]
     public void A_re_announce_waits_for_the_refresh_and_a_change_does_not()
     {
-        var table = new SwarmTable(PeerCapsForTests.Unlimited);
+        var table = new SwarmTable(PeerCapsForTests.Unlimited, new CompletedCounts(new Dictionary<InfoHashKey, long>()));
         table.Announce(Announce(1), expiresAt: 100);
         Assert.Single(Save(table));
 
