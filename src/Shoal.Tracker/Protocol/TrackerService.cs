@@ -20,7 +20,30 @@ internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals i
 
     public int MinIntervalSeconds => intervals.MinIntervalSeconds;
 
-    public async ValueTask<AnnounceOutcome> AnnounceAsync(
+    public ValueTask<AnnounceOutcome> AnnounceAsync(
+        InfoHashKey infoHash, string? passkey, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, CancellationToken cancellationToken)
+    {
+        if (options.Closed || groups.IsClaimed(infoHash))
+        {
+            return CheckedAsync(infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken);
+        }
+
+        // A public swarm on an open tracker asks nothing: when the store answers at once too (the
+        // in-memory swarms), so does this, without an async step per announce.
+        ValueTask<AnnounceAnswer> answered = swarms.AnnounceAsync(Announcement(infoHash, peer, left, announceEvent, numWant, families, SwarmAccess.Public), cancellationToken);
+        if (!answered.IsCompletedSuccessfully)
+        {
+            return AnsweredAsync(answered, infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken);
+        }
+
+        // A value task's result is read once.
+        AnnounceAnswer answer = answered.Result;
+        return answer.GroupClaimed
+            ? AnsweredAsync(ValueTask.FromResult(answer), infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken)
+            : ValueTask.FromResult(Outcome(answer));
+    }
+
+    private async ValueTask<AnnounceOutcome> CheckedAsync(
         InfoHashKey infoHash, string? passkey, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, CancellationToken cancellationToken)
     {
         SwarmAccess access = await groups.AccessAsync(infoHash, passkey, cancellationToken).ConfigureAwait(false);
@@ -34,18 +57,32 @@ internal sealed class TrackerService(TrackerOptions options, AnnounceIntervals i
             return AnnounceOutcome.Refused(NotRegistered);
         }
 
-        int wanted = announceEvent == AnnounceEvent.Stopped ? 0 : Math.Min(numWant ?? options.DefaultNumWant, options.MaxNumWant);
-        var announcement = new PeerAnnouncement(infoHash, peer, left == 0 && announceEvent != AnnounceEvent.Paused, announceEvent, wanted, families, access == SwarmAccess.Public);
-        AnnounceAnswer answer = await swarms.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false);
+        ValueTask<AnnounceAnswer> answered = swarms.AnnounceAsync(Announcement(infoHash, peer, left, announceEvent, numWant, families, access), cancellationToken);
+        return await AnsweredAsync(answered, infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<AnnounceOutcome> AnsweredAsync(
+        ValueTask<AnnounceAnswer> answered, InfoHashKey infoHash, string? passkey, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, CancellationToken cancellationToken)
+    {
+        AnnounceAnswer answer = await answered.ConfigureAwait(false);
         if (answer.GroupClaimed)
         {
             // Shared on another instance since this one loaded its group swarms: learnt now, and asked as a group's.
             groups.Claim([infoHash]);
-            return await AnnounceAsync(infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken).ConfigureAwait(false);
+            return await CheckedAsync(infoHash, passkey, peer, left, announceEvent, numWant, families, cancellationToken).ConfigureAwait(false);
         }
 
-        return answer.Refusal is { } refusal ? AnnounceOutcome.Refused(refusal) : new AnnounceOutcome(answer, null);
+        return Outcome(answer);
     }
+
+    private PeerAnnouncement Announcement(InfoHashKey infoHash, PeerAddress peer, long left, AnnounceEvent announceEvent, int? numWant, PeerFamilies families, SwarmAccess access)
+    {
+        int wanted = announceEvent == AnnounceEvent.Stopped ? 0 : Math.Min(numWant ?? options.DefaultNumWant, options.MaxNumWant);
+        return new PeerAnnouncement(infoHash, peer, left == 0 && announceEvent != AnnounceEvent.Paused, announceEvent, wanted, families, access == SwarmAccess.Public);
+    }
+
+    private static AnnounceOutcome Outcome(AnnounceAnswer answer) =>
+        answer.Refusal is { } refusal ? AnnounceOutcome.Refused(refusal) : new AnnounceOutcome(answer, null);
 
     /// <summary>
     /// The counts of each swarm asked for; a group file's count zero unless the passkey is a member's,

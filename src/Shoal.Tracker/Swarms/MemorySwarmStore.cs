@@ -20,6 +20,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     private readonly ICompletedCountStore _durable;
     private readonly ILivePeerStore _saved;
     private readonly TimeSpan _peerTimeout;
+    private readonly TimeSpan _refreshPeriod;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -27,17 +28,25 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
 
     private MemorySwarmStore(CompletedCounts completed, ICompletedCountStore durable, ILivePeerStore saved, TimeSpan peerTimeout, PeerCaps caps, TimeProvider time, ILogger logger)
     {
-        _table = new SwarmTable(caps);
+        _table = new SwarmTable(caps, completed);
         _completed = completed;
         _durable = durable;
         _saved = saved;
         _peerTimeout = peerTimeout;
+        _refreshPeriod = RefreshPeriod(peerTimeout);
         _time = time;
         _logger = logger;
         _housekeeping = HousekeepAsync(_stop.Token);
     }
 
     public int SwarmCount => _table.SwarmCount;
+
+    /// <summary>
+    /// How often swarms whose peers only announced again are saved: an eighth of the peer timeout. The
+    /// timeout is at least one and a half announce intervals, so a saved expiry this much behind still
+    /// outlasts the peer's next announce, and a restart keeps every peer that keeps announcing.
+    /// </summary>
+    public static TimeSpan RefreshPeriod(TimeSpan peerTimeout) => peerTimeout / 8;
 
     public int PeerCount => _table.PeerCount;
 
@@ -75,8 +84,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
             return ValueTask.FromResult(AnnounceAnswer.Refused(refusal));
         }
 
-        long completed = answer.Finished ? _completed.Increment(announcement.InfoHash) : _completed.Get(announcement.InfoHash);
-        return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(answer.Seeders, answer.Leechers, completed), answer.Peers4, answer.Peers6));
+        return ValueTask.FromResult(new AnnounceAnswer(new SwarmCounts(answer.Seeders, answer.Leechers, answer.Completed), answer.Peers4, answer.Peers6));
     }
 
     public ValueTask<IReadOnlyList<SwarmCounts>> ScrapeAsync(IReadOnlyList<InfoHashKey> infoHashes, CancellationToken cancellationToken)
@@ -100,6 +108,8 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
         await _stop.CancelAsync().ConfigureAwait(false);
         await _housekeeping.ConfigureAwait(false);
         await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        // The last save writes every expiry as it is.
+        _table.MarkRefreshed();
         await SavePeersAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
     }
@@ -108,10 +118,17 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
     {
         using var timer = new PeriodicTimer(SavePeriod, _time);
         DateTimeOffset nextExpiry = _time.GetUtcNow() + ExpiryPeriod;
+        DateTimeOffset nextRefresh = _time.GetUtcNow() + _refreshPeriod;
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
+                if (_time.GetUtcNow() >= nextRefresh)
+                {
+                    _table.MarkRefreshed();
+                    nextRefresh = _time.GetUtcNow() + _refreshPeriod;
+                }
+
                 await FlushAsync(stop).ConfigureAwait(false);
                 await SavePeersAsync(stop).ConfigureAwait(false);
                 if (_time.GetUtcNow() >= nextExpiry)

@@ -27,6 +27,9 @@ internal sealed class PeerSwarm
 
     public int Count { get; private set; }
 
+    /// <summary>Finished downloads, as <see cref="CompletedCounts"/> holds them (set by the table under this swarm's lock).</summary>
+    public long Completed { get; set; }
+
     public int Seeders => _seeders;
 
     public int Leechers => Count - _seeders;
@@ -34,8 +37,11 @@ internal sealed class PeerSwarm
     /// <summary>Set once the table has dropped this swarm; an announcer holding it must look again.</summary>
     public bool IsRetired { get; set; }
 
-    /// <summary>Recorded to since the table last saved it (expiry alone changes nothing worth saving).</summary>
+    /// <summary>A peer joined, left or became a seeder since the table last saved this swarm.</summary>
     public bool IsChanged { get; set; }
+
+    /// <summary>A known peer announced again since the table last saved this swarm: only expiries moved.</summary>
+    public bool IsRefreshed { get; set; }
 
     /// <summary>The bytes one peer takes in a swarm's array (the index of a large swarm aside).</summary>
     public static int EntrySize => Unsafe.SizeOf<Entry>();
@@ -43,10 +49,10 @@ internal sealed class PeerSwarm
     public bool Contains(PeerAddress peer) => Find(peer) >= 0;
 
     /// <summary>
-    /// Adds, refreshes or (on stopped) removes the peer. Returns whether this announce counts as a
-    /// finished download: <c>completed</c> from a peer not already known as a seeder.
+    /// Adds, refreshes or (on stopped) removes the peer. Returns what changed, and whether this announce
+    /// counts as a finished download: <c>completed</c> from a peer not already known as a seeder.
     /// </summary>
-    public bool Record(PeerAddress peer, bool isSeeder, AnnounceEvent announceEvent, long expiresAt)
+    public Recorded Record(PeerAddress peer, bool isSeeder, AnnounceEvent announceEvent, long expiresAt)
     {
         int slot = Find(peer);
         bool known = slot >= 0;
@@ -55,41 +61,41 @@ internal sealed class PeerSwarm
             if (known)
             {
                 RemoveAt(slot);
+                return Recorded.Changed;
             }
 
-            return false;
+            return Recorded.None;
         }
 
-        bool finished = announceEvent == AnnounceEvent.Completed && !(known && _peers[slot].IsSeeder);
+        Recorded finished = announceEvent == AnnounceEvent.Completed && !(known && _peers[slot].IsSeeder) ? Recorded.Finished : Recorded.None;
         if (known)
         {
             ref Entry entry = ref _peers[slot];
-            _seeders += (isSeeder ? 1 : 0) - (entry.IsSeeder ? 1 : 0);
+            bool wasSeeder = entry.IsSeeder;
+            _seeders += (isSeeder ? 1 : 0) - (wasSeeder ? 1 : 0);
             entry = new Entry(peer, expiresAt, isSeeder);
+            return finished | (wasSeeder == isSeeder ? Recorded.Refreshed : Recorded.Changed);
         }
-        else
+
+        if (Count == _peers.Length)
         {
-            if (Count == _peers.Length)
-            {
-                Resize(Count + Math.Max(FirstCapacity, Count / 2));
-            }
-
-            _peers[Count] = new Entry(peer, expiresAt, isSeeder);
-            _index?.Add(peer, Count);
-            Count++;
-            if (_index is null && Count >= IndexFrom)
-            {
-                _index = new Dictionary<PeerAddress, int>(Count * 2);
-                for (int i = 0; i < Count; i++)
-                {
-                    _index.Add(_peers[i].Peer, i);
-                }
-            }
-
-            _seeders += isSeeder ? 1 : 0;
+            Resize(Count + Math.Max(FirstCapacity, Count / 2));
         }
 
-        return finished;
+        _peers[Count] = new Entry(peer, expiresAt, isSeeder);
+        _index?.Add(peer, Count);
+        Count++;
+        if (_index is null && Count >= IndexFrom)
+        {
+            _index = new Dictionary<PeerAddress, int>(Count * 2);
+            for (int i = 0; i < Count; i++)
+            {
+                _index.Add(_peers[i].Peer, i);
+            }
+        }
+
+        _seeders += isSeeder ? 1 : 0;
+        return finished | Recorded.Changed;
     }
 
     /// <summary>

@@ -17,13 +17,18 @@ internal sealed class SwarmTable
     private readonly ConcurrentDictionary<InfoHashKey, bool> _emptied = new();
     private List<InfoHashKey> _changed = [];
     private readonly PeerLimits _limits;
+    private readonly CompletedCounts _completed;
+    private readonly Func<InfoHashKey, PeerSwarm> _create;
 
     // One delegate for every expiry sweep rather than one per swarm swept.
     private readonly Action<PeerAddress> _release;
 
-    public SwarmTable(PeerCaps caps)
+    public SwarmTable(PeerCaps caps, CompletedCounts completed)
     {
         _limits = new PeerLimits(caps);
+        _completed = completed;
+        // A swarm carries its finished-download count, so an announce reads it without a second lookup.
+        _create = infoHash => new PeerSwarm { Completed = _completed.Get(infoHash) };
         _release = _limits.Release;
     }
 
@@ -37,7 +42,7 @@ internal sealed class SwarmTable
     {
         while (true)
         {
-            PeerSwarm swarm = _swarms.GetOrAdd(announcement.InfoHash, static _ => new PeerSwarm());
+            PeerSwarm swarm = _swarms.GetOrAdd(announcement.InfoHash, _create);
             lock (swarm)
             {
                 if (swarm.IsRetired)
@@ -53,18 +58,26 @@ internal sealed class SwarmTable
                     return TableAnswer.Refused(refusal);
                 }
 
-                bool finished = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
-                MarkChanged(announcement.InfoHash, swarm);
+                Recorded recorded = swarm.Record(announcement.Peer, announcement.IsSeeder, announcement.Event, expiresAt);
+                Mark(announcement.InfoHash, swarm, recorded);
+                if (recorded.HasFlag(Recorded.Finished))
+                {
+                    swarm.Completed = _completed.Increment(announcement.InfoHash);
+                }
+
                 if (known && stopped)
                 {
                     _limits.Release(announcement.Peer);
                 }
 
                 int wanted = Math.Min(announcement.NumWant, swarm.Count);
-                Span<byte> peers4 = wanted <= 256 ? stackalloc byte[wanted * CompactInfo.IPv4PeerLength] : new byte[wanted * CompactInfo.IPv4PeerLength];
-                Span<byte> peers6 = wanted <= 128 ? stackalloc byte[wanted * CompactInfo.IPv6PeerLength] : new byte[wanted * CompactInfo.IPv6PeerLength];
+                // Room only for the families asked for (a UDP answer carries one): stack space is cleared on every call.
+                int wanted4 = announcement.Families.HasFlag(PeerFamilies.IPv4) ? wanted : 0;
+                int wanted6 = announcement.Families.HasFlag(PeerFamilies.IPv6) ? wanted : 0;
+                Span<byte> peers4 = wanted4 <= 256 ? stackalloc byte[wanted4 * CompactInfo.IPv4PeerLength] : new byte[wanted4 * CompactInfo.IPv4PeerLength];
+                Span<byte> peers6 = wanted6 <= 128 ? stackalloc byte[wanted6 * CompactInfo.IPv6PeerLength] : new byte[wanted6 * CompactInfo.IPv6PeerLength];
                 (int bytes4, int bytes6) = swarm.Sample(announcement.Peer, announcement.IsSeeder, wanted, announcement.Families, peers4, peers6);
-                var answer = new TableAnswer(finished, swarm.Seeders, swarm.Leechers, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
+                var answer = new TableAnswer(swarm.Seeders, swarm.Leechers, swarm.Completed, peers4[..bytes4].ToArray(), peers6[..bytes6].ToArray());
                 RetireIfEmpty(announcement.InfoHash, swarm);
                 return answer;
             }
@@ -101,7 +114,26 @@ internal sealed class SwarmTable
     }
 
     /// <summary>
-    /// The swarms recorded to since the last call, for <see cref="Copies"/>, and those left empty since
+    /// Queues for the next save every swarm whose peers only announced again since it was last saved. A
+    /// save of every re-announce would rewrite nearly the whole table every few seconds (with many swarms,
+    /// most of the tracker's work); instead the saved expiries lag by at most the time between two calls.
+    /// </summary>
+    public void MarkRefreshed()
+    {
+        foreach ((InfoHashKey infoHash, PeerSwarm swarm) in _swarms)
+        {
+            lock (swarm)
+            {
+                if (swarm.IsRefreshed && !swarm.IsRetired)
+                {
+                    MarkChanged(infoHash, swarm);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The swarms whose peers joined, left or changed since the last call (and those <see cref="MarkRefreshed"/> queued), for <see cref="Copies"/>, and those left empty since
     /// and not back. Hand them back with <see cref="ReturnChanges"/> if they cannot be saved.
     /// </summary>
     public (List<InfoHashKey> Changed, List<InfoHashKey> Emptied) TakeChanges()
@@ -195,7 +227,7 @@ internal sealed class SwarmTable
         foreach ((long expiresAt, int s, int e) in live)
         {
             (PeerAddress peer, bool isSeeder, _) = saved[s].ReadEntry(e);
-            PeerSwarm swarm = _swarms.GetOrAdd(saved[s].InfoHash, static _ => new PeerSwarm());
+            PeerSwarm swarm = _swarms.GetOrAdd(saved[s].InfoHash, _create);
             lock (swarm)
             {
                 if (swarm.Contains(peer))
@@ -236,6 +268,20 @@ internal sealed class SwarmTable
         }
     }
 
+    // Under the swarm's lock: a peer who joined, left or changed is saved at the next save; one who only
+    // announced again waits for MarkRefreshed.
+    private void Mark(InfoHashKey infoHash, PeerSwarm swarm, Recorded recorded)
+    {
+        if (recorded.HasFlag(Recorded.Changed))
+        {
+            MarkChanged(infoHash, swarm);
+        }
+        else if (recorded.HasFlag(Recorded.Refreshed))
+        {
+            swarm.IsRefreshed = true;
+        }
+    }
+
     // Under the swarm's lock; queued once however many announces come before the save.
     private void MarkChanged(InfoHashKey infoHash, PeerSwarm swarm)
     {
@@ -259,6 +305,7 @@ internal sealed class SwarmTable
             }
 
             swarm.IsChanged = false;
+            swarm.IsRefreshed = false;
             return swarm.Save();
         }
     }

@@ -23,8 +23,11 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
     /// <summary>The largest answer: an announce with the most IPv6 peers a tracker returns.</summary>
     public static int MaxResponseLength(int maxNumWant) => UdpTrackerCodec.AnnounceResponseHeaderLength + (maxNumWant * CompactInfo.IPv6PeerLength);
 
-    /// <summary>Writes the answer to <paramref name="packet"/> into <paramref name="response"/>; returns its length, 0 to send nothing.</summary>
-    public async ValueTask<int> HandleAsync(ReadOnlyMemory<byte> packet, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the answer to <paramref name="packet"/> into <paramref name="response"/>; returns its length, 0 to send nothing.
+    /// Completes at once when the store does (the in-memory swarms): no async step per packet.
+    /// </summary>
+    public ValueTask<int> HandleAsync(ReadOnlyMemory<byte> packet, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
     {
         UdpRequestHeader header;
         try
@@ -33,13 +36,13 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             if (header.Action == UdpTrackerAction.Connect)
             {
                 UdpConnectRequest connect = UdpTrackerCodec.ReadConnectRequest(packet.Span);
-                return UdpTrackerCodec.WriteConnectResponse(response.Span, new UdpConnectResponse(connect.TransactionId, connectionIds.Issue(remote.Address)));
+                return ValueTask.FromResult(UdpTrackerCodec.WriteConnectResponse(response.Span, new UdpConnectResponse(connect.TransactionId, connectionIds.Issue(remote.Address))));
             }
         }
         catch (TrackerProtocolException e)
         {
             TrackerLog.UdpDropped(logger, remote, e.Message);
-            return 0;
+            return ValueTask.FromResult(0);
         }
 
         // Limited before any error is answered: a flood with a forged source address and a bad
@@ -48,34 +51,35 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
         {
             TrackerLog.UdpDropped(logger, remote, "over the rate limit");
             CountAnnounce(header, AnnounceResult.Refused);
-            return 0;
+            return ValueTask.FromResult(0);
         }
 
         if (!connectionIds.IsValid(header.ConnectionId, remote.Address))
         {
             CountAnnounce(header, AnnounceResult.Error);
-            return Error(response, header.TransactionId, UnknownConnection);
+            return ValueTask.FromResult(Error(response, header.TransactionId, UnknownConnection));
         }
 
+        // Only reading the request throws this: the store's answer is written as it comes.
         try
         {
             return header.Action == UdpTrackerAction.Announce
-                ? await AnnounceAsync(UdpTrackerCodec.ReadAnnounceFields(packet.Span), remote, response, cancellationToken).ConfigureAwait(false)
-                : await ScrapeAsync(UdpTrackerCodec.ReadScrapeRequest(packet.Span), response, cancellationToken).ConfigureAwait(false);
+                ? AnnounceAsync(UdpTrackerCodec.ReadAnnounceFields(packet.Span), remote, response, cancellationToken)
+                : ScrapeAsync(UdpTrackerCodec.ReadScrapeRequest(packet.Span), response, cancellationToken);
         }
         catch (TrackerProtocolException e)
         {
             CountAnnounce(header, AnnounceResult.Error);
-            return Error(response, header.TransactionId, e.Message);
+            return ValueTask.FromResult(Error(response, header.TransactionId, e.Message));
         }
     }
 
-    private async ValueTask<int> AnnounceAsync(UdpAnnounceFields request, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
+    private ValueTask<int> AnnounceAsync(UdpAnnounceFields request, IPEndPoint remote, Memory<byte> response, CancellationToken cancellationToken)
     {
         if (request.Port == 0)
         {
             metrics.Announced(TrackerMetrics.Udp, AnnounceResult.Error);
-            return Error(response, request.TransactionId, "port must be between 1 and 65535");
+            return ValueTask.FromResult(Error(response, request.TransactionId, "port must be between 1 and 65535"));
         }
 
         // BEP 15: an answer over IPv6 carries 18-byte IPv6 entries, over IPv4 6-byte IPv4 entries.
@@ -84,18 +88,27 @@ internal sealed class UdpRequestHandler(TrackerService tracker, ConnectionIds co
             : PeerFamilies.IPv6;
         int? numWant = request.NumWant < 0 ? null : request.NumWant;
         // BEP 15 carries no passkey: a group file's swarm is refused over UDP.
-        AnnounceOutcome outcome = await tracker.AnnounceAsync(
-            new InfoHashKey(request.InfoHash), null, new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken)
-            .ConfigureAwait(false);
+        ValueTask<AnnounceOutcome> answered = tracker.AnnounceAsync(
+            new InfoHashKey(request.InfoHash), null, new PeerAddress(remote.Address, request.Port), request.Left, request.Event, numWant, family, cancellationToken);
+        return answered.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Answer(answered.Result, request.TransactionId, family, response))
+            : AnsweredAsync(answered, request.TransactionId, family, response);
+    }
+
+    private async ValueTask<int> AnsweredAsync(ValueTask<AnnounceOutcome> answered, int transactionId, PeerFamilies family, Memory<byte> response) =>
+        Answer(await answered.ConfigureAwait(false), transactionId, family, response);
+
+    private int Answer(AnnounceOutcome outcome, int transactionId, PeerFamilies family, Memory<byte> response)
+    {
         if (outcome.Answer is not { } answer)
         {
             metrics.Announced(TrackerMetrics.Udp, AnnounceResult.Refused);
-            return Error(response, request.TransactionId, outcome.FailureReason!);
+            return Error(response, transactionId, outcome.FailureReason!);
         }
 
         metrics.Announced(TrackerMetrics.Udp, AnnounceResult.Ok);
         ReadOnlySpan<byte> peers = family == PeerFamilies.IPv4 ? answer.Peers4.Span : answer.Peers6.Span;
-        return UdpTrackerCodec.WriteAnnounceResponse(response.Span, request.TransactionId, tracker.IntervalSeconds, answer.Counts.Leechers, answer.Counts.Seeders, peers);
+        return UdpTrackerCodec.WriteAnnounceResponse(response.Span, transactionId, tracker.IntervalSeconds, answer.Counts.Leechers, answer.Counts.Seeders, peers);
     }
 
     private async ValueTask<int> ScrapeAsync(UdpScrapeRequest request, Memory<byte> response, CancellationToken cancellationToken)

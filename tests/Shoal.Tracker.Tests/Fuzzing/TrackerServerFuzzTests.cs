@@ -100,7 +100,7 @@ public sealed class TrackerServerFuzzTests(ITestOutputHelper output)
     {
         const long Now = 1_000_000;
         TimeSpan timeout = TimeSpan.FromMinutes(46);
-        var table = new SwarmTable(PeerCapsForTests.Unlimited);
+        var table = new SwarmTable(PeerCapsForTests.Unlimited, new CompletedCounts(new Dictionary<InfoHashKey, long>()));
         byte[] seed = new byte[4 * SavedSwarm.EntryLength];
         for (int i = 0; i < 4; i++)
         {

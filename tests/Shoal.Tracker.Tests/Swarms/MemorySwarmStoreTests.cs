@@ -13,6 +13,8 @@ public sealed class MemorySwarmStoreTests
     private static PeerAnnouncement Announce(int peer, bool seeder = false, AnnounceEvent announceEvent = AnnounceEvent.None) =>
         new(Swarm, new PeerAddress(IPAddress.Loopback, 10_000 + peer), seeder, announceEvent, 50, PeerFamilies.Both);
 
+    private static List<SavedSwarm> Save(SwarmTable table) => [.. table.Copies(table.TakeChanges().Changed)];
+
     [Fact]
     public async Task Peers_expire_after_the_timeout_and_completed_counts_are_written_through()
     {
@@ -138,5 +140,30 @@ public sealed class MemorySwarmStoreTests
 
         await durable.PeersSaved.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, Assert.Single(durable.Peers).Count);
+    }
+
+    // A save writes a swarm whose peers joined, left or changed at once; one whose peers only announced again once refreshes are marked.
+    [Fact]
+    public void A_re_announce_waits_for_the_refresh_and_a_change_does_not()
+    {
+        var table = new SwarmTable(PeerCapsForTests.Unlimited, new CompletedCounts(new Dictionary<InfoHashKey, long>()));
+        table.Announce(Announce(1), expiresAt: 100);
+        Assert.Single(Save(table));
+
+        table.Announce(Announce(1), expiresAt: 200);
+        Assert.Empty(Save(table));
+
+        table.MarkRefreshed();
+        SavedSwarm refreshed = Assert.Single(Save(table));
+        Assert.Equal(200, refreshed.ReadEntry(0).ExpiresAt);
+        table.MarkRefreshed();
+        Assert.Empty(Save(table));
+
+        table.Announce(Announce(1, seeder: true), expiresAt: 300);
+        Assert.True(Assert.Single(Save(table)).ReadEntry(0).IsSeeder);
+        table.Announce(Announce(2), expiresAt: 300);
+        Assert.Equal(2, Assert.Single(Save(table)).Count);
+        table.Announce(Announce(2, announceEvent: AnnounceEvent.Stopped), expiresAt: 300);
+        Assert.Equal(1, Assert.Single(Save(table)).Count);
     }
 }

@@ -33,17 +33,18 @@ public sealed class PeerSwarmTests
     public void Counts_follow_started_completed_and_stopped()
     {
         var swarm = new PeerSwarm();
-        Assert.False(swarm.Record(Peer(1), isSeeder: false, AnnounceEvent.Started, 100));
-        Assert.False(swarm.Record(Peer(2), isSeeder: true, AnnounceEvent.Started, 100));
+        Assert.Equal(Recorded.Changed, swarm.Record(Peer(1), isSeeder: false, AnnounceEvent.Started, 100));
+        Assert.Equal(Recorded.Changed, swarm.Record(Peer(2), isSeeder: true, AnnounceEvent.Started, 100));
+        Assert.Equal(Recorded.Refreshed, swarm.Record(Peer(2), isSeeder: true, AnnounceEvent.None, 200));
         Assert.Equal((1, 1), (swarm.Seeders, swarm.Leechers));
 
-        Assert.True(swarm.Record(Peer(1), isSeeder: true, AnnounceEvent.Completed, 100));
-        Assert.False(swarm.Record(Peer(1), isSeeder: true, AnnounceEvent.Completed, 100));
+        Assert.Equal(Recorded.Changed | Recorded.Finished, swarm.Record(Peer(1), isSeeder: true, AnnounceEvent.Completed, 100));
+        Assert.Equal(Recorded.Refreshed, swarm.Record(Peer(1), isSeeder: true, AnnounceEvent.Completed, 100));
         Assert.Equal((2, 0), (swarm.Seeders, swarm.Leechers));
 
-        Assert.False(swarm.Record(Peer(2), isSeeder: true, AnnounceEvent.Stopped, 100));
+        Assert.Equal(Recorded.Changed, swarm.Record(Peer(2), isSeeder: true, AnnounceEvent.Stopped, 100));
         Assert.Equal((1, 0), (swarm.Seeders, swarm.Leechers));
-        Assert.False(swarm.Record(Peer(9), isSeeder: false, AnnounceEvent.Stopped, 100));
+        Assert.Equal(Recorded.None, swarm.Record(Peer(9), isSeeder: false, AnnounceEvent.Stopped, 100));
         Assert.Equal(1, swarm.Count);
     }
 

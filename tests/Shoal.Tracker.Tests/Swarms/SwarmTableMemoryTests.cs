@@ -22,7 +22,7 @@ public sealed class SwarmTableMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Small_swarms_cost_at_most_56_bytes_per_peer_with_the_swarms_own_overhead()
     {
-        var table = new SwarmTable(PeerCapsForTests.Unlimited);
+        var table = new SwarmTable(PeerCapsForTests.Unlimited, new CompletedCounts(new Dictionary<InfoHashKey, long>()));
         long before = GC.GetTotalMemory(forceFullCollection: true);
         Span<byte> hash = stackalloc byte[InfoHashKey.Length];
         for (int peer = 0; peer < Swarms * PeersPerSwarm; peer++)
