@@ -23,7 +23,8 @@ internal sealed class TorrentTrackers : IDisposable
     private readonly string _name;
     private readonly InfoHash _infoHash;
 
-    // A hybrid's truncated v2 hash: its v2 swarm is announced to the same trackers, after the v1 hash (BEP 52).
+    // A hybrid's truncated v2 hash: its v2 swarm is announced to the same trackers, after each answered
+    // announce of the v1 hash (BEP 52), with its own events: it hears stopped only if it answered started (BEP 3).
     private readonly InfoHash? _alsoInfoHash;
     private readonly IReadOnlyList<TrackerTier> _tiers;
     private readonly Func<(long Uploaded, long Downloaded, long Left, bool PartialSeed)> _totals;
@@ -32,6 +33,9 @@ internal sealed class TorrentTrackers : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<Uri, TrackerStatus> _statuses = [];
     private readonly AnnounceSchedule?[] _schedules;
+
+    // The v2 swarm's events per tier; only their events count, the v1 schedule sets the times.
+    private readonly AnnounceSchedule?[] _alsoSchedules;
     private readonly bool[] _busy;
     private readonly List<Task> _inFlight = [];
     private CancellationTokenSource? _stop;
@@ -59,6 +63,7 @@ internal sealed class TorrentTrackers : IDisposable
         Func<Uri, Uri> rewrite = rewriteAnnounceUrl ?? (url => url);
         _tiers = new TrackerTiers(urls, url => session.TrackerClients.Create(rewrite(url))).Tiers;
         _schedules = new AnnounceSchedule?[_tiers.Count];
+        _alsoSchedules = new AnnounceSchedule?[_tiers.Count];
         _busy = new bool[_tiers.Count];
         for (int tier = 0; tier < _tiers.Count; tier++)
         {
@@ -93,6 +98,7 @@ internal sealed class TorrentTrackers : IDisposable
             for (int tier = 0; tier < _tiers.Count; tier++)
             {
                 _schedules[tier] = new AnnounceSchedule(_session.Options.Time);
+                _alsoSchedules[tier] = _alsoInfoHash is null ? null : new AnnounceSchedule(_session.Options.Time);
             }
         }
 
@@ -129,7 +135,7 @@ internal sealed class TorrentTrackers : IDisposable
     {
         lock (_lock)
         {
-            foreach (AnnounceSchedule? schedule in _schedules)
+            foreach (AnnounceSchedule? schedule in _schedules.Concat(_alsoSchedules))
             {
                 schedule?.OnDownloadCompleted();
             }
@@ -138,12 +144,12 @@ internal sealed class TorrentTrackers : IDisposable
         Tick();
     }
 
-    /// <summary>Cancels the announces on their way, then says <c>stopped</c> to the tiers that heard <c>started</c>.</summary>
+    /// <summary>Cancels the announces on their way, then says <c>stopped</c> to each swarm of the tiers that answered its <c>started</c>.</summary>
     public async Task StopAsync()
     {
         CancellationTokenSource? stop;
         Task[] inFlight;
-        List<int> started;
+        (int Tier, bool Started, bool AlsoStarted)[] started;
         lock (_lock)
         {
             stop = _stop;
@@ -162,11 +168,11 @@ internal sealed class TorrentTrackers : IDisposable
         stop.Dispose();
         lock (_lock)
         {
-            started = [.. Enumerable.Range(0, _tiers.Count).Where(tier => _schedules[tier]!.HasStarted)];
+            started = [.. Enumerable.Range(0, _tiers.Count).Select(tier => (tier, _schedules[tier]!.HasStarted, _alsoSchedules[tier]?.HasStarted == true))];
         }
 
         using var timeout = new CancellationTokenSource(StopTimeout, _session.Options.Time);
-        await Task.WhenAll(started.Select(tier => StoppedAsync(tier, timeout.Token))).ConfigureAwait(false);
+        await Task.WhenAll(started.Select(tier => StoppedAsync(tier.Tier, tier.Started, tier.AlsoStarted, timeout.Token))).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -230,7 +236,7 @@ internal sealed class TorrentTrackers : IDisposable
 
             if (answer is not null && _alsoInfoHash is not null)
             {
-                await AnnounceAlsoAsync(tier, announceEvent, ct).ConfigureAwait(false);
+                await AnnounceAlsoAsync(tier, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -254,29 +260,58 @@ internal sealed class TorrentTrackers : IDisposable
         }
     }
 
-    /// <summary>The same announce for the v2 swarm; its peers join the one swarm, and the tier's status stays the v1 hash's.</summary>
-    private async Task AnnounceAlsoAsync(int tier, AnnounceEvent announceEvent, CancellationToken ct)
+    /// <summary>
+    /// The v2 swarm's announce, with the event its own schedule is at (<c>started</c> until a tracker answers
+    /// it, so a lost one is sent again); its peers join the one swarm, and the tier's status stays the v1 hash's.
+    /// </summary>
+    private async Task AnnounceAlsoAsync(int tier, CancellationToken ct)
     {
-        IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(announceEvent, null) with { InfoHash = _alsoInfoHash! }, ct).ConfigureAwait(false);
-        if (results.Count > 0 && results[^1].Response is { Peers.Count: > 0 } answer)
+        AnnounceSchedule schedule;
+        AnnounceEvent announceEvent;
+        string? trackerId;
+        lock (_lock)
+        {
+            schedule = _alsoSchedules[tier]!;
+            announceEvent = schedule.NextEvent;
+            trackerId = schedule.TrackerId;
+        }
+
+        IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(announceEvent, trackerId) with { InfoHash = _alsoInfoHash! }, ct).ConfigureAwait(false);
+        AnnounceResponse? answer = results.Count > 0 ? results[^1].Response : null;
+        lock (_lock)
+        {
+            if (answer is null)
+            {
+                schedule.OnFailed();
+            }
+            else
+            {
+                schedule.OnAnswered(announceEvent, answer);
+            }
+        }
+
+        if (answer is { Peers.Count: > 0 })
         {
             _peers.AddPeers(answer.Peers, PeerSource.Tracker);
         }
     }
 
-    private async Task StoppedAsync(int tier, CancellationToken ct)
+    private async Task StoppedAsync(int tier, bool started, bool alsoStarted, CancellationToken ct)
     {
         try
         {
-            IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(AnnounceEvent.Stopped, null), ct).ConfigureAwait(false);
-            lock (_lock)
+            if (started)
             {
-                Record(AnnounceEvent.Stopped, results);
+                IReadOnlyList<TrackerAnnounceResult> results = await _tiers[tier].AnnounceAsync(Request(AnnounceEvent.Stopped, null), ct).ConfigureAwait(false);
+                lock (_lock)
+                {
+                    Record(AnnounceEvent.Stopped, results);
+                }
             }
 
-            if (_alsoInfoHash is not null)
+            if (alsoStarted)
             {
-                await AnnounceAlsoAsync(tier, AnnounceEvent.Stopped, ct).ConfigureAwait(false);
+                await _tiers[tier].AnnounceAsync(Request(AnnounceEvent.Stopped, null) with { InfoHash = _alsoInfoHash! }, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -21,7 +21,10 @@ public sealed class SessionTrackerTests
         ShoalSession seeder = swarm.StartSession();
         seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
         int seederPort = seeder.ListenEndPoint.Port;
-        await tracker.WaitForAsync(a => a.Any(r => r.Port == seederPort), Timeout);
+        InfoHash v2 = swarm.Torrent.InfoHashes.V2!.Truncated;
+        // The v2 swarm's started goes out only after the v1 one is answered: waiting for the v1 one alone let
+        // a loaded machine stop the seeder before its v2 started had been sent.
+        await tracker.WaitForAsync(a => a.Any(r => r.Port == seederPort && r.InfoHash.Equals(v2)), Timeout);
 
         ShoalSession leecher = swarm.StartSession();
         int leecherPort = leecher.ListenEndPoint.Port;
@@ -42,7 +45,7 @@ public sealed class SessionTrackerTests
         InfoHash v1 = swarm.Torrent.InfoHashes.V1!;
         Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Completed, AnnounceEvent.Stopped], tracker.EventsFrom(leecherPort, v1));
         Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort, v1));
-        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort, swarm.Torrent.InfoHashes.V2!.Truncated));
+        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort, v2));
         AnnounceRequest started = tracker.Announces.First(a => a.Port == leecherPort);
         Assert.Equal(swarm.Torrent.InfoHashes.ForWire, started.InfoHash);
         Assert.Equal(leecher.PeerId.ToArray(), started.PeerId.ToArray());
@@ -54,6 +57,25 @@ public sealed class SessionTrackerTests
         Assert.Equal(0, stopped.Left);
         Assert.Equal(0, stopped.NumWant);
         Assert.True(stopped.Downloaded >= swarm.Torrent.TotalSize);
+    }
+
+    [Fact]
+    public async Task A_hybrid_says_stopped_only_to_the_swarm_whose_started_was_answered()
+    {
+        await using LoopbackSwarm swarm = await LoopbackSwarm.CreateAsync(64 * 1024);
+        InfoHash v1 = swarm.Torrent.InfoHashes.V1!;
+        InfoHash v2 = swarm.Torrent.InfoHashes.V2!.Truncated;
+        await using var tracker = new TestSwarmTracker(ignore: request => request.InfoHash.Equals(v2));
+        ShoalSession seeder = swarm.StartSession();
+        seeder.Add(swarm.Torrent, new AddTorrentOptions { ContentPath = swarm.ContentPath, ContentIsVerified = true, Trackers = [tracker.AnnounceUrl.ToString()] });
+        int seederPort = seeder.ListenEndPoint.Port;
+        await tracker.WaitForAsync(a => a.Any(r => r.InfoHash.Equals(v2)), Timeout);
+
+        await seeder.DisposeAsync();
+
+        // BEP 3: stopped ends a started the tracker took in; the v2 swarm's was never answered.
+        Assert.Equal([AnnounceEvent.Started, AnnounceEvent.Stopped], tracker.EventsFrom(seederPort, v1));
+        Assert.Equal([AnnounceEvent.Started], tracker.EventsFrom(seederPort, v2));
     }
 
     [Fact]
