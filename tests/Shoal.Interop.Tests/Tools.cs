@@ -14,7 +14,13 @@ public static class Tools
     /// The shoal under test: <c>SHOAL_BINARY</c> when set (./test.sh sets it to ./shoal's native build, the one people
     /// run), else the build beside these tests.
     /// </summary>
-    public static string Shoal { get; } = Environment.GetEnvironmentVariable("SHOAL_BINARY") is { Length: > 0 } binary ? binary : Path.Combine(AppContext.BaseDirectory, "shoal");
+    public static string Shoal { get; } = Environment.GetEnvironmentVariable("SHOAL_BINARY") is { Length: > 0 } binary ? binary : ManagedShoal;
+
+    /// <summary>
+    /// The build beside these tests, on the .NET runtime with its JIT: for a test that reads the process through the
+    /// runtime's diagnostics port (EventPipe), which the native build leaves out.
+    /// </summary>
+    public static string ManagedShoal => Path.Combine(AppContext.BaseDirectory, "shoal");
 
     public static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "scripts", name);
 

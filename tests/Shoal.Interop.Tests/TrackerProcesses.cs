@@ -36,6 +36,10 @@ public sealed class ShoalTrackerProcess : IAsyncDisposable
     public static Task<ShoalTrackerProcess> StartAsync(string dataFolder, int port, IReadOnlyDictionary<string, string> environment, params string[] extra) =>
         AnnouncedAsync(RunningProcess.Start(Tools.Shoal, Arguments(IPAddress.Loopback, port, dataFolder, extra), environment: environment));
 
+    /// <summary>Starts the managed build (<see cref="Tools.ManagedShoal"/>), whose heap a test can read through EventPipe.</summary>
+    public static Task<ShoalTrackerProcess> StartManagedAsync(string dataFolder, params string[] extra) =>
+        AnnouncedAsync(RunningProcess.Start(Tools.ManagedShoal, Arguments(IPAddress.Loopback, port: 0, dataFolder, extra)));
+
     /// <summary>
     /// Starts it by <paramref name="start"/> (given `shoal`'s arguments: in a network lab's namespace, say), listening on
     /// <paramref name="listen"/>.

@@ -35,7 +35,8 @@ public sealed class TrackerSoakTests(ITestOutputHelper output) : IDisposable
         TimeSpan window = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds / 5, 10, 60));
 
         // Every peer comes from 127.0.0.1: the per-address rate limit and peer cap are for strangers, not for this test.
-        await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartAsync(_folder, "--rate-limit", "0", "--max-peers-per-address", "100000");
+        // The managed build: the live heap is read through the runtime's diagnostics port, which the native build leaves out.
+        await using ShoalTrackerProcess tracker = await ShoalTrackerProcess.StartManagedAsync(_folder, "--rate-limit", "0", "--max-peers-per-address", "100000");
         using var http = new HttpClient();
         var load = new SoakLoad(
             new HttpTrackerClient(new Uri(tracker.HttpAnnounce), http),
