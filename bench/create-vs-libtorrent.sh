@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 
 shoal="${SHOAL:-}"
 if [ -z "$shoal" ]; then
-    "$root/shoal" --version >/dev/null   # publishes a ReadyToRun build once per source change
+    "$root/shoal" --version >/dev/null   # publishes shoal once per source change (NativeAOT, else ReadyToRun)
     shoal="$root/.build/shoal/shoal"
 fi
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom > "$work/data.bin"

@@ -30,7 +30,7 @@ mkdir -p "$out/raw"
 rm -f "$out/raw/"* "$out/"*.png "$out/REPORT.md" "$out/report.json"
 started=$(date +%s.%N)
 
-echo "run.sh: publishing shoal once (./shoal: Release, ReadyToRun)" >&2
+echo "run.sh: publishing shoal once (./shoal: Release, NativeAOT where a C toolchain links it, else ReadyToRun)" >&2
 "$root/shoal" --version >/dev/null || { echo "run.sh: cannot build shoal" >&2; exit 1; }
 export SHOAL="$root/.build/shoal/shoal"
 

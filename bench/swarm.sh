@@ -14,6 +14,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || { echo "needs python3-libtorrent for /usr/bin/python3" >&2; exit 1; }
-# bench/run.sh publishes once and sets SHOAL; alone, ./shoal builds once per source change (ReadyToRun, .build/shoal).
+# bench/run.sh publishes once and sets SHOAL; alone, ./shoal builds once per source change (NativeAOT or ReadyToRun, .build/shoal).
 [ -n "${SHOAL:-}" ] || "$root/shoal" --version >/dev/null
 exec /usr/bin/python3 "$root/bench/swarm.py"

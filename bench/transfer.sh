@@ -222,7 +222,7 @@ print(r["leecher"]["peak_rss_anon_bytes"] // 1048576, r.get("seeder", {}).get("h
 if [ -n "${SHOAL:-}" ]; then
     shoal="$SHOAL"
 else
-    echo "publishing shoal (Release, ReadyToRun, through ./shoal)" >&2
+    echo "publishing shoal (Release, through ./shoal)" >&2
     "$root/shoal" --version >/dev/null || echo "publish failed; shoal pairs will fail" >&2
     shoal="$root/.build/shoal/shoal"
 fi
