@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace Shoal.Storage;
@@ -19,6 +18,12 @@ public sealed partial class FileStorage
     internal const int SlowDirectWritesAllowed = 4;
 
     private int _slowDirectWrites;
+
+    /// <summary>Times each direct write (a test's clock stands for a slow disk).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether aligned pieces still go to the disk directly (false once refused or slow).</summary>
+    internal bool WritesDirect => !_directFailed;
 
     // One per torrent file (the part file, rare and moved about, is written through the page cache); null until tried, or where unsupported.
     private readonly SafeFileHandle?[] _direct;
@@ -55,9 +60,9 @@ public sealed partial class FileStorage
     {
         try
         {
-            long started = Stopwatch.GetTimestamp();
+            long started = Time.GetTimestamp();
             DirectWrites.Write(direct, slices, position);
-            if (Stopwatch.GetElapsedTime(started) > SlowDirectWrite && Interlocked.Increment(ref _slowDirectWrites) >= SlowDirectWritesAllowed)
+            if (Time.GetElapsedTime(started) > SlowDirectWrite && Interlocked.Increment(ref _slowDirectWrites) >= SlowDirectWritesAllowed)
             {
                 _directFailed = true;
             }
