@@ -56,6 +56,9 @@ def main():
     if args.hash_log:
         extra["alert_mask"] = extra.get("alert_mask", 0) | hash_log_settings()["alert_mask"]
     extra.update(transport_settings(args))
+    # A peer connecting wakes the loop below (see its end).
+    extra["alert_mask"] = (extra.get("alert_mask", lt.alert.category_t.error_notification | lt.alert.category_t.status_notification)
+                           | lt.alert.category_t.peer_notification | lt.alert.category_t.connect_notification)
     session, port = make_session(args.host, args.port, extra)
     if args.upload_limit > 0:
         everyone_in_global_class(session)
@@ -105,7 +108,12 @@ def main():
             emit("stats", sys.stderr, total_payload_upload=status.total_payload_upload,
                  total_upload=status.total_upload, upload_payload_rate=status.upload_payload_rate,
                  peers=status.num_peers)
-        time.sleep(min(0.1, args.stats_interval))
+        # A native peer can connect, fetch a few MiB and leave within one 100 ms round, and a connection's kind is
+        # known only once its handshake is over: while peers are connected, look every 5 ms; else wait for an alert.
+        if status.num_peers > 0:
+            time.sleep(0.005)
+        else:
+            session.wait_for_alert(int(min(0.1, args.stats_interval) * 1000))
 
     # The alerts posted since the last round (a fast peer's whole exchange can fit in one): counted before the summary.
     status = alerts.drain(handle)
