@@ -8,7 +8,8 @@ namespace Shoal.Cli.Doctor;
 /// <summary>
 /// What <c>shoal doctor</c> found out, from a session of its own or from a running node (<paramref name="Source"/> says
 /// which): the port asked for and the ports open (0 when not), each port's mapping on the router, our external
-/// address and who said it, the machine's address towards its router (null without one), and the DHT (null when off).
+/// address and who said it, the machine's address towards its router (null without one), the DHT (null when off), and
+/// how this shoal hashes content.
 /// </summary>
 public sealed record DoctorFacts(
     string Source,
@@ -19,7 +20,8 @@ public sealed record DoctorFacts(
     IPAddress? ExternalAddress,
     ExternalAddressSource? ExternalAddressSource,
     IPAddress? LocalAddress,
-    DoctorDhtFacts? Dht);
+    DoctorDhtFacts? Dht,
+    DoctorHashingFacts Hashing);
 
 /// <summary>
 /// The DHT as the doctor saw it: nodes in the routing table, the bootstrap nodes it was given with what became of each,

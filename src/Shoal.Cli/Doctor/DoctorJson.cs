@@ -21,7 +21,8 @@ public sealed record DoctorJson(DoctorJson.FactsView Facts, IReadOnlyList<Doctor
         string? ExternalAddressSource,
         string? LocalAddress,
         string? ReachableAt,
-        DoctorDhtFacts? Dht)
+        DoctorDhtFacts? Dht,
+        DoctorHashingFacts Hashing)
     {
         public static FactsView From(DoctorFacts facts) => new(
             facts.Source,
@@ -33,7 +34,8 @@ public sealed record DoctorJson(DoctorJson.FactsView Facts, IReadOnlyList<Doctor
             facts.ExternalAddressSource?.ToString().ToLowerInvariant(),
             facts.LocalAddress?.ToString(),
             DoctorReport.ReachableAt(facts)?.ToString(),
-            facts.Dht);
+            facts.Dht,
+            facts.Hashing);
     }
 
     public sealed record FindingView(string Topic, string Level, string Text, string? Advice)

@@ -21,7 +21,8 @@ public static class DoctorNode
             view.ExternalAddress is { } address ? IPAddress.Parse(address) : null,
             Enum.TryParse(view.ExternalAddressSource, ignoreCase: true, out ExternalAddressSource source) ? source : null,
             GatewayFinder.FindDefault()?.InternalAddress,
-            view.Dht is { } dht ? DoctorDhtFacts.From(dht) : null);
+            view.Dht is { } dht ? DoctorDhtFacts.From(dht) : null,
+            DoctorHashingFacts.OfThisProcess());
     }
 
     private static PortMappingStatus Mapping(MappingView view) => new(

@@ -35,7 +35,8 @@ public static class DoctorProbe
             status.ExternalAddress,
             status.ExternalAddressSource,
             GatewayFinder.FindDefault()?.InternalAddress,
-            session.DhtState is { } dht ? DoctorDhtFacts.From(DhtReachabilityView.From(dht, options.Dht?.Bootstrap ?? [])) : null);
+            session.DhtState is { } dht ? DoctorDhtFacts.From(DhtReachabilityView.From(dht, options.Dht?.Bootstrap ?? [])) : null,
+            DoctorHashingFacts.OfThisProcess());
     }
 
     private static bool Settled(ShoalSession session) =>

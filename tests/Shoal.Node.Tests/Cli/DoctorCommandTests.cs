@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Shoal.Interop.Tests;
+using Shoal.Metainfo.Hashing;
 using Shoal.Tests;
 
 namespace Shoal.Node.Tests.Cli;
@@ -51,6 +52,11 @@ public sealed class DoctorCommandTests : IDisposable
         JsonElement dht = Assert.Single(report.GetProperty("findings").EnumerateArray(), f => f.GetProperty("topic").GetString() == "dht");
         Assert.Equal("problem", dht.GetProperty("level").GetString());
         Assert.StartsWith("no DHT node answered: no bootstrap nodes are set", dht.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // The shoal under test (the native build ./test.sh publishes) uses the lanes of a processor that has them.
+        bool processorHasLanes = ContentHashing.ProcessorHasLanes(File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)));
+        Assert.Equal(processorHasLanes, facts.GetProperty("hashing").GetProperty("processorHasLanes").GetBoolean());
+        Assert.Equal(processorHasLanes, facts.GetProperty("hashing").GetProperty("inLanes").GetBoolean());
     }
 
     public void Dispose() => _folder.Dispose();

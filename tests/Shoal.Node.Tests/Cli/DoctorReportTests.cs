@@ -94,8 +94,33 @@ public sealed class DoctorReportTests
         Assert.StartsWith("peers on the internet can connect to you at 20.1.2.3:6881", Assert.Single(findings, f => f.Topic == "verdict").Text, StringComparison.Ordinal);
     }
 
-    private static DoctorFacts Facts(IReadOnlyList<PortMappingStatus> mappings, IPAddress? external, ExternalAddressSource? source, DoctorDhtFacts? dht) =>
-        new("a test", 6881, 6881, 6881, mappings, external, source, Home, dht);
+    [Fact]
+    public void A_shoal_built_without_the_processors_AVX512_lanes_is_told_to_build_for_this_machine()
+    {
+        DoctorFacts facts = Facts([Mapped(MappingProtocol.Tcp)], external: Router, ExternalAddressSource.Gateway, dht: null, new DoctorHashingFacts(InLanes: false, ProcessorHasLanes: true));
+
+        DoctorFinding hashing = Assert.Single(DoctorReport.Of(facts), f => f.Topic == "hashing");
+
+        Assert.Equal(DoctorLevel.Warning, hashing.Level);
+        Assert.StartsWith("this processor has AVX-512 but this shoal was built without it", hashing.Text, StringComparison.Ordinal);
+        Assert.Contains("`./shoal` in the source tree, with gcc installed", hashing.Advice, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, true, "content is hashed sixteen pieces or blocks at a time in AVX-512 lanes")]
+    [InlineData(false, false, "content is hashed one piece at a time: this processor has no AVX-512 lanes")]
+    public void Hashing_that_uses_what_the_processor_has_is_fine(bool inLanes, bool processorHasLanes, string text)
+    {
+        DoctorFacts facts = Facts([Mapped(MappingProtocol.Tcp)], external: Router, ExternalAddressSource.Gateway, dht: null, new DoctorHashingFacts(inLanes, processorHasLanes));
+
+        DoctorFinding hashing = Assert.Single(DoctorReport.Of(facts), f => f.Topic == "hashing");
+
+        Assert.Equal(DoctorLevel.Ok, hashing.Level);
+        Assert.Equal(text, hashing.Text);
+    }
+
+    private static DoctorFacts Facts(IReadOnlyList<PortMappingStatus> mappings, IPAddress? external, ExternalAddressSource? source, DoctorDhtFacts? dht, DoctorHashingFacts? hashing = null) =>
+        new("a test", 6881, 6881, 6881, mappings, external, source, Home, dht, hashing ?? new DoctorHashingFacts(InLanes: true, ProcessorHasLanes: true));
 
     private static PortMappingStatus Mapped(MappingProtocol protocol, int internalPort = 6881) =>
         new(protocol, internalPort, PortMappingState.Mapped, "NAT-PMP", 6881, DateTimeOffset.MaxValue, null);
