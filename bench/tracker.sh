@@ -11,7 +11,7 @@
 # usage: [QUICK=1] [DURATION=15] [WARMUP=3] [HTTP_CONCURRENCY=8] [UDP_CONCURRENCY=8]
 #        [HASHES="1000 100000"] [PEERS_PER_HASH=10] [NUMWANT=50] [SEED=1] [FILL_TRANSPORT=udp]
 #        [TRACKERS="opentracker shoal"] [BASELINE=/path/to/another/shoal] [PIN=1] [KEEP=1]
-#        [RESULTS=/path/file.json] [SHOAL_TRACKER_ARGS=...] bench/tracker.sh
+#        [RESULTS=/path/file.json] [SHOAL_TRACKER_ARGS=...] [SHOAL=/path/to/shoal] bench/tracker.sh
 #   PIN=1 runs the tracker on CPU 0 and the generator on CPU 1 (taskset), so neither takes the
 #   other's core; PIN=0 lets the scheduler place both. BASELINE adds a tracker "baseline": `shoal`
 #   from another build (say main's), for before/after figures in the same run.
@@ -76,7 +76,7 @@ wait_for_port() {
 
 # Starts NAME on a free port for the given number of info-hashes; sets port and pid.
 start_tracker() {
-    local name="$1" count="$2" dir="$work/$1-$2" binary="$root/shoal"
+    local name="$1" count="$2" dir="$work/$1-$2" binary="${SHOAL:-$root/shoal}"
     mkdir -p "$dir" && chmod 755 "$dir"
     port="$(free_port)"
     case "$name" in
@@ -178,7 +178,7 @@ shoal_args=()
 if [[ " $trackers " == *" shoal "* ]]; then
     echo "building shoal..." >&2
     # An unknown command prints the root help and succeeds, so look for it in the command list.
-    if ! "$root/shoal" --help 2>/dev/null | grep -qE '^ +tracker( |$)'; then
+    if ! "${SHOAL:-$root/shoal}" --help 2>/dev/null | grep -qE '^ +tracker( |$)'; then
         echo "note: this tree has no 'shoal tracker' command; measuring opentracker only" >&2
         trackers="${trackers//shoal/}"
     else

@@ -193,6 +193,11 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
             return;
         }
 
+        // In key order, the order of the store's index, so that a save of many swarms walks the index's pages in
+        // turn, each read and written once, instead of at random through a page cache far smaller than the table.
+        changed.Sort(static (a, b) => a.Value.CompareTo(b.Value));
+        emptied.Sort(static (a, b) => a.Value.CompareTo(b.Value));
+
         try
         {
             int peers = 0;

@@ -142,6 +142,28 @@ public sealed class MemorySwarmStoreTests
         Assert.Equal(1, Assert.Single(durable.Peers).Count);
     }
 
+    // The store's index is in key order: a save of many swarms walks it page by page instead of at random.
+    [Fact]
+    public async Task A_save_hands_the_swarms_over_in_key_order()
+    {
+        var time = new ManualTimeProvider();
+        var durable = new RecordingStore();
+        await using MemorySwarmStore store = await MemorySwarmStore.OpenAsync(durable, durable, TimeSpan.FromMinutes(10), PeerCapsForTests.Unlimited, time, NullLogger.Instance, CancellationToken.None);
+        var random = new Random(17);
+        for (int swarm = 0; swarm < 500; swarm++)
+        {
+            byte[] hash = new byte[InfoHashKey.Length];
+            random.NextBytes(hash);
+            await store.AnnounceAsync(Announce(swarm) with { InfoHash = InfoHashKey.Read(hash) }, CancellationToken.None);
+        }
+
+        time.Advance(MemorySwarmStore.SavePeriod);
+
+        await durable.PeersSaved.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(500, durable.WriteOrder.Count);
+        Assert.Equal(durable.WriteOrder.OrderBy(key => key.Value), durable.WriteOrder);
+    }
+
     // A save writes a swarm whose peers joined, left or changed at once; one whose peers only announced again once refreshes are marked.
     [Fact]
     public void A_re_announce_waits_for_the_refresh_and_a_change_does_not()

@@ -14,6 +14,9 @@ internal sealed class RecordingStore : ICompletedCountStore, ILivePeerStore
     /// <summary>Every save, as the numbers of swarms it wrote and forgot.</summary>
     public List<(int Written, int Forgotten)> Saves { get; } = [];
 
+    /// <summary>The swarms the saves wrote, in the order they were handed over.</summary>
+    public List<InfoHashKey> WriteOrder { get; } = [];
+
     public TaskCompletionSource PeersSaved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<IReadOnlyList<SavedSwarm>> LoadPeersAsync(CancellationToken cancellationToken) => Task.FromResult(Peers);
@@ -29,6 +32,7 @@ internal sealed class RecordingStore : ICompletedCountStore, ILivePeerStore
         foreach (SavedSwarm swarm in changed)
         {
             _saved[swarm.InfoHash] = swarm;
+            WriteOrder.Add(swarm.InfoHash);
             written++;
         }
 
