@@ -119,6 +119,7 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
         using var timer = new PeriodicTimer(SavePeriod, _time);
         DateTimeOffset nextExpiry = _time.GetUtcNow() + ExpiryPeriod;
         DateTimeOffset nextRefresh = _time.GetUtcNow() + _refreshPeriod;
+        var saves = new SaveSchedule(_time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
@@ -130,7 +131,13 @@ public sealed class MemorySwarmStore : ISwarmStore, ISwarmTotals
                 }
 
                 await FlushAsync(stop).ConfigureAwait(false);
-                await SavePeersAsync(stop).ConfigureAwait(false);
+                if (saves.IsDue(_time.GetTimestamp()))
+                {
+                    long started = _time.GetTimestamp();
+                    await SavePeersAsync(stop).ConfigureAwait(false);
+                    saves.Saved(started, _time.GetTimestamp());
+                }
+
                 if (_time.GetUtcNow() >= nextExpiry)
                 {
                     int expired = ExpirePeers();
