@@ -5,7 +5,10 @@ using Shoal.Swarm;
 
 namespace Shoal.Net;
 
-/// <summary>What a connection needs of its torrent: the swarm and the lock that serializes calls into it, storage to serve blocks from, and rate limits.</summary>
+/// <summary>
+/// What a connection needs of its torrent: the swarm and the lock that serializes calls into it, storage to serve
+/// blocks from, rate limits, and the timer of the torrent's deferred flushes.
+/// </summary>
 internal sealed record ConnectionContext(
     Torrent Torrent,
     TorrentSwarm Swarm,
@@ -14,4 +17,5 @@ internal sealed record ConnectionContext(
     BandwidthLimiter Upload,
     BandwidthLimiter Download,
     BufferPool Pool,
-    int MaxQueuedBlocks);
+    int MaxQueuedBlocks,
+    DeferredFlushes Deferred);

@@ -25,6 +25,7 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
     private readonly SemaphoreSlim _sendSignal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private int _signalled;
+    private int _deferred;
     private SwarmPeer? _peer;
 
     public PeerConnection(IPeerStream stream, ConnectionContext context)
@@ -46,13 +47,49 @@ internal sealed class PeerConnection : IPeerLink, IDisposable
 
     public void Flush()
     {
+        if (FlushQueue())
+        {
+            Signal();
+        }
+    }
+
+    public void FlushSoon()
+    {
+        if (FlushQueue() && Volatile.Read(ref _signalled) == 0 && Interlocked.Exchange(ref _deferred, 1) == 0)
+        {
+            _context.Deferred.Add(this);
+        }
+    }
+
+    /// <summary>The deferred flush is due: sends what waited, unless the connection has ended meanwhile.</summary>
+    public void SendDeferred()
+    {
+        Volatile.Write(ref _deferred, 0);
+        try
+        {
+            Signal();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed and disposed since it asked: nothing is sent any more.
+        }
+    }
+
+    /// <summary>Moves what the swarm wrote to the send loop's side; false if that closed the connection.</summary>
+    private bool FlushQueue()
+    {
         _queue.Flush();
         if (_queue.QueuedBytes > _queue.MaxBytes)
         {
             Close($"the peer does not read what it asks for: {_queue.QueuedBytes} bytes queued");
-            return;
+            return false;
         }
 
+        return true;
+    }
+
+    private void Signal()
+    {
         if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
             _sendSignal.Release();

@@ -28,6 +28,7 @@ internal sealed partial class TorrentConnections(SessionContext session, Torrent
     private readonly AddressSlots _addressSlots = new(session.Options.MaxConnectionsPerAddress);
     private readonly RunningTasks _running = new(gate);
     private readonly long _startTimestamp = session.Options.Time.GetTimestamp();
+    private readonly DeferredFlushes _deferredFlushes = new(session.Options.Time);
     private TorrentSwarm? _swarm;
     private CancellationToken _stop;
 
@@ -227,7 +228,7 @@ internal sealed partial class TorrentConnections(SessionContext session, Torrent
 
         IPEndPoint remote = stream.Remote;
         var connection = new PeerConnection(stream, new ConnectionContext(
-            torrent, _swarm!, gate, storage, bandwidth.Upload, bandwidth.Download, session.Options.BufferPool, session.Options.Swarm.MaxIncomingRequests));
+            torrent, _swarm!, gate, storage, bandwidth.Upload, bandwidth.Download, session.Options.BufferPool, session.Options.Swarm.MaxIncomingRequests, _deferredFlushes));
         EngineLog.Connected(logger, torrent.Name, remote, direction);
         await _running.RunAsync(connection.RunAsync(handshake, _stop, ReplacesDuplicate(handshake, direction))).ConfigureAwait(false);
 

@@ -23,6 +23,12 @@ public interface IPeerLink
     void Flush();
 
     /// <summary>
+    /// Hands what was written to the transport, which may hold it for a moment to send it with whatever comes
+    /// next: for messages no one waits on, such as HAVE to a peer we choke.
+    /// </summary>
+    void FlushSoon() => Flush();
+
+    /// <summary>
     /// Queues a piece message after the bytes written so far: the transport reads the block from storage
     /// when it sends it. False when the peer already has too many blocks queued.
     /// </summary>

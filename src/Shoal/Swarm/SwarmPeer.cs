@@ -125,6 +125,9 @@ public sealed class SwarmPeer
     /// <summary>Written to since the last flush, and so in the swarm's list of peers to flush (set only by its MarkOutput).</summary>
     internal bool IsQueuedForFlush { get; set; }
 
+    /// <summary>Something written since the last flush must go out at once (not only HAVE for a peer we choke).</summary>
+    internal bool HasUrgentOutput { get; set; }
+
     /// <summary>BEP 10 <c>reqq</c>: how many requests the peer accepts queued.</summary>
     internal int PeerRequestQueue { get; set; }
 

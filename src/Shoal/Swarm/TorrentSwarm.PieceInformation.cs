@@ -103,7 +103,9 @@ public sealed partial class TorrentSwarm
         {
             if (!peer.Pieces[piece])
             {
-                PeerMessageWriter.WriteIndex(Output(peer), MessageId.Have, piece);
+                // A peer we choke cannot ask for the piece yet: its HAVE travels with the next few (each HAVE on its
+                // own was a segment to send and one to receive per piece and peer, most of a capped swarm's wake-ups).
+                PeerMessageWriter.WriteIndex(peer.AmChoking ? LazyOutput(peer) : Output(peer), MessageId.Have, piece);
             }
 
             if (NeitherWantsTheOther(peer))

@@ -281,6 +281,13 @@ public sealed partial class TorrentSwarm
 
     private System.Buffers.IBufferWriter<byte> Output(SwarmPeer peer)
     {
+        peer.HasUrgentOutput = true;
+        return LazyOutput(peer);
+    }
+
+    /// <summary>The peer's output for messages that may wait for the next urgent one, or a moment (<see cref="IPeerLink.FlushSoon"/>).</summary>
+    private System.Buffers.IBufferWriter<byte> LazyOutput(SwarmPeer peer)
+    {
         MarkOutput(peer);
         peer.LastSent = Now;
         return peer.Link.Output;
@@ -302,10 +309,16 @@ public sealed partial class TorrentSwarm
         {
             SwarmPeer peer = _withOutput[i];
             peer.IsQueuedForFlush = false;
-            if (peer.IsAttached)
+            if (peer.IsAttached && peer.HasUrgentOutput)
             {
                 peer.Link.Flush();
             }
+            else if (peer.IsAttached)
+            {
+                peer.Link.FlushSoon();
+            }
+
+            peer.HasUrgentOutput = false;
         }
 
         _withOutput.Clear();

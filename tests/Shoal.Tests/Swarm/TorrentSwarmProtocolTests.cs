@@ -514,4 +514,32 @@ public class TorrentSwarmProtocolTests
         harness.Swarm.Close();
         harness.Pool.AssertAllReturned();
     }
+
+    [Fact]
+    public void A_have_goes_at_once_to_a_peer_we_unchoke_and_may_wait_for_one_we_choke()
+    {
+        SwarmHarness harness = Create(_ => false);
+        (SwarmPeer seeder, RecordingLink seederLink) = harness.Connect(ReservedBits.Shoal);
+        (SwarmPeer unchoked, RecordingLink unchokedLink) = harness.Connect(ReservedBits.Shoal);
+        (SwarmPeer choked, RecordingLink chokedLink) = harness.Connect(ReservedBits.Shoal);
+        harness.Send(unchoked, MessageId.Interested);
+        Assert.False(unchoked.AmChoking);
+        Assert.True(choked.AmChoking);
+        harness.Send(seeder, MessageId.HaveAll);
+        harness.Send(seeder, MessageId.Unchoke);
+        int index = SwarmHarness.Requests(seederLink.TakeMessages())[0].Piece;
+        harness.SendPiece(seeder, harness.Block(index, 0));
+        harness.SendPiece(seeder, harness.Block(index, 1));
+        (int urgent, int soon) = (chokedLink.Flushes, chokedLink.SoonFlushes);
+        int unchokedSoon = unchokedLink.SoonFlushes;
+
+        harness.CompleteChecks();
+
+        Assert.Single(unchokedLink.TakeMessages(), m => m.Id == MessageId.Have && m.Index == index);
+        Assert.Single(chokedLink.TakeMessages(), m => m.Id == MessageId.Have && m.Index == index);
+        Assert.Equal(unchokedSoon, unchokedLink.SoonFlushes);
+        Assert.Equal((urgent, soon + 1), (chokedLink.Flushes, chokedLink.SoonFlushes));
+        harness.Swarm.Close();
+        harness.Pool.AssertAllReturned();
+    }
 }

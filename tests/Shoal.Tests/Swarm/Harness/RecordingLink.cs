@@ -26,6 +26,9 @@ internal sealed class RecordingLink(IPAddress address, int maxQueuedBlocks = int
 
     public int Flushes { get; private set; }
 
+    /// <summary>Flushes the swarm let wait (<see cref="IPeerLink.FlushSoon"/>).</summary>
+    public int SoonFlushes { get; private set; }
+
     /// <summary>What the link says it has not sent yet; a test sets it to play a peer that does not read.</summary>
     public long QueuedBytes { get; set; }
 
@@ -34,6 +37,8 @@ internal sealed class RecordingLink(IPAddress address, int maxQueuedBlocks = int
     public bool IsClosed => CloseReason is not null;
 
     public void Flush() => Flushes++;
+
+    public void FlushSoon() => SoonFlushes++;
 
     public bool SendBlock(BlockRef block)
     {
