@@ -281,19 +281,29 @@ public sealed partial class TorrentSwarm
 
     private System.Buffers.IBufferWriter<byte> Output(SwarmPeer peer)
     {
-        peer.HasUrgentOutput = true;
-        return LazyOutput(peer);
-    }
-
-    /// <summary>The peer's output for messages that may wait for the next urgent one, or a moment (<see cref="IPeerLink.FlushSoon"/>).</summary>
-    private System.Buffers.IBufferWriter<byte> LazyOutput(SwarmPeer peer)
-    {
         MarkOutput(peer);
         peer.LastSent = Now;
         return peer.Link.Output;
     }
 
+    /// <summary>
+    /// The peer's output for messages that may wait for the next urgent one, or a moment (<see cref="IPeerLink.FlushSoon"/>).
+    /// Only what is written here may wait: anything else marked for the peer (a message, a block) leaves at once.
+    /// </summary>
+    private System.Buffers.IBufferWriter<byte> LazyOutput(SwarmPeer peer)
+    {
+        QueueForFlush(peer);
+        peer.LastSent = Now;
+        return peer.Link.Output;
+    }
+
     private void MarkOutput(SwarmPeer peer)
+    {
+        peer.HasUrgentOutput = true;
+        QueueForFlush(peer);
+    }
+
+    private void QueueForFlush(SwarmPeer peer)
     {
         if (!peer.IsQueuedForFlush)
         {

@@ -542,4 +542,40 @@ public class TorrentSwarmProtocolTests
         harness.Swarm.Close();
         harness.Pool.AssertAllReturned();
     }
+
+    // Only HAVE to a peer we choke may wait: a block asked for leaves at once (when it waited with the HAVEs, an uncapped
+    // 1 GiB transfer ran one request pipeline per 250 ms, 1.5 MiB/s), and so do our requests to a seeder we choke.
+    [Fact]
+    public void A_requested_block_leaves_at_once()
+    {
+        SwarmHarness harness = Create(_ => true);
+        (SwarmPeer leecher, RecordingLink leecherLink) = harness.Connect(ReservedBits.Shoal);
+        harness.Send(leecher, MessageId.Interested);
+        Assert.False(leecher.AmChoking);
+        (int urgent, int soon) = (leecherLink.Flushes, leecherLink.SoonFlushes);
+
+        harness.SendBlockReference(leecher, MessageId.Request, harness.Block(0, 0));
+
+        Assert.Single(leecherLink.QueuedBlocks);
+        Assert.Equal((urgent + 1, soon), (leecherLink.Flushes, leecherLink.SoonFlushes));
+        harness.Swarm.Close();
+        harness.Pool.AssertAllReturned();
+    }
+
+    [Fact]
+    public void Our_requests_leave_at_once_to_a_seeder_we_choke()
+    {
+        SwarmHarness harness = Create(_ => false);
+        (SwarmPeer seeder, RecordingLink seederLink) = harness.Connect(ReservedBits.Shoal);
+        harness.Send(seeder, MessageId.HaveAll);
+        (int urgent, int soon) = (seederLink.Flushes, seederLink.SoonFlushes);
+
+        harness.Send(seeder, MessageId.Unchoke);
+
+        Assert.True(seeder.AmChoking);
+        Assert.NotEmpty(SwarmHarness.Requests(seederLink.TakeMessages()));
+        Assert.Equal((urgent + 1, soon), (seederLink.Flushes, seederLink.SoonFlushes));
+        harness.Swarm.Close();
+        harness.Pool.AssertAllReturned();
+    }
 }
