@@ -68,7 +68,12 @@ public static class PieceVerifier
             sha1.GetHashAndReset(hash);
         }
 
-        bool v1 = hash.SequenceEqual(ExpectedSha1(torrent, piece));
+        return JudgeV2Half(torrent, piece, blocks, hash.SequenceEqual(ExpectedSha1(torrent, piece)));
+    }
+
+    /// <summary>The verdict on a piece whose SHA-1 matched or not (<paramref name="v1"/>): for a hybrid, its BEP 52 half too.</summary>
+    internal static PieceVerdict JudgeV2Half(Torrent torrent, int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks, bool v1)
+    {
         if (V2BytesOfHybrid(torrent, piece) is not { } v2Bytes)
         {
             return v1 ? PieceVerdict.Passed : PieceVerdict.Failed;
@@ -156,7 +161,7 @@ public static class PieceVerifier
         return Verify(torrent, piece, data);
     }
 
-    private static ReadOnlySpan<byte> ExpectedSha1(Torrent torrent, int piece) =>
+    internal static ReadOnlySpan<byte> ExpectedSha1(Torrent torrent, int piece) =>
         torrent.PieceHashesV1.Span.Slice(piece * Sha1Length, Sha1Length);
 
     private static byte[] RentLeaves(Torrent torrent) =>

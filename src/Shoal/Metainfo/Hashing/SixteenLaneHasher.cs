@@ -41,6 +41,13 @@ internal sealed class SixteenLaneHasher<THash, TState>
         _length += length;
     }
 
+    /// <summary>Appends the <paramref name="length"/> bytes at <c>offsets[i]</c> of <c>arrays[i]</c> to message i.</summary>
+    public void Update(ReadOnlySpan<byte[]> arrays, ReadOnlySpan<int> offsets, int length)
+    {
+        SixteenLanes.Update<THash, TState>(ref _state, arrays, offsets, length);
+        _length += length;
+    }
+
     /// <summary>Writes the sixteen digests, lane i's at <c>i</c> times the digest size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Finish(Span<byte> digests)

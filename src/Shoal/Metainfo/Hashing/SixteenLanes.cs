@@ -38,16 +38,51 @@ internal static class SixteenLanes
     }
 
     /// <summary>Runs every whole block of the sixteen messages through <typeparamref name="TRounds"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update<TRounds, TState>(ref TState state, ReadOnlySpan<byte> data, int stride, int length)
         where TRounds : struct, ILaneHash<TState>
         where TState : struct
     {
         CheckBounds(data, stride, length);
+        var rows = new StridedRows(data, stride);
+        Run<TRounds, TState, StridedRows>(ref state, ref rows, length);
+    }
+
+    /// <summary>
+    /// Runs every whole block of sixteen messages kept in separate buffers through <typeparamref name="TRounds"/>: lane i's
+    /// next <paramref name="length"/> bytes are those at <c>offsets[i]</c> of <c>arrays[i]</c> (received blocks, where no
+    /// copy into one stripe is needed).
+    /// </summary>
+    public static void Update<TRounds, TState>(ref TState state, ReadOnlySpan<byte[]> arrays, ReadOnlySpan<int> offsets, int length)
+        where TRounds : struct, ILaneHash<TState>
+        where TState : struct
+    {
+        if (arrays.Length != Count || offsets.Length != Count || length < 0 || length % BlockSize != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "sixteen messages of whole 64-byte blocks");
+        }
+
+        for (int lane = 0; lane < Count; lane++)
+        {
+            if (offsets[lane] < 0 || (long)offsets[lane] + length > arrays[lane].Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offsets), $"lane {lane}'s {length} bytes are not inside its buffer");
+            }
+        }
+
+        var rows = new SeparateRows(arrays, offsets);
+        Run<TRounds, TState, SeparateRows>(ref state, ref rows, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TRounds, TState, TRows>(ref TState state, ref TRows rows, int length)
+        where TRounds : struct, ILaneHash<TState>
+        where TState : struct
+        where TRows : struct, ILaneRows, allows ref struct
+    {
         Words w = default;
         for (int offset = 0; offset < length; offset += BlockSize)
         {
-            LoadBlock(data, stride, offset, ref w);
+            LoadBlock(ref rows, offset, ref w);
             TRounds.Compress(ref state, ref w);
         }
     }
@@ -57,13 +92,13 @@ internal static class SixteenLanes
     /// big-endian (FIPS 180-4 §3.1), so that vector t holds word t of lanes 0..15 (a 16×16 transpose).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadBlock(ReadOnlySpan<byte> data, int stride, int offset, ref Words w)
+    private static void LoadBlock<TRows>(ref TRows rows, int offset, ref Words w)
+        where TRows : struct, ILaneRows, allows ref struct
     {
-        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), offset);
-        Vector512<uint> r0 = Row(ref start, 0), r1 = Row(ref start, stride), r2 = Row(ref start, 2 * stride), r3 = Row(ref start, 3 * stride);
-        Vector512<uint> r4 = Row(ref start, 4 * stride), r5 = Row(ref start, 5 * stride), r6 = Row(ref start, 6 * stride), r7 = Row(ref start, 7 * stride);
-        Vector512<uint> r8 = Row(ref start, 8 * stride), r9 = Row(ref start, 9 * stride), r10 = Row(ref start, 10 * stride), r11 = Row(ref start, 11 * stride);
-        Vector512<uint> r12 = Row(ref start, 12 * stride), r13 = Row(ref start, 13 * stride), r14 = Row(ref start, 14 * stride), r15 = Row(ref start, 15 * stride);
+        Vector512<uint> r0 = rows.Row(0, offset), r1 = rows.Row(1, offset), r2 = rows.Row(2, offset), r3 = rows.Row(3, offset);
+        Vector512<uint> r4 = rows.Row(4, offset), r5 = rows.Row(5, offset), r6 = rows.Row(6, offset), r7 = rows.Row(7, offset);
+        Vector512<uint> r8 = rows.Row(8, offset), r9 = rows.Row(9, offset), r10 = rows.Row(10, offset), r11 = rows.Row(11, offset);
+        Vector512<uint> r12 = rows.Row(12, offset), r13 = rows.Row(13, offset), r14 = rows.Row(14, offset), r15 = rows.Row(15, offset);
 
         // Interleave words, then pairs of words: each 128-bit quarter of t_k then holds one word index of four lanes.
         Vector512<uint> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
@@ -117,8 +152,7 @@ internal static class SixteenLanes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> Row(ref byte start, int offset) =>
-        Avx512BW.Shuffle(Vector512.LoadUnsafe(ref start, (nuint)offset), BigEndianWords).AsUInt32();
+    private static Vector512<uint> BigEndian(Vector512<byte> bytes) => Avx512BW.Shuffle(bytes, BigEndianWords).AsUInt32();
 
     private static Vector512<uint> PairsLow(Vector512<uint> x, Vector512<uint> y) => Avx512F.UnpackLow(x.AsUInt64(), y.AsUInt64()).AsUInt32();
 
@@ -129,5 +163,31 @@ internal static class SixteenLanes
     public struct Words
     {
         private Vector512<uint> _word;
+    }
+
+    /// <summary>Where each lane's bytes are: 64 of lane <c>lane</c> at <c>offset</c> into its message, as big-endian words.</summary>
+    private interface ILaneRows
+    {
+        Vector512<uint> Row(int lane, int offset);
+    }
+
+    /// <summary>Lane i's message at <c>i * stride</c> of one buffer.</summary>
+    private readonly ref struct StridedRows(ReadOnlySpan<byte> data, int stride) : ILaneRows
+    {
+        private readonly ref byte _start = ref MemoryMarshal.GetReference(data);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<uint> Row(int lane, int offset) => BigEndian(Vector512.LoadUnsafe(ref _start, (nuint)((lane * stride) + offset)));
+    }
+
+    /// <summary>Lane i's message at <c>offsets[i]</c> of <c>arrays[i]</c> (bounds checked before the first row).</summary>
+    private readonly ref struct SeparateRows(ReadOnlySpan<byte[]> arrays, ReadOnlySpan<int> offsets) : ILaneRows
+    {
+        private readonly ReadOnlySpan<byte[]> _arrays = arrays;
+        private readonly ReadOnlySpan<int> _offsets = offsets;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<uint> Row(int lane, int offset) =>
+            BigEndian(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_arrays[lane]), (nuint)(_offsets[lane] + offset)));
     }
 }

@@ -27,6 +27,38 @@ public class SixteenLanesTests
         Assert.Throws<ArgumentOutOfRangeException>(() => hasher.Update(data, 64, 32));
     }
 
+    [SixteenLanesFact]
+    public void Lanes_in_separate_buffers_hash_as_sixteen_messages_of_their_own()
+    {
+        // Each lane's message in three pieces, each in its own buffer at its own offset, as received blocks are.
+        byte[][] messages = [.. Enumerable.Range(0, 16).Select(lane => TempFolder.RandomBytes(3 * 128, 10 + lane))];
+        var hasher = new SixteenLaneHasher<Sha1x16, Sha1x16.State>();
+        byte[][] arrays = new byte[16][];
+        int[] offsets = new int[16];
+        for (int part = 0; part < 3; part++)
+        {
+            for (int lane = 0; lane < 16; lane++)
+            {
+                offsets[lane] = lane * 64;
+                arrays[lane] = new byte[offsets[lane] + 128];
+                messages[lane].AsSpan(part * 128, 128).CopyTo(arrays[lane].AsSpan(offsets[lane]));
+            }
+
+            hasher.Update(arrays, offsets, 128);
+        }
+
+        var digests = new byte[16 * Sha1x16.HashSize];
+        hasher.Finish(digests);
+        for (int lane = 0; lane < 16; lane++)
+        {
+            Assert.Equal(SHA1.HashData(messages[lane]), digests.AsSpan(lane * Sha1x16.HashSize, Sha1x16.HashSize).ToArray());
+        }
+
+        offsets[3] = arrays[3].Length - 64;
+        Assert.Throws<ArgumentOutOfRangeException>(() => hasher.Update(arrays, offsets, 128));
+        Assert.Throws<ArgumentOutOfRangeException>(() => hasher.Update(arrays.AsSpan(1), offsets.AsSpan(1), 64));
+    }
+
     private static void AssertEachLane<THash, TState>(int hashSize, Func<byte[], byte[]> reference, int seed)
         where THash : struct, ILaneHash<TState>
         where TState : struct
