@@ -8,43 +8,34 @@ using Shoal.Swarm;
 namespace Shoal.Session;
 
 /// <summary>
-/// Verifies complete pieces and writes those that pass, on thread-pool workers (one per core), then
-/// reports each verdict to the swarm under its lock. The queue needs no bound of its own: the swarm's
-/// check queue limit stops new pieces while pieces wait here. Where sixteen-lane hashing is there, a worker
-/// takes the pieces that arrive within <see cref="GatherWait"/> of each other, up to sixteen and
-/// <c>batchBytes</c>, and checks them together (<see cref="PieceBatchVerifier"/>); a trickle of pieces is
-/// checked one at a time as before, each at most <see cref="GatherWait"/> later (<see cref="FastGatherWait"/>
-/// right after a full batch).
+/// Writes complete pieces, then verifies them, on thread-pool workers (one per core for each), and reports to the swarm
+/// under its lock: <see cref="TorrentSwarm.OnPieceWritten"/> once a piece is on disk (a kill no longer loses it: the next
+/// start finds it there and hashes it, as libtorrent does with its unfinished pieces) and the verdict after. Nothing is
+/// claimed before it is verified. The queues need no bound of their own: the swarm's check queue and unwritten limits stop
+/// new pieces while pieces wait here. Where sixteen-lane hashing is there, written pieces are verified in batches
+/// (<see cref="PieceBatches"/>, <see cref="PieceBatchVerifier"/>), fewer than six or a piece of another layout one at a time.
 /// </summary>
 internal sealed class PieceWorker : IPieceChecker
 {
-    /// <summary>A fast download completes a piece every millisecond or less; a slow one is not held up for long.</summary>
-    internal static readonly TimeSpan GatherWait = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>After a full batch: on a busy machine a fast download's pieces come in bursts with gaps of several milliseconds.</summary>
-    internal static readonly TimeSpan FastGatherWait = TimeSpan.FromMilliseconds(10);
-
     private readonly Torrent _torrent;
     private readonly IPieceStorage _storage;
     private readonly Func<TorrentSwarm> _swarm;
     private readonly Lock _gate;
     private readonly Action<string> _failed;
     private readonly Action _completed;
-    private readonly Channel<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> _queue =
+    private readonly Channel<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> _unwritten =
         Channel.CreateUnbounded<(int, IReadOnlyList<ReadOnlyMemory<byte>>)>(new UnboundedChannelOptions { SingleWriter = true });
 
-    // One task gathers batches while the workers check and write those before.
-    private readonly Channel<List<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)>> _batches =
-        Channel.CreateUnbounded<List<(int, IReadOnlyList<ReadOnlyMemory<byte>>)>>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> _written =
+        Channel.CreateUnbounded<(int, IReadOnlyList<ReadOnlyMemory<byte>>)>(new UnboundedChannelOptions { SingleReader = true });
 
-    private readonly int _batchLimit;
-    private readonly Task _gatherer;
-    private bool _lastBatchFull;
-    private readonly Task[] _workers;
+    private readonly PieceBatches _batches;
+    private readonly Task[] _writers;
+    private readonly Task[] _checkers;
     private int _pending;
 
     /// <param name="batchBytes">
-    /// Most bytes of pieces checked together: half the swarm's check queue limit, so that the next batch fills while one is written.
+    /// Most bytes of pieces verified together: half the swarm's check queue limit, so that the next batch fills while one is hashed.
     /// </param>
     public PieceWorker(Torrent torrent, IPieceStorage storage, Func<TorrentSwarm> swarm, Lock gate, Action<string> failed, Action completed, long batchBytes)
     {
@@ -55,18 +46,21 @@ internal sealed class PieceWorker : IPieceChecker
         _gate = gate;
         _failed = failed;
         int limit = (int)Math.Clamp(batchBytes / torrent.PieceLength, 1, PieceBatchVerifier.MaxPieces);
-        _batchLimit = PieceBatchVerifier.IsSupported && torrent.Version.HasV1() && limit >= PieceBatchVerifier.MinPieces ? limit : 1;
-        _gatherer = Task.Run(GatherAllAsync);
-        _workers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(WorkAsync))];
+        _batches = new PieceBatches(_written.Reader, PieceBatchVerifier.IsSupported && torrent.Version.HasV1() && limit >= PieceBatchVerifier.MinPieces ? limit : 1);
+        _writers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(WriteAllAsync))];
+        _checkers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(CheckAllAsync))];
     }
 
-    /// <summary>Pieces queued or being checked.</summary>
+    /// <summary>Pieces queued, being written or being checked.</summary>
     public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Most pieces verified together: one when lanes are not there or not worth it.</summary>
+    public int BatchLimit => _batches.Limit;
 
     public void CheckAndStore(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
     {
         Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite((piece, blocks));
+        _unwritten.Writer.TryWrite((piece, blocks));
     }
 
     /// <summary>Reads a piece we have and hashes its blocks (BEP 52 leaves) on the thread pool, for a peer's leaf-hash request.</summary>
@@ -104,73 +98,63 @@ internal sealed class PieceWorker : IPieceChecker
     /// <summary>Finishes the pieces already queued, then stops the workers.</summary>
     public async Task DrainAsync()
     {
-        _queue.Writer.TryComplete();
-        await _gatherer.ConfigureAwait(false);
-        await Task.WhenAll(_workers).ConfigureAwait(false);
+        _unwritten.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+        _written.Writer.TryComplete();
+        await _batches.Completion.ConfigureAwait(false);
+        await Task.WhenAll(_checkers).ConfigureAwait(false);
     }
 
-    private async Task GatherAllAsync()
+    private async Task WriteAllAsync()
+    {
+        await foreach (var (piece, blocks) in _unwritten.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (Write(piece, blocks))
+            {
+                _written.Writer.TryWrite((piece, blocks));
+            }
+        }
+    }
+
+    /// <summary>Writes a piece and tells the swarm; false (and the piece is done with) when it could not be written.</summary>
+    private bool Write(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
     {
         try
         {
-            while (true)
+            _storage.Write(_torrent.PieceOffset(piece), blocks);
+            lock (_gate)
             {
-                var batch = new List<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)>(_batchLimit);
-                if (!await GatherAsync(batch).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                _batches.Writer.TryWrite(batch);
+                _swarm().OnPieceWritten(piece);
             }
+
+            return true;
         }
-        finally
+        catch (StorageException e)
         {
-            _batches.Writer.TryComplete();
+            NotStored(piece);
+            _failed(e.Message);
+        }
+        catch (Exception e)
+        {
+            // A bug must not kill the worker silently and stall the download: the torrent stops and says why.
+            _failed($"internal error while writing piece {piece}: {e}");
+        }
+
+        Interlocked.Decrement(ref _pending);
+        return false;
+    }
+
+    private void NotStored(int piece)
+    {
+        lock (_gate)
+        {
+            _swarm().OnPieceNotStored(piece);
         }
     }
 
-    /// <summary>
-    /// Takes the next piece (waiting for one) and, when batches are on, the pieces that follow it within
-    /// <see cref="GatherWait"/> of each other; false once the queue is completed and empty.
-    /// </summary>
-    private async Task<bool> GatherAsync(List<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> batch)
+    private async Task CheckAllAsync()
     {
-        ChannelReader<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> reader = _queue.Reader;
-        while (batch.Count < _batchLimit)
-        {
-            if (reader.TryRead(out var item))
-            {
-                batch.Add(item);
-                continue;
-            }
-
-            ValueTask<bool> more = reader.WaitToReadAsync();
-            if (batch.Count == 0 || more.IsCompleted)
-            {
-                if (!await more.ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            Task<bool> waiting = more.AsTask();
-            if (await Task.WhenAny(waiting, Task.Delay(_lastBatchFull ? FastGatherWait : GatherWait)).ConfigureAwait(false) != waiting
-                || !await waiting.ConfigureAwait(false))
-            {
-                break;
-            }
-        }
-
-        _lastBatchFull = batch.Count == _batchLimit && _batchLimit > 1;
-        return batch.Count > 0;
-    }
-
-    private async Task WorkAsync()
-    {
-        var verdicts = new PieceVerdict[_batchLimit];
+        var verdicts = new PieceVerdict[_batches.Limit];
         PieceBatchVerifier? lanes = null;
         await foreach (List<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> batch in _batches.Reader.ReadAllAsync().ConfigureAwait(false))
         {
@@ -226,25 +210,16 @@ internal sealed class PieceWorker : IPieceChecker
         return fitting >= PieceBatchVerifier.MinPieces ? fitting : 0;
     }
 
-    /// <summary>Judges the piece unless <paramref name="verdict"/> is given, writes it if it passed, and tells the swarm.</summary>
+    /// <summary>Judges the written piece unless <paramref name="verdict"/> is given, and tells the swarm.</summary>
     private void Complete(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks, PieceVerdict? verdict)
     {
         try
         {
-            Check(piece, blocks, verdict ?? PieceVerifier.Judge(_torrent, piece, blocks));
-        }
-        catch (StorageException e)
-        {
-            lock (_gate)
-            {
-                _swarm().OnPieceNotStored(piece);
-            }
-
-            _failed(e.Message);
+            Report(piece, verdict ?? PieceVerifier.Judge(_torrent, piece, blocks));
         }
         catch (Exception e)
         {
-            // A bug must not kill the worker silently and stall the download: the torrent stops and says why.
+            // As in Write: the torrent stops and says why.
             _failed($"internal error while checking piece {piece}: {e}");
         }
         finally
@@ -253,31 +228,20 @@ internal sealed class PieceWorker : IPieceChecker
         }
     }
 
-    private void Check(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks, PieceVerdict verdict)
+    private void Report(int piece, PieceVerdict verdict)
     {
         if (verdict == PieceVerdict.HalvesDisagree)
         {
             // BEP 52: a hybrid's v1 and v2 halves must describe the same data; which one is the truth is not ours to guess.
-            lock (_gate)
-            {
-                _swarm().OnPieceNotStored(piece);
-            }
-
+            NotStored(piece);
             _failed($"the hybrid torrent's v1 and v2 hashes disagree on piece {piece}: its two halves describe different data, so it is refused");
             return;
-        }
-
-        bool passed = verdict == PieceVerdict.Passed;
-        if (passed)
-        {
-            _storage.Write(_torrent.PieceOffset(piece), blocks);
         }
 
         bool complete;
         lock (_gate)
         {
-            TorrentSwarm swarm = _swarm();
-            complete = swarm.OnPieceChecked(piece, passed);
+            complete = _swarm().OnPieceChecked(piece, verdict == PieceVerdict.Passed);
         }
 
         if (complete)

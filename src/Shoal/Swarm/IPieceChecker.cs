@@ -1,9 +1,11 @@
 namespace Shoal.Swarm;
 
 /// <summary>
-/// Verifies a complete piece off the swarm's loop and, when it verifies, writes it to storage; then
-/// reports back with <see cref="TorrentSwarm.OnPieceChecked"/>. The blocks stay the swarm's: they are
-/// valid until that call and must not be kept after it.
+/// Writes a complete piece to storage and verifies it off the swarm's loop, reporting back with
+/// <see cref="TorrentSwarm.OnPieceChecked"/>; a checker that writes before it verifies says so first with
+/// <see cref="TorrentSwarm.OnPieceWritten"/> (nothing is claimed until verified: a piece written and not yet
+/// verified is only found again, and hashed, at the next start after a crash). The blocks stay the swarm's:
+/// they are valid until <see cref="TorrentSwarm.OnPieceChecked"/> and must not be kept after it.
 /// </summary>
 public interface IPieceChecker
 {

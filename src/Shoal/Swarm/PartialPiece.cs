@@ -40,6 +40,9 @@ internal sealed class PartialPiece
     /// <summary>Complete, and with the checker: no more blocks are accepted.</summary>
     public bool IsChecking { get; set; }
 
+    /// <summary>With the checker and written to storage, not yet verified: a kill no longer loses it.</summary>
+    public bool IsWritten { get; set; }
+
     public PeerKey?[] Senders { get; }
 
     public BlockRef Block(int blockIndex)

@@ -66,8 +66,11 @@ internal sealed class PiecePicker
     /// <summary>Bytes of received blocks held in memory.</summary>
     public long BufferedBytes { get; private set; }
 
-    /// <summary>Bytes of complete pieces with the checker: received, not yet verified and written.</summary>
+    /// <summary>Bytes of complete pieces with the checker: received, not yet verified.</summary>
     public long CheckingBytes { get; private set; }
+
+    /// <summary>Bytes of complete pieces with the checker that it has not yet written: those a kill loses.</summary>
+    public long UnwrittenBytes { get; private set; }
 
     /// <summary>Every missing piece is started and every missing block has been asked for at least once.</summary>
     public bool IsEndgame
@@ -197,6 +200,14 @@ internal sealed class PiecePicker
     {
         partial.IsChecking = true;
         CheckingBytes += partial.Size;
+        UnwrittenBytes += partial.Size;
+    }
+
+    /// <summary>The checker has written a piece it has not yet verified.</summary>
+    public void MarkWritten(PartialPiece partial)
+    {
+        partial.IsWritten = true;
+        UnwrittenBytes -= partial.Size;
     }
 
     /// <summary>Forgets a piece that was checked, returning its buffers: it is now had (passed) or missing again.</summary>
@@ -206,6 +217,7 @@ internal sealed class PiecePicker
         _partials.Remove(partial);
         BufferedBytes -= partial.Size;
         CheckingBytes -= partial.Size;
+        UnwrittenBytes -= partial.IsWritten ? 0 : partial.Size;
         partial.ReturnBuffers(_pool);
         if (passed && Have.Set(partial.Index) && IsWanted(partial.Index))
         {

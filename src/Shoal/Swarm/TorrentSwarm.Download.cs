@@ -8,8 +8,27 @@ namespace Shoal.Swarm;
 public sealed partial class TorrentSwarm
 {
     /// <summary>
-    /// The checker's verdict on a complete piece (it has already written a piece that passed); true when that
-    /// piece completed the download.
+    /// The checker has written a complete piece it has not verified yet: a kill no longer loses it (the next start finds it
+    /// on disk and hashes it), so it no longer counts against <see cref="SwarmSettings.UnwrittenLimit"/>.
+    /// </summary>
+    public void OnPieceWritten(int piece)
+    {
+        if (_picker.Partial(piece) is not { IsChecking: true, IsWritten: false } partial)
+        {
+            return;
+        }
+
+        bool wasHeldBack = _picker.UnwrittenBytes >= _settings.UnwrittenLimit;
+        _picker.MarkWritten(partial);
+        if (wasHeldBack)
+        {
+            RequestFromEveryPeer();
+        }
+    }
+
+    /// <summary>
+    /// The checker's verdict on a complete piece (written before it was verified: a piece that failed is then
+    /// overwritten when it is fetched again); true when that piece completed the download.
     /// </summary>
     public bool OnPieceChecked(int piece, bool passed)
     {
@@ -45,6 +64,12 @@ public sealed partial class TorrentSwarm
             _picker.Finish(partial, passed: false);
         }
 
+        RequestFromEveryPeer();
+        return !wasComplete && IsComplete;
+    }
+
+    private void RequestFromEveryPeer()
+    {
         if (!IsClosed)
         {
             foreach (SwarmPeer peer in _peers.ToArray())
@@ -54,8 +79,6 @@ public sealed partial class TorrentSwarm
 
             FlushOutput();
         }
-
-        return !wasComplete && IsComplete;
     }
 
     private static (PeerKey Sender, ReadOnlyMemory<byte> Block)[] BlocksAndSenders(PartialPiece partial)
@@ -126,9 +149,10 @@ public sealed partial class TorrentSwarm
         }
 
         // Back-pressure: start no new piece while received and requested blocks fill the write cache, or while the
-        // checker is behind (a disk stalled in write-back): pieces waiting for it are lost if we are killed.
+        // checker is behind: with pieces to verify, or to write (a disk stalled in write-back), which a kill loses.
         bool mayStartPieces = _picker.BufferedBytes + ((long)_outstandingBlocks * PieceGeometry.BlockSize) < _settings.WriteCacheLimit
-            && _picker.CheckingBytes < _settings.CheckQueueLimit;
+            && _picker.CheckingBytes < _settings.CheckQueueLimit
+            && _picker.UnwrittenBytes < _settings.UnwrittenLimit;
         _blocks.Clear();
         _picker.Pick(peer, wanted, mayStartPieces, _settings.EndgameDuplicates, _blocks);
         if (_blocks.Count == 0)
