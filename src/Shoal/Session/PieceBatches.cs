@@ -20,12 +20,17 @@ internal sealed class PieceBatches
     private readonly Channel<List<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)>> _batches =
         Channel.CreateUnbounded<List<(int, IReadOnlyList<ReadOnlyMemory<byte>>)>>(new UnboundedChannelOptions { SingleWriter = true });
 
+    private readonly TimeSpan _wait;
+    private readonly TimeSpan _fastWait;
     private bool _lastBatchFull;
 
-    public PieceBatches(ChannelReader<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> pieces, int limit)
+    /// <param name="wait">Replaces <see cref="GatherWait"/> and <see cref="FastGatherWait"/> (a test's batches close only when full).</param>
+    public PieceBatches(ChannelReader<(int Piece, IReadOnlyList<ReadOnlyMemory<byte>> Blocks)> pieces, int limit, TimeSpan? wait = null)
     {
         _pieces = pieces;
         Limit = limit;
+        _wait = wait ?? GatherWait;
+        _fastWait = wait ?? FastGatherWait;
         Completion = Task.Run(GatherAllAsync);
     }
 
@@ -80,7 +85,7 @@ internal sealed class PieceBatches
             }
 
             Task<bool> waiting = more.AsTask();
-            if (await Task.WhenAny(waiting, Task.Delay(_lastBatchFull ? FastGatherWait : GatherWait)).ConfigureAwait(false) != waiting
+            if (await Task.WhenAny(waiting, Task.Delay(_lastBatchFull ? _fastWait : _wait)).ConfigureAwait(false) != waiting
                 || !await waiting.ConfigureAwait(false))
             {
                 break;

@@ -33,11 +33,14 @@ internal sealed class PieceWorker : IPieceChecker
     private readonly Task[] _writers;
     private readonly Task[] _checkers;
     private int _pending;
+    private int _piecesInLanes;
 
     /// <param name="batchBytes">
     /// Most bytes of pieces verified together: half the swarm's check queue limit, so that the next batch fills while one is hashed.
     /// </param>
-    public PieceWorker(Torrent torrent, IPieceStorage storage, Func<TorrentSwarm> swarm, Lock gate, Action<string> failed, Action completed, long batchBytes)
+    /// <param name="gatherWait">How long a batch waits for its next piece, when not <see cref="PieceBatches"/>' own.</param>
+    public PieceWorker(
+        Torrent torrent, IPieceStorage storage, Func<TorrentSwarm> swarm, Lock gate, Action<string> failed, Action completed, long batchBytes, TimeSpan? gatherWait = null)
     {
         _completed = completed;
         _torrent = torrent;
@@ -46,7 +49,7 @@ internal sealed class PieceWorker : IPieceChecker
         _gate = gate;
         _failed = failed;
         int limit = (int)Math.Clamp(batchBytes / torrent.PieceLength, 1, PieceBatchVerifier.MaxPieces);
-        _batches = new PieceBatches(_written.Reader, PieceBatchVerifier.IsSupported && torrent.Version.HasV1() && limit >= PieceBatchVerifier.MinPieces ? limit : 1);
+        _batches = new PieceBatches(_written.Reader, PieceBatchVerifier.IsSupported && torrent.Version.HasV1() && limit >= PieceBatchVerifier.MinPieces ? limit : 1, gatherWait);
         _writers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(WriteAllAsync))];
         _checkers = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(CheckAllAsync))];
     }
@@ -54,8 +57,8 @@ internal sealed class PieceWorker : IPieceChecker
     /// <summary>Pieces queued, being written or being checked.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    /// <summary>Most pieces verified together: one when lanes are not there or not worth it.</summary>
-    public int BatchLimit => _batches.Limit;
+    /// <summary>Pieces verified so far in batches, in lanes.</summary>
+    public int PiecesInLanes => Volatile.Read(ref _piecesInLanes);
 
     public void CheckAndStore(int piece, IReadOnlyList<ReadOnlyMemory<byte>> blocks)
     {
@@ -166,6 +169,7 @@ internal sealed class PieceWorker : IPieceChecker
                 {
                     lanes ??= new PieceBatchVerifier();
                     lanes.Judge(_torrent, batch.GetRange(0, together), verdicts);
+                    Interlocked.Add(ref _piecesInLanes, together);
                 }
             }
             catch (Exception e)

@@ -31,15 +31,16 @@ public sealed class SlowDiskMemoryTests
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
     /// <summary>
-    /// Two limits stop new pieces, each enough alone: bytes waiting for the checker (pieces it has not written), and all
-    /// blocks held or asked for (the write cache). The disk holds the checker back, so the first binds; without it, the second.
+    /// Two limits stop new pieces, each enough alone: bytes waiting for the checker (to be written, or written and to be
+    /// verified), and all blocks held or asked for (the write cache). The disk holds the checker back, so the first binds;
+    /// without it, the second.
     /// </summary>
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_4_GiB_download_to_a_slow_disk_holds_no_more_than_its_limits_allow(bool checkQueueLimited)
     {
-        SwarmSettings settings = checkQueueLimited ? SwarmSettings.Default : SwarmSettings.Default with { CheckQueueLimit = long.MaxValue };
+        SwarmSettings settings = checkQueueLimited ? SwarmSettings.Default : SwarmSettings.Default with { CheckQueueLimit = long.MaxValue, UnwrittenLimit = long.MaxValue };
         long limit = checkQueueLimited ? settings.CheckQueueLimit : settings.WriteCacheLimit;
 
         // Pieces started before the limit was reached finish, one per checker and one being received.
@@ -101,7 +102,7 @@ public sealed class SlowDiskMemoryTests
             {
                 swarm = new TorrentSwarm(torrent, new PieceSet(torrent.PieceCount), settings, worker, new ManualTimeProvider(), new Random(1), Pool);
                 peer = swarm.AddPeer(_link, Encoding.ASCII.GetBytes("-ZP0000-000000000001"), SwarmHarness.FastOnly);
-                Deliver(swarm, peer, o =>
+                SwarmHarness.Deliver(swarm, peer, o =>
                 {
                     PeerMessageWriter.WriteSimple(o, MessageId.HaveAll);
                     PeerMessageWriter.WriteSimple(o, MessageId.Unchoke);
@@ -140,7 +141,7 @@ public sealed class SlowDiskMemoryTests
 
                 lock (_gate)
                 {
-                    Deliver(swarm, peer, answers.WrittenMemory);
+                    SwarmHarness.Deliver(swarm, peer, o => o.Write(answers.WrittenSpan));
                 }
 
                 Assert.True(Pool.PeakOutstandingBytes <= bound, $"the download held {Pool.PeakOutstandingBytes} bytes, over {bound}, with {storage}");
@@ -153,30 +154,6 @@ public sealed class SlowDiskMemoryTests
             }
 
             return storage is SlowDisk disk ? disk.Written : 0;
-        }
-
-        private static void Deliver(TorrentSwarm swarm, SwarmPeer peer, Action<IBufferWriter<byte>> write)
-        {
-            var output = new ArrayBufferWriter<byte>();
-            write(output);
-            Deliver(swarm, peer, output.WrittenMemory);
-        }
-
-        private static void Deliver(TorrentSwarm swarm, SwarmPeer peer, ReadOnlyMemory<byte> bytes)
-        {
-            var reader = new PeerMessageReader();
-            var sequence = new ReadOnlySequence<byte>(bytes);
-            try
-            {
-                while (reader.TryRead(ref sequence, out PeerMessage message))
-                {
-                    swarm.OnMessage(peer, message);
-                }
-            }
-            finally
-            {
-                swarm.EndBatch();
-            }
         }
     }
 

@@ -274,6 +274,37 @@ public class PiecePickerTests
     }
 
     [Fact]
+    public void Through_the_swarm_pieces_the_checker_has_not_written_hold_back_new_ones_and_written_ones_do_not()
+    {
+        // Room to verify everything: only pieces not yet on disk (those a kill loses) hold new pieces back.
+        var settings = new SwarmSettings { UnwrittenLimit = 2 * Block, InitialQueueDepth = 4, SlowStartLimit = 4 };
+        var harness = new SwarmHarness(pieceCount: 8, pieceLength: 2 * Block, lastPieceSize: 2 * Block, settings: settings);
+        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
+        harness.Send(peer, MessageId.HaveAll);
+        harness.Send(peer, MessageId.Unchoke);
+        var requested = new Queue<BlockRef>(SwarmHarness.Requests(link.TakeMessages()));
+        while (requested.TryDequeue(out BlockRef block))
+        {
+            harness.SendPiece(peer, block);
+            foreach (BlockRef next in SwarmHarness.Requests(link.TakeMessages()))
+            {
+                requested.Enqueue(next);
+            }
+        }
+
+        Assert.InRange(harness.PendingChecks.Count, 1, 3);
+
+        // Written, not yet verified: nothing is claimed, and new pieces start.
+        foreach ((int piece, _) in harness.PendingChecks)
+        {
+            harness.Swarm.OnPieceWritten(piece);
+        }
+
+        Assert.Equal(0, harness.Swarm.Have.Count);
+        Assert.NotEmpty(SwarmHarness.Requests(link.TakeMessages()));
+    }
+
+    [Fact]
     public async Task A_simulated_swarm_with_a_tiny_write_cache_completes_holding_few_blocks()
     {
         var settings = new SwarmSettings { WriteCacheLimit = 1, InitialQueueDepth = 8, MaxQueueDepth = 8 };

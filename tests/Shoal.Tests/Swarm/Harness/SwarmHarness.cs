@@ -67,7 +67,10 @@ internal sealed class SwarmHarness : IPieceChecker
     }
 
     /// <summary>Encodes messages, decodes them with <see cref="PeerMessageReader"/> and hands them to the swarm as one batch.</summary>
-    public void Send(SwarmPeer peer, Action<IBufferWriter<byte>> write)
+    public void Send(SwarmPeer peer, Action<IBufferWriter<byte>> write) => Deliver(Swarm, peer, write);
+
+    /// <summary>As <see cref="Send(SwarmPeer, Action{IBufferWriter{byte}})"/>, to any swarm (one with a real checker); the caller holds its lock.</summary>
+    public static void Deliver(TorrentSwarm swarm, SwarmPeer peer, Action<IBufferWriter<byte>> write)
     {
         var output = new ArrayBufferWriter<byte>();
         write(output);
@@ -77,12 +80,12 @@ internal sealed class SwarmHarness : IPieceChecker
         {
             while (reader.TryRead(ref sequence, out PeerMessage message))
             {
-                Swarm.OnMessage(peer, message);
+                swarm.OnMessage(peer, message);
             }
         }
         finally
         {
-            Swarm.EndBatch();
+            swarm.EndBatch();
         }
 
         Assert.True(sequence.IsEmpty, "the test wrote an unfinished message");
