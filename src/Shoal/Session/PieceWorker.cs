@@ -36,7 +36,7 @@ internal sealed class PieceWorker : IPieceChecker
     private int _piecesInLanes;
 
     /// <param name="batchBytes">
-    /// Most bytes of pieces verified together: half the swarm's check queue limit, so that the next batch fills while one is hashed.
+    /// Most bytes of pieces verified together (<see cref="SwarmSettings.CheckBatchBytes"/>).
     /// </param>
     /// <param name="gatherWait">How long a batch waits for its next piece, when not <see cref="PieceBatches"/>' own.</param>
     public PieceWorker(

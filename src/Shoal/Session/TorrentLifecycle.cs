@@ -187,7 +187,7 @@ internal sealed class TorrentLifecycle(
         TorrentSwarm swarm;
         lock (gate)
         {
-            _worker = new PieceWorker(torrent, storage, () => _swarm!, gate, Fail, OnDownloadComplete, settings.CheckQueueLimit / 2);
+            _worker = new PieceWorker(torrent, storage, () => _swarm!, gate, Fail, OnDownloadComplete, settings.CheckBatchBytes);
             _swarm = swarm = new TorrentSwarm(torrent, have, settings, _worker, session.Options.Time, new Random(), session.Options.BufferPool);
             swarm.SetPiecePriorities(files.Pieces);
             State = swarm.IsComplete ? TorrentState.Seeding : TorrentState.Downloading;

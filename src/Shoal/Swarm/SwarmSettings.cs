@@ -71,10 +71,16 @@ public sealed record SwarmSettings
 
     /// <summary>
     /// Bytes of complete pieces that may wait for the checker before no new piece is started. It writes each piece at once and
-    /// verifies those written in batches of up to half of this, sixteen at a time in AVX-512 lanes where the processor has
-    /// them (about 2.5 times the speed of one SHA-1 at a time); held in memory until verified, within <see cref="WriteCacheLimit"/>.
+    /// verifies those written in batches of up to <see cref="CheckBatchBytes"/>, sixteen at a time in AVX-512 lanes where the
+    /// processor has them (2.5 times the speed of one SHA-1 at a time); held in memory until verified, within <see cref="WriteCacheLimit"/>.
     /// </summary>
     public long CheckQueueLimit { get; init; } = 12L * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes of pieces verified together: two thirds of <see cref="CheckQueueLimit"/> (sixteen 512 KiB pieces at the
+    /// default), so that pieces keep coming while a batch is hashed.
+    /// </summary>
+    public long CheckBatchBytes => CheckQueueLimit / 3 * 2;
 
     /// <summary>
     /// Bytes of complete pieces the checker has not yet written before no new piece is started: these are lost if we are

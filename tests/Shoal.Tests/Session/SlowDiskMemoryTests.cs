@@ -96,7 +96,7 @@ public sealed class SlowDiskMemoryTests
         public async Task<long> RunAsync(long bound, TimeSpan deadline)
         {
             TorrentSwarm? swarm = null;
-            var worker = new PieceWorker(torrent, storage, () => swarm!, _gate, e => _failed.TrySetResult(e), () => _completed.TrySetResult(), settings.CheckQueueLimit / 2);
+            var worker = new PieceWorker(torrent, storage, () => swarm!, _gate, e => _failed.TrySetResult(e), () => _completed.TrySetResult(), settings.CheckBatchBytes);
             SwarmPeer peer;
             lock (_gate)
             {
