@@ -10,7 +10,6 @@ using Shoal.Swarm;
 using Shoal.Tests.Metainfo.Hashing;
 using Shoal.Tests.Net;
 using Shoal.Tests.Swarm.Harness;
-using Shoal.Tests.Swarm.Simulation;
 using Shoal.Wire;
 
 namespace Shoal.Tests.Session;
@@ -104,7 +103,7 @@ public sealed class PieceWorkerTests
             Worker = new PieceWorker(torrent, storage, () => swarm!, Gate, e => Assert.Fail(e), () => { }, batchBytes, gatherWait);
             lock (Gate)
             {
-                Swarm = swarm = new TorrentSwarm(torrent, new PieceSet(torrent.PieceCount), SwarmSettings.Default, Worker, new ManualTimeProvider(), new Random(1), new TrackingBufferPool());
+                Swarm = swarm = new TorrentSwarm(torrent, new PieceSet(torrent.PieceCount), SwarmSettings.Default, Worker, new ManualTimeProvider(), new Random(1), BufferPool.Shared);
                 _peer = swarm.AddPeer(_link, Encoding.ASCII.GetBytes("-PW0000-000000000001"), SwarmHarness.FastOnly);
                 SwarmHarness.Deliver(swarm, _peer, o =>
                 {

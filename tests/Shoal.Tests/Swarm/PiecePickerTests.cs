@@ -248,25 +248,7 @@ public class PiecePickerTests
     public void Through_the_swarm_no_new_piece_is_started_while_complete_pieces_wait_for_the_checker()
     {
         // A write cache with room for everything: only the checker's queue holds new pieces back.
-        var settings = new SwarmSettings { CheckQueueLimit = 2 * Block, InitialQueueDepth = 4, SlowStartLimit = 4 };
-        var harness = new SwarmHarness(pieceCount: 8, pieceLength: 2 * Block, lastPieceSize: 2 * Block, settings: settings);
-        (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
-        harness.Send(peer, MessageId.HaveAll);
-        harness.Send(peer, MessageId.Unchoke);
-        var requested = new Queue<BlockRef>(SwarmHarness.Requests(link.TakeMessages()));
-
-        // Every block asked for is answered and the checker never catches up: once a piece waits for it, no new piece
-        // is started, so only the pieces already under way complete (without the limit, all eight would).
-        while (requested.TryDequeue(out BlockRef block))
-        {
-            harness.SendPiece(peer, block);
-            foreach (BlockRef next in SwarmHarness.Requests(link.TakeMessages()))
-            {
-                requested.Enqueue(next);
-            }
-        }
-
-        Assert.InRange(harness.PendingChecks.Count, 1, 3);
+        (SwarmHarness harness, RecordingLink link) = AnswerUntilHeldBack(new SwarmSettings { CheckQueueLimit = 2 * Block, InitialQueueDepth = 4, SlowStartLimit = 4 });
 
         harness.CompleteChecks();
 
@@ -277,7 +259,25 @@ public class PiecePickerTests
     public void Through_the_swarm_pieces_the_checker_has_not_written_hold_back_new_ones_and_written_ones_do_not()
     {
         // Room to verify everything: only pieces not yet on disk (those a kill loses) hold new pieces back.
-        var settings = new SwarmSettings { UnwrittenLimit = 2 * Block, InitialQueueDepth = 4, SlowStartLimit = 4 };
+        (SwarmHarness harness, RecordingLink link) = AnswerUntilHeldBack(new SwarmSettings { UnwrittenLimit = 2 * Block, InitialQueueDepth = 4, SlowStartLimit = 4 });
+
+        // Written, not yet verified: nothing is claimed, and new pieces start.
+        foreach ((int piece, _) in harness.PendingChecks)
+        {
+            harness.Swarm.OnPieceWritten(piece);
+        }
+
+        Assert.Equal(0, harness.Swarm.Have.Count);
+        Assert.NotEmpty(SwarmHarness.Requests(link.TakeMessages()));
+    }
+
+    /// <summary>
+    /// Eight pieces from a peer that answers every block asked for, while the checker never catches up: once the limit
+    /// under test holds pieces back, no new piece is started, so only the pieces already under way complete (without
+    /// the limit, all eight would).
+    /// </summary>
+    private static (SwarmHarness Harness, RecordingLink Link) AnswerUntilHeldBack(SwarmSettings settings)
+    {
         var harness = new SwarmHarness(pieceCount: 8, pieceLength: 2 * Block, lastPieceSize: 2 * Block, settings: settings);
         (SwarmPeer peer, RecordingLink link) = harness.Connect(ReservedBits.Shoal);
         harness.Send(peer, MessageId.HaveAll);
@@ -293,15 +293,7 @@ public class PiecePickerTests
         }
 
         Assert.InRange(harness.PendingChecks.Count, 1, 3);
-
-        // Written, not yet verified: nothing is claimed, and new pieces start.
-        foreach ((int piece, _) in harness.PendingChecks)
-        {
-            harness.Swarm.OnPieceWritten(piece);
-        }
-
-        Assert.Equal(0, harness.Swarm.Have.Count);
-        Assert.NotEmpty(SwarmHarness.Requests(link.TakeMessages()));
+        return (harness, link);
     }
 
     [Fact]
