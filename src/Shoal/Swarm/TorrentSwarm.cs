@@ -281,9 +281,8 @@ public sealed partial class TorrentSwarm
 
     private System.Buffers.IBufferWriter<byte> Output(SwarmPeer peer)
     {
-        MarkOutput(peer);
-        peer.LastSent = Now;
-        return peer.Link.Output;
+        peer.HasUrgentOutput = true;
+        return LazyOutput(peer);
     }
 
     /// <summary>
