@@ -12,9 +12,6 @@ public static class PieceHasher
 {
     private const long BytesPerWorkItem = 4 * 1024 * 1024;
 
-    /// <summary>Below this many pieces a batch costs more in the sixteen lanes than one by one.</summary>
-    private const int MinLanesUsed = 6;
-
     public static PieceHashes Hash(
         PieceLayout layout,
         TorrentVersion version,
@@ -49,7 +46,7 @@ public static class PieceHasher
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int batch = useLanes ? BatchAt(layout, version, piece, range.Item2) : 0;
-                    batch = batch < MinLanesUsed ? 1 : batch;
+                    batch = batch < SixteenLanes.FewestWorthUsing ? 1 : batch;
                     long contentBytes = batch == 1 ? worker.HashPiece(piece) : worker.HashSixteen(piece, batch, cancellationToken);
                     bytesHashed?.Invoke(contentBytes);
                     piece += batch;
